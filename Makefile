@@ -1,0 +1,26 @@
+# whohosts: the two commands are `make run` and `make test`; both install what they need.
+CARGO ?= cargo
+SAMPLE ?= samples/icloud.pcap
+
+.PHONY: run test bench deps build check clean
+
+run: build
+	./target/release/whohosts $(SAMPLE)
+
+build:
+	@scripts/deps.sh build
+	$(CARGO) build --release --locked
+
+test:
+	@scripts/deps.sh test
+	$(CARGO) fmt --check
+	$(CARGO) clippy --locked --all-targets -- -D warnings
+	$(CARGO) test --locked
+
+bench:
+	@scripts/deps.sh bench
+	$(CARGO) build --release --locked --bins --examples
+	scripts/bench.sh
+
+clean:
+	$(CARGO) clean

@@ -1,0 +1,269 @@
+//! Ties the core together: frames in, flows, remote endpoints, timeline and capture totals
+//! out. Owns all mutable analysis state; callers feed it frames and read it when done (or
+//! take snapshots while reading).
+
+use std::collections::{BTreeMap, HashMap};
+use std::net::IpAddr;
+
+use serde::Serialize;
+
+use crate::capture::Frame;
+use crate::decode::{self, Datagram, Decoded, Transport};
+use crate::flows::{FlowHit, FlowId, FlowPacket, FlowTable};
+use crate::fragments::{Defragmenter, FragmentStats, Release};
+use crate::locality::LocalPolicy;
+use crate::timeline::Timeline;
+
+/// Settings that shape an analysis, checked before any frame is read.
+#[derive(Debug, Clone, Default)]
+pub struct AnalysisConfig {
+    pub local: LocalPolicy,
+}
+
+/// Whole-capture counters.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CaptureTotals {
+    pub frames: u64,
+    /// Sum of on-wire frame lengths.
+    pub bytes: u64,
+    pub captured_bytes: u64,
+    pub first_ns: Option<i64>,
+    pub last_ns: Option<i64>,
+    /// Frames per pcap link type.
+    pub link_types: BTreeMap<i32, u64>,
+    pub ip_frames: u64,
+    /// ARP, LLDP and other frames without IP, counted per ether type.
+    pub non_ip: BTreeMap<u16, u64>,
+    /// Frames of link types this tool cannot decode, per link type.
+    pub unsupported_link: BTreeMap<i32, u64>,
+    /// Frames whose headers were too broken to find an IP datagram.
+    pub undecodable: u64,
+    /// Frames whose timestamp is earlier than the frame before.
+    pub out_of_order: u64,
+}
+
+/// A remote address, with everything counted towards it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Endpoint {
+    pub ip: IpAddr,
+    pub packets: u64,
+    pub bytes: u64,
+    pub flows: u32,
+    pub first_ns: i64,
+    pub last_ns: i64,
+}
+
+pub type EndpointId = u32;
+
+pub struct Analysis {
+    config: AnalysisConfig,
+    totals: CaptureTotals,
+    flows: FlowTable,
+    /// Remote endpoint of every flow, indexed by `FlowId`.
+    flow_endpoint: Vec<EndpointId>,
+    endpoints: Vec<Endpoint>,
+    endpoint_index: HashMap<IpAddr, EndpointId, ahash::RandomState>,
+    timeline: Timeline,
+    defrag: Defragmenter,
+    notes: Vec<String>,
+    finished: bool,
+}
+
+impl Analysis {
+    pub fn new(config: AnalysisConfig) -> Self {
+        Analysis {
+            config,
+            totals: CaptureTotals::default(),
+            flows: FlowTable::default(),
+            flow_endpoint: Vec::new(),
+            endpoints: Vec::new(),
+            endpoint_index: HashMap::default(),
+            timeline: Timeline::default(),
+            defrag: Defragmenter::default(),
+            notes: Vec::new(),
+            finished: false,
+        }
+    }
+
+    pub fn totals(&self) -> &CaptureTotals {
+        &self.totals
+    }
+    pub fn flows(&self) -> &FlowTable {
+        &self.flows
+    }
+    pub fn endpoints(&self) -> &[Endpoint] {
+        &self.endpoints
+    }
+    /// The remote endpoint of a flow.
+    pub fn flow_endpoint(&self, flow: FlowId) -> Option<EndpointId> {
+        self.flow_endpoint.get(flow as usize).copied()
+    }
+    pub fn timeline(&self) -> &Timeline {
+        &self.timeline
+    }
+    pub fn fragment_stats(&self) -> FragmentStats {
+        self.defrag.stats()
+    }
+
+    /// Records a problem met while reading (e.g. a truncated file) for the report.
+    pub fn note(&mut self, message: impl Into<String>) {
+        self.notes.push(message.into());
+    }
+
+    /// Counts one frame and everything in it.
+    pub fn ingest(&mut self, frame: &Frame<'_>) {
+        let t = &mut self.totals;
+        t.frames += 1;
+        let number = t.frames;
+        t.bytes += u64::from(frame.wire_len);
+        t.captured_bytes += frame.data.len() as u64;
+        if t.last_ns.is_some_and(|last| frame.ts_ns < last) {
+            t.out_of_order += 1;
+        }
+        t.first_ns = Some(t.first_ns.map_or(frame.ts_ns, |f| f.min(frame.ts_ns)));
+        t.last_ns = Some(t.last_ns.map_or(frame.ts_ns, |l| l.max(frame.ts_ns)));
+        *t.link_types.entry(frame.link_type).or_default() += 1;
+
+        match decode::decode(frame.link_type, frame.data) {
+            Ok(Decoded::Ip(datagram)) => {
+                t.ip_frames += 1;
+                self.ingest_datagram(frame, number, &datagram);
+            }
+            Ok(Decoded::NonIp { ether_type }) => *t.non_ip.entry(ether_type).or_default() += 1,
+            Err(decode::DecodeError::UnsupportedLinkType(lt)) => *t.unsupported_link.entry(lt).or_default() += 1,
+            Err(_) => t.undecodable += 1,
+        }
+    }
+
+    fn ingest_datagram(&mut self, frame: &Frame<'_>, number: u64, datagram: &Datagram<'_>) {
+        let captured_len = u32::try_from(frame.data.len()).unwrap_or(u32::MAX);
+        if datagram.fragment.is_none() {
+            let packet = datagram.packet();
+            self.count(
+                frame.ts_ns,
+                number,
+                frame.wire_len,
+                captured_len,
+                packet.src,
+                packet.dst,
+                packet.proto,
+                packet.transport,
+            );
+            return;
+        }
+        let outcome = self.defrag.add(frame.ts_ns, frame.wire_len, number, datagram);
+        for release in outcome.releases {
+            self.count_release(&release);
+        }
+        if let Some(transport) = outcome.transport {
+            self.count(
+                frame.ts_ns,
+                number,
+                frame.wire_len,
+                captured_len,
+                datagram.src,
+                datagram.dst,
+                datagram.proto,
+                transport,
+            );
+        }
+    }
+
+    fn count_release(&mut self, release: &Release) {
+        for held in &release.fragments {
+            self.count(
+                held.ts_ns,
+                held.frame,
+                held.wire_len,
+                0,
+                release.src,
+                release.dst,
+                release.proto,
+                release.transport,
+            );
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn count(
+        &mut self,
+        ts_ns: i64,
+        frame: u64,
+        wire_len: u32,
+        captured_len: u32,
+        src: IpAddr,
+        dst: IpAddr,
+        proto: u8,
+        transport: Transport,
+    ) -> FlowHit {
+        let packet = FlowPacket { ts_ns, frame, wire_len, captured_len, src, dst, proto, transport };
+        let hit = self.flows.ingest(&packet, &self.config.local);
+        if hit.created {
+            let remote = self.flows.get(hit.id).map_or(dst, |f| f.remote().0);
+            let endpoint = self.endpoint_for(remote, ts_ns);
+            self.flow_endpoint.push(endpoint);
+            if let Some(e) = self.endpoints.get_mut(endpoint as usize) {
+                e.flows += 1;
+            }
+        }
+        if let Some(&endpoint) = self.flow_endpoint.get(hit.id as usize) {
+            if let Some(e) = self.endpoints.get_mut(endpoint as usize) {
+                e.packets += 1;
+                e.bytes += u64::from(wire_len);
+                e.first_ns = e.first_ns.min(ts_ns);
+                e.last_ns = e.last_ns.max(ts_ns);
+            }
+            self.timeline.add(endpoint, ts_ns, u64::from(wire_len));
+        }
+        hit
+    }
+
+    fn endpoint_for(&mut self, ip: IpAddr, ts_ns: i64) -> EndpointId {
+        if let Some(&id) = self.endpoint_index.get(&ip) {
+            return id;
+        }
+        let id = EndpointId::try_from(self.endpoints.len()).unwrap_or(EndpointId::MAX);
+        self.endpoints.push(Endpoint { ip, packets: 0, bytes: 0, flows: 0, first_ns: ts_ns, last_ns: ts_ns });
+        self.endpoint_index.insert(ip, id);
+        id
+    }
+
+    /// Ends the capture: counts fragments still waiting for their datagram and writes the
+    /// timeline's open bins. Idempotent.
+    pub fn finish(&mut self) {
+        if self.finished {
+            return;
+        }
+        self.finished = true;
+        for release in self.defrag.finish() {
+            self.count_release(&release);
+        }
+        self.timeline.flush();
+    }
+
+    /// Human-readable warnings about what was skipped or odd, for reports and the UI.
+    pub fn warnings(&self) -> Vec<String> {
+        let t = &self.totals;
+        let mut out = self.notes.clone();
+        for (lt, n) in &t.unsupported_link {
+            out.push(format!("{n} frames of unsupported link type {} skipped", decode::link_type::name(*lt)));
+        }
+        if t.undecodable > 0 {
+            out.push(format!("{} frames too malformed to find an IP header", t.undecodable));
+        }
+        if t.out_of_order > 0 {
+            out.push(format!("{} frames have timestamps earlier than the frame before", t.out_of_order));
+        }
+        let frag = self.defrag.stats();
+        if frag.incomplete > 0 {
+            out.push(format!(
+                "{} fragmented datagrams never completed (their fragments are still counted)",
+                frag.incomplete
+            ));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,251 @@
+//! The bidirectional flow table: one entry per protocol + address pair + port pair, with
+//! per-direction counters. Memory grows with flows, never with packets.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+
+use serde::Serialize;
+
+use crate::decode::{tcp_flags, Transport};
+use crate::locality::LocalPolicy;
+
+pub type FlowId = u32;
+
+/// Order-independent identity of a flow: both directions map to the same key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct FlowKey {
+    proto: u8,
+    lo: (IpAddr, u16),
+    hi: (IpAddr, u16),
+}
+
+impl FlowKey {
+    fn new(proto: u8, a: (IpAddr, u16), b: (IpAddr, u16)) -> Self {
+        if a <= b {
+            FlowKey { proto, lo: a, hi: b }
+        } else {
+            FlowKey { proto, lo: b, hi: a }
+        }
+    }
+}
+
+/// Counters for one direction of a flow.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct DirectionStats {
+    pub packets: u64,
+    /// On-wire frame lengths, as Wireshark's Conversations counts them.
+    pub bytes: u64,
+    /// Bytes actually present in the capture (at most `bytes`).
+    pub captured_bytes: u64,
+    /// OR of the TCP flags seen in this direction.
+    pub tcp_flags: u8,
+}
+
+impl DirectionStats {
+    fn add(&mut self, wire_len: u32, captured_len: u32, flags: u8) {
+        self.packets += 1;
+        self.bytes += u64::from(wire_len);
+        self.captured_bytes += u64::from(captured_len);
+        self.tcp_flags |= flags;
+    }
+}
+
+/// One bidirectional flow. `src` sent the flow's first packet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Flow {
+    pub proto: u8,
+    pub src: IpAddr,
+    pub src_port: u16,
+    pub dst: IpAddr,
+    pub dst_port: u16,
+    /// src -> dst
+    pub forward: DirectionStats,
+    /// dst -> src
+    pub reverse: DirectionStats,
+    pub first_ns: i64,
+    pub last_ns: i64,
+    /// 1-based number of the frame that opened the flow.
+    pub first_frame: u64,
+    /// True when `dst` is the remote side (the usual case: a local client talks out).
+    pub remote_is_dst: bool,
+}
+
+impl Flow {
+    pub fn packets(&self) -> u64 {
+        self.forward.packets + self.reverse.packets
+    }
+    pub fn bytes(&self) -> u64 {
+        self.forward.bytes + self.reverse.bytes
+    }
+    pub fn remote(&self) -> (IpAddr, u16) {
+        if self.remote_is_dst {
+            (self.dst, self.dst_port)
+        } else {
+            (self.src, self.src_port)
+        }
+    }
+    pub fn local(&self) -> (IpAddr, u16) {
+        if self.remote_is_dst {
+            (self.src, self.src_port)
+        } else {
+            (self.dst, self.dst_port)
+        }
+    }
+    pub fn duration_ns(&self) -> i64 {
+        self.last_ns.saturating_sub(self.first_ns)
+    }
+}
+
+/// What one packet did to the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FlowHit {
+    pub id: FlowId,
+    pub created: bool,
+}
+
+/// One packet's worth of flow-relevant facts.
+#[derive(Debug, Clone, Copy)]
+pub struct FlowPacket {
+    pub ts_ns: i64,
+    pub frame: u64,
+    pub wire_len: u32,
+    pub captured_len: u32,
+    pub src: IpAddr,
+    pub dst: IpAddr,
+    pub proto: u8,
+    pub transport: Transport,
+}
+
+#[derive(Default)]
+pub struct FlowTable {
+    index: HashMap<FlowKey, FlowId, ahash::RandomState>,
+    flows: Vec<Flow>,
+}
+
+impl FlowTable {
+    pub fn flows(&self) -> &[Flow] {
+        &self.flows
+    }
+
+    pub fn get(&self, id: FlowId) -> Option<&Flow> {
+        self.flows.get(id as usize)
+    }
+
+    pub fn len(&self) -> usize {
+        self.flows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.flows.is_empty()
+    }
+
+    /// Counts a packet in its flow, creating the flow on first sight.
+    pub fn ingest(&mut self, p: &FlowPacket, policy: &LocalPolicy) -> FlowHit {
+        let (sport, dport, flags) = match p.transport {
+            Transport::Tcp { sport, dport, flags, .. } => (sport, dport, flags),
+            Transport::Udp { sport, dport } => (sport, dport, 0),
+            Transport::Other => (0, 0, 0),
+        };
+        let key = FlowKey::new(p.proto, (p.src, sport), (p.dst, dport));
+        let (id, created) = match self.index.get(&key) {
+            Some(&id) => (id, false),
+            None => {
+                let id = FlowId::try_from(self.flows.len()).unwrap_or(FlowId::MAX);
+                self.flows.push(Flow {
+                    proto: p.proto,
+                    src: p.src,
+                    src_port: sport,
+                    dst: p.dst,
+                    dst_port: dport,
+                    forward: DirectionStats::default(),
+                    reverse: DirectionStats::default(),
+                    first_ns: p.ts_ns,
+                    last_ns: p.ts_ns,
+                    first_frame: p.frame,
+                    remote_is_dst: remote_is_dst(p.src, p.dst, flags, policy),
+                });
+                self.index.insert(key, id);
+                (id, true)
+            }
+        };
+        if let Some(flow) = self.flows.get_mut(id as usize) {
+            let forward = flow.src == p.src && flow.src_port == sport;
+            let stats = if forward { &mut flow.forward } else { &mut flow.reverse };
+            stats.add(p.wire_len, p.captured_len, flags);
+            flow.first_ns = flow.first_ns.min(p.ts_ns);
+            flow.last_ns = flow.last_ns.max(p.ts_ns);
+        }
+        FlowHit { id, created }
+    }
+}
+
+/// Decides the remote side from the flow's first packet: the policy when it tells the two
+/// apart, otherwise the responder (the SYN's target; a SYN-ACK comes from the responder).
+fn remote_is_dst(src: IpAddr, dst: IpAddr, flags: u8, policy: &LocalPolicy) -> bool {
+    match (policy.is_local(src), policy.is_local(dst)) {
+        (true, false) => true,
+        (false, true) => false,
+        _ => {
+            let syn_ack = flags & (tcp_flags::SYN | tcp_flags::ACK) == tcp_flags::SYN | tcp_flags::ACK;
+            !syn_ack
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pkt(src: &str, sport: u16, dst: &str, dport: u16, len: u32, flags: u8) -> FlowPacket {
+        FlowPacket {
+            ts_ns: 0,
+            frame: 1,
+            wire_len: len,
+            captured_len: len.min(68),
+            src: src.parse().unwrap(),
+            dst: dst.parse().unwrap(),
+            proto: 6,
+            transport: Transport::Tcp { sport, dport, seq: 0, flags },
+        }
+    }
+
+    #[test]
+    fn both_directions_share_one_flow_with_separate_counters() {
+        let mut t = FlowTable::default();
+        let policy = LocalPolicy::default();
+        let a = t.ingest(&pkt("192.168.1.2", 50000, "17.1.1.1", 443, 74, tcp_flags::SYN), &policy);
+        let b = t.ingest(&pkt("17.1.1.1", 443, "192.168.1.2", 50000, 1514, tcp_flags::ACK), &policy);
+        assert!(a.created && !b.created);
+        assert_eq!(a.id, b.id);
+        let f = &t.flows()[0];
+        assert_eq!((f.forward.packets, f.forward.bytes), (1, 74));
+        assert_eq!((f.reverse.packets, f.reverse.bytes, f.reverse.captured_bytes), (1, 1514, 68));
+        assert_eq!(f.remote(), ("17.1.1.1".parse().unwrap(), 443));
+        assert_eq!(f.forward.tcp_flags, tcp_flags::SYN);
+    }
+
+    #[test]
+    fn different_ports_are_different_flows() {
+        let mut t = FlowTable::default();
+        let policy = LocalPolicy::default();
+        t.ingest(&pkt("192.168.1.2", 50000, "17.1.1.1", 443, 60, 0), &policy);
+        t.ingest(&pkt("192.168.1.2", 50001, "17.1.1.1", 443, 60, 0), &policy);
+        assert_eq!(t.len(), 2);
+    }
+
+    #[test]
+    fn locality_falls_back_to_the_initiator() {
+        let policy = LocalPolicy::default();
+        let mut t = FlowTable::default();
+        // Both public: the SYN sender is local.
+        t.ingest(&pkt("8.8.8.8", 40000, "17.1.1.1", 443, 60, tcp_flags::SYN), &policy);
+        assert!(t.flows()[0].remote_is_dst);
+        // Capture began at the SYN-ACK: its sender is the remote server.
+        t.ingest(&pkt("17.1.1.1", 443, "8.8.8.8", 40001, 60, tcp_flags::SYN | tcp_flags::ACK), &policy);
+        assert!(!t.flows()[1].remote_is_dst);
+        assert_eq!(t.flows()[1].remote().1, 443);
+        // A remote host reaching a private one: the private side is local.
+        t.ingest(&pkt("17.1.1.1", 5000, "10.0.0.2", 22, 60, tcp_flags::SYN), &policy);
+        assert!(!t.flows()[2].remote_is_dst);
+    }
+}

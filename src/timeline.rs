@@ -1,0 +1,259 @@
+//! Bytes and packets over time, per series (a remote endpoint), at several resolutions from
+//! 1 ms to 1 day. Sparse: only bins that saw traffic exist. Bounded: a resolution whose bin
+//! count passes its cap is dropped ("saturated") and views fall back to a coarser one.
+//!
+//! Each series accumulates its current bin at every level without hashing; a bin is written
+//! to its level's map only when the series moves to a later bin, so the per-packet cost is
+//! one division and a comparison.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+pub type SeriesId = u32;
+
+const MS: i64 = 1_000_000;
+/// Bin widths in nanoseconds, finest first; each is a multiple of the one before.
+pub const LEVEL_WIDTHS_NS: [i64; 9] =
+    [MS, 10 * MS, 100 * MS, 1_000 * MS, 10_000 * MS, 60_000 * MS, 600_000 * MS, 3_600_000 * MS, 86_400_000 * MS];
+/// Bins (bin, series) kept per level before that level is given up.
+const MAX_BINS_PER_LEVEL: usize = 400_000;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub bytes: u64,
+    pub packets: u64,
+}
+
+impl Counts {
+    fn add(&mut self, other: Counts) {
+        self.bytes += other.bytes;
+        self.packets += other.packets;
+    }
+    fn is_empty(&self) -> bool {
+        self.packets == 0
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Pending {
+    bin: i64,
+    counts: Counts,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Level {
+    bins: BTreeMap<(i64, SeriesId), Counts>,
+    saturated: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Timeline {
+    levels: Vec<Level>,
+    /// Per series, the open bin at every level.
+    pending: Vec<[Pending; LEVEL_WIDTHS_NS.len()]>,
+}
+
+impl Default for Timeline {
+    fn default() -> Self {
+        Timeline { levels: vec![Level::default(); LEVEL_WIDTHS_NS.len()], pending: Vec::new() }
+    }
+}
+
+const NO_BIN: Pending = Pending { bin: i64::MIN, counts: Counts { bytes: 0, packets: 0 } };
+
+impl Timeline {
+    /// Counts one packet of `bytes` at `ts_ns` in `series`.
+    pub fn add(&mut self, series: SeriesId, ts_ns: i64, bytes: u64) {
+        let index = series as usize;
+        if index >= self.pending.len() {
+            self.pending.resize(index + 1, [NO_BIN; LEVEL_WIDTHS_NS.len()]);
+        }
+        let bin = ts_ns.div_euclid(LEVEL_WIDTHS_NS[0]);
+        let counts = Counts { bytes, packets: 1 };
+        self.push(series, 0, bin, counts);
+    }
+
+    /// Adds `counts` to the open bin of `level`, writing the previous bin out when it changed.
+    fn push(&mut self, series: SeriesId, level: usize, bin: i64, counts: Counts) {
+        let Some(slot) = self.pending.get_mut(series as usize).and_then(|p| p.get_mut(level)) else { return };
+        if slot.bin == bin {
+            slot.counts.add(counts);
+            return;
+        }
+        let closed = std::mem::replace(slot, Pending { bin, counts });
+        if closed.bin != i64::MIN {
+            self.close(series, level, closed);
+        }
+    }
+
+    /// Writes a finished bin to its level and carries it up to the next coarser level.
+    fn close(&mut self, series: SeriesId, level: usize, closed: Pending) {
+        if closed.counts.is_empty() {
+            return;
+        }
+        if let Some(l) = self.levels.get_mut(level) {
+            if !l.saturated {
+                l.bins.entry((closed.bin, series)).or_default().add(closed.counts);
+                if l.bins.len() > MAX_BINS_PER_LEVEL {
+                    l.saturated = true;
+                    l.bins = BTreeMap::new();
+                }
+            }
+        }
+        if let (Some(&width), Some(&next_width)) = (LEVEL_WIDTHS_NS.get(level), LEVEL_WIDTHS_NS.get(level + 1)) {
+            let next_bin = (closed.bin * width).div_euclid(next_width);
+            self.push(series, level + 1, next_bin, closed.counts);
+        }
+    }
+
+    /// Writes every open bin out so that queries see all packets. Cheap to call often:
+    /// later packets in the same bins simply add to the written counts.
+    pub fn flush(&mut self) {
+        for series in 0..self.pending.len() {
+            for level in 0..LEVEL_WIDTHS_NS.len() {
+                let Some(slot) = self.pending.get_mut(series).and_then(|p| p.get_mut(level)) else { continue };
+                let open = Pending { bin: slot.bin, counts: std::mem::take(&mut slot.counts) };
+                if open.bin != i64::MIN {
+                    self.close(series as SeriesId, level, open);
+                }
+            }
+        }
+    }
+
+    /// Whether the level still holds its bins.
+    pub fn is_available(&self, level: usize) -> bool {
+        self.levels.get(level).is_some_and(|l| !l.saturated)
+    }
+
+    /// The finest available level that shows `[from_ns, to_ns)` in at most `max_bins` bins.
+    pub fn level_for(&self, from_ns: i64, to_ns: i64, max_bins: usize) -> usize {
+        let span = to_ns.saturating_sub(from_ns).max(1);
+        let max_bins = i64::try_from(max_bins.max(1)).unwrap_or(i64::MAX);
+        (0..LEVEL_WIDTHS_NS.len())
+            .find(|&l| self.is_available(l) && span / LEVEL_WIDTHS_NS[l] <= max_bins)
+            .unwrap_or(LEVEL_WIDTHS_NS.len() - 1)
+    }
+
+    /// Bins of `level` overlapping `[from_ns, to_ns)`, in time order: (bin start ns, series, counts).
+    /// Call [`Timeline::flush`] first to include the open bins.
+    pub fn bins(&self, level: usize, from_ns: i64, to_ns: i64) -> impl Iterator<Item = (i64, SeriesId, Counts)> + '_ {
+        let width = LEVEL_WIDTHS_NS.get(level).copied().unwrap_or(LEVEL_WIDTHS_NS[0]);
+        let first = from_ns.div_euclid(width);
+        let end = to_ns.div_euclid(width).saturating_add(i64::from(to_ns.rem_euclid(width) != 0));
+        self.levels
+            .get(level)
+            .into_iter()
+            .flat_map(move |l| l.bins.range((first, 0)..(end.max(first), 0)))
+            .map(move |(&(bin, series), &counts)| (bin * width, series, counts))
+    }
+
+    /// Bins of `level` summed per group (e.g. per provider), in time order:
+    /// (bin start ns, counts per group).
+    pub fn grouped(
+        &self,
+        level: usize,
+        from_ns: i64,
+        to_ns: i64,
+        groups: usize,
+        group_of: impl Fn(SeriesId) -> usize,
+    ) -> Vec<(i64, Vec<Counts>)> {
+        let mut out: Vec<(i64, Vec<Counts>)> = Vec::new();
+        for (start, series, counts) in self.bins(level, from_ns, to_ns) {
+            if out.last().is_none_or(|(s, _)| *s != start) {
+                out.push((start, vec![Counts::default(); groups]));
+            }
+            if let Some(slot) = out.last_mut().and_then(|(_, v)| v.get_mut(group_of(series))) {
+                slot.add(counts);
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const S: i64 = 1_000_000_000;
+
+    #[test]
+    fn counts_land_in_every_level() {
+        let mut t = Timeline::default();
+        t.add(0, 0, 100);
+        t.add(0, MS / 2, 50);
+        t.add(0, 2 * S + 3, 10);
+        t.add(1, 2 * S + 5, 7);
+        t.flush();
+        let ms: Vec<_> = t.bins(0, 0, 3 * S).collect();
+        assert_eq!(
+            ms,
+            vec![
+                (0, 0, Counts { bytes: 150, packets: 2 }),
+                (2 * S, 0, Counts { bytes: 10, packets: 1 }),
+                (2 * S, 1, Counts { bytes: 7, packets: 1 }),
+            ]
+        );
+        let seconds: Vec<_> = t.bins(3, 0, 3 * S).collect();
+        assert_eq!(seconds.len(), 3);
+        let day: Vec<_> = t.bins(8, 0, 3 * S).collect();
+        assert_eq!(day, vec![(0, 0, Counts { bytes: 160, packets: 3 }), (0, 1, Counts { bytes: 7, packets: 1 })]);
+    }
+
+    #[test]
+    fn flushing_twice_and_adding_after_a_flush_keeps_totals_exact() {
+        let mut t = Timeline::default();
+        t.add(0, 10, 1);
+        t.flush();
+        t.flush();
+        t.add(0, 20, 2);
+        t.flush();
+        let total: u64 = t.bins(5, 0, S).map(|(_, _, c)| c.bytes).sum();
+        assert_eq!(total, 3);
+        let ms: Vec<_> = t.bins(0, 0, S).collect();
+        assert_eq!(ms, vec![(0, 0, Counts { bytes: 3, packets: 2 })]);
+    }
+
+    #[test]
+    fn years_apart_allocate_two_bins_not_millions() {
+        let mut t = Timeline::default();
+        t.add(0, 0, 1);
+        t.add(0, 10 * 365 * 86_400 * S, 1);
+        t.flush();
+        assert!(t.levels.iter().all(|l| l.bins.len() <= 2));
+        assert_eq!(t.level_for(0, 10 * 365 * 86_400 * S, 5000), 8);
+    }
+
+    #[test]
+    fn a_level_past_its_cap_is_dropped_and_views_fall_back() {
+        let mut t = Timeline::default();
+        for i in 0..(MAX_BINS_PER_LEVEL as i64 + 10) {
+            t.add(0, i * MS, 1);
+        }
+        t.flush();
+        assert!(!t.is_available(0));
+        assert!(t.is_available(1));
+        assert_eq!(t.level_for(0, S, 1_000_000), 1);
+        let total: u64 = t.bins(1, 0, i64::MAX / 2).map(|(_, _, c)| c.packets).sum();
+        assert_eq!(total, MAX_BINS_PER_LEVEL as u64 + 10);
+    }
+
+    #[test]
+    fn grouping_sums_series() {
+        let mut t = Timeline::default();
+        t.add(0, 0, 1);
+        t.add(1, 0, 2);
+        t.add(2, 0, 4);
+        t.flush();
+        let g = t.grouped(3, 0, S, 2, |s| if s == 2 { 1 } else { 0 });
+        assert_eq!(g, vec![(0, vec![Counts { bytes: 3, packets: 2 }, Counts { bytes: 4, packets: 1 }])]);
+    }
+
+    #[test]
+    fn negative_timestamps_bin_downwards() {
+        let mut t = Timeline::default();
+        t.add(0, -1, 1);
+        t.flush();
+        assert_eq!(t.bins(0, -S, S).next().map(|b| b.0), Some(-MS));
+    }
+}

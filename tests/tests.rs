@@ -1,0 +1,3 @@
+//! Integration tests over the committed samples (see samples/README.md).
+
+mod cli;
