@@ -12,6 +12,7 @@ use crate::decode::{self, Datagram, Decoded, Transport};
 use crate::flows::{FlowHit, FlowId, FlowPacket, FlowTable};
 use crate::fragments::{Defragmenter, FragmentStats, Release};
 use crate::locality::LocalPolicy;
+use crate::snapshot::Owner;
 use crate::timeline::Timeline;
 
 /// Settings that shape an analysis, checked before any frame is read.
@@ -100,6 +101,22 @@ impl Analysis {
     }
     pub fn timeline(&self) -> &Timeline {
         &self.timeline
+    }
+    /// The remote endpoint of every flow, indexed by `FlowId`.
+    pub fn flow_endpoints(&self) -> &[EndpointId] {
+        &self.flow_endpoint
+    }
+    /// Writes the timeline's open bins so it can be read mid-capture.
+    pub fn flush_timeline(&mut self) {
+        self.timeline.flush();
+    }
+    /// Who owns an endpoint's address.
+    pub fn owner_of(&self, _endpoint: EndpointId) -> Owner {
+        Owner::unknown()
+    }
+    /// The name the client asked for, when the capture revealed one.
+    pub fn best_name_of(&self, _endpoint: EndpointId) -> Option<String> {
+        None
     }
     pub fn fragment_stats(&self) -> FragmentStats {
         self.defrag.stats()

@@ -13,4 +13,6 @@ pub mod fragments;
 pub mod ingest;
 pub mod locality;
 pub mod report;
+pub mod session;
+pub mod snapshot;
 pub mod timeline;

@@ -1,0 +1,155 @@
+//! Reading a capture on a background thread. The thread owns the mutable analysis and sends
+//! snapshots over a bounded channel a few times a second; it never waits for the receiver
+//! (a snapshot the receiver has no room for is skipped). Every update carries the session's
+//! generation so that a receiver can drop what a closed capture still sends.
+
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crate::analysis::{Analysis, AnalysisConfig};
+use crate::capture::{FileSource, FrameSource};
+use crate::ingest::{read_into, Finish, Progress};
+use crate::snapshot::Snapshot;
+
+/// Called after each update is sent, e.g. to wake the UI.
+pub type Notify = Box<dyn Fn() + Send>;
+
+/// Snapshots are sent at most this often; slower when building one takes long.
+const MIN_SNAPSHOT_INTERVAL: Duration = Duration::from_millis(100);
+
+#[derive(Debug, Clone)]
+pub enum UpdateKind {
+    /// Reading is under way.
+    Progress { progress: Progress, snapshot: Option<Box<Snapshot>> },
+    /// Reading ended (end of file, cancel, or an error after which the partial results stand).
+    Finished { snapshot: Box<Snapshot>, cancelled: bool, error: Option<String> },
+    /// Nothing could be read at all.
+    Failed { error: String },
+}
+
+#[derive(Debug, Clone)]
+pub struct Update {
+    pub generation: u64,
+    pub kind: UpdateKind,
+}
+
+/// A capture being read in the background.
+pub struct Session {
+    pub generation: u64,
+    pub path: PathBuf,
+    pub updates: Receiver<Update>,
+    cancel: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Session {
+    /// Starts reading `path`. Returns at once; results arrive on `updates`.
+    pub fn open_file(path: &Path, config: AnalysisConfig, generation: u64, notify: Notify) -> Session {
+        let (tx, rx) = sync_channel(4);
+        let cancel = Arc::new(AtomicBool::new(false));
+        let thread_cancel = cancel.clone();
+        let thread_path = path.to_path_buf();
+        let thread = std::thread::Builder::new()
+            .name("whohosts-ingest".into())
+            .spawn(move || read_file(&thread_path, config, generation, &tx, &thread_cancel, &notify))
+            .ok();
+        Session { generation, path: path.to_path_buf(), updates: rx, cancel, thread }
+    }
+
+    /// Asks the reader to stop; a `Finished { cancelled: true }` update follows.
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+
+    /// Blocks until the next update, for tests and the command line.
+    pub fn wait_finished(&self) -> Option<Update> {
+        while let Ok(update) = self.updates.recv() {
+            if !matches!(update.kind, UpdateKind::Progress { .. }) {
+                return Some(update);
+            }
+        }
+        None
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        self.cancel();
+        // The thread ends on its own once it sees the flag; no need to wait for it.
+        drop(self.thread.take());
+    }
+}
+
+fn read_file(
+    path: &Path,
+    config: AnalysisConfig,
+    generation: u64,
+    tx: &SyncSender<Update>,
+    cancel: &AtomicBool,
+    notify: &Notify,
+) {
+    let send = |kind: UpdateKind, must_arrive: bool| {
+        let update = Update { generation, kind };
+        let sent = if must_arrive {
+            tx.send(update).is_ok()
+        } else {
+            !matches!(tx.try_send(update), Err(TrySendError::Disconnected(_)))
+        };
+        if sent {
+            notify();
+        }
+    };
+    let mut source = match FileSource::open(path) {
+        Ok(s) => s,
+        Err(e) => return send(UpdateKind::Failed { error: e.to_string() }, true),
+    };
+    let mut analysis = Analysis::new(config);
+    let mut last_snapshot = Instant::now();
+    let mut interval = MIN_SNAPSHOT_INTERVAL;
+    let result = read_into(&mut source as &mut dyn FrameSource, &mut analysis, |progress, analysis| {
+        if cancel.load(Ordering::Relaxed) {
+            return ControlFlow::Break(());
+        }
+        let snapshot = (last_snapshot.elapsed() >= interval).then(|| {
+            let started = Instant::now();
+            let s = Box::new(Snapshot::of(analysis));
+            // Keep snapshot building under a fifth of the reader's time.
+            interval = MIN_SNAPSHOT_INTERVAL.max(started.elapsed() * 5);
+            last_snapshot = Instant::now();
+            s
+        });
+        send(UpdateKind::Progress { progress: *progress, snapshot }, false);
+        ControlFlow::Continue(())
+    });
+    let (cancelled, error) = match result {
+        Ok(Finish::Cancelled) => (true, None),
+        Ok(Finish::EndOfInput) => (false, None),
+        Err(e) => {
+            analysis.note(e.to_string());
+            (false, Some(e.to_string()))
+        }
+    };
+    analysis.finish();
+    send(UpdateKind::Finished { snapshot: Box::new(Snapshot::of(&mut analysis)), cancelled, error }, true);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_file_fails_with_its_name() {
+        let s = Session::open_file(Path::new("/no/such.pcap"), AnalysisConfig::default(), 7, Box::new(|| {}));
+        let update = s.wait_finished().expect("an update");
+        assert_eq!(update.generation, 7);
+        match update.kind {
+            UpdateKind::Failed { error } => assert!(error.contains("/no/such.pcap")),
+            other => panic!("{other:?}"),
+        }
+    }
+}
