@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# `make bench`: times `whohosts report --json` on a large deterministic capture against
+# tshark's conversation statistics and a bare libpcap read loop over the same file, in the
+# same run, and prints the ratios and peak memory. The capture is made once, if absent.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+capture=${BENCH_CAPTURE:-bench-data/bench.pcap}
+release=target/release
+if [ ! -f "$capture" ]; then
+  mkdir -p "$(dirname "$capture")"
+  echo "making $capture (once; about 2.6 GB) ..."
+  "$release/examples/make_bench" "$capture"
+fi
+
+# measure NAME CMD...: prints "NAME seconds peak_kb"; output of CMD is discarded.
+measure() {
+  local name=$1; shift
+  local stats_file
+  stats_file=$(mktemp)
+  /usr/bin/time -o "$stats_file" -f "%e %M" "$@" > /dev/null 2>&1
+  echo "$name $(tail -n 1 "$stats_file")"
+  rm -f "$stats_file"
+}
+
+echo "warming the page cache ..."
+cat "$capture" > /dev/null
+frames=$("$release/examples/pcap_read_loop" "$capture")
+echo "capture: $capture ($(du -h "$capture" | cut -f1), $frames)"
+
+results=$(
+  measure read_loop "$release/examples/pcap_read_loop" "$capture"
+  measure whohosts "$release/whohosts" report --json "$capture"
+  measure tshark tshark -n -q -r "$capture" -z conv,tcp -z conv,udp
+)
+echo "$results" | awk '
+  { secs[$1] = $2; rss[$1] = $3 }
+  END {
+    printf "%-10s %10s %12s\n", "run", "seconds", "peak RSS MB"
+    for (n in secs) printf "%-10s %10.2f %12.1f\n", n, secs[n], rss[n] / 1024
+    printf "\nwhohosts vs bare libpcap read loop: %.2fx the time (target: at most 2x)\n", secs["whohosts"] / secs["read_loop"]
+    printf "tshark vs whohosts: whohosts is %.1fx faster (target: at least 30x)\n", secs["tshark"] / secs["whohosts"]
+    printf "whohosts peak RSS: %.0f MB (target: at most 150 MB); tshark: %.0f MB\n", rss["whohosts"] / 1024, rss["tshark"] / 1024
+  }'
