@@ -31,10 +31,10 @@ impl CryptoAssembler {
         let end64 = offset.saturating_add(data.len() as u64);
         let too_large = CryptoStreamError::TooLarge { end: end64 };
         let start = usize::try_from(offset).map_err(|_| too_large.clone())?;
-        let end = start + data.len();
-        if end > MAX_CLIENT_HELLO {
-            return Err(too_large);
-        }
+        let end = match start.checked_add(data.len()) {
+            Some(end) if end <= MAX_CLIENT_HELLO => end,
+            _ => return Err(too_large),
+        };
         if self.buf.len() < end {
             self.buf.resize(end, 0);
         }
@@ -92,7 +92,10 @@ mod tests {
     #[test]
     fn limits() {
         let mut a = CryptoAssembler::default();
-        assert!(matches!(a.insert(u64::MAX, b"x"), Err(CryptoStreamError::TooLarge { .. })));
+        assert!(matches!(
+            a.insert(u64::MAX, b"x"),
+            Err(CryptoStreamError::TooLarge { .. })
+        ));
         assert!(a.insert(MAX_CLIENT_HELLO as u64, b"x").is_err());
         for i in 0..MAX_RANGES as u64 {
             a.insert(1 + i * 2, b"x").unwrap();

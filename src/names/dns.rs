@@ -56,9 +56,7 @@ pub(crate) fn answered_addresses(msg: &[u8]) -> Result<Vec<AnsweredAddress>, Dns
                 }
             }
             RData::A(a) => addresses.push((owner, Ipv4Addr::from(a.address).into(), record.ttl)),
-            RData::AAAA(a) => {
-                addresses.push((owner, Ipv6Addr::from(a.address).into(), record.ttl))
-            }
+            RData::AAAA(a) => addresses.push((owner, Ipv6Addr::from(a.address).into(), record.ttl)),
             _ => {}
         }
     }
@@ -185,5 +183,20 @@ pub(crate) mod tests {
         m[4..6].copy_from_slice(&1u16.to_be_bytes());
         m.extend_from_slice(&[0xc0, 12, 0, 1, 0, 1]);
         assert!(answered_addresses(&m).is_err());
+    }
+
+    #[test]
+    fn pointer_loop_inside_cname_rdata_is_refused() {
+        // simple-dns would follow a pointer that points at itself forever; the guard must
+        // refuse it even though RDATA is not walked as a name by the guard.
+        let mut m = vec![0, 7, 0x81, 0x80, 0, 0, 0, 1, 0, 0, 0, 0];
+        m.extend_from_slice(b"\x01a\x00"); // owner "a" at 12
+        m.extend_from_slice(&[0, 5, 0, 1, 0, 0, 0, 60, 0, 4]); // CNAME, IN, ttl, rdlen 4
+        let rdata_at = m.len() as u8;
+        m.extend_from_slice(&[1, b'b', 0xc0, rdata_at + 2]); // "b" then a self-pointer
+        assert!(matches!(
+            answered_addresses(&m),
+            Err(DnsError::PointerLoop { .. })
+        ));
     }
 }

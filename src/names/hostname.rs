@@ -27,7 +27,10 @@ mod tests {
 
     #[test]
     fn lowercases_and_strips_the_root_dot() {
-        assert_eq!(normalize_name("WWW.Example.COM.").as_deref(), Some("www.example.com"));
+        assert_eq!(
+            normalize_name("WWW.Example.COM.").as_deref(),
+            Some("www.example.com")
+        );
         assert_eq!(normalize_name(""), None);
         assert_eq!(normalize_name("."), None);
         assert_eq!(normalize_name("a b"), None);

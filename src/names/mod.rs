@@ -79,7 +79,10 @@ impl EndpointNames {
     /// target (those are only in `cname_chain`).
     pub fn best_name(&self) -> Option<&str> {
         let first = |pred: &dyn Fn(&NameSighting) -> bool| {
-            self.names.iter().filter(|s| pred(s)).min_by_key(|s| s.frame)
+            self.names
+                .iter()
+                .filter(|s| pred(s))
+                .min_by_key(|s| s.frame)
         };
         first(&|s| s.source != NameSource::Dns && !s.ech_outer)
             .or_else(|| first(&|s| s.source == NameSource::Dns))
@@ -219,7 +222,11 @@ impl NameBook {
             }
             None => self.endpoints.entry(addr).or_default(),
         };
-        if endpoint.names.iter().any(|s| s.source == source && s.name == name) {
+        if endpoint
+            .names
+            .iter()
+            .any(|s| s.source == source && s.name == name)
+        {
             return;
         }
         if endpoint.names.len() >= MAX_NAMES_PER_ENDPOINT {
@@ -253,7 +260,8 @@ impl NameBook {
             self.stats.dns_answers_dropped += 1;
             return;
         }
-        self.answer_index.insert((addr, chain.clone()), self.dns_answers.len());
+        self.answer_index
+            .insert((addr, chain.clone()), self.dns_answers.len());
         self.dns_answers.push(DnsAnswer {
             addr,
             query: answer.query,

@@ -48,7 +48,11 @@ impl NameBook {
                     dport,
                 };
                 // A SYN takes one sequence number before any data it carries.
-                let data_seq = if flags & tcp_flags::SYN != 0 { seq.wrapping_add(1) } else { seq };
+                let data_seq = if flags & tcp_flags::SYN != 0 {
+                    seq.wrapping_add(1)
+                } else {
+                    seq
+                };
                 let closing = flags & (tcp_flags::FIN | tcp_flags::RST) != 0;
                 self.observe_tcp(frame, key, data_seq, closing, packet.payload);
             }

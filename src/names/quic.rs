@@ -80,7 +80,9 @@ fn parse_long_header(p: &[u8]) -> Option<LongPacket<'_>> {
     let is_initial = packet_type == version.initial_type();
     if is_initial {
         let (token_len, n) = varint(p.get(pos..)?)?;
-        pos = pos.checked_add(n)?.checked_add(usize::try_from(token_len).ok()?)?;
+        pos = pos
+            .checked_add(n)?
+            .checked_add(usize::try_from(token_len).ok()?)?;
     }
     let (length, n) = varint(p.get(pos..)?)?;
     let pn_offset = pos + n;
@@ -108,15 +110,20 @@ fn unprotect(keys: &InitialKeys, packet: &[u8], pn_offset: usize) -> Option<Vec<
         packet_number = (packet_number << 8) | u64::from(*byte);
     }
     // Initial packet numbers are small, so the truncated number is the full one.
-    open(keys, packet_number, &header, packet.get(pn_offset + pn_len..)?)
+    open(
+        keys,
+        packet_number,
+        &header,
+        packet.get(pn_offset + pn_len..)?,
+    )
 }
 
 /// Walks the frames of an opened Initial payload, handing CRYPTO data to the assembler.
 fn feed_frames(plain: &[u8], crypto: &mut CryptoAssembler) -> Result<(), QuicError> {
     let mut pos = 0;
     let next = |pos: &mut usize| -> Result<u64, QuicError> {
-        let (value, n) =
-            varint(plain.get(*pos..).unwrap_or_default()).ok_or(QuicError::Truncated { offset: *pos })?;
+        let (value, n) = varint(plain.get(*pos..).unwrap_or_default())
+            .ok_or(QuicError::Truncated { offset: *pos })?;
         *pos += n;
         Ok(value)
     };
@@ -163,7 +170,12 @@ fn feed_frames(plain: &[u8], crypto: &mut CryptoAssembler) -> Result<(), QuicErr
                 let reason = next(&mut pos)?;
                 skip(&mut pos, reason)?;
             }
-            frame_type => return Err(QuicError::UnexpectedFrame { frame_type, offset: at }),
+            frame_type => {
+                return Err(QuicError::UnexpectedFrame {
+                    frame_type,
+                    offset: at,
+                })
+            }
         }
     }
     Ok(())
@@ -285,9 +297,9 @@ fn client_hello_progress(
     }
     let data = crypto.contiguous();
     match tls::handshake_len(data)? {
-        Some(len) if data.len() >= len => {
-            Ok(Some(tls::client_hello_names(data.get(..len).unwrap_or_default())?))
-        }
+        Some(len) if data.len() >= len => Ok(Some(tls::client_hello_names(
+            data.get(..len).unwrap_or_default(),
+        )?)),
         _ => Ok(None),
     }
 }

@@ -193,7 +193,9 @@ pub(crate) mod tests {
     #[test]
     fn rfc9001_header_protection_mask() {
         let keys = client_initial_keys(QuicVersion::V1, &unhex(RFC_DCID));
-        let sample: [u8; 16] = unhex("d1b1c98dd7689fb8ec11d242b123dc9b").try_into().unwrap();
+        let sample: [u8; 16] = unhex("d1b1c98dd7689fb8ec11d242b123dc9b")
+            .try_into()
+            .unwrap();
         assert_eq!(header_mask(&keys.hp, &sample)[..5], unhex("437b9aec36")[..]);
     }
 
@@ -201,7 +203,10 @@ pub(crate) mod tests {
     fn open_refuses_a_wrong_tag() {
         let keys = client_initial_keys(QuicVersion::V1, b"abc");
         let mut sealed = seal(&keys, 3, b"hdr", b"hello");
-        assert_eq!(open(&keys, 3, b"hdr", &sealed).as_deref(), Some(&b"hello"[..]));
+        assert_eq!(
+            open(&keys, 3, b"hdr", &sealed).as_deref(),
+            Some(&b"hello"[..])
+        );
         sealed[0] ^= 1;
         assert_eq!(open(&keys, 3, b"hdr", &sealed), None);
     }

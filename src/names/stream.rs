@@ -212,7 +212,10 @@ mod tests {
     #[test]
     fn caps_are_enforced() {
         let mut b = PrefixBuffer::new(0, 8);
-        assert_eq!(b.push(0, b"123456789"), Err(StreamGiveUp::TooLarge { cap: 8 }));
+        assert_eq!(
+            b.push(0, b"123456789"),
+            Err(StreamGiveUp::TooLarge { cap: 8 })
+        );
         let mut b = PrefixBuffer::new(0, 1 << 20);
         for i in 0..MAX_PENDING_SEGMENTS as u32 {
             b.push(100 + i * 10, b"x").unwrap();

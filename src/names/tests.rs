@@ -41,7 +41,10 @@ fn tcp(src: [u8; 4], sport: u16, dst: [u8; 4], dport: u16, seq: u32, payload: &[
 #[test]
 fn dns_answer_names_the_address_and_keeps_the_chain() {
     let addr = IpAddr::from([20, 150, 70, 36]);
-    let hops = ["p59-content.icloud.com.akadns.net", "iclouddrive.blob.core.windows.net"];
+    let hops = [
+        "p59-content.icloud.com.akadns.net",
+        "iclouddrive.blob.core.windows.net",
+    ];
     let msg = response("p59-content.icloud.com", &hops, &[addr]);
     let mut book = NameBook::new();
     book.observe(1, &udp(RESOLVER, 53, CLIENT, 40000, &msg));
@@ -88,12 +91,35 @@ fn dns_over_tcp_across_segments_and_several_per_segment() {
     let cut1 = 40;
     let cut2 = stream.len() - 20;
     book.observe(1, &tcp(RESOLVER, 53, CLIENT, 50000, base, &stream[..cut1]));
-    book.observe(2, &tcp(RESOLVER, 53, CLIENT, 50000, base + cut2 as u32, &stream[cut2..]));
-    book.observe(3, &tcp(RESOLVER, 53, CLIENT, 50000, base + cut1 as u32, &stream[cut1..cut2]));
+    book.observe(
+        2,
+        &tcp(
+            RESOLVER,
+            53,
+            CLIENT,
+            50000,
+            base + cut2 as u32,
+            &stream[cut2..],
+        ),
+    );
+    book.observe(
+        3,
+        &tcp(
+            RESOLVER,
+            53,
+            CLIENT,
+            50000,
+            base + cut1 as u32,
+            &stream[cut1..cut2],
+        ),
+    );
     for (addr, name) in [(a, "a.example"), (b, "b.example"), (c, "c.example")] {
         assert_eq!(book.endpoint(addr).unwrap().best_name(), Some(name));
     }
-    assert_eq!(book.endpoint(b).unwrap().cname_chain, vec!["b.example", "cdn.example"]);
+    assert_eq!(
+        book.endpoint(b).unwrap().cname_chain,
+        vec!["b.example", "cdn.example"]
+    );
     assert_eq!(book.stats().dns_responses, 3);
 }
 
@@ -103,7 +129,10 @@ fn mdns_and_llmnr_stay_apart_and_bad_dns_is_counted() {
     let mut mdns = response("printer.local", &[], &[printer]);
     mdns[0..2].copy_from_slice(&[0, 0]);
     let mut book = NameBook::new();
-    book.observe(1, &udp([192, 168, 1, 50], 5353, [224, 0, 0, 251], 5353, &mdns));
+    book.observe(
+        1,
+        &udp([192, 168, 1, 50], 5353, [224, 0, 0, 251], 5353, &mdns),
+    );
     book.observe(2, &udp([192, 168, 1, 50], 5355, CLIENT, 6000, &mdns));
     assert!(book.endpoint(printer).is_none());
     assert_eq!(book.local_names().len(), 1);
@@ -147,11 +176,26 @@ fn ech_outer_name_ranks_below_dns_and_sni_ranks_first() {
     let e = book.endpoint(server.into()).unwrap();
     assert!(e.names[0].ech_outer);
     assert_eq!(e.best_name(), Some("cloudflare-ech.com"));
-    book.observe(2, &udp(RESOLVER, 53, CLIENT, 40000, &response("secret.example", &[], &[server.into()])));
-    assert_eq!(book.endpoint(server.into()).unwrap().best_name(), Some("secret.example"));
+    book.observe(
+        2,
+        &udp(
+            RESOLVER,
+            53,
+            CLIENT,
+            40000,
+            &response("secret.example", &[], &[server.into()]),
+        ),
+    );
+    assert_eq!(
+        book.endpoint(server.into()).unwrap().best_name(),
+        Some("secret.example")
+    );
     let plain = in_records(&client_hello("www.secret.example", false, 0), 16384);
     book.observe(3, &tcp(CLIENT, 52001, server, 443, 1, &plain));
-    assert_eq!(book.endpoint(server.into()).unwrap().best_name(), Some("www.secret.example"));
+    assert_eq!(
+        book.endpoint(server.into()).unwrap().best_name(),
+        Some("www.secret.example")
+    );
     assert_eq!(book.stats().tls_ech, 1);
 }
 
@@ -159,8 +203,28 @@ fn ech_outer_name_ranks_below_dns_and_sni_ranks_first() {
 fn http_host_names_and_ip_literals() {
     let server = [93, 184, 215, 14];
     let mut book = NameBook::new();
-    book.observe(1, &tcp(CLIENT, 53000, server, 80, 1, b"GET / HTTP/1.1\r\nHost: Example.com\r\n\r\n"));
-    book.observe(2, &tcp(CLIENT, 53001, server, 80, 1, b"GET / HTTP/1.1\r\nHost: 93.184.215.14:80\r\n\r\n"));
+    book.observe(
+        1,
+        &tcp(
+            CLIENT,
+            53000,
+            server,
+            80,
+            1,
+            b"GET / HTTP/1.1\r\nHost: Example.com\r\n\r\n",
+        ),
+    );
+    book.observe(
+        2,
+        &tcp(
+            CLIENT,
+            53001,
+            server,
+            80,
+            1,
+            b"GET / HTTP/1.1\r\nHost: 93.184.215.14:80\r\n\r\n",
+        ),
+    );
     let e = book.endpoint(server.into()).unwrap();
     assert_eq!(e.names.len(), 1);
     assert_eq!(e.names[0].source, NameSource::Http);
@@ -184,7 +248,17 @@ fn stream_table_is_bounded() {
     let mut book = NameBook::new();
     let partial = &in_records(&client_hello("x.example", false, 2000), 16384)[..100];
     for port in 0..5000u16 {
-        book.observe(1, &tcp(CLIENT, port.wrapping_add(1024), [10, 0, 0, 1], 443, 1, partial));
+        book.observe(
+            1,
+            &tcp(
+                CLIENT,
+                port.wrapping_add(1024),
+                [10, 0, 0, 1],
+                443,
+                1,
+                partial,
+            ),
+        );
     }
     assert_eq!(book.tls_streams.len(), 4096);
     assert_eq!(book.stats().tls_streams_dropped, 5000 - 4096);
@@ -193,7 +267,16 @@ fn stream_table_is_bounded() {
 #[test]
 fn sightings_serialize() {
     let mut book = NameBook::new();
-    book.observe(1, &udp(RESOLVER, 53, CLIENT, 1, &response("a.example", &[], &[IpAddr::from([1, 1, 1, 1])])));
+    book.observe(
+        1,
+        &udp(
+            RESOLVER,
+            53,
+            CLIENT,
+            1,
+            &response("a.example", &[], &[IpAddr::from([1, 1, 1, 1])]),
+        ),
+    );
     let json = serde_json::to_string(book.endpoint(IpAddr::from([1, 1, 1, 1])).unwrap()).unwrap();
     assert!(json.contains(r#""source":"dns""#), "{json}");
     assert!(serde_json::to_string(&book.stats()).is_ok());
@@ -212,7 +295,17 @@ fn observe_cost_on_packets_without_names() {
     ];
     let mut book = NameBook::new();
     // Keep one stream open so TCP data pays the table look-up.
-    book.observe(1, &tcp(CLIENT, 1, [10, 0, 0, 1], 443, 1, &in_records(&client_hello("x", false, 2000), 16384)[..100]));
+    book.observe(
+        1,
+        &tcp(
+            CLIENT,
+            1,
+            [10, 0, 0, 1],
+            443,
+            1,
+            &in_records(&client_hello("x", false, 2000), 16384)[..100],
+        ),
+    );
     let rounds = 2_000_000u64;
     let start = Instant::now();
     for i in 0..rounds {
