@@ -3,6 +3,8 @@
 //! connection (bounded table) until the ClientHello is complete. Cryptography lives in
 //! `quic_crypto`; ClientHello parsing in `tls`.
 
+use std::collections::{HashSet, VecDeque};
+
 use super::crypto_assembly::{CryptoAssembler, CryptoStreamError};
 use super::quic_crypto::{client_initial_keys, header_mask, open, InitialKeys, QuicVersion};
 use super::stream::{FlowKey, FlowTable};
@@ -10,6 +12,8 @@ use super::tls::{self, ClientHelloNames, TlsError};
 use super::NameStats;
 
 const MAX_TRACKED_CONNECTIONS: usize = 4096;
+/// Connections whose ClientHello was read, remembered so their later Initials are skipped.
+const MAX_FINISHED_REMEMBERED: usize = 16 * 1024;
 const IDLE_FRAMES: u64 = 200_000;
 /// Most packets looked at in one datagram.
 const MAX_COALESCED: usize = 8;
@@ -186,20 +190,24 @@ fn feed_frames(plain: &[u8], crypto: &mut CryptoAssembler) -> Result<(), QuicErr
 struct Connection {
     /// Keys from the first client Initial (later Initials may carry another DCID).
     keys: InitialKeys,
-    /// None once the ClientHello was read or given up on.
-    crypto: Option<CryptoAssembler>,
+    crypto: CryptoAssembler,
 }
 
-/// All QUIC connections whose ClientHello is being collected.
+/// All QUIC connections whose ClientHello is being collected, and a bounded memory of the
+/// ones finished (read or given up on), oldest forgotten first.
 #[derive(Debug)]
 pub(crate) struct QuicTracker {
     connections: FlowTable<Connection>,
+    finished: HashSet<FlowKey>,
+    finished_order: VecDeque<FlowKey>,
 }
 
 impl Default for QuicTracker {
     fn default() -> Self {
         Self {
             connections: FlowTable::new(MAX_TRACKED_CONNECTIONS, IDLE_FRAMES),
+            finished: HashSet::new(),
+            finished_order: VecDeque::new(),
         }
     }
 }
@@ -240,16 +248,16 @@ impl QuicTracker {
         packet: &LongPacket<'_>,
         stats: &mut NameStats,
     ) -> Option<ClientHelloNames> {
+        if self.finished.contains(&key) {
+            return None; // ClientHello already read (or given up on) for this connection
+        }
         let known = self
             .connections
             .get_mut(&key, frame)
-            .map(|c| (c.crypto.is_none(), c.keys.clone()));
-        if let Some((true, _)) = known {
-            return None; // ClientHello already read for this connection
-        }
+            .map(|c| c.keys.clone());
         let fresh = client_initial_keys(packet.version, packet.dcid);
         let opened = unprotect(&fresh, bytes, packet.pn_offset).or_else(|| {
-            let (_, keys) = known.as_ref()?;
+            let keys = known.as_ref()?;
             (*keys != fresh).then(|| unprotect(keys, bytes, packet.pn_offset))?
         });
         let Some(plain) = opened else {
@@ -260,7 +268,7 @@ impl QuicTracker {
         if known.is_none() {
             let conn = Connection {
                 keys: fresh,
-                crypto: Some(CryptoAssembler::default()),
+                crypto: CryptoAssembler::default(),
             };
             if !self.connections.insert(key, frame, conn) {
                 stats.quic_connections_dropped += 1;
@@ -268,19 +276,32 @@ impl QuicTracker {
             }
         }
         let conn = self.connections.get_mut(&key, frame)?;
-        let crypto = conn.crypto.as_mut()?;
-        match client_hello_progress(&plain, crypto) {
-            Ok(None) => None,
-            Ok(Some(names)) => {
-                conn.crypto = None;
-                stats.quic_client_hellos += 1;
-                Some(names)
+        let progress = client_hello_progress(&plain, &mut conn.crypto);
+        if !matches!(progress, Ok(None)) {
+            self.finish(key);
+        }
+        match progress {
+            Ok(names) => {
+                stats.quic_client_hellos += u64::from(names.is_some());
+                names
             }
             Err(_) => {
-                conn.crypto = None;
                 stats.quic_failures += 1;
                 None
             }
+        }
+    }
+
+    /// Frees a connection's state and remembers that it is done.
+    fn finish(&mut self, key: FlowKey) {
+        self.connections.remove(&key);
+        if self.finished_order.len() >= MAX_FINISHED_REMEMBERED {
+            if let Some(oldest) = self.finished_order.pop_front() {
+                self.finished.remove(&oldest);
+            }
+        }
+        if self.finished.insert(key) {
+            self.finished_order.push_back(key);
         }
     }
 }

@@ -146,6 +146,10 @@ fn client_hello_split_over_two_initials_out_of_order() {
     // Later Initials of the same connection are skipped without decrypting.
     assert_eq!(tracker.observe(key(), 3, &p2, &mut stats), None);
     assert_eq!(stats.quic_initials_decrypted, 2);
+    assert!(
+        tracker.connections.is_empty(),
+        "finished connections hold no state"
+    );
 }
 
 #[test]

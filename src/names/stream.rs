@@ -124,9 +124,13 @@ impl PrefixBuffer {
 /// A table of per-flow state with a hard entry cap. When full, entries not touched for
 /// `idle_frames` frames are swept (at most once every `SWEEP_INTERVAL` frames); if it is
 /// still full the new flow is refused and the caller counts it.
+///
+/// Most packets belong to no tracked flow, so a count of entries per source port answers
+/// "certainly not here" with one array read before the map is hashed.
 #[derive(Debug)]
 pub(crate) struct FlowTable<V> {
     entries: HashMap<FlowKey, (u64, V)>,
+    entries_per_sport: Vec<u16>,
     max_entries: usize,
     idle_frames: u64,
     next_sweep_frame: u64,
@@ -138,6 +142,7 @@ impl<V> FlowTable<V> {
     pub fn new(max_entries: usize, idle_frames: u64) -> Self {
         Self {
             entries: HashMap::new(),
+            entries_per_sport: vec![0; usize::from(u16::MAX) + 1],
             max_entries,
             idle_frames,
             next_sweep_frame: 0,
@@ -153,7 +158,26 @@ impl<V> FlowTable<V> {
         self.entries.len()
     }
 
+    fn may_contain(&self, key: &FlowKey) -> bool {
+        self.entries_per_sport
+            .get(usize::from(key.sport))
+            .is_some_and(|&n| n > 0)
+    }
+
+    fn count_port(&mut self, sport: u16, added: bool) {
+        if let Some(n) = self.entries_per_sport.get_mut(usize::from(sport)) {
+            *n = if added {
+                n.saturating_add(1)
+            } else {
+                n.saturating_sub(1)
+            };
+        }
+    }
+
     pub fn get_mut(&mut self, key: &FlowKey, frame: u64) -> Option<&mut V> {
+        if !self.may_contain(key) {
+            return None;
+        }
         self.entries.get_mut(key).map(|(last, v)| {
             *last = frame;
             v
@@ -161,7 +185,12 @@ impl<V> FlowTable<V> {
     }
 
     pub fn remove(&mut self, key: &FlowKey) -> Option<V> {
-        self.entries.remove(key).map(|(_, v)| v)
+        if !self.may_contain(key) {
+            return None;
+        }
+        let (_, value) = self.entries.remove(key)?;
+        self.count_port(key.sport, false);
+        Some(value)
     }
 
     /// Inserts new state; returns false (dropping `value`) when the table is full.
@@ -170,13 +199,24 @@ impl<V> FlowTable<V> {
             if frame >= self.next_sweep_frame {
                 self.next_sweep_frame = frame + SWEEP_INTERVAL;
                 let oldest_kept = frame.saturating_sub(self.idle_frames);
-                self.entries.retain(|_, (last, _)| *last >= oldest_kept);
+                let counts = &mut self.entries_per_sport;
+                self.entries.retain(|key, (last, _)| {
+                    let keep = *last >= oldest_kept;
+                    if !keep {
+                        if let Some(n) = counts.get_mut(usize::from(key.sport)) {
+                            *n = n.saturating_sub(1);
+                        }
+                    }
+                    keep
+                });
             }
             if self.entries.len() >= self.max_entries {
                 return false;
             }
         }
-        self.entries.insert(key, (frame, value));
+        if self.entries.insert(key, (frame, value)).is_none() {
+            self.count_port(key.sport, true);
+        }
         true
     }
 }

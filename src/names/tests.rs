@@ -313,4 +313,33 @@ fn observe_cost_on_packets_without_names() {
     }
     let per_packet = start.elapsed().as_nanos() as f64 / rounds as f64;
     println!("observe on packets without names: {per_packet:.1} ns/packet");
+
+    let addr = IpAddr::from([20, 150, 70, 36]);
+    let dns = response(
+        "p59-content.icloud.com",
+        &["a.akadns.net", "b.windows.net"],
+        &[addr],
+    );
+    let quic = rfc_packet(QuicVersion::V1);
+    let hello = in_records(&client_hello("www.example.com", false, 500), 16384);
+    let rounds = 20_000u16;
+    let start = Instant::now();
+    for i in 0..rounds {
+        book.observe(u64::from(i), &udp(RESOLVER, 53, CLIENT, i, &dns));
+    }
+    let dns_ns = start.elapsed().as_nanos() / u128::from(rounds);
+    let start = Instant::now();
+    for i in 0..rounds {
+        book.observe(
+            u64::from(i),
+            &tcp(CLIENT, i, [17, 253, 144, 10], 443, 1, &hello),
+        );
+    }
+    let tls_ns = start.elapsed().as_nanos() / u128::from(rounds);
+    let start = Instant::now();
+    for i in 0..rounds {
+        book.observe(u64::from(i), &udp(CLIENT, i, [142, 250, 1, 1], 443, &quic));
+    }
+    let quic_ns = start.elapsed().as_nanos() / u128::from(rounds);
+    println!("DNS response {dns_ns} ns, TLS ClientHello {tls_ns} ns, QUIC Initial {quic_ns} ns");
 }
