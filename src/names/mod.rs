@@ -16,7 +16,8 @@ mod tls;
 use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 
-use serde::Serialize;
+use serde::ser::SerializeStruct;
+use serde::{Serialize, Serializer};
 
 pub use crypto_assembly::CryptoStreamError;
 pub use dns_guard::DnsError;
@@ -289,6 +290,20 @@ impl NameBook {
             protocol,
             frame,
         });
+    }
+}
+
+/// Serialises what was learned (endpoints sorted by address, answers, local names, stats);
+/// the transient stream state is left out.
+impl Serialize for NameBook {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let endpoints: std::collections::BTreeMap<_, _> = self.endpoints.iter().collect();
+        let mut s = serializer.serialize_struct("NameBook", 4)?;
+        s.serialize_field("endpoints", &endpoints)?;
+        s.serialize_field("dns_answers", &self.dns_answers)?;
+        s.serialize_field("local_names", &self.local_names)?;
+        s.serialize_field("stats", &self.stats)?;
+        s.end()
     }
 }
 

@@ -280,6 +280,51 @@ fn sightings_serialize() {
     let json = serde_json::to_string(book.endpoint(IpAddr::from([1, 1, 1, 1])).unwrap()).unwrap();
     assert!(json.contains(r#""source":"dns""#), "{json}");
     assert!(serde_json::to_string(&book.stats()).is_ok());
+    let whole = serde_json::to_string(&book).unwrap();
+    assert!(whole.contains(r#""1.1.1.1":{"names""#), "{whole}");
+}
+
+/// Pseudo-random payloads behind every parser's entry check must never panic.
+#[test]
+fn random_payloads_never_panic() {
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let prefixes: [&[u8]; 6] = [
+        b"",
+        b"\x16\x03\x01\x02\x00\x01",
+        b"GET / HTTP/1.1\r\nHost: ",
+        b"\xc3\x00\x00\x00\x01\x08",
+        b"\xd3\x6b\x33\x43\xcf\x08",
+        b"\x00\x07\x81\x80\x00\x01\x00\x02",
+    ];
+    let mut book = NameBook::new();
+    for frame in 0..30_000u64 {
+        let r = next();
+        let mut payload = prefixes[(r % 6) as usize].to_vec();
+        let len = (r >> 8) as usize % 1400;
+        payload.extend((0..len).map(|_| next() as u8));
+        let port = [53, 5353, 5355, 443, 80][(r >> 20) as usize % 5];
+        let seq = (r >> 32) as u32 % 4096;
+        let packet = if r & (1 << 40) == 0 {
+            udp(RESOLVER, port, CLIENT, port, &payload)
+        } else {
+            tcp(
+                RESOLVER,
+                port,
+                CLIENT,
+                40000 + (r % 8) as u16,
+                seq,
+                &payload,
+            )
+        };
+        book.observe(frame, &packet);
+    }
+    assert!(book.stats().dns_malformed > 0);
 }
 
 /// Cost of `observe` on packets that carry no names (run with --release --ignored).
