@@ -193,6 +193,9 @@ fn undecryptable_and_hostile_datagrams() {
     assert!(stats.quic_undecryptable > 0);
     assert!(!looks_like_initial(b"\x40\x00\x00\x00\x01"));
     assert!(!looks_like_initial(b"\xc0\x00\x00\x00\x02"));
+    // v2 Initials use type bits 01; type 00 under v2 is a Retry.
+    assert!(!looks_like_initial(b"\xc0\x6b\x33\x43\xcf"));
+    assert!(looks_like_initial(b"\xd0\x6b\x33\x43\xcf"));
 }
 
 #[test]

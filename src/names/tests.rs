@@ -124,6 +124,35 @@ fn dns_over_tcp_across_segments_and_several_per_segment() {
 }
 
 #[test]
+fn dns_tcp_state_is_freed_on_fin_and_gaps_give_up() {
+    let addr = IpAddr::from([198, 51, 100, 9]);
+    let msg = response("fin.example", &[], &[addr]);
+    let mut framed = (msg.len() as u16).to_be_bytes().to_vec();
+    framed.extend(&msg);
+    let mut book = NameBook::new();
+    let mut last = tcp(RESOLVER, 53, CLIENT, 50001, 1, &framed);
+    last.transport = Transport::Tcp {
+        sport: 53,
+        dport: 50001,
+        seq: 1,
+        flags: tcp_flags::ACK | tcp_flags::FIN,
+    };
+    book.observe(1, &last);
+    assert_eq!(
+        book.endpoint(addr).unwrap().best_name(),
+        Some("fin.example")
+    );
+    assert!(book.dns_streams.is_empty());
+    // A stream whose start never arrives: 16 out-of-order pieces wait, the 17th gives up.
+    book.observe(2, &tcp(RESOLVER, 53, CLIENT, 50002, 0, &[0, 200]));
+    for i in 0..17u32 {
+        book.observe(3, &tcp(RESOLVER, 53, CLIENT, 50002, 10 + i * 10, b"x"));
+    }
+    assert_eq!(book.stats().dns_tcp_streams_dropped, 1);
+    assert!(book.dns_streams.is_empty());
+}
+
+#[test]
 fn mdns_and_llmnr_stay_apart_and_bad_dns_is_counted() {
     let printer = IpAddr::from([192, 168, 1, 50]);
     let mut mdns = response("printer.local", &[], &[printer]);
