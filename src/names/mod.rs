@@ -308,4 +308,6 @@ impl Serialize for NameBook {
 }
 
 #[cfg(test)]
+mod stress_tests;
+#[cfg(test)]
 mod tests;
