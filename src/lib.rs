@@ -3,7 +3,6 @@
 //! The core (everything but `ui`) turns frames from a capture into flows, names learned from
 //! the capture, provider attributions and a timeline. It never imports egui, so the CLI, the
 //! GUI and the tests all drive it the same way.
-
 pub mod analysis;
 pub mod capture;
 pub mod cli;
@@ -12,6 +11,7 @@ pub mod flows;
 pub mod fragments;
 pub mod ingest;
 pub mod locality;
+pub mod names;
 pub mod report;
 pub mod session;
 pub mod snapshot;

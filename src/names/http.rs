@@ -1,0 +1,148 @@
+//! HTTP/1.x client requests -> the Host header. Reads only the segment that starts the
+//! request (the Host header is in the first segment in practice); no reassembly.
+
+use std::net::{IpAddr, Ipv6Addr};
+
+use super::hostname::normalize_name;
+
+/// Request methods recognised at the start of a TCP payload.
+const METHODS: [&[u8]; 9] = [
+    b"GET ",
+    b"POST ",
+    b"HEAD ",
+    b"PUT ",
+    b"DELETE ",
+    b"OPTIONS ",
+    b"PATCH ",
+    b"CONNECT ",
+    b"TRACE ",
+];
+/// Most header bytes looked at.
+const MAX_HEAD: usize = 8 * 1024;
+
+/// What the Host header of a request held.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum RequestHost {
+    Name(String),
+    /// An IP literal (with or without port, IPv6 in brackets): not a name.
+    IpLiteral(IpAddr),
+    /// No usable Host header (absent, empty or not a host name).
+    Missing,
+}
+
+/// Cheap check on the first bytes of a TCP payload; no allocation.
+pub(crate) fn looks_like_request(payload: &[u8]) -> bool {
+    matches!(
+        payload.first(),
+        Some(b'G' | b'P' | b'H' | b'D' | b'O' | b'C' | b'T')
+    ) && METHODS.iter().any(|m| payload.starts_with(m))
+}
+
+/// The Host of a request whose first line ends in HTTP/1.0 or HTTP/1.1; None if the
+/// payload is not such a request.
+pub(crate) fn request_host(payload: &[u8]) -> Option<RequestHost> {
+    let head = payload.get(..payload.len().min(MAX_HEAD))?;
+    let mut lines = head
+        .split(|&b| b == b'\n')
+        .map(|l| l.strip_suffix(b"\r").unwrap_or(l));
+    let request_line = lines.next()?;
+    if !(request_line.ends_with(b" HTTP/1.1") || request_line.ends_with(b" HTTP/1.0")) {
+        return None;
+    }
+    for line in lines {
+        if line.is_empty() {
+            break;
+        }
+        let Some(colon) = line.iter().position(|&b| b == b':') else {
+            continue;
+        };
+        let (field, value) = line.split_at(colon);
+        if field.eq_ignore_ascii_case(b"host") {
+            let value = std::str::from_utf8(value.get(1..).unwrap_or_default()).ok()?;
+            return Some(classify_host(value.trim()));
+        }
+    }
+    Some(RequestHost::Missing)
+}
+
+/// Splits off a port and tells IP literals from names.
+fn classify_host(value: &str) -> RequestHost {
+    if let Some(bracketed) = value.strip_prefix('[') {
+        let inside = bracketed.split(']').next().unwrap_or_default();
+        return match inside.parse::<Ipv6Addr>() {
+            Ok(v6) => RequestHost::IpLiteral(IpAddr::V6(v6)),
+            Err(_) => RequestHost::Missing,
+        };
+    }
+    if let Ok(ip) = value.parse::<IpAddr>() {
+        return RequestHost::IpLiteral(ip); // also a bare IPv6 without brackets
+    }
+    let host = match value.rsplit_once(':') {
+        Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => host,
+        _ => value,
+    };
+    if let Ok(ip) = host.parse::<IpAddr>() {
+        return RequestHost::IpLiteral(ip);
+    }
+    normalize_name(host).map_or(RequestHost::Missing, RequestHost::Name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn host_of(req: &str) -> Option<RequestHost> {
+        assert!(looks_like_request(req.as_bytes()) || !req.starts_with("GET"));
+        request_host(req.as_bytes())
+    }
+
+    #[test]
+    fn names_and_ports() {
+        assert_eq!(
+            host_of("GET / HTTP/1.1\r\nUser-Agent: x\r\nHOST:  Www.Example.com:8080 \r\n\r\n"),
+            Some(RequestHost::Name("www.example.com".into()))
+        );
+        assert_eq!(
+            host_of("POST /a HTTP/1.0\nHost: api.example.net.\n\n"),
+            Some(RequestHost::Name("api.example.net".into()))
+        );
+    }
+
+    #[test]
+    fn ip_literals_are_not_names() {
+        let v4 = IpAddr::from([10, 1, 2, 3]);
+        assert_eq!(
+            host_of("GET / HTTP/1.1\r\nHost: 10.1.2.3\r\n\r\n"),
+            Some(RequestHost::IpLiteral(v4))
+        );
+        assert_eq!(
+            host_of("GET / HTTP/1.1\r\nHost: 10.1.2.3:80\r\n\r\n"),
+            Some(RequestHost::IpLiteral(v4))
+        );
+        let v6: IpAddr = "2001:db8::5".parse().unwrap();
+        assert_eq!(
+            host_of("GET / HTTP/1.1\r\nHost: [2001:db8::5]:8443\r\n\r\n"),
+            Some(RequestHost::IpLiteral(v6))
+        );
+        assert_eq!(
+            host_of("GET / HTTP/1.1\r\nHost: [2001:db8::5]\r\n\r\n"),
+            Some(RequestHost::IpLiteral(v6))
+        );
+    }
+
+    #[test]
+    fn not_requests_or_no_host() {
+        assert!(!looks_like_request(b"\x16\x03\x01"));
+        assert!(!looks_like_request(b"GETX / HTTP/1.1"));
+        assert_eq!(host_of("GET / HTTP/2.0\r\nHost: a\r\n\r\n"), None);
+        assert_eq!(
+            host_of("GET / HTTP/1.1\r\nAccept: */*\r\n\r\nHost: late\r\n"),
+            Some(RequestHost::Missing)
+        );
+        assert_eq!(
+            host_of("GET / HTTP/1.1\r\nHost: \r\n\r\n"),
+            Some(RequestHost::Missing)
+        );
+        assert_eq!(request_host(b"GET / HTTP/1.1\r\nHost: \xff\xfe\r\n"), None);
+    }
+}
