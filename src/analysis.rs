@@ -12,6 +12,7 @@ use crate::decode::{self, Datagram, Decoded, Transport};
 use crate::flows::{FlowHit, FlowId, FlowPacket, FlowTable};
 use crate::fragments::{Defragmenter, FragmentStats, Release};
 use crate::locality::LocalPolicy;
+use crate::names::NameBook;
 use crate::snapshot::Owner;
 use crate::timeline::Timeline;
 
@@ -66,6 +67,7 @@ pub struct Analysis {
     endpoint_index: HashMap<IpAddr, EndpointId, ahash::RandomState>,
     timeline: Timeline,
     defrag: Defragmenter,
+    names: NameBook,
     notes: Vec<String>,
     finished: bool,
 }
@@ -81,6 +83,7 @@ impl Analysis {
             endpoint_index: HashMap::default(),
             timeline: Timeline::default(),
             defrag: Defragmenter::default(),
+            names: NameBook::new(),
             notes: Vec::new(),
             finished: false,
         }
@@ -115,8 +118,13 @@ impl Analysis {
         Owner::unknown()
     }
     /// The name the client asked for, when the capture revealed one.
-    pub fn best_name_of(&self, _endpoint: EndpointId) -> Option<String> {
-        None
+    pub fn best_name_of(&self, endpoint: EndpointId) -> Option<String> {
+        let ip = self.endpoints.get(endpoint as usize)?.ip;
+        self.names.endpoint(ip)?.best_name().map(str::to_string)
+    }
+    /// Names learned from the capture (DNS, SNI, QUIC, HTTP).
+    pub fn names(&self) -> &NameBook {
+        &self.names
     }
     pub fn fragment_stats(&self) -> FragmentStats {
         self.defrag.stats()

@@ -3,6 +3,7 @@
 //! The core (everything but `ui`) turns frames from a capture into flows, names learned from
 //! the capture, provider attributions and a timeline. It never imports egui, so the CLI, the
 //! GUI and the tests all drive it the same way.
+
 pub mod analysis;
 pub mod capture;
 pub mod cli;

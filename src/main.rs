@@ -52,13 +52,14 @@ fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     }
     let analysis = analysis?;
     let report = Report::build(&args.file.display().to_string(), &analysis);
-    let mut out = std::io::stdout().lock();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if args.json {
         serde_json::to_writer(&mut out, &report).context("writing JSON")?;
         writeln!(out)?;
     } else {
         write_text(&report, args.top, &mut out)?;
     }
+    out.flush()?;
     for warning in &report.warnings {
         eprintln!("whohosts: warning: {warning}");
     }

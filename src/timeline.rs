@@ -2,11 +2,10 @@
 //! 1 ms to 1 day. Sparse: only bins that saw traffic exist. Bounded: a resolution whose bin
 //! count passes its cap is dropped ("saturated") and views fall back to a coarser one.
 //!
-//! Each series accumulates its current bin at every level without hashing; a bin is written
-//! to its level's map only when the series moves to a later bin, so the per-packet cost is
-//! one division and a comparison.
-
-use std::collections::BTreeMap;
+//! Each series accumulates its current bin at every level; a bin is appended to its level's
+//! list only when the series moves to another bin, so the per-packet cost is one division
+//! and a comparison. Lists are in closing order, may hold the same bin twice (after a flush,
+//! or out-of-order packets) and are sorted and merged when read.
 
 use serde::Serialize;
 
@@ -41,9 +40,16 @@ struct Pending {
     counts: Counts,
 }
 
+#[derive(Debug, Clone, Copy)]
+struct ClosedBin {
+    bin: i64,
+    series: SeriesId,
+    counts: Counts,
+}
+
 #[derive(Debug, Clone, Default)]
 struct Level {
-    bins: BTreeMap<(i64, SeriesId), Counts>,
+    bins: Vec<ClosedBin>,
     saturated: bool,
 }
 
@@ -94,10 +100,10 @@ impl Timeline {
         }
         if let Some(l) = self.levels.get_mut(level) {
             if !l.saturated {
-                l.bins.entry((closed.bin, series)).or_default().add(closed.counts);
+                l.bins.push(ClosedBin { bin: closed.bin, series, counts: closed.counts });
                 if l.bins.len() > MAX_BINS_PER_LEVEL {
                     l.saturated = true;
-                    l.bins = BTreeMap::new();
+                    l.bins = Vec::new();
                 }
             }
         }
@@ -135,17 +141,26 @@ impl Timeline {
             .unwrap_or(LEVEL_WIDTHS_NS.len() - 1)
     }
 
-    /// Bins of `level` overlapping `[from_ns, to_ns)`, in time order: (bin start ns, series, counts).
-    /// Call [`Timeline::flush`] first to include the open bins.
-    pub fn bins(&self, level: usize, from_ns: i64, to_ns: i64) -> impl Iterator<Item = (i64, SeriesId, Counts)> + '_ {
+    /// Bins of `level` overlapping `[from_ns, to_ns)`, in time order then series order:
+    /// (bin start ns, series, counts). Call [`Timeline::flush`] first to include open bins.
+    pub fn bins(&self, level: usize, from_ns: i64, to_ns: i64) -> Vec<(i64, SeriesId, Counts)> {
         let width = LEVEL_WIDTHS_NS.get(level).copied().unwrap_or(LEVEL_WIDTHS_NS[0]);
         let first = from_ns.div_euclid(width);
         let end = to_ns.div_euclid(width).saturating_add(i64::from(to_ns.rem_euclid(width) != 0));
-        self.levels
+        let mut picked: Vec<ClosedBin> = self
+            .levels
             .get(level)
-            .into_iter()
-            .flat_map(move |l| l.bins.range((first, 0)..(end.max(first), 0)))
-            .map(move |(&(bin, series), &counts)| (bin * width, series, counts))
+            .map(|l| l.bins.iter().filter(|b| b.bin >= first && b.bin < end).copied().collect())
+            .unwrap_or_default();
+        picked.sort_unstable_by_key(|b| (b.bin, b.series));
+        let mut out: Vec<(i64, SeriesId, Counts)> = Vec::with_capacity(picked.len());
+        for b in picked {
+            match out.last_mut() {
+                Some((start, series, counts)) if *start == b.bin * width && *series == b.series => counts.add(b.counts),
+                _ => out.push((b.bin * width, b.series, b.counts)),
+            }
+        }
+        out
     }
 
     /// Bins of `level` summed per group (e.g. per provider), in time order:
@@ -185,7 +200,7 @@ mod tests {
         t.add(0, 2 * S + 3, 10);
         t.add(1, 2 * S + 5, 7);
         t.flush();
-        let ms: Vec<_> = t.bins(0, 0, 3 * S).collect();
+        let ms = t.bins(0, 0, 3 * S);
         assert_eq!(
             ms,
             vec![
@@ -194,9 +209,9 @@ mod tests {
                 (2 * S, 1, Counts { bytes: 7, packets: 1 }),
             ]
         );
-        let seconds: Vec<_> = t.bins(3, 0, 3 * S).collect();
+        let seconds = t.bins(3, 0, 3 * S);
         assert_eq!(seconds.len(), 3);
-        let day: Vec<_> = t.bins(8, 0, 3 * S).collect();
+        let day = t.bins(8, 0, 3 * S);
         assert_eq!(day, vec![(0, 0, Counts { bytes: 160, packets: 3 }), (0, 1, Counts { bytes: 7, packets: 1 })]);
     }
 
@@ -208,9 +223,9 @@ mod tests {
         t.flush();
         t.add(0, 20, 2);
         t.flush();
-        let total: u64 = t.bins(5, 0, S).map(|(_, _, c)| c.bytes).sum();
+        let total: u64 = t.bins(5, 0, S).iter().map(|(_, _, c)| c.bytes).sum();
         assert_eq!(total, 3);
-        let ms: Vec<_> = t.bins(0, 0, S).collect();
+        let ms = t.bins(0, 0, S);
         assert_eq!(ms, vec![(0, 0, Counts { bytes: 3, packets: 2 })]);
     }
 
@@ -234,7 +249,7 @@ mod tests {
         assert!(!t.is_available(0));
         assert!(t.is_available(1));
         assert_eq!(t.level_for(0, S, 1_000_000), 1);
-        let total: u64 = t.bins(1, 0, i64::MAX / 2).map(|(_, _, c)| c.packets).sum();
+        let total: u64 = t.bins(1, 0, i64::MAX / 2).iter().map(|(_, _, c)| c.packets).sum();
         assert_eq!(total, MAX_BINS_PER_LEVEL as u64 + 10);
     }
 
@@ -254,6 +269,6 @@ mod tests {
         let mut t = Timeline::default();
         t.add(0, -1, 1);
         t.flush();
-        assert_eq!(t.bins(0, -S, S).next().map(|b| b.0), Some(-MS));
+        assert_eq!(t.bins(0, -S, S).first().map(|b| b.0), Some(-MS));
     }
 }

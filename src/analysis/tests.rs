@@ -32,7 +32,7 @@ fn flows_endpoints_and_totals_add_up() {
     assert_eq!(a.endpoints().len(), 1);
     assert_eq!(a.endpoints()[0].ip, IpAddr::from(SERVER));
     assert_eq!(a.endpoints()[0].bytes, f.bytes());
-    let timeline_bytes: u64 = a.timeline().bins(3, 0, 10_000_000_000).map(|(_, _, c)| c.bytes).sum();
+    let timeline_bytes: u64 = a.timeline().bins(3, 0, 10_000_000_000).iter().map(|(_, _, c)| c.bytes).sum();
     assert_eq!(timeline_bytes, f.bytes());
     assert!(a.warnings().iter().any(|w| w.contains("malformed")));
 }
