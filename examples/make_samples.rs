@@ -12,6 +12,7 @@ mod make_samples {
     pub mod noise;
     pub mod quic;
     pub mod scene;
+    pub mod session;
     pub mod small;
     pub mod tcp;
     pub mod tls;

@@ -38,8 +38,6 @@ impl ConnectionIdGenerator for SeededCids {
 /// The first datagram(s) and connection ids of a client connection attempt.
 pub struct QuicStart {
     pub datagrams: Vec<Vec<u8>>,
-    /// Destination id the client chose for its Initial; a server would pick its own.
-    pub initial_dcid: Vec<u8>,
     pub client_cid: Vec<u8>,
 }
 
@@ -77,7 +75,7 @@ pub fn client_initial(local: SocketAddr, server: SocketAddr, server_name: &str) 
         .get(scid_at + 1..scid_at + 1 + scid_len)
         .ok_or_else(|| anyhow!("short initial"))?
         .to_vec();
-    Ok(QuicStart { datagrams, initial_dcid: dcid.to_vec(), client_cid })
+    Ok(QuicStart { datagrams, client_cid })
 }
 
 /// A 1-RTT short-header packet to connection id `dcid`: header form 0, fixed bit 1, then
