@@ -7,6 +7,7 @@
 /// The generator's parts live in `examples/make_samples/`.
 mod make_samples {
     pub mod dns;
+    pub mod home;
     pub mod icloud;
     pub mod net;
     pub mod noise;

@@ -17,13 +17,23 @@ pub fn query(id: u16, name: &str, qtype: TYPE) -> Result<Vec<u8>> {
         QCLASS::CLASS(CLASS::IN),
         false,
     ));
-    *p.opt_mut() = Some(OPT { opt_codes: vec![], udp_packet_size: 4096, version: 0 });
+    *p.opt_mut() = Some(OPT {
+        opt_codes: vec![],
+        udp_packet_size: 4096,
+        version: 0,
+    });
     Ok(p.build_bytes_vec_compressed()?)
 }
 
 /// A resolver's answer to `query(id, name, qtype)`: `name` CNAME chain[0] CNAME chain[1] …
 /// and the last name's `addrs` (A or AAAA records, by address family).
-pub fn answer(id: u16, name: &str, qtype: TYPE, chain: &[&str], addrs: &[IpAddr]) -> Result<Vec<u8>> {
+pub fn answer(
+    id: u16,
+    name: &str,
+    qtype: TYPE,
+    chain: &[&str],
+    addrs: &[IpAddr],
+) -> Result<Vec<u8>> {
     let mut p = reply_header(id, name, qtype)?;
     let mut owner = name;
     for (i, target) in chain.iter().enumerate() {
@@ -38,10 +48,15 @@ pub fn answer(id: u16, name: &str, qtype: TYPE, chain: &[&str], addrs: &[IpAddr]
     }
     for addr in addrs {
         let rdata = match addr {
-            IpAddr::V4(a) => RData::A(A { address: u32::from(*a) }),
-            IpAddr::V6(a) => RData::AAAA(AAAA { address: u128::from(*a) }),
+            IpAddr::V4(a) => RData::A(A {
+                address: u32::from(*a),
+            }),
+            IpAddr::V6(a) => RData::AAAA(AAAA {
+                address: u128::from(*a),
+            }),
         };
-        p.answers.push(ResourceRecord::new(Name::new(owner)?, CLASS::IN, 20, rdata));
+        p.answers
+            .push(ResourceRecord::new(Name::new(owner)?, CLASS::IN, 20, rdata));
     }
     Ok(p.build_bytes_vec_compressed()?)
 }
@@ -55,7 +70,11 @@ fn reply_header<'a>(id: u16, name: &'a str, qtype: TYPE) -> Result<Packet<'a>> {
         QCLASS::CLASS(CLASS::IN),
         false,
     ));
-    *p.opt_mut() = Some(OPT { opt_codes: vec![], udp_packet_size: 1232, version: 0 });
+    *p.opt_mut() = Some(OPT {
+        opt_codes: vec![],
+        udp_packet_size: 1232,
+        version: 0,
+    });
     Ok(p)
 }
 
@@ -84,10 +103,19 @@ pub fn big_txt_answer(
             RData::NS(NS(Name::new(ns)?)),
         ));
         let rdata = match addr {
-            IpAddr::V4(a) => RData::A(A { address: u32::from(*a) }),
-            IpAddr::V6(a) => RData::AAAA(AAAA { address: u128::from(*a) }),
+            IpAddr::V4(a) => RData::A(A {
+                address: u32::from(*a),
+            }),
+            IpAddr::V6(a) => RData::AAAA(AAAA {
+                address: u128::from(*a),
+            }),
         };
-        p.additional_records.push(ResourceRecord::new(Name::new(ns)?, CLASS::IN, 86_400, rdata));
+        p.additional_records.push(ResourceRecord::new(
+            Name::new(ns)?,
+            CLASS::IN,
+            86_400,
+            rdata,
+        ));
     }
     Ok(p.build_bytes_vec_compressed()?)
 }
@@ -97,10 +125,15 @@ pub fn mdns_announce(host: &str, addr: IpAddr) -> Result<Vec<u8>> {
     let mut p = Packet::new_reply(0);
     p.set_flags(PacketFlag::AUTHORITATIVE_ANSWER);
     let rdata = match addr {
-        IpAddr::V4(a) => RData::A(A { address: u32::from(a) }),
-        IpAddr::V6(a) => RData::AAAA(AAAA { address: u128::from(a) }),
+        IpAddr::V4(a) => RData::A(A {
+            address: u32::from(a),
+        }),
+        IpAddr::V6(a) => RData::AAAA(AAAA {
+            address: u128::from(a),
+        }),
     };
-    p.answers.push(ResourceRecord::new(Name::new(host)?, CLASS::IN, 120, rdata));
+    p.answers
+        .push(ResourceRecord::new(Name::new(host)?, CLASS::IN, 120, rdata));
     Ok(p.build_bytes_vec_compressed()?)
 }
 

@@ -8,15 +8,13 @@ use std::path::Path;
 use std::time::Duration;
 
 use anyhow::Result;
-use etherparse::ArpOperation;
 use pcap_file::DataLink;
 use simple_dns::TYPE;
 
-use super::net::{self, ethernet};
-use super::noise::{self, BROADCAST};
-use super::scene::{Https, Scene, PHONE_IP, PHONE_MAC, ROUTER_IP, ROUTER_MAC};
+use super::net;
+use super::scene::{Https, Scene, PHONE_IP, ROUTER_IP};
 use super::writer::{write_pcap, PcapLayout};
-use super::{dns, quic};
+use super::{dns, home, quic};
 
 /// 2025-06-09 17:00:00 UTC (WWDC week).
 const START: u64 = 1_749_488_400;
@@ -43,85 +41,89 @@ fn ip(a: [u8; 4]) -> IpAddr {
 
 pub fn write(out: &Path) -> Result<()> {
     let mut s = Scene::new(START);
-    background(&mut s)?;
+    home::background(&mut s, START, ip(APPLE_NTP))?;
     apple_services(&mut s)?;
     azure_upload(&mut s)?;
     s3_and_cloudfront(&mut s)?;
     dns_specials(&mut s)?;
     quic_relay(&mut s)?;
     plain_http(&mut s)?;
-    write_pcap(&out.join("icloud.pcap"), DataLink::ETHERNET, PcapLayout::MICRO_LE, &s.frames)
-}
-
-/// DHCP renewal, ARP, mDNS, NTP, sprinkled over the two minutes.
-fn background(s: &mut Scene) -> Result<()> {
-    let client = SocketAddr::new(Ipv4Addr::UNSPECIFIED.into(), 68);
-    let bcast = SocketAddr::new(Ipv4Addr::BROADCAST.into(), 67);
-    let req = noise::dhcp(3, 0x5c1d_2011, PHONE_MAC, PHONE_IP, ROUTER_IP);
-    let meta = s.meta(true);
-    let dhcp_req = net::udp(client, bcast, meta, &req)?;
-    s.push(s.at(0.0), ethernet(PHONE_MAC, BROADCAST, &dhcp_req));
-    let ack = noise::dhcp(5, 0x5c1d_2011, PHONE_MAC, PHONE_IP, ROUTER_IP);
-    let meta = s.meta(false);
-    let dhcp_ack = net::udp(
-        SocketAddr::new(ROUTER_IP.into(), 67),
-        SocketAddr::new(PHONE_IP.into(), 68),
-        meta,
-        &ack,
-    )?;
-    s.push(s.at(0.004), ethernet(ROUTER_MAC, PHONE_MAC, &dhcp_ack));
-    for t in [0.05, 61.0, 115.2] {
-        let who = noise::arp(ArpOperation::REQUEST, (PHONE_MAC, PHONE_IP), ([0; 6], ROUTER_IP), BROADCAST);
-        s.push(s.at(t), who);
-        let is_at = noise::arp(ArpOperation::REPLY, (ROUTER_MAC, ROUTER_IP), (PHONE_MAC, PHONE_IP), PHONE_MAC);
-        s.push(s.at(t + 0.002), is_at);
-    }
-    let mdns_group = SocketAddr::new(Ipv4Addr::new(224, 0, 0, 251).into(), 5353);
-    let mdns_mac = [0x01, 0x00, 0x5e, 0x00, 0x00, 0xfb];
-    let phone_mdns = SocketAddr::new(PHONE_IP.into(), 5353);
-    for (t, payload) in [
-        (0.3, dns::mdns_announce("Annas-iPhone.local", PHONE_IP.into())?),
-        (0.31, dns::mdns_query("_companion-link._tcp.local")?),
-        (45.2, dns::mdns_query("_airplay._tcp.local")?),
-        (118.4, dns::mdns_query("_companion-link._tcp.local")?),
-    ] {
-        let meta = s.meta(true);
-        let mut pkt = net::udp(phone_mdns, mdns_group, meta, &payload)?;
-        pkt[8] = 255; // mDNS uses TTL 255
-        let pkt = reserialize_ipv4(&pkt)?;
-        s.push(s.at(t), ethernet(PHONE_MAC, mdns_mac, &pkt));
-    }
-    s.dns(0.6, "time.apple.com", TYPE::A, &["time.g.aaplimg.com"], &[ip(APPLE_NTP)])?;
-    let phone_ntp = SocketAddr::new(PHONE_IP.into(), 123);
-    let server_ntp = SocketAddr::new(ip(APPLE_NTP), 123);
-    for t in [0.7, 64.7] {
-        let secs = (START as f64 + t) as u32;
-        s.udp(s.at(t), phone_ntp, server_ntp, &noise::ntp(false, secs))?;
-        s.udp(s.at(t + 0.021), server_ntp, phone_ntp, &noise::ntp(true, secs))?;
-    }
-    Ok(())
-}
-
-/// Recomputes the IPv4 header checksum after a field was patched.
-fn reserialize_ipv4(packet: &[u8]) -> Result<Vec<u8>> {
-    let (header, payload) = etherparse::Ipv4Header::from_slice(packet)?;
-    let mut out = Vec::new();
-    header.write(&mut out)?;
-    out.extend_from_slice(payload);
-    Ok(out)
+    write_pcap(
+        &out.join("icloud.pcap"),
+        DataLink::ETHERNET,
+        PcapLayout::MICRO_LE,
+        &s.frames,
+    )
 }
 
 /// iCloud's own front doors on 17.0.0.0/8, including one AAAA answer.
 fn apple_services(s: &mut Scene) -> Result<()> {
     let gw: Vec<IpAddr> = APPLE_GATEWAY.iter().copied().map(ip).collect();
-    s.dns(1.0, "gateway.icloud.com", TYPE::A, &["gateway.fe.apple-dns.net"], &gw)?;
+    s.dns(
+        1.0,
+        "gateway.icloud.com",
+        TYPE::A,
+        &["gateway.fe.apple-dns.net"],
+        &gw,
+    )?;
     let gw6 = IpAddr::V6("2403:300:a02:100::1f".parse::<Ipv6Addr>()?);
-    s.dns(1.001, "gateway.icloud.com", TYPE::AAAA, &["gateway.fe.apple-dns.net"], &[gw6])?;
-    s.https(1.1, &Https { server: gw[0], sni: "gateway.icloud.com", split_hello: false, upload: 9_000, download: 31_000, rtt_ms: 24 })?;
-    s.dns(3.0, "p12-keyvalueservice.icloud.com", TYPE::A, &["p12-keyvalueservice.fe.apple-dns.net"], &[ip(APPLE_KVS)])?;
-    s.https(3.1, &Https { server: ip(APPLE_KVS), sni: "p12-keyvalueservice.icloud.com", split_hello: true, upload: 4_000, download: 12_000, rtt_ms: 25 })?;
-    s.dns(90.0, "p12-ckdatabasews.icloud.com", TYPE::A, &["p12-ckdatabasews.icloud.com.akadns.net", "ckdatabasews.fe.apple-dns.net"], &[ip(APPLE_CKDB)])?;
-    s.https(90.1, &Https { server: ip(APPLE_CKDB), sni: "p12-ckdatabasews.icloud.com", split_hello: false, upload: 22_000, download: 140_000, rtt_ms: 24 })?;
+    s.dns(
+        1.001,
+        "gateway.icloud.com",
+        TYPE::AAAA,
+        &["gateway.fe.apple-dns.net"],
+        &[gw6],
+    )?;
+    s.https(
+        1.1,
+        &Https {
+            server: gw[0],
+            sni: "gateway.icloud.com",
+            split_hello: false,
+            upload: 9_000,
+            download: 31_000,
+            rtt_ms: 24,
+        },
+    )?;
+    s.dns(
+        3.0,
+        "p12-keyvalueservice.icloud.com",
+        TYPE::A,
+        &["p12-keyvalueservice.fe.apple-dns.net"],
+        &[ip(APPLE_KVS)],
+    )?;
+    s.https(
+        3.1,
+        &Https {
+            server: ip(APPLE_KVS),
+            sni: "p12-keyvalueservice.icloud.com",
+            split_hello: true,
+            upload: 4_000,
+            download: 12_000,
+            rtt_ms: 25,
+        },
+    )?;
+    s.dns(
+        90.0,
+        "p12-ckdatabasews.icloud.com",
+        TYPE::A,
+        &[
+            "p12-ckdatabasews.icloud.com.akadns.net",
+            "ckdatabasews.fe.apple-dns.net",
+        ],
+        &[ip(APPLE_CKDB)],
+    )?;
+    s.https(
+        90.1,
+        &Https {
+            server: ip(APPLE_CKDB),
+            sni: "p12-ckdatabasews.icloud.com",
+            split_hello: false,
+            upload: 22_000,
+            download: 140_000,
+            rtt_ms: 24,
+        },
+    )?;
     Ok(())
 }
 
@@ -131,23 +133,79 @@ fn azure_upload(s: &mut Scene) -> Result<()> {
         8.0,
         "p12-content.icloud.com",
         TYPE::A,
-        &["p12-content.fe.icloud-content.com", "apcs12prod.blob.core.windows.net", "blob.by4prdstr05a.store.core.windows.net"],
+        &[
+            "p12-content.fe.icloud-content.com",
+            "apcs12prod.blob.core.windows.net",
+            "blob.by4prdstr05a.store.core.windows.net",
+        ],
         &[ip(AZURE_BLOB)],
     )?;
-    s.https(8.1, &Https { server: ip(AZURE_BLOB), sni: "p12-content.icloud.com", split_hello: false, upload: 3_100_000, download: 6_000, rtt_ms: 160 })?;
+    s.https(
+        8.1,
+        &Https {
+            server: ip(AZURE_BLOB),
+            sni: "p12-content.icloud.com",
+            split_hello: false,
+            upload: 3_100_000,
+            download: 6_000,
+            rtt_ms: 160,
+        },
+    )?;
     Ok(())
 }
 
 /// A download from an S3 bucket in us-east-1 and shared streams from CloudFront.
 fn s3_and_cloudfront(s: &mut Scene) -> Result<()> {
-    let chain = ["icloud-p12-storage.s3.amazonaws.com", "s3-1-w.amazonaws.com", "s3-w.us-east-1.amazonaws.com"];
-    s.dns(30.0, "p12-storage.icloud-content.com", TYPE::A, &chain, &[ip(S3)])?;
+    let chain = [
+        "icloud-p12-storage.s3.amazonaws.com",
+        "s3-1-w.amazonaws.com",
+        "s3-w.us-east-1.amazonaws.com",
+    ];
+    s.dns(
+        30.0,
+        "p12-storage.icloud-content.com",
+        TYPE::A,
+        &chain,
+        &[ip(S3)],
+    )?;
     let s3_v6 = IpAddr::V6("2600:1fa0:8035:1a08::1f".parse::<Ipv6Addr>()?);
-    s.dns(30.001, "p12-storage.icloud-content.com", TYPE::AAAA, &chain, &[s3_v6])?;
-    s.https(30.1, &Https { server: ip(S3), sni: "icloud-p12-storage.s3.amazonaws.com", split_hello: false, upload: 3_000, download: 4_200_000, rtt_ms: 90 })?;
+    s.dns(
+        30.001,
+        "p12-storage.icloud-content.com",
+        TYPE::AAAA,
+        &chain,
+        &[s3_v6],
+    )?;
+    s.https(
+        30.1,
+        &Https {
+            server: ip(S3),
+            sni: "icloud-p12-storage.s3.amazonaws.com",
+            split_hello: false,
+            upload: 3_000,
+            download: 4_200_000,
+            rtt_ms: 90,
+        },
+    )?;
     let cf: Vec<IpAddr> = CLOUDFRONT.iter().copied().map(ip).collect();
-    s.dns(50.0, "p12-sharedstreams.icloud.com", TYPE::A, &["d3rxa4c1fj7bq2.cloudfront.net"], &cf)?;
-    s.https(50.1, &Https { server: cf[1], sni: "p12-sharedstreams.icloud.com", split_hello: true, upload: 2_000, download: 1_050_000, rtt_ms: 18 })?;
+    s.dns(
+        50.0,
+        "p12-sharedstreams.icloud.com",
+        TYPE::A,
+        &["d3rxa4c1fj7bq2.cloudfront.net"],
+        &cf,
+    )?;
+    s.https(
+        50.1,
+        &Https {
+            server: cf[1],
+            sni: "p12-sharedstreams.icloud.com",
+            split_hello: true,
+            upload: 2_000,
+            download: 1_050_000,
+            rtt_ms: 18,
+        },
+    )?;
     Ok(())
 }
 
@@ -159,7 +217,13 @@ fn dns_specials(s: &mut Scene) -> Result<()> {
     let id = s.dns_id();
     let name = "p12-escrowproxy.icloud.com";
     flow.send(true, &dns::tcp_framed(&dns::query(id, name, TYPE::A)?))?;
-    let answer = dns::answer(id, name, TYPE::A, &["escrowproxy.fe.apple-dns.net"], &[v4(17, 248, 185, 91)])?;
+    let answer = dns::answer(
+        id,
+        name,
+        TYPE::A,
+        &["escrowproxy.fe.apple-dns.net"],
+        &[v4(17, 248, 185, 91)],
+    )?;
     flow.send(false, &dns::tcp_framed(&answer))?;
     flow.close()?;
     s.add_flow(flow);
@@ -167,9 +231,19 @@ fn dns_specials(s: &mut Scene) -> Result<()> {
     let id = s.dns_id();
     let port = s.port();
     let phone = SocketAddr::new(PHONE_IP.into(), port);
-    s.udp(s.at(72.0), phone, resolver, &dns::query(id, "icloud.com", TYPE::TXT)?)?;
+    s.udp(
+        s.at(72.0),
+        phone,
+        resolver,
+        &dns::query(id, "icloud.com", TYPE::TXT)?,
+    )?;
     let txt: Vec<String> = (0..22)
-        .map(|i| format!("sample-verification-{i:02}=apple-domain-verification-{:064x}", (i as u128 + 1) * 0x9e37_79b9_7f4a_7c15))
+        .map(|i| {
+            format!(
+                "sample-verification-{i:02}=apple-domain-verification-{:064x}",
+                (i as u128 + 1) * 0x9e37_79b9_7f4a_7c15
+            )
+        })
         .collect();
     let ns = [
         ("a.ns.apple.com", v4(17, 253, 1, 11)),
@@ -180,7 +254,11 @@ fn dns_specials(s: &mut Scene) -> Result<()> {
     let meta = s.meta(false);
     let whole = net::udp(resolver, phone, meta, &big)?;
     for (i, fragment) in net::fragment_ipv4(&whole, 1480)?.iter().enumerate() {
-        s.push_ip(s.at(72.03) + Duration::from_micros(80 * i as u64), false, fragment);
+        s.push_ip(
+            s.at(72.03) + Duration::from_micros(80 * i as u64),
+            false,
+            fragment,
+        );
     }
     Ok(())
 }
@@ -188,7 +266,13 @@ fn dns_specials(s: &mut Scene) -> Result<()> {
 /// iCloud Private Relay's QUIC to an Apple ingress: a real quinn Initial, then a few
 /// short-header packets both ways.
 fn quic_relay(s: &mut Scene) -> Result<()> {
-    s.dns(80.0, "mask.icloud.com", TYPE::A, &["mask.apple-dns.net"], &[ip(APPLE_MASK)])?;
+    s.dns(
+        80.0,
+        "mask.icloud.com",
+        TYPE::A,
+        &["mask.apple-dns.net"],
+        &[ip(APPLE_MASK)],
+    )?;
     let phone = SocketAddr::new(PHONE_IP.into(), s.port());
     let server = SocketAddr::new(ip(APPLE_MASK), 443);
     let start = quic::client_initial(phone, server, "mask.icloud.com")?;
@@ -199,17 +283,33 @@ fn quic_relay(s: &mut Scene) -> Result<()> {
     }
     let server_cid = [0x5a, 0x17, 0x0b, 0x9e, 0x44, 0x02, 0xc1, 0x7d];
     for (i, len) in [1_180usize, 1_180, 620, 90].iter().enumerate() {
-        s.udp(s.at(80.08 + 0.002 * i as f64), server, phone, &quic::short_header(&start.client_cid, *len))?;
+        s.udp(
+            s.at(80.08 + 0.002 * i as f64),
+            server,
+            phone,
+            &quic::short_header(&start.client_cid, *len),
+        )?;
     }
     for (i, len) in [48usize, 310, 36].iter().enumerate() {
-        s.udp(s.at(80.1 + 0.004 * i as f64), phone, server, &quic::short_header(&server_cid, *len))?;
+        s.udp(
+            s.at(80.1 + 0.004 * i as f64),
+            phone,
+            server,
+            &quic::short_header(&server_cid, *len),
+        )?;
     }
     Ok(())
 }
 
 /// Plain HTTP: an OCSP check at Apple and an asset from Apple's CDN served by Akamai.
 fn plain_http(s: &mut Scene) -> Result<()> {
-    s.dns(95.0, "ocsp.apple.com", TYPE::A, &["ocsp-a.g.aaplimg.com"], &[ip(APPLE_OCSP)])?;
+    s.dns(
+        95.0,
+        "ocsp.apple.com",
+        TYPE::A,
+        &["ocsp-a.g.aaplimg.com"],
+        &[ip(APPLE_OCSP)],
+    )?;
     let mut flow = s.tcp_flow(95.1, SocketAddr::new(ip(APPLE_OCSP), 80), 20);
     flow.handshake()?;
     let get = "GET /ocsp03-apevsrsa2g101/ME4wTKADAgEAMEUwQzBBMAkGBSsOAwIaBQAEFDOB0e%2FbaLCFIU0u76%2BMSmlkPCpsBBRobEYBQSTqmg6FnIxFRPDmIGB7RgIIAqhM4X1AKr0%3D HTTP/1.1\r\nHost: ocsp.apple.com\r\nAccept: */*\r\nUser-Agent: com.apple.trustd/3.0\r\n\r\n";
@@ -226,7 +326,10 @@ fn plain_http(s: &mut Scene) -> Result<()> {
         97.0,
         "updates-http.cdn-apple.com",
         TYPE::A,
-        &["updates-http.cdn-apple.com.akadns.net", "a1803.dscg.akamai.net"],
+        &[
+            "updates-http.cdn-apple.com.akadns.net",
+            "a1803.dscg.akamai.net",
+        ],
         &akamai,
     )?;
     let mut flow = s.tcp_flow(97.1, SocketAddr::new(akamai[0], 80), 12);

@@ -77,14 +77,27 @@ pub struct TcpSeg {
 }
 
 /// A TCP segment in an IP packet (no link layer).
-pub fn tcp(src: SocketAddr, dst: SocketAddr, meta: IpMeta, seg: &TcpSeg, payload: &[u8]) -> Result<Vec<u8>> {
+pub fn tcp(
+    src: SocketAddr,
+    dst: SocketAddr,
+    meta: IpMeta,
+    seg: &TcpSeg,
+    payload: &[u8],
+) -> Result<Vec<u8>> {
     let headers = ip_headers(src.ip(), dst.ip(), meta)?;
     tcp_with(headers, src.port(), dst.port(), seg, payload)
 }
 
 /// A TCP segment under caller-made IP headers.
-pub fn tcp_with(headers: IpHeaders, sport: u16, dport: u16, seg: &TcpSeg, payload: &[u8]) -> Result<Vec<u8>> {
-    let mut step: PacketBuilderStep<_> = PacketBuilder::ip(headers).tcp(sport, dport, seg.seq, seg.window);
+pub fn tcp_with(
+    headers: IpHeaders,
+    sport: u16,
+    dport: u16,
+    seg: &TcpSeg,
+    payload: &[u8],
+) -> Result<Vec<u8>> {
+    let mut step: PacketBuilderStep<_> =
+        PacketBuilder::ip(headers).tcp(sport, dport, seg.seq, seg.window);
     if let Some(ack) = seg.ack {
         step = step.ack(ack);
     }

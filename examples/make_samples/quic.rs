@@ -10,9 +10,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, Result};
 use quinn_proto::crypto::rustls::QuicClientConfig;
-use quinn_proto::{
-    ClientConfig, ConnectionId, ConnectionIdGenerator, Endpoint, EndpointConfig,
-};
+use quinn_proto::{ClientConfig, ConnectionId, ConnectionIdGenerator, Endpoint, EndpointConfig};
 
 use super::tls::{client_config, seeded_fill};
 
@@ -42,7 +40,11 @@ pub struct QuicStart {
 }
 
 /// Runs a quinn-proto client up to its first transmit towards `server` for `server_name`.
-pub fn client_initial(local: SocketAddr, server: SocketAddr, server_name: &str) -> Result<QuicStart> {
+pub fn client_initial(
+    local: SocketAddr,
+    server: SocketAddr,
+    server_name: &str,
+) -> Result<QuicStart> {
     let mut endpoint_config = EndpointConfig::default();
     endpoint_config.cid_generator(|| Box::new(SeededCids));
     let mut seed = [0u8; 32];
@@ -66,7 +68,9 @@ pub fn client_initial(local: SocketAddr, server: SocketAddr, server_name: &str) 
         datagrams.push(buf[..transmit.size].to_vec());
         buf.clear();
     }
-    let first = datagrams.first().ok_or_else(|| anyhow!("quinn sent nothing"))?;
+    let first = datagrams
+        .first()
+        .ok_or_else(|| anyhow!("quinn sent nothing"))?;
     // Long header: flags(1) version(4) dcid_len(1) dcid scid_len(1) scid
     let dcid_len = usize::from(*first.get(5).ok_or_else(|| anyhow!("short initial"))?);
     let scid_at = 6 + dcid_len;
@@ -75,7 +79,10 @@ pub fn client_initial(local: SocketAddr, server: SocketAddr, server_name: &str) 
         .get(scid_at + 1..scid_at + 1 + scid_len)
         .ok_or_else(|| anyhow!("short initial"))?
         .to_vec();
-    Ok(QuicStart { datagrams, client_cid })
+    Ok(QuicStart {
+        datagrams,
+        client_cid,
+    })
 }
 
 /// A 1-RTT short-header packet to connection id `dcid`: header form 0, fixed bit 1, then

@@ -57,7 +57,9 @@ impl SupportedKxGroup for SeededX25519 {
 
 impl ActiveKeyExchange for SeededShare {
     fn complete(self: Box<Self>, _peer: &[u8]) -> Result<SharedSecret, rustls::Error> {
-        Err(rustls::Error::General("sample key share cannot complete".into()))
+        Err(rustls::Error::General(
+            "sample key share cannot complete".into(),
+        ))
     }
 
     fn pub_key(&self) -> &[u8] {
