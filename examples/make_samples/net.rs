@@ -289,3 +289,41 @@ pub fn bsd_loop(ip: &[u8]) -> Vec<u8> {
     out.extend_from_slice(ip);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use etherparse::{Ipv4HeaderSlice, SlicedPacket};
+
+    fn sample_udp(len: usize) -> Vec<u8> {
+        let src: SocketAddr = "10.0.0.1:5000".parse().unwrap();
+        let dst: SocketAddr = "10.0.0.2:53".parse().unwrap();
+        udp(src, dst, IpMeta { ip_id: 9, ttl: 64 }, &vec![7u8; len]).unwrap()
+    }
+
+    #[test]
+    fn ipv4_fragments_cover_the_payload_in_order() {
+        let whole = sample_udp(3000);
+        let frags = fragment_ipv4(&whole, 1480).unwrap();
+        assert_eq!(frags.len(), 3);
+        let mut joined = Vec::new();
+        for (i, f) in frags.iter().enumerate() {
+            let h = Ipv4HeaderSlice::from_slice(f).unwrap();
+            assert_eq!(h.more_fragments(), i < 2);
+            assert_eq!(usize::from(h.fragments_offset().value()) * 8, joined.len());
+            joined.extend_from_slice(&f[20..]);
+        }
+        assert_eq!(joined, whole[20..]);
+    }
+
+    #[test]
+    fn link_wrappers_put_the_family_in_the_right_byte_order() {
+        let ip = sample_udp(10);
+        assert_eq!(&bsd_null(&ip)[..4], &[2, 0, 0, 0]);
+        assert_eq!(&bsd_loop(&ip)[..4], &[0, 0, 0, 2]);
+        assert_eq!(linux_sll(true, [1; 6], &ip).len(), 16 + ip.len());
+        assert_eq!(linux_sll2(true, 2, [1; 6], &ip).len(), 20 + ip.len());
+        let qinq = ethernet_vlan([1; 6], [2; 6], &[100, 42], &ip);
+        assert!(SlicedPacket::from_ethernet(&qinq).unwrap().vlan().is_some());
+    }
+}

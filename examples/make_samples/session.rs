@@ -117,3 +117,28 @@ pub fn add_ipv6_extensions(packet: &[u8]) -> Result<Vec<u8>> {
     out.extend_from_slice(payload);
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use etherparse::SlicedPacket;
+    use std::net::Ipv6Addr;
+
+    #[test]
+    fn extension_headers_keep_the_transport_parseable() {
+        let hosts = Hosts {
+            client: IpAddr::V6(Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 1)),
+            server: IpAddr::V6(Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 2)),
+            resolver: IpAddr::V6(Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 3)),
+        };
+        let packets = mini_session(hosts, Duration::ZERO, "x.example", 1).unwrap();
+        assert_eq!(packets.len(), 12);
+        for p in &packets {
+            let with_ext = add_ipv6_extensions(&p.bytes).unwrap();
+            // hop-by-hop 8 + destination options 8 + routing 24 bytes
+            assert_eq!(with_ext.len(), p.bytes.len() + 40);
+            let sliced = SlicedPacket::from_ip(&with_ext).unwrap();
+            assert!(sliced.transport.is_some());
+        }
+    }
+}

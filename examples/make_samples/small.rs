@@ -78,7 +78,7 @@ fn micro(out: &Path, name: &str, link: DataLink, frames: &[Frame]) -> Result<()>
     write_pcap(&out.join(name), link, PcapLayout::MICRO_LE, frames)
 }
 
-/// A DNS TXT answer of about 3.3 kB: three fragments at a 1500-byte MTU.
+/// A DNS TXT answer of about 3.5 kB: three fragments at a 1500-byte MTU.
 fn big_udp(hosts: Hosts, at: Duration) -> Result<Vec<IpPacket>> {
     let client = SocketAddr::new(hosts.client, 53_999);
     let resolver = SocketAddr::new(hosts.resolver, 53);

@@ -130,3 +130,31 @@ pub fn server_first_flight() -> Vec<u8> {
     out.extend_from_slice(&app_data(2_900));
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_hello_is_a_handshake_record_carrying_the_server_name() {
+        let hello = client_hello("p12-content.icloud.com").unwrap();
+        assert_eq!(hello[0], 22, "handshake record");
+        assert_eq!(hello[5], 1, "ClientHello");
+        let name = b"p12-content.icloud.com";
+        assert!(hello.windows(name.len()).any(|w| w == name));
+    }
+
+    #[test]
+    fn app_data_records_add_up() {
+        let data = app_data(40_000);
+        let mut at = 0;
+        let mut body = 0;
+        while at < data.len() {
+            assert_eq!(data[at], 23);
+            let len = usize::from(u16::from_be_bytes([data[at + 3], data[at + 4]]));
+            body += len - 17;
+            at += 5 + len;
+        }
+        assert_eq!(body, 40_000);
+    }
+}
