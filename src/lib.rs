@@ -5,3 +5,4 @@
 //! GUI and the tests all drive it the same way.
 
 pub mod decode;
+pub mod providers;

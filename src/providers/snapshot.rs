@@ -1,0 +1,140 @@
+//! The shipped snapshot: gzipped tables in `assets/ranges/` compiled into the binary,
+//! decoded into a `ProviderDb` at start-up. `scripts/build_ranges.py` writes them;
+//! `assets/MANIFEST.md` says where they come from.
+
+use std::io::Read;
+
+use flate2::read::GzDecoder;
+use ipnet::IpNet;
+use serde::Deserialize;
+
+use super::asn::AsnTable;
+use super::db::{Dataset, ProviderDb};
+use super::{ProviderError, ASN_DATA_ATTRIBUTION, CLOUD_DATA_ATTRIBUTION};
+
+macro_rules! asset {
+    ($name:literal) => {
+        (
+            $name,
+            include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/ranges/", $name)).as_slice(),
+        )
+    };
+}
+
+type Asset = (&'static str, &'static [u8]);
+
+const CLOUD: Asset = asset!("cloud.tsv.gz");
+const ROUTES: Asset = asset!("asn-routes.tsv.gz");
+const ASN_V4: Asset = asset!("asn-v4.tsv.gz");
+const ASN_V6: Asset = asset!("asn-v6.tsv.gz");
+const ASN_ORGS: Asset = asset!("asn-orgs.tsv.gz");
+const SNAPSHOT_JSON: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/assets/ranges/snapshot.json"
+));
+
+#[derive(Deserialize)]
+struct Source {
+    source: String,
+    date: String,
+    licence: String,
+}
+
+#[derive(Deserialize)]
+struct Manifest {
+    cloud: Source,
+    asn_routes: Source,
+    asn_table: Source,
+}
+
+fn gunzip((name, bytes): Asset) -> Result<String, ProviderError> {
+    let mut text = String::with_capacity(bytes.len() * 6);
+    GzDecoder::new(bytes)
+        .read_to_string(&mut text)
+        .map_err(|e| ProviderError::Asset {
+            asset: name,
+            line: 0,
+            reason: e.to_string(),
+        })?;
+    Ok(text)
+}
+
+/// Inserts `CIDR<TAB>provider<TAB>service<TAB>region` lines; returns how many.
+fn insert_cidr_table(db: &mut ProviderDb, asset: Asset, dataset: u32) -> Result<usize, ProviderError> {
+    let text = gunzip(asset)?;
+    let mut count = 0;
+    for (index, line) in text.lines().enumerate() {
+        let mut fields = line.split('\t');
+        let parsed = (|| {
+            let prefix: IpNet = fields.next()?.parse().ok()?;
+            Some((prefix, fields.next()?, fields.next()?, fields.next()?))
+        })();
+        let Some((prefix, provider, service, region)) = parsed else {
+            return Err(ProviderError::Asset {
+                asset: asset.0,
+                line: index + 1,
+                reason: format!("bad line {line:?}"),
+            });
+        };
+        db.insert(prefix, provider, Some(service), Some(region), dataset);
+        count += 1;
+    }
+    Ok(count)
+}
+
+fn dataset(name: &str, source: &Source, attribution: &str) -> Dataset {
+    Dataset {
+        name: name.to_string(),
+        source: source.source.clone(),
+        date: source.date.clone(),
+        licence: source.licence.clone(),
+        attribution: attribution.to_string(),
+        prefixes: 0,
+        user_loaded: false,
+    }
+}
+
+fn manifest_error(e: serde_json::Error) -> ProviderError {
+    ProviderError::Asset {
+        asset: "snapshot.json",
+        line: e.line(),
+        reason: e.to_string(),
+    }
+}
+
+pub(crate) fn load_builtin() -> Result<ProviderDb, ProviderError> {
+    let manifest: Manifest = serde_json::from_str(SNAPSHOT_JSON).map_err(manifest_error)?;
+    // The ASN table is the bigger half: decode it on a second core meanwhile.
+    let asn_table = std::thread::scope(|scope| {
+        let asn_job = scope.spawn(|| -> Result<AsnTable, ProviderError> {
+            AsnTable::parse(&gunzip(ASN_V4)?, &gunzip(ASN_V6)?, &gunzip(ASN_ORGS)?)
+        });
+        let mut db = ProviderDb::empty();
+        let cloud = db.add_dataset(dataset("cloudip-db", &manifest.cloud, CLOUD_DATA_ATTRIBUTION));
+        let count = insert_cidr_table(&mut db, CLOUD, cloud)?;
+        db.set_dataset_prefixes(cloud, count);
+        let routes = db.add_dataset(dataset(
+            "ip-location-db AS routes",
+            &manifest.asn_routes,
+            ASN_DATA_ATTRIBUTION,
+        ));
+        let count = insert_cidr_table(&mut db, ROUTES, routes)?;
+        db.set_dataset_prefixes(routes, count);
+        let table = asn_job.join().map_err(|_| ProviderError::Asset {
+            asset: ASN_V4.0,
+            line: 0,
+            reason: "decoder thread panicked".into(),
+        })??;
+        Ok::<_, ProviderError>((db, table))
+    });
+    let (mut db, table) = asn_table?;
+    let (v4, v6) = table.range_counts();
+    let asn = db.add_dataset(dataset(
+        "ip-location-db ASN table",
+        &manifest.asn_table,
+        ASN_DATA_ATTRIBUTION,
+    ));
+    db.set_dataset_prefixes(asn, v4 + v6);
+    db.set_asn_table(table);
+    Ok(db)
+}
