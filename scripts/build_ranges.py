@@ -9,8 +9,9 @@ src/providers/ reads at start-up:
                     Google Cloud, Oracle Cloud, Cloudflare, DigitalOcean)
   asn-routes.tsv.gz same columns, the routes of the Apple, Akamai and Fastly ASNs
                     (ranges of @ip-location-db/asn split into CIDRs)
-  asn-v4.tsv.gz     IPv4 ASN ranges: gap-from-previous-end<TAB>size-1<TAB>asn (decimal)
-  asn-v6.tsv.gz     IPv6 ASN ranges: same, numbers in hex
+  asn-v4.bin.gz     IPv4 ASN ranges, sorted: per range three LEB128 varints
+                    (gap since the previous range's end, size-1, asn)
+  asn-v6.bin.gz     IPv6 ASN ranges, same encoding (numbers up to 128 bits)
   asn-orgs.tsv.gz   asn<TAB>organisation
   snapshot.json     source packages, versions, data dates, licences, counts
 
@@ -142,7 +143,10 @@ def merge_adjacent(rows):
 
 
 def write_gz(path, lines):
-    data = ("\n".join(lines) + "\n").encode()
+    return write_gz_bytes(path, ("\n".join(lines) + "\n").encode())
+
+
+def write_gz_bytes(path, data):
     with open(path, "wb") as f:
         # mtime=0 keeps the output byte-identical between runs.
         with gzip.GzipFile(fileobj=f, mode="wb", compresslevel=9, mtime=0) as g:
@@ -150,11 +154,24 @@ def write_gz(path, lines):
     return os.path.getsize(path)
 
 
-def range_lines(ranges, fmt):
-    prev_end = -1
+def leb128(n):
+    out = bytearray()
+    while True:
+        byte, n = n & 0x7F, n >> 7
+        if n:
+            out.append(byte | 0x80)
+        else:
+            out.append(byte)
+            return bytes(out)
+
+
+def range_bytes(ranges):
+    """Delta-encode sorted ranges: small numbers, so varints stay short and gzip well."""
+    out, prev_end = bytearray(), -1
     for start, end, asn in ranges:
-        yield f"{fmt(start - prev_end - 1)}\t{fmt(end - start)}\t{asn}"
+        out += leb128(start - prev_end - 1) + leb128(end - start) + leb128(asn)
         prev_end = end
+    return bytes(out)
 
 
 def route_rows(v4, v6):
@@ -199,10 +216,10 @@ def main():
         "cloud.tsv.gz": write_gz(os.path.join(args.out, "cloud.tsv.gz"), cidr_lines(cloud)),
         "asn-routes.tsv.gz": write_gz(os.path.join(args.out, "asn-routes.tsv.gz"),
                                       cidr_lines(routes)),
-        "asn-v4.tsv.gz": write_gz(os.path.join(args.out, "asn-v4.tsv.gz"),
-                                  list(range_lines(m4, str))),
-        "asn-v6.tsv.gz": write_gz(os.path.join(args.out, "asn-v6.tsv.gz"),
-                                  list(range_lines(m6, lambda n: format(n, "x")))),
+        "asn-v4.bin.gz": write_gz_bytes(os.path.join(args.out, "asn-v4.bin.gz"),
+                                        range_bytes(m4)),
+        "asn-v6.bin.gz": write_gz_bytes(os.path.join(args.out, "asn-v6.bin.gz"),
+                                        range_bytes(m6)),
         "asn-orgs.tsv.gz": write_gz(os.path.join(args.out, "asn-orgs.tsv.gz"),
                                     [f"{a}\t{o}" for a, o in sorted(orgs.items())]),
     }

@@ -1,9 +1,12 @@
 //! The AS-number table: sorted, non-overlapping start–end ranges (the source data are
-//! ranges, not CIDRs) searched by binary search, plus the AS organisation names.
+//! ranges, not CIDRs) searched by binary search within a bucket picked by the top 16
+//! address bits, plus the AS organisation names.
 //!
-//! Asset format (written by `scripts/build_ranges.py`), one range a line:
-//! `gap<TAB>size-1<TAB>asn`, where gap counts the addresses skipped since the previous
-//! range's end; IPv4 numbers are decimal, IPv6 numbers hex. Orgs: `asn<TAB>organisation`.
+//! Asset format (written by `scripts/build_ranges.py`): per range three LEB128 varints,
+//! the gap since the previous range's end, size-1 and the AS number. Organisations are
+//! text lines `asn<TAB>organisation`.
+
+use std::collections::HashMap;
 
 use serde::Serialize;
 
@@ -16,6 +19,31 @@ pub struct AsnMatch<'a> {
     pub org: &'a str,
 }
 
+/// An address as a number: `u32` for IPv4, `u128` for IPv6.
+trait Key: Copy + Ord {
+    /// Which of the 65,536 buckets (top 16 bits) the address falls in.
+    fn bucket(self) -> usize;
+    fn from_u128(value: u128) -> Option<Self>;
+}
+
+impl Key for u32 {
+    fn bucket(self) -> usize {
+        (self >> 16) as usize
+    }
+    fn from_u128(value: u128) -> Option<u32> {
+        u32::try_from(value).ok()
+    }
+}
+
+impl Key for u128 {
+    fn bucket(self) -> usize {
+        (self >> 112) as usize
+    }
+    fn from_u128(value: u128) -> Option<u128> {
+        Some(value)
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 struct Range<T> {
     start: T,
@@ -23,116 +51,146 @@ struct Range<T> {
     asn: u32,
 }
 
-/// Ranges for one address family plus shared organisation names.
-#[derive(Debug, Default)]
-pub(crate) struct AsnTable {
-    v4: Vec<Range<u32>>,
-    v6: Vec<Range<u128>>,
-    /// Sorted by AS number.
-    orgs: Vec<(u32, Box<str>)>,
+/// The ranges of one address family and, per bucket, the first range starting in it:
+/// a lookup binary-searches a handful of ranges instead of half a million.
+#[derive(Debug)]
+struct Family<T> {
+    ranges: Vec<Range<T>>,
+    bucket_start: Vec<u32>,
 }
 
-fn corrupt(asset: &'static str, line: usize, reason: impl Into<String>) -> ProviderError {
+impl<T: Key> Default for Family<T> {
+    fn default() -> Self {
+        Family::new(Vec::new())
+    }
+}
+
+impl<T: Key> Family<T> {
+    fn new(ranges: Vec<Range<T>>) -> Self {
+        let mut bucket_start = vec![0u32; (1 << 16) + 1];
+        let mut next = 0usize;
+        for (bucket, slot) in bucket_start.iter_mut().enumerate() {
+            while ranges.get(next).is_some_and(|r| r.start.bucket() < bucket) {
+                next += 1;
+            }
+            *slot = u32::try_from(next).unwrap_or(u32::MAX);
+        }
+        Family {
+            ranges,
+            bucket_start,
+        }
+    }
+
+    fn find(&self, ip: T) -> Option<u32> {
+        let bucket = ip.bucket();
+        let first = *self.bucket_start.get(bucket)? as usize;
+        let end = *self.bucket_start.get(bucket + 1)? as usize;
+        // The range holding `ip` starts in this bucket or is the last one before it.
+        let lo = first.saturating_sub(1);
+        let candidates = self.ranges.get(lo..end)?;
+        let after = candidates.partition_point(|range| range.start <= ip);
+        let range = candidates.get(after.checked_sub(1)?)?;
+        (ip <= range.end).then_some(range.asn)
+    }
+}
+
+/// Both families plus shared organisation names.
+#[derive(Debug, Default)]
+pub(crate) struct AsnTable {
+    v4: Family<u32>,
+    v6: Family<u128>,
+    /// Organisation per AS number (a hash map: a sorted list cost a microsecond a lookup).
+    orgs: HashMap<u32, Box<str>>,
+}
+
+fn corrupt(asset: &'static str, position: String, reason: impl Into<String>) -> ProviderError {
     ProviderError::Asset {
         asset,
-        line,
+        position,
         reason: reason.into(),
     }
 }
 
-/// Parses delta-encoded ranges; `parse` reads one number in the family's radix.
-fn parse_ranges<T>(
-    asset: &'static str,
-    text: &str,
-    parse: impl Fn(&str) -> Option<T>,
-    next_start: impl Fn(Option<T>, T) -> Option<T>,
-    add: impl Fn(T, T) -> Option<T>,
-) -> Result<Vec<Range<T>>, ProviderError>
-where
-    T: Copy,
-{
-    let mut out = Vec::with_capacity(text.len() / 16);
-    let mut prev_end: Option<T> = None;
-    for (index, line) in text.lines().enumerate() {
-        let mut fields = line.split('\t');
-        let (Some(gap), Some(size), Some(asn), None) =
-            (fields.next(), fields.next(), fields.next(), fields.next())
-        else {
-            return Err(corrupt(asset, index + 1, "expected 3 fields"));
+/// Reads one LEB128 varint at `*pos`; `None` when cut short or wider than 128 bits.
+fn read_varint(bytes: &[u8], pos: &mut usize) -> Option<u128> {
+    let mut value = 0u128;
+    for shift in (0..128).step_by(7) {
+        let byte = *bytes.get(*pos)?;
+        *pos += 1;
+        let bits = u128::from(byte & 0x7f);
+        // The last group (shift 126) has room for two bits only.
+        if shift > 121 && bits >> (128 - shift) != 0 {
+            return None;
+        }
+        value |= bits << shift;
+        if byte & 0x80 == 0 {
+            return Some(value);
+        }
+    }
+    None
+}
+
+/// Decodes delta-encoded ranges; errors give the byte offset of the bad range.
+fn parse_ranges<T: Key>(asset: &'static str, bytes: &[u8]) -> Result<Vec<Range<T>>, ProviderError> {
+    let mut out = Vec::with_capacity(bytes.len() / 6);
+    let mut pos = 0;
+    let mut next_start = 0u128;
+    while pos < bytes.len() {
+        let (at, index) = (pos, out.len());
+        let bad = |what: &str| {
+            corrupt(
+                asset,
+                format!("byte {at}"),
+                format!("{what} in range {index}"),
+            )
         };
-        let bad = || corrupt(asset, index + 1, format!("bad number in {line:?}"));
-        let gap = parse(gap).ok_or_else(bad)?;
-        let start = next_start(prev_end, gap).ok_or_else(bad)?;
-        let end = add(start, parse(size).ok_or_else(bad)?).ok_or_else(bad)?;
-        let asn = asn.parse().map_err(|_| bad())?;
-        out.push(Range { start, end, asn });
-        prev_end = Some(end);
+        let gap = read_varint(bytes, &mut pos).ok_or_else(|| bad("bad gap"))?;
+        let size = read_varint(bytes, &mut pos).ok_or_else(|| bad("bad size"))?;
+        let asn = read_varint(bytes, &mut pos).ok_or_else(|| bad("bad AS number"))?;
+        let start = next_start
+            .checked_add(gap)
+            .ok_or_else(|| bad("start overflows"))?;
+        let end = start
+            .checked_add(size)
+            .ok_or_else(|| bad("end overflows"))?;
+        out.push(Range {
+            start: T::from_u128(start).ok_or_else(|| bad("start out of range"))?,
+            end: T::from_u128(end).ok_or_else(|| bad("end out of range"))?,
+            asn: u32::try_from(asn).map_err(|_| bad("AS number too large"))?,
+        });
+        // The range after the last possible address would overflow: only if one follows.
+        next_start = end.wrapping_add(1);
+        if next_start == 0 && pos < bytes.len() {
+            return Err(bad("ranges past the end of the address space"));
+        }
     }
     Ok(out)
 }
 
-fn find<T: Copy + Ord>(ranges: &[Range<T>], ip: T) -> Option<u32> {
-    // Index of the first range starting after `ip`; the one before it may contain `ip`.
-    let after = ranges.partition_point(|range| range.start <= ip);
-    let range = ranges.get(after.checked_sub(1)?)?;
-    (ip <= range.end).then_some(range.asn)
-}
-
 impl AsnTable {
-    pub(crate) fn parse(v4: &str, v6: &str, orgs: &str) -> Result<AsnTable, ProviderError> {
-        let v4 = parse_ranges(
-            "asn-v4.tsv.gz",
-            v4,
-            |s| s.parse::<u32>().ok(),
-            |prev, gap| match prev {
-                None => Some(gap),
-                Some(end) => end.checked_add(1)?.checked_add(gap),
-            },
-            u32::checked_add,
-        )?;
-        let v6 = parse_ranges(
-            "asn-v6.tsv.gz",
-            v6,
-            |s| u128::from_str_radix(s, 16).ok(),
-            |prev, gap| match prev {
-                None => Some(gap),
-                Some(end) => end.checked_add(1)?.checked_add(gap),
-            },
-            u128::checked_add,
-        )?;
-        let mut org_list = Vec::with_capacity(orgs.len() / 24);
-        for (index, line) in orgs.lines().enumerate() {
-            let (number, org) = line
-                .split_once('\t')
-                .and_then(|(n, org)| Some((n.parse::<u32>().ok()?, org)))
-                .ok_or_else(|| corrupt("asn-orgs.tsv.gz", index + 1, format!("{line:?}")))?;
-            org_list.push((number, org.into()));
-        }
-        org_list.sort_unstable_by_key(|(number, _)| *number);
+    pub(crate) fn parse(v4: &[u8], v6: &[u8], orgs: &str) -> Result<AsnTable, ProviderError> {
+        let v4 = Family::new(parse_ranges("asn-v4.bin.gz", v4)?);
+        let v6 = Family::new(parse_ranges("asn-v6.bin.gz", v6)?);
         Ok(AsnTable {
             v4,
             v6,
-            orgs: org_list,
+            orgs: parse_orgs(orgs)?,
         })
     }
 
     pub(crate) fn range_counts(&self) -> (usize, usize) {
-        (self.v4.len(), self.v6.len())
+        (self.v4.ranges.len(), self.v6.ranges.len())
     }
 
     pub(crate) fn org(&self, number: u32) -> &str {
-        self.orgs
-            .binary_search_by_key(&number, |(n, _)| *n)
-            .ok()
-            .and_then(|i| self.orgs.get(i))
-            .map_or("", |(_, org)| org)
+        self.orgs.get(&number).map_or("", |org| org)
     }
 
     /// The AS announcing `ip`, without the special-purpose check (the database does it).
     pub(crate) fn lookup(&self, ip: std::net::IpAddr) -> Option<AsnMatch<'_>> {
         let number = match ip {
-            std::net::IpAddr::V4(v4) => find(&self.v4, u32::from(v4)),
-            std::net::IpAddr::V6(v6) => find(&self.v6, u128::from(v6)),
+            std::net::IpAddr::V4(v4) => self.v4.find(u32::from(v4)),
+            std::net::IpAddr::V6(v6) => self.v6.find(u128::from(v6)),
         }?;
         Some(AsnMatch {
             number,
@@ -141,16 +199,62 @@ impl AsnTable {
     }
 }
 
+fn parse_orgs(text: &str) -> Result<HashMap<u32, Box<str>>, ProviderError> {
+    let mut orgs = HashMap::with_capacity(text.len() / 24);
+    for (index, line) in text.lines().enumerate() {
+        let (number, org) = line
+            .split_once('\t')
+            .and_then(|(n, org)| Some((n.parse::<u32>().ok()?, org)))
+            .ok_or_else(|| {
+                corrupt(
+                    "asn-orgs.tsv.gz",
+                    format!("line {}", index + 1),
+                    format!("{line:?}"),
+                )
+            })?;
+        orgs.insert(number, org.into());
+    }
+    Ok(orgs)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn varints(numbers: &[u128]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for &n in numbers {
+            let mut n = n;
+            loop {
+                let byte = (n & 0x7f) as u8;
+                n >>= 7;
+                if n == 0 {
+                    out.push(byte);
+                    break;
+                }
+                out.push(byte | 0x80);
+            }
+        }
+        out
+    }
+
     fn table() -> AsnTable {
-        // 1.0.0.0-1.0.0.255 AS13335, 1.0.4.0-1.0.7.255 AS38803; 2001:200::/32 AS2500.
-        let v4 = "16777216\t255\t13335\n767\t1023\t38803\n";
-        let v6 = "20010200000000000000000000000000\tffffffffffffffffffffffff\t2500\n";
+        // 1.0.0.0-1.0.0.255 AS13335, 1.0.4.0-1.0.7.255 AS38803, 9.0.0.0-9.255.255.255 AS3;
+        // 2001:200::/32 AS2500.
+        let v4 = varints(&[
+            16_777_216,
+            255,
+            13335,
+            768,
+            1023,
+            38803,
+            0x0900_0000 - 0x0100_0800,
+            0xff_ffff,
+            3,
+        ]);
+        let v6 = varints(&[0x2001_0200 << 96, (1 << 96) - 1, 2500]);
         let orgs = "2500\tWIDE Project\n13335\tCloudflare, Inc.\n38803\tGtelecom\n";
-        AsnTable::parse(v4, v6, orgs).expect("valid table")
+        AsnTable::parse(&v4, &v6, orgs).expect("valid table")
     }
 
     #[test]
@@ -164,19 +268,37 @@ mod tests {
         assert_eq!(at("1.0.7.255"), Some(38803));
         assert_eq!(at("1.0.8.0"), None);
         assert_eq!(at("0.255.255.255"), None);
+        // A range spanning many buckets is found from any of them.
+        assert_eq!(at("9.0.0.0"), Some(3));
+        assert_eq!(at("9.200.1.1"), Some(3));
+        assert_eq!(at("9.255.255.255"), Some(3));
+        assert_eq!(at("10.0.0.0"), None);
+        assert_eq!(at("255.255.255.255"), None);
         assert_eq!(at("2001:200:1::1"), Some(2500));
         assert_eq!(at("2001:201::1"), None);
         assert_eq!(t.org(13335), "Cloudflare, Inc.");
         assert_eq!(t.org(1), "");
+        assert_eq!(t.range_counts(), (3, 1));
     }
 
     #[test]
-    fn corrupt_lines_are_errors_not_panics() {
-        for v4 in ["1\t2\n", "x\t1\t2\n", "4294967295\t1\t2\n", "1\t2\t3\t4\n"] {
-            assert!(AsnTable::parse(v4, "", "").is_err(), "{v4:?}");
+    fn corrupt_data_is_an_error_not_a_panic() {
+        let cases: [&[u8]; 5] = [
+            &[0x80],                                 // cut inside a varint
+            &[1, 2],                                 // cut inside a triple
+            &[0xff; 20],                             // wider than 128 bits
+            &varints(&[u128::from(u32::MAX), 1, 1]), // end past IPv4
+            &varints(&[0, 0, 1 << 40]),              // AS number too large
+        ];
+        for bytes in cases {
+            assert!(AsnTable::parse(bytes, &[], "").is_err(), "{bytes:?}");
         }
-        // An overflowing gap after a range ending at the top of the space.
-        assert!(AsnTable::parse("4294967294\t1\t1\n0\t0\t1\n", "", "").is_err());
-        assert!(AsnTable::parse("", "", "notanumber\tOrg\n").is_err());
+        let top = varints(&[u128::from(u32::MAX), 0, 1, 0, 0, 1]);
+        assert!(
+            AsnTable::parse(&top, &[], "").is_err(),
+            "range after the last address"
+        );
+        assert!(AsnTable::parse(&[], &[], "notanumber\tOrg\n").is_err());
+        assert!(read_varint(&varints(&[u128::MAX]), &mut 0) == Some(u128::MAX));
     }
 }

@@ -128,9 +128,10 @@ impl ProviderDb {
         provider: Option<&str>,
     ) -> Result<LoadSummary, ProviderError> {
         let parsed = load::read_range_file(path, provider)?;
-        let name = path
-            .file_name()
-            .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into());
+        let name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into(),
+        );
         let dataset = self.add_dataset(Dataset {
             name: name.clone(),
             source: path.display().to_string(),
@@ -244,8 +245,12 @@ impl ProviderDb {
     ) -> bool {
         let entry = Entry {
             provider: self.strings.intern(provider),
-            service: service.filter(|s| !s.is_empty()).map(|s| self.strings.intern(s)),
-            region: region.filter(|s| !s.is_empty()).map(|s| self.strings.intern(s)),
+            service: service
+                .filter(|s| !s.is_empty())
+                .map(|s| self.strings.intern(s)),
+            region: region
+                .filter(|s| !s.is_empty())
+                .map(|s| self.strings.intern(s)),
             dataset,
         };
         let index = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
@@ -284,14 +289,19 @@ mod tests {
         assert!(!db.insert(net("52.84.0.0/15"), "AWS", Some("AMAZON"), None, d));
         assert!(!db.insert(net("52.84.0.0/17"), "AWS", Some("CLOUDFRONT"), None, d));
         let m = db.lookup(ip("52.84.1.1")).expect("match");
-        assert_eq!((m.service, m.prefix), (Some("CLOUDFRONT"), net("52.84.0.0/17")));
+        assert_eq!(
+            (m.service, m.prefix),
+            (Some("CLOUDFRONT"), net("52.84.0.0/17"))
+        );
         let m = db.lookup(ip("52.85.1.1")).expect("match");
         assert_eq!(m.service, Some("AMAZON"));
+        assert_eq!((m.dataset, m.date), ("t", "2026-01-01"));
         assert!(db.insert(net("52.84.0.0/17"), "Other", None, Some("x"), d));
-        assert_eq!(db.lookup(ip("52.84.1.1")).map(|m| m.provider), Some("Other"));
+        assert_eq!(
+            db.lookup(ip("52.84.1.1")).map(|m| m.provider),
+            Some("Other")
+        );
         assert_eq!(db.lookup(ip("52.86.0.1")), None);
-        assert_eq!(m.dataset, "t");
-        assert_eq!(m.date, "2026-01-01");
     }
 
     #[test]
@@ -302,7 +312,13 @@ mod tests {
         assert!(db.lookup(ip("10.0.0.1")).is_none());
         assert!(db.lookup(ip("fe80::1")).is_none());
         assert!(db.lookup(ip("::ffff:192.168.0.1")).is_none());
-        assert_eq!(db.lookup(ip("::ffff:8.8.8.8")).map(|m| m.provider), Some("Everyone"));
-        assert_eq!(db.lookup(ip("2a00::1")).map(|m| m.provider), Some("Everyone"));
+        assert_eq!(
+            db.lookup(ip("::ffff:8.8.8.8")).map(|m| m.provider),
+            Some("Everyone")
+        );
+        assert_eq!(
+            db.lookup(ip("2a00::1")).map(|m| m.provider),
+            Some("Everyone")
+        );
     }
 }

@@ -11,7 +11,11 @@ pub enum ProviderError {
         source: std::io::Error,
     },
     #[error("{} is {size} bytes, more than the {limit}-byte limit for a range file", path.display())]
-    TooLarge { path: PathBuf, size: u64, limit: u64 },
+    TooLarge {
+        path: PathBuf,
+        size: u64,
+        limit: u64,
+    },
     #[error("{} is not valid JSON: {source}", path.display())]
     Json {
         path: PathBuf,
@@ -31,10 +35,11 @@ pub enum ProviderError {
     NoProvider { path: PathBuf },
     #[error("{}: no prefixes found", path.display())]
     Empty { path: PathBuf },
-    #[error("built-in asset {asset} is corrupt at line {line}: {reason}")]
+    #[error("built-in asset {asset} is corrupt at {position}: {reason}")]
     Asset {
         asset: &'static str,
-        line: usize,
+        /// `line N` for text tables, `byte N` for binary ones.
+        position: String,
         reason: String,
     },
 }

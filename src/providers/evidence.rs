@@ -84,7 +84,10 @@ where
     let mut hints: Vec<NameHint> = Vec::new();
     for name in names {
         if let Some(hint) = hint_for_name(name.as_ref()) {
-            if !hints.iter().any(|h| h.name.eq_ignore_ascii_case(&hint.name)) {
+            if !hints
+                .iter()
+                .any(|h| h.name.eq_ignore_ascii_case(&hint.name))
+            {
                 hints.push(hint);
             }
         }

@@ -20,7 +20,10 @@ impl Ctx<'_> {
     fn bad(&self, entry: String, value: &Value, reason: &'static str) -> ProviderError {
         let mut value = value.to_string();
         if value.len() > 200 {
-            let cut = (0..=200).rev().find(|&i| value.is_char_boundary(i)).unwrap_or(0);
+            let cut = (0..=200)
+                .rev()
+                .find(|&i| value.is_char_boundary(i))
+                .unwrap_or(0);
             value.truncate(cut);
             value.push('…');
         }
@@ -46,7 +49,12 @@ impl Ctx<'_> {
             .ok_or_else(|| self.bad(entry.to_string(), value, "expected an object"))
     }
 
-    fn prefix(&self, entry: &str, holder: &Value, field: Option<&Value>) -> Result<IpNet, ProviderError> {
+    fn prefix(
+        &self,
+        entry: &str,
+        holder: &Value,
+        field: Option<&Value>,
+    ) -> Result<IpNet, ProviderError> {
         let text = field
             .ok_or_else(|| self.bad(entry.to_string(), holder, "missing prefix"))?
             .as_str()
@@ -115,9 +123,8 @@ fn aws(ctx: &Ctx<'_>, obj: &Object) -> Result<Parsed, ProviderError> {
 fn date_in_file_name(path: &Path) -> Option<String> {
     let name = path.file_stem()?.to_str()?;
     let digits = name.rsplit('_').next()?;
-    (digits.len() == 8 && digits.bytes().all(|b| b.is_ascii_digit())).then(|| {
-        format!("{}-{}-{}", &digits[..4], &digits[4..6], &digits[6..])
-    })
+    (digits.len() == 8 && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| format!("{}-{}-{}", &digits[..4], &digits[4..6], &digits[6..]))
 }
 
 fn azure(ctx: &Ctx<'_>, obj: &Object) -> Result<Parsed, ProviderError> {
@@ -127,9 +134,14 @@ fn azure(ctx: &Ctx<'_>, obj: &Object) -> Result<Parsed, ProviderError> {
         let fields = ctx.object(&entry, item)?;
         let name = text(fields, "name");
         let props_entry = format!("{entry}.properties");
-        let props = ctx.object(&props_entry, fields.get("properties").unwrap_or(&Value::Null))?;
+        let props = ctx.object(
+            &props_entry,
+            fields.get("properties").unwrap_or(&Value::Null),
+        )?;
         // "Storage.EastUS": the service before the dot; the region from properties.
-        let service = name.as_deref().map(|n| n.split('.').next().unwrap_or(n).to_string());
+        let service = name
+            .as_deref()
+            .map(|n| n.split('.').next().unwrap_or(n).to_string());
         let region = text(props, "region").or_else(|| {
             let (_, suffix) = name.as_deref()?.split_once('.')?;
             Some(suffix.to_ascii_lowercase())
@@ -167,7 +179,9 @@ fn gcp(ctx: &Ctx<'_>, obj: &Object) -> Result<Parsed, ProviderError> {
     for (i, item) in ctx.array(obj, "prefixes")?.iter().enumerate() {
         let entry = format!("prefixes[{i}]");
         let fields = ctx.object(&entry, item)?;
-        let field = fields.get("ipv4Prefix").or_else(|| fields.get("ipv6Prefix"));
+        let field = fields
+            .get("ipv4Prefix")
+            .or_else(|| fields.get("ipv6Prefix"));
         records.push(RangeRecord {
             prefix: ctx.prefix(&entry, item, field)?,
             provider: "Google Cloud".into(),
@@ -225,7 +239,10 @@ mod tests {
     #[test]
     fn unknown_json_names_its_keys() {
         let e = parse_json(Path::new("x.json"), r#"{"foo": 1}"#).expect_err("unknown");
-        assert!(e.to_string().contains("x.json") && e.to_string().contains("foo"), "{e}");
+        assert!(
+            e.to_string().contains("x.json") && e.to_string().contains("foo"),
+            "{e}"
+        );
         let e = parse_json(Path::new("y.json"), "[1]").expect_err("not an object");
         assert!(e.to_string().contains("y.json"), "{e}");
     }

@@ -91,7 +91,9 @@ fn has_label_suffix(name: &str, suffix: &str) -> bool {
     let Some(cut) = name.len().checked_sub(suffix.len()) else {
         return false;
     };
-    let tail_matches = name.get(cut..).is_some_and(|t| t.eq_ignore_ascii_case(suffix));
+    let tail_matches = name
+        .get(cut..)
+        .is_some_and(|t| t.eq_ignore_ascii_case(suffix));
     tail_matches && (cut == 0 || name.get(cut - 1) == Some(&b'.'))
 }
 
@@ -135,7 +137,10 @@ mod tests {
     #[test]
     fn longest_suffix_is_reported() {
         let hint = hint_for_name("acct.blob.core.windows.net").expect("hint");
-        assert_eq!((hint.suffix, hint.provider), ("blob.core.windows.net", "Azure"));
+        assert_eq!(
+            (hint.suffix, hint.provider),
+            ("blob.core.windows.net", "Azure")
+        );
         let hint = hint_for_name("vm1.westeurope.cloudapp.azure.com").expect("hint");
         assert_eq!(hint.suffix, "cloudapp.azure.com");
         assert_eq!(hint.name, "vm1.westeurope.cloudapp.azure.com");
@@ -144,7 +149,10 @@ mod tests {
     #[test]
     fn every_suffix_names_a_canonical_provider() {
         for (suffix, provider) in SUFFIXES {
-            assert!(super::super::CANONICAL_PROVIDERS.contains(provider), "{suffix}");
+            assert!(
+                super::super::CANONICAL_PROVIDERS.contains(provider),
+                "{suffix}"
+            );
             assert_eq!(hint_for_name(suffix).map(|h| h.suffix), Some(*suffix));
         }
     }

@@ -30,6 +30,7 @@ pub(crate) struct ParsedFile {
 }
 
 /// What a parser returns before the fallback date is applied.
+#[derive(Debug)]
 pub(crate) struct Parsed {
     pub format: &'static str,
     pub date: Option<String>,
@@ -99,8 +100,7 @@ fn most_specific_per_prefix(records: Vec<RangeRecord>) -> Vec<RangeRecord> {
         match best.get(&prefix).and_then(|&i| out.get_mut(i)) {
             Some(kept) if kept.provider == record.provider => {
                 let region = kept.region.take().or_else(|| record.region.clone());
-                if service_rank(record.service.as_deref()) > service_rank(kept.service.as_deref())
-                {
+                if service_rank(record.service.as_deref()) > service_rank(kept.service.as_deref()) {
                     *kept = record;
                 }
                 kept.region = kept.region.take().or(region);
@@ -122,7 +122,8 @@ fn civil_date(time: SystemTime) -> String {
     let days = i64::try_from(secs / 86_400).unwrap_or(0) + 719_468;
     let era = days.div_euclid(146_097);
     let day_of_era = days.rem_euclid(146_097);
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let mp = (5 * day_of_year + 2) / 153;
     let day = day_of_year - (153 * mp + 2) / 5 + 1;

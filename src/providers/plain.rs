@@ -78,11 +78,17 @@ mod tests {
 
     #[test]
     fn header_names_provider_and_date() {
-        let p = parse("# provider: hetzner\n# date: 2026-11-01\n\n5.9.0.0/16 # dc\n2a01:4f8::/32\n5.10.0.1\n", None)
-            .expect("valid list");
+        let p = parse(
+            "# provider: hetzner\n# date: 2026-11-01\n\n5.9.0.0/16 # dc\n2a01:4f8::/32\n5.10.0.1\n",
+            None,
+        )
+        .expect("valid list");
         assert_eq!(p.records.len(), 3);
         assert_eq!(p.records[0].provider, "hetzner");
-        assert_eq!(p.records[2].prefix, "5.10.0.1/32".parse::<IpNet>().expect("net"));
+        assert_eq!(
+            p.records[2].prefix,
+            "5.10.0.1/32".parse::<IpNet>().expect("net")
+        );
         assert_eq!(p.date.as_deref(), Some("2026-11-01"));
     }
 
@@ -96,7 +102,13 @@ mod tests {
     fn errors_name_file_and_line() {
         let e = parse("# provider: x\n1.2.3.0/24\n1.2.3.0/33\n", None).expect_err("bad prefix");
         let msg = e.to_string();
-        assert!(msg.contains("list.txt") && msg.contains("line 3") && msg.contains("1.2.3.0/33"), "{msg}");
-        assert!(matches!(parse("1.2.3.0/24\n", None), Err(ProviderError::NoProvider { .. })));
+        assert!(
+            msg.contains("list.txt") && msg.contains("line 3") && msg.contains("1.2.3.0/33"),
+            "{msg}"
+        );
+        assert!(matches!(
+            parse("1.2.3.0/24\n", None),
+            Err(ProviderError::NoProvider { .. })
+        ));
     }
 }

@@ -16,7 +16,12 @@ macro_rules! asset {
     ($name:literal) => {
         (
             $name,
-            include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/ranges/", $name)).as_slice(),
+            include_bytes!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/assets/ranges/",
+                $name
+            ))
+            .as_slice(),
         )
     };
 }
@@ -25,8 +30,8 @@ type Asset = (&'static str, &'static [u8]);
 
 const CLOUD: Asset = asset!("cloud.tsv.gz");
 const ROUTES: Asset = asset!("asn-routes.tsv.gz");
-const ASN_V4: Asset = asset!("asn-v4.tsv.gz");
-const ASN_V6: Asset = asset!("asn-v6.tsv.gz");
+const ASN_V4: Asset = asset!("asn-v4.bin.gz");
+const ASN_V6: Asset = asset!("asn-v6.bin.gz");
 const ASN_ORGS: Asset = asset!("asn-orgs.tsv.gz");
 const SNAPSHOT_JSON: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -47,20 +52,32 @@ struct Manifest {
     asn_table: Source,
 }
 
-fn gunzip((name, bytes): Asset) -> Result<String, ProviderError> {
-    let mut text = String::with_capacity(bytes.len() * 6);
+fn gunzip_bytes((name, bytes): Asset) -> Result<Vec<u8>, ProviderError> {
+    let mut out = Vec::with_capacity(bytes.len() * 4);
     GzDecoder::new(bytes)
-        .read_to_string(&mut text)
+        .read_to_end(&mut out)
         .map_err(|e| ProviderError::Asset {
             asset: name,
-            line: 0,
+            position: "gzip stream".into(),
             reason: e.to_string(),
         })?;
-    Ok(text)
+    Ok(out)
+}
+
+fn gunzip(asset: Asset) -> Result<String, ProviderError> {
+    String::from_utf8(gunzip_bytes(asset)?).map_err(|e| ProviderError::Asset {
+        asset: asset.0,
+        position: "gzip stream".into(),
+        reason: e.to_string(),
+    })
 }
 
 /// Inserts `CIDR<TAB>provider<TAB>service<TAB>region` lines; returns how many.
-fn insert_cidr_table(db: &mut ProviderDb, asset: Asset, dataset: u32) -> Result<usize, ProviderError> {
+fn insert_cidr_table(
+    db: &mut ProviderDb,
+    asset: Asset,
+    dataset: u32,
+) -> Result<usize, ProviderError> {
     let text = gunzip(asset)?;
     let mut count = 0;
     for (index, line) in text.lines().enumerate() {
@@ -72,7 +89,7 @@ fn insert_cidr_table(db: &mut ProviderDb, asset: Asset, dataset: u32) -> Result<
         let Some((prefix, provider, service, region)) = parsed else {
             return Err(ProviderError::Asset {
                 asset: asset.0,
-                line: index + 1,
+                position: format!("line {}", index + 1),
                 reason: format!("bad line {line:?}"),
             });
         };
@@ -97,7 +114,7 @@ fn dataset(name: &str, source: &Source, attribution: &str) -> Dataset {
 fn manifest_error(e: serde_json::Error) -> ProviderError {
     ProviderError::Asset {
         asset: "snapshot.json",
-        line: e.line(),
+        position: format!("line {}", e.line()),
         reason: e.to_string(),
     }
 }
@@ -107,10 +124,18 @@ pub(crate) fn load_builtin() -> Result<ProviderDb, ProviderError> {
     // The ASN table is the bigger half: decode it on a second core meanwhile.
     let asn_table = std::thread::scope(|scope| {
         let asn_job = scope.spawn(|| -> Result<AsnTable, ProviderError> {
-            AsnTable::parse(&gunzip(ASN_V4)?, &gunzip(ASN_V6)?, &gunzip(ASN_ORGS)?)
+            AsnTable::parse(
+                &gunzip_bytes(ASN_V4)?,
+                &gunzip_bytes(ASN_V6)?,
+                &gunzip(ASN_ORGS)?,
+            )
         });
         let mut db = ProviderDb::empty();
-        let cloud = db.add_dataset(dataset("cloudip-db", &manifest.cloud, CLOUD_DATA_ATTRIBUTION));
+        let cloud = db.add_dataset(dataset(
+            "cloudip-db",
+            &manifest.cloud,
+            CLOUD_DATA_ATTRIBUTION,
+        ));
         let count = insert_cidr_table(&mut db, CLOUD, cloud)?;
         db.set_dataset_prefixes(cloud, count);
         let routes = db.add_dataset(dataset(
@@ -122,7 +147,7 @@ pub(crate) fn load_builtin() -> Result<ProviderDb, ProviderError> {
         db.set_dataset_prefixes(routes, count);
         let table = asn_job.join().map_err(|_| ProviderError::Asset {
             asset: ASN_V4.0,
-            line: 0,
+            position: "gzip stream".into(),
             reason: "decoder thread panicked".into(),
         })??;
         Ok::<_, ProviderError>((db, table))
@@ -137,4 +162,34 @@ pub(crate) fn load_builtin() -> Result<ProviderDb, ProviderError> {
     db.set_dataset_prefixes(asn, v4 + v6);
     db.set_asn_table(table);
     Ok(db)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Instant;
+
+    /// Where start-up time goes; `cargo test --release --lib snapshot::tests::phases -- --ignored --nocapture`.
+    #[test]
+    #[ignore = "timing report"]
+    fn phases() {
+        let t = Instant::now();
+        let texts: Vec<Vec<u8>> = [CLOUD, ROUTES, ASN_V4, ASN_V6, ASN_ORGS]
+            .into_iter()
+            .map(|a| gunzip_bytes(a).expect("gunzip"))
+            .collect();
+        let orgs = String::from_utf8(texts[4].clone()).expect("utf-8");
+        let gz = t.elapsed();
+        let t = Instant::now();
+        let table = AsnTable::parse(&texts[2], &texts[3], &orgs).expect("asn");
+        let asn = t.elapsed();
+        let t = Instant::now();
+        let mut db = ProviderDb::empty();
+        insert_cidr_table(&mut db, CLOUD, 0).expect("cloud");
+        let cloud = t.elapsed();
+        println!(
+            "gunzip all {gz:?}; asn parse {asn:?} ({:?}); cloud gunzip+insert {cloud:?}",
+            table.range_counts()
+        );
+    }
 }
