@@ -114,3 +114,24 @@ where
         conflicts,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hints_without_ranges_make_no_conflict_and_repeat_once() {
+        let db = ProviderDb::empty();
+        let ip: IpAddr = "203.0.113.9".parse().expect("ip");
+        let a = attribute(&db, ip, ["a.icloud.com", "A.iCloud.com.", "x.example"]);
+        assert_eq!(a.special, Some("documentation"));
+        assert_eq!(a.hints.len(), 1);
+        assert!(a.conflicts.is_empty() && a.provider.is_none() && a.asn.is_none());
+        let public: IpAddr = "9.9.9.9".parse().expect("ip");
+        let names: Vec<String> = vec!["cdn.fastly.net".into()];
+        let a = attribute(&db, public, &names);
+        assert_eq!(a.special, None);
+        assert_eq!(a.owner_label(), None);
+        assert_eq!(a.hints.first().map(|h| h.provider), Some("Fastly"));
+    }
+}

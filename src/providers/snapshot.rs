@@ -127,7 +127,7 @@ pub(crate) fn load_builtin() -> Result<ProviderDb, ProviderError> {
             AsnTable::parse(
                 &gunzip_bytes(ASN_V4)?,
                 &gunzip_bytes(ASN_V6)?,
-                &gunzip(ASN_ORGS)?,
+                gunzip(ASN_ORGS)?,
             )
         });
         let mut db = ProviderDb::empty();
@@ -181,7 +181,7 @@ mod tests {
         let orgs = String::from_utf8(texts[4].clone()).expect("utf-8");
         let gz = t.elapsed();
         let t = Instant::now();
-        let table = AsnTable::parse(&texts[2], &texts[3], &orgs).expect("asn");
+        let table = AsnTable::parse(&texts[2], &texts[3], orgs).expect("asn");
         let asn = t.elapsed();
         let t = Instant::now();
         let mut db = ProviderDb::empty();
