@@ -92,6 +92,13 @@ impl Interner {
     }
 }
 
+/// Whether a whole prefix lies in one special-purpose block (10.0.0.0/8, fe80::/64, ...);
+/// broader prefixes that merely start there (0.0.0.0/0) are kept, lookups filter anyway.
+fn is_inside_special_block(prefix: IpNet) -> bool {
+    let first = is_special_purpose(prefix.network());
+    first.is_some() && first == is_special_purpose(prefix.broadcast())
+}
+
 /// Ranges, AS numbers and their provenance. See the module docs.
 #[derive(Debug, Default)]
 pub struct ProviderDb {
@@ -151,7 +158,7 @@ impl ProviderDb {
             providers: Vec::new(),
         };
         for record in &parsed.records {
-            if is_special_purpose(record.prefix.network()).is_some() {
+            if is_inside_special_block(record.prefix) {
                 summary.skipped_special += 1;
                 continue;
             }
@@ -302,6 +309,15 @@ mod tests {
             Some("Other")
         );
         assert_eq!(db.lookup(ip("52.86.0.1")), None);
+    }
+
+    #[test]
+    fn special_blocks_are_recognised_whole() {
+        assert!(is_inside_special_block(net("10.1.0.0/16")));
+        assert!(is_inside_special_block(net("fd00::/8")));
+        assert!(!is_inside_special_block(net("0.0.0.0/0")));
+        assert!(!is_inside_special_block(net("2001::/16")));
+        assert!(!is_inside_special_block(net("8.8.8.0/24")));
     }
 
     #[test]
