@@ -100,7 +100,7 @@ fn is_inside_special_block(prefix: IpNet) -> bool {
 }
 
 /// Ranges, AS numbers and their provenance. See the module docs.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct ProviderDb {
     v4: PrefixMap<Ipv4Net, u32>,
     v6: PrefixMap<Ipv6Net, u32>,
@@ -108,6 +108,19 @@ pub struct ProviderDb {
     strings: Interner,
     datasets: Vec<Dataset>,
     asn: AsnTable,
+}
+
+/// A summary: the full tables would print for minutes.
+impl std::fmt::Debug for ProviderDb {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (asn_v4, asn_v6) = self.asn.range_counts();
+        f.debug_struct("ProviderDb")
+            .field("v4_prefixes", &self.v4.len())
+            .field("v6_prefixes", &self.v6.len())
+            .field("asn_ranges", &(asn_v4 + asn_v6))
+            .field("datasets", &self.datasets)
+            .finish()
+    }
 }
 
 impl ProviderDb {

@@ -122,7 +122,7 @@ fn manifest_error(e: serde_json::Error) -> ProviderError {
 pub(crate) fn load_builtin() -> Result<ProviderDb, ProviderError> {
     let manifest: Manifest = serde_json::from_str(SNAPSHOT_JSON).map_err(manifest_error)?;
     // The ASN table is the bigger half: decode it on a second core meanwhile.
-    let asn_table = std::thread::scope(|scope| {
+    let (mut db, table) = std::thread::scope(|scope| {
         let asn_job = scope.spawn(|| -> Result<AsnTable, ProviderError> {
             AsnTable::parse(
                 &gunzip_bytes(ASN_V4)?,
@@ -151,8 +151,7 @@ pub(crate) fn load_builtin() -> Result<ProviderDb, ProviderError> {
             reason: "decoder thread panicked".into(),
         })??;
         Ok::<_, ProviderError>((db, table))
-    });
-    let (mut db, table) = asn_table?;
+    })?;
     let (v4, v6) = table.range_counts();
     let asn = db.add_dataset(dataset(
         "ip-location-db ASN table",
