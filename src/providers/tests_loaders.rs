@@ -245,3 +245,17 @@ fn hostile_files_are_refused_without_panics() {
     assert!(db.datasets().is_empty(), "failed loads add no dataset");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Loads a real official file over the snapshot and reports what changed:
+/// `WHOHOSTS_RANGE_FILE=path cargo test --lib tests_loaders::any_official_file -- --ignored --nocapture`.
+#[test]
+#[ignore = "needs WHOHOSTS_RANGE_FILE"]
+fn any_official_file() {
+    let Some(path) = std::env::var_os("WHOHOSTS_RANGE_FILE") else {
+        return;
+    };
+    let mut db = ProviderDb::builtin().expect("builtin");
+    let start = std::time::Instant::now();
+    let summary = db.load_file(std::path::Path::new(&path)).expect("loads");
+    println!("{summary:?} in {:?}", start.elapsed());
+}
