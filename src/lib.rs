@@ -3,7 +3,6 @@
 //! The core (everything but `ui`) turns frames from a capture into flows, names learned from
 //! the capture, provider attributions and a timeline. It never imports egui, so the CLI, the
 //! GUI and the tests all drive it the same way.
-
 pub mod analysis;
 pub mod capture;
 pub mod cli;
@@ -13,6 +12,7 @@ pub mod fragments;
 pub mod ingest;
 pub mod locality;
 pub mod names;
+pub mod providers;
 pub mod report;
 pub mod session;
 pub mod snapshot;
