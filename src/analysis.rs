@@ -4,22 +4,34 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use serde::Serialize;
 
 use crate::capture::Frame;
-use crate::decode::{self, Datagram, Decoded, Transport};
+use crate::decode::{self, Datagram, Decoded};
 use crate::flows::{FlowHit, FlowId, FlowPacket, FlowTable};
 use crate::fragments::{Defragmenter, FragmentStats, Release};
 use crate::locality::LocalPolicy;
 use crate::names::NameBook;
+use crate::providers::evidence::{attribute, Attribution};
+use crate::providers::ProviderDb;
 use crate::snapshot::Owner;
 use crate::timeline::Timeline;
 
 /// Settings that shape an analysis, checked before any frame is read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct AnalysisConfig {
     pub local: LocalPolicy,
+    /// Published ranges and the AS table, loaded once and shared.
+    pub providers: Arc<ProviderDb>,
+}
+
+impl Default for AnalysisConfig {
+    /// No local networks beyond private space, and no range data (every owner "Unknown").
+    fn default() -> Self {
+        AnalysisConfig { local: LocalPolicy::default(), providers: Arc::new(ProviderDb::empty()) }
+    }
 }
 
 /// Whole-capture counters.
@@ -64,6 +76,8 @@ pub struct Analysis {
     /// Remote endpoint of every flow, indexed by `FlowId`.
     flow_endpoint: Vec<EndpointId>,
     endpoints: Vec<Endpoint>,
+    /// Owner of each endpoint's address, decided from the ranges when it is first seen.
+    endpoint_owner: Vec<Owner>,
     endpoint_index: HashMap<IpAddr, EndpointId, ahash::RandomState>,
     timeline: Timeline,
     defrag: Defragmenter,
@@ -80,6 +94,7 @@ impl Analysis {
             flows: FlowTable::default(),
             flow_endpoint: Vec::new(),
             endpoints: Vec::new(),
+            endpoint_owner: Vec::new(),
             endpoint_index: HashMap::default(),
             timeline: Timeline::default(),
             defrag: Defragmenter::default(),
@@ -114,8 +129,21 @@ impl Analysis {
         self.timeline.flush();
     }
     /// Who owns an endpoint's address.
-    pub fn owner_of(&self, _endpoint: EndpointId) -> Owner {
-        Owner::unknown()
+    pub fn owner_of(&self, endpoint: EndpointId) -> Owner {
+        self.endpoint_owner.get(endpoint as usize).cloned().unwrap_or_else(Owner::unknown)
+    }
+    /// The full attribution of an endpoint: range, AS, and the hints and conflicts from the
+    /// names the capture revealed for it.
+    pub fn attribution_of(&self, endpoint: EndpointId) -> Option<Attribution> {
+        let ip = self.endpoints.get(endpoint as usize)?.ip;
+        let names = self.names.endpoint(ip);
+        let all_names = names
+            .into_iter()
+            .flat_map(|n| n.names.iter().map(|s| s.name.as_str()).chain(n.cname_chain.iter().map(String::as_str)));
+        Some(attribute(&self.config.providers, ip, all_names))
+    }
+    pub fn providers(&self) -> &ProviderDb {
+        &self.config.providers
     }
     /// The name the client asked for, when the capture revealed one.
     pub fn best_name_of(&self, endpoint: EndpointId) -> Option<String> {
@@ -161,19 +189,20 @@ impl Analysis {
     }
 
     fn ingest_datagram(&mut self, frame: &Frame<'_>, number: u64, datagram: &Datagram<'_>) {
-        let captured_len = u32::try_from(frame.data.len()).unwrap_or(u32::MAX);
+        let counted = |transport| FlowPacket {
+            ts_ns: frame.ts_ns,
+            frame: number,
+            wire_len: frame.wire_len,
+            captured_len: u32::try_from(frame.data.len()).unwrap_or(u32::MAX),
+            src: datagram.src,
+            dst: datagram.dst,
+            proto: datagram.proto,
+            transport,
+        };
         if datagram.fragment.is_none() {
             let packet = datagram.packet();
-            self.count(
-                frame.ts_ns,
-                number,
-                frame.wire_len,
-                captured_len,
-                packet.src,
-                packet.dst,
-                packet.proto,
-                packet.transport,
-            );
+            self.count(&counted(packet.transport));
+            self.names.observe(number, &packet);
             return;
         }
         let outcome = self.defrag.add(frame.ts_ns, frame.wire_len, number, datagram);
@@ -181,51 +210,34 @@ impl Analysis {
             self.count_release(&release);
         }
         if let Some(transport) = outcome.transport {
-            self.count(
-                frame.ts_ns,
-                number,
-                frame.wire_len,
-                captured_len,
-                datagram.src,
-                datagram.dst,
-                datagram.proto,
-                transport,
-            );
+            self.count(&counted(transport));
+        }
+        if let Some(whole) = outcome.reassembled {
+            let packet = decode::packet_from_ip_payload(datagram.src, datagram.dst, datagram.proto, &whole);
+            self.names.observe(number, &packet);
         }
     }
 
     fn count_release(&mut self, release: &Release) {
         for held in &release.fragments {
-            self.count(
-                held.ts_ns,
-                held.frame,
-                held.wire_len,
-                0,
-                release.src,
-                release.dst,
-                release.proto,
-                release.transport,
-            );
+            self.count(&FlowPacket {
+                ts_ns: held.ts_ns,
+                frame: held.frame,
+                wire_len: held.wire_len,
+                captured_len: 0,
+                src: release.src,
+                dst: release.dst,
+                proto: release.proto,
+                transport: release.transport,
+            });
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn count(
-        &mut self,
-        ts_ns: i64,
-        frame: u64,
-        wire_len: u32,
-        captured_len: u32,
-        src: IpAddr,
-        dst: IpAddr,
-        proto: u8,
-        transport: Transport,
-    ) -> FlowHit {
-        let packet = FlowPacket { ts_ns, frame, wire_len, captured_len, src, dst, proto, transport };
-        let hit = self.flows.ingest(&packet, &self.config.local);
+    fn count(&mut self, packet: &FlowPacket) -> FlowHit {
+        let hit = self.flows.ingest(packet, &self.config.local);
         if hit.created {
-            let remote = self.flows.get(hit.id).map_or(dst, |f| f.remote().0);
-            let endpoint = self.endpoint_for(remote, ts_ns);
+            let remote = self.flows.get(hit.id).map_or(packet.dst, |f| f.remote().0);
+            let endpoint = self.endpoint_for(remote, packet.ts_ns);
             self.flow_endpoint.push(endpoint);
             if let Some(e) = self.endpoints.get_mut(endpoint as usize) {
                 e.flows += 1;
@@ -234,11 +246,11 @@ impl Analysis {
         if let Some(&endpoint) = self.flow_endpoint.get(hit.id as usize) {
             if let Some(e) = self.endpoints.get_mut(endpoint as usize) {
                 e.packets += 1;
-                e.bytes += u64::from(wire_len);
-                e.first_ns = e.first_ns.min(ts_ns);
-                e.last_ns = e.last_ns.max(ts_ns);
+                e.bytes += u64::from(packet.wire_len);
+                e.first_ns = e.first_ns.min(packet.ts_ns);
+                e.last_ns = e.last_ns.max(packet.ts_ns);
             }
-            self.timeline.add(endpoint, ts_ns, u64::from(wire_len));
+            self.timeline.add(endpoint, packet.ts_ns, u64::from(packet.wire_len));
         }
         hit
     }
@@ -249,6 +261,7 @@ impl Analysis {
         }
         let id = EndpointId::try_from(self.endpoints.len()).unwrap_or(EndpointId::MAX);
         self.endpoints.push(Endpoint { ip, packets: 0, bytes: 0, flows: 0, first_ns: ts_ns, last_ns: ts_ns });
+        self.endpoint_owner.push(Owner::of_address(&self.config.providers, ip));
         self.endpoint_index.insert(ip, id);
         id
     }

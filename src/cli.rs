@@ -1,11 +1,13 @@
 //! Command-line arguments, and their check into a config before anything runs.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 
 use crate::analysis::AnalysisConfig;
 use crate::locality::LocalPolicy;
+use crate::providers::ProviderDb;
 
 #[derive(Debug, Parser)]
 #[command(name = "whohosts", version, about = "Who really hosts what this machine talks to?")]
@@ -42,6 +44,11 @@ pub struct AnalysisArgs {
     /// Local networks, comma-separated CIDRs (default: private, link-local and ULA space).
     #[arg(long, value_name = "CIDR,...")]
     pub local: Option<String>,
+    /// Newer official range files to load over the shipped snapshot (AWS ip-ranges.json,
+    /// Azure ServiceTags_Public_*.json, Google Cloud cloud.json, Oracle public_ip_ranges.json,
+    /// or a CIDR list with a `# provider: NAME` line). Repeatable.
+    #[arg(long = "ranges", value_name = "FILE")]
+    pub ranges: Vec<PathBuf>,
 }
 
 impl AnalysisArgs {
@@ -51,6 +58,39 @@ impl AnalysisArgs {
             Some(list) => LocalPolicy::parse_list(list).map_err(|e| format!("--local: {e}"))?,
             None => LocalPolicy::default(),
         };
-        Ok(AnalysisConfig { local })
+        let providers = load_providers(&self.ranges)?;
+        Ok(AnalysisConfig { local, providers: Arc::new(providers) })
     }
+}
+
+/// The folder whose range files are loaded at every start: `$XDG_CONFIG_HOME/whohosts/ranges`
+/// or `~/.config/whohosts/ranges`.
+pub fn user_ranges_dir() -> Option<PathBuf> {
+    let config = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
+    Some(config.join("whohosts").join("ranges"))
+}
+
+/// The shipped snapshot, then the user's range folder, then `--ranges` files, in that order
+/// (later files win for the same prefix). Errors name the file and the bad entry.
+pub fn load_providers(extra: &[PathBuf]) -> Result<ProviderDb, String> {
+    let mut db = ProviderDb::builtin().map_err(|e| format!("shipped range data: {e}"))?;
+    let mut files: Vec<PathBuf> = Vec::new();
+    if let Some(dir) = user_ranges_dir() {
+        if let Ok(entries) = std::fs::read_dir(&dir) {
+            let mut found: Vec<PathBuf> =
+                entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_file()).collect();
+            found.sort();
+            files.extend(found);
+        }
+    }
+    for file in &files {
+        db.load_file(file).map_err(|e| format!("range folder: {e}"))?;
+    }
+    for file in extra {
+        db.load_file(file).map_err(|e| format!("--ranges: {e}"))?;
+    }
+    Ok(db)
 }

@@ -28,7 +28,7 @@ fn run() -> anyhow::Result<ExitCode> {
                 file,
                 json: false,
                 top: 20,
-                analysis: whohosts::cli::AnalysisArgs { local: None },
+                analysis: whohosts::cli::AnalysisArgs { local: None, ranges: Vec::new() },
             }),
             None => anyhow::bail!("give a capture file: whohosts report FILE"),
         },

@@ -117,6 +117,7 @@ fn read_file(
         }
         let snapshot = (last_snapshot.elapsed() >= interval).then(|| {
             let started = Instant::now();
+            analysis.flush_timeline();
             let s = Box::new(Snapshot::of(analysis));
             // Keep snapshot building under a fifth of the reader's time.
             interval = MIN_SNAPSHOT_INTERVAL.max(started.elapsed() * 5);
@@ -135,7 +136,7 @@ fn read_file(
         }
     };
     analysis.finish();
-    send(UpdateKind::Finished { snapshot: Box::new(Snapshot::of(&mut analysis)), cancelled, error }, true);
+    send(UpdateKind::Finished { snapshot: Box::new(Snapshot::of(&analysis)), cancelled, error }, true);
 }
 
 #[cfg(test)]

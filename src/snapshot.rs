@@ -1,12 +1,17 @@
 //! An immutable picture of an analysis at one moment, cheap to hand to another thread.
 //! The UI and exporters read snapshots only; they never see the mutable analysis.
 
+use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use serde::Serialize;
 
 use crate::analysis::{Analysis, CaptureTotals, Endpoint, EndpointId};
 use crate::flows::Flow;
+use crate::names::NameSighting;
+use crate::providers::evidence::Attribution;
+use crate::providers::{is_special_purpose, ProviderDb};
 use crate::timeline::Timeline;
 
 /// Who owns a remote address, as shown to users. `name` is a canonical provider name
@@ -19,9 +24,33 @@ pub struct Owner {
     pub region: Option<String>,
 }
 
+/// Owner name of special-purpose space (private, loopback, link-local ...).
+pub const LOCAL_OWNER: &str = "Local network";
+pub const UNKNOWN_OWNER: &str = "Unknown";
+
 impl Owner {
     pub fn unknown() -> Self {
-        Owner { name: "Unknown".into(), service: None, region: None }
+        Owner { name: UNKNOWN_OWNER.into(), service: None, region: None }
+    }
+
+    /// The owner of an address by its published range, else its AS.
+    pub fn of_address(db: &ProviderDb, ip: IpAddr) -> Owner {
+        if is_special_purpose(ip).is_some() {
+            return Owner { name: LOCAL_OWNER.into(), service: None, region: None };
+        }
+        if let Some(m) = db.lookup(ip) {
+            return Owner {
+                name: m.provider.to_string(),
+                service: m.service.map(str::to_string),
+                region: m.region.map(str::to_string),
+            };
+        }
+        match db.asn(ip) {
+            Some(a) => {
+                Owner { name: format!("AS{} {}", a.number, a.org).trim_end().to_string(), service: None, region: None }
+            }
+            None => Owner::unknown(),
+        }
     }
 }
 
@@ -31,8 +60,16 @@ pub struct EndpointView {
     pub endpoint: Endpoint,
     /// The name the client asked for (SNI or DNS query name), when the capture revealed one.
     pub best_name: Option<String>,
-    /// Index into `Snapshot::owners`.
+    /// Index into `Snapshot::owners` (owners group by provider name).
     pub owner: usize,
+    /// This address's own owner, with the service and region of its range.
+    pub owner_detail: Owner,
+    /// Every name seen for this address, with its source and first frame.
+    pub names: Vec<NameSighting>,
+    /// The CNAME chain of the DNS answer that gave this address, query first.
+    pub cname_chain: Vec<String>,
+    /// Range, AS, hints and conflicts: the evidence behind `owner`.
+    pub attribution: Option<Attribution>,
 }
 
 /// Totals per owner (provider), for legends and tables.
@@ -71,9 +108,9 @@ impl Snapshot {
         }
     }
 
-    /// Takes a snapshot of `analysis`; flushes its timeline's open bins first.
-    pub fn of(analysis: &mut Analysis) -> Snapshot {
-        analysis.flush_timeline();
+    /// Takes a snapshot of `analysis`. Its timeline shows what was flushed (see
+    /// [`Analysis::flush_timeline`]; a finished analysis is flushed).
+    pub fn of(analysis: &Analysis) -> Snapshot {
         let (endpoints, owners) = endpoint_views(analysis);
         Snapshot {
             totals: analysis.totals().clone(),
@@ -95,25 +132,34 @@ impl Snapshot {
 
 fn endpoint_views(analysis: &Analysis) -> (Vec<EndpointView>, Vec<OwnerTotals>) {
     let mut owners: Vec<OwnerTotals> = Vec::new();
+    let mut owner_index: HashMap<String, usize> = HashMap::new();
     let mut views = Vec::with_capacity(analysis.endpoints().len());
     for (id, endpoint) in analysis.endpoints().iter().enumerate() {
-        let owner = analysis.owner_of(id as EndpointId);
-        let index = match owners.iter().position(|o| o.owner == owner) {
-            Some(i) => i,
-            None => {
-                owners.push(OwnerTotals { owner, bytes: 0, packets: 0, endpoints: 0 });
-                owners.len() - 1
-            }
-        };
+        let id = id as EndpointId;
+        let owner_detail = analysis.owner_of(id);
+        let index = *owner_index.entry(owner_detail.name.clone()).or_insert_with(|| {
+            owners.push(OwnerTotals {
+                owner: Owner { name: owner_detail.name.clone(), service: None, region: None },
+                bytes: 0,
+                packets: 0,
+                endpoints: 0,
+            });
+            owners.len() - 1
+        });
         if let Some(o) = owners.get_mut(index) {
             o.bytes += endpoint.bytes;
             o.packets += endpoint.packets;
             o.endpoints += 1;
         }
+        let names = analysis.names().endpoint(endpoint.ip);
         views.push(EndpointView {
             endpoint: endpoint.clone(),
-            best_name: analysis.best_name_of(id as EndpointId),
+            best_name: analysis.best_name_of(id),
             owner: index,
+            owner_detail,
+            names: names.map(|n| n.names.clone()).unwrap_or_default(),
+            cname_chain: names.map(|n| n.cname_chain.clone()).unwrap_or_default(),
+            attribution: analysis.attribution_of(id),
         });
     }
     // Largest first, keeping endpoint indices valid through a remap.

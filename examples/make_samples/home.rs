@@ -22,37 +22,19 @@ pub fn background(s: &mut Scene, start_unix: u64, ntp_server: IpAddr) -> Result<
     s.push(s.at(0.0), ethernet(PHONE_MAC, BROADCAST, &dhcp_req));
     let ack = noise::dhcp(5, 0x5c1d_2011, PHONE_MAC, PHONE_IP, ROUTER_IP);
     let meta = s.meta(false);
-    let dhcp_ack = net::udp(
-        SocketAddr::new(ROUTER_IP.into(), 67),
-        SocketAddr::new(PHONE_IP.into(), 68),
-        meta,
-        &ack,
-    )?;
+    let dhcp_ack = net::udp(SocketAddr::new(ROUTER_IP.into(), 67), SocketAddr::new(PHONE_IP.into(), 68), meta, &ack)?;
     s.push(s.at(0.004), ethernet(ROUTER_MAC, PHONE_MAC, &dhcp_ack));
     for t in [0.05, 61.0, 115.2] {
-        let who = noise::arp(
-            ArpOperation::REQUEST,
-            (PHONE_MAC, PHONE_IP),
-            ([0; 6], ROUTER_IP),
-            BROADCAST,
-        );
+        let who = noise::arp(ArpOperation::REQUEST, (PHONE_MAC, PHONE_IP), ([0; 6], ROUTER_IP), BROADCAST);
         s.push(s.at(t), who);
-        let is_at = noise::arp(
-            ArpOperation::REPLY,
-            (ROUTER_MAC, ROUTER_IP),
-            (PHONE_MAC, PHONE_IP),
-            PHONE_MAC,
-        );
+        let is_at = noise::arp(ArpOperation::REPLY, (ROUTER_MAC, ROUTER_IP), (PHONE_MAC, PHONE_IP), PHONE_MAC);
         s.push(s.at(t + 0.002), is_at);
     }
     let mdns_group = SocketAddr::new(Ipv4Addr::new(224, 0, 0, 251).into(), 5353);
     let mdns_mac = [0x01, 0x00, 0x5e, 0x00, 0x00, 0xfb];
     let phone_mdns = SocketAddr::new(PHONE_IP.into(), 5353);
     for (t, payload) in [
-        (
-            0.3,
-            dns::mdns_announce("Annas-iPhone.local", PHONE_IP.into())?,
-        ),
+        (0.3, dns::mdns_announce("Annas-iPhone.local", PHONE_IP.into())?),
         (0.31, dns::mdns_query("_companion-link._tcp.local")?),
         (45.2, dns::mdns_query("_airplay._tcp.local")?),
         (118.4, dns::mdns_query("_companion-link._tcp.local")?),
@@ -63,24 +45,13 @@ pub fn background(s: &mut Scene, start_unix: u64, ntp_server: IpAddr) -> Result<
         let pkt = reserialize_ipv4(&pkt)?;
         s.push(s.at(t), ethernet(PHONE_MAC, mdns_mac, &pkt));
     }
-    s.dns(
-        0.6,
-        "time.apple.com",
-        TYPE::A,
-        &["time.g.aaplimg.com"],
-        &[ntp_server],
-    )?;
+    s.dns(0.6, "time.apple.com", TYPE::A, &["time.g.aaplimg.com"], &[ntp_server])?;
     let phone_ntp = SocketAddr::new(PHONE_IP.into(), 123);
     let server_ntp = SocketAddr::new(ntp_server, 123);
     for t in [0.7, 64.7] {
         let secs = (start_unix as f64 + t) as u32;
         s.udp(s.at(t), phone_ntp, server_ntp, &noise::ntp(false, secs))?;
-        s.udp(
-            s.at(t + 0.021),
-            server_ntp,
-            phone_ntp,
-            &noise::ntp(true, secs),
-        )?;
+        s.udp(s.at(t + 0.021), server_ntp, phone_ntp, &noise::ntp(true, secs))?;
     }
     Ok(())
 }

@@ -48,32 +48,15 @@ pub fn write(out: &Path) -> Result<()> {
     dns_specials(&mut s)?;
     quic_relay(&mut s)?;
     plain_http(&mut s)?;
-    write_pcap(
-        &out.join("icloud.pcap"),
-        DataLink::ETHERNET,
-        PcapLayout::MICRO_LE,
-        &s.frames,
-    )
+    write_pcap(&out.join("icloud.pcap"), DataLink::ETHERNET, PcapLayout::MICRO_LE, &s.frames)
 }
 
 /// iCloud's own front doors on 17.0.0.0/8, including one AAAA answer.
 fn apple_services(s: &mut Scene) -> Result<()> {
     let gw: Vec<IpAddr> = APPLE_GATEWAY.iter().copied().map(ip).collect();
-    s.dns(
-        1.0,
-        "gateway.icloud.com",
-        TYPE::A,
-        &["gateway.fe.apple-dns.net"],
-        &gw,
-    )?;
+    s.dns(1.0, "gateway.icloud.com", TYPE::A, &["gateway.fe.apple-dns.net"], &gw)?;
     let gw6 = IpAddr::V6("2403:300:a02:100::1f".parse::<Ipv6Addr>()?);
-    s.dns(
-        1.001,
-        "gateway.icloud.com",
-        TYPE::AAAA,
-        &["gateway.fe.apple-dns.net"],
-        &[gw6],
-    )?;
+    s.dns(1.001, "gateway.icloud.com", TYPE::AAAA, &["gateway.fe.apple-dns.net"], &[gw6])?;
     s.https(
         1.1,
         &Https {
@@ -85,13 +68,7 @@ fn apple_services(s: &mut Scene) -> Result<()> {
             rtt_ms: 24,
         },
     )?;
-    s.dns(
-        3.0,
-        "p12-keyvalueservice.icloud.com",
-        TYPE::A,
-        &["p12-keyvalueservice.fe.apple-dns.net"],
-        &[ip(APPLE_KVS)],
-    )?;
+    s.dns(3.0, "p12-keyvalueservice.icloud.com", TYPE::A, &["p12-keyvalueservice.fe.apple-dns.net"], &[ip(APPLE_KVS)])?;
     s.https(
         3.1,
         &Https {
@@ -107,10 +84,7 @@ fn apple_services(s: &mut Scene) -> Result<()> {
         90.0,
         "p12-ckdatabasews.icloud.com",
         TYPE::A,
-        &[
-            "p12-ckdatabasews.icloud.com.akadns.net",
-            "ckdatabasews.fe.apple-dns.net",
-        ],
+        &["p12-ckdatabasews.icloud.com.akadns.net", "ckdatabasews.fe.apple-dns.net"],
         &[ip(APPLE_CKDB)],
     )?;
     s.https(
@@ -156,26 +130,10 @@ fn azure_upload(s: &mut Scene) -> Result<()> {
 
 /// A download from an S3 bucket in us-east-1 and shared streams from CloudFront.
 fn s3_and_cloudfront(s: &mut Scene) -> Result<()> {
-    let chain = [
-        "icloud-p12-storage.s3.amazonaws.com",
-        "s3-1-w.amazonaws.com",
-        "s3-w.us-east-1.amazonaws.com",
-    ];
-    s.dns(
-        30.0,
-        "p12-storage.icloud-content.com",
-        TYPE::A,
-        &chain,
-        &[ip(S3)],
-    )?;
+    let chain = ["icloud-p12-storage.s3.amazonaws.com", "s3-1-w.amazonaws.com", "s3-w.us-east-1.amazonaws.com"];
+    s.dns(30.0, "p12-storage.icloud-content.com", TYPE::A, &chain, &[ip(S3)])?;
     let s3_v6 = IpAddr::V6("2600:1fa0:8035:1a08::1f".parse::<Ipv6Addr>()?);
-    s.dns(
-        30.001,
-        "p12-storage.icloud-content.com",
-        TYPE::AAAA,
-        &chain,
-        &[s3_v6],
-    )?;
+    s.dns(30.001, "p12-storage.icloud-content.com", TYPE::AAAA, &chain, &[s3_v6])?;
     s.https(
         30.1,
         &Https {
@@ -188,13 +146,7 @@ fn s3_and_cloudfront(s: &mut Scene) -> Result<()> {
         },
     )?;
     let cf: Vec<IpAddr> = CLOUDFRONT.iter().copied().map(ip).collect();
-    s.dns(
-        50.0,
-        "p12-sharedstreams.icloud.com",
-        TYPE::A,
-        &["d3rxa4c1fj7bq2.cloudfront.net"],
-        &cf,
-    )?;
+    s.dns(50.0, "p12-sharedstreams.icloud.com", TYPE::A, &["d3rxa4c1fj7bq2.cloudfront.net"], &cf)?;
     s.https(
         50.1,
         &Https {
@@ -217,13 +169,7 @@ fn dns_specials(s: &mut Scene) -> Result<()> {
     let id = s.dns_id();
     let name = "p12-escrowproxy.icloud.com";
     flow.send(true, &dns::tcp_framed(&dns::query(id, name, TYPE::A)?))?;
-    let answer = dns::answer(
-        id,
-        name,
-        TYPE::A,
-        &["escrowproxy.fe.apple-dns.net"],
-        &[v4(17, 248, 185, 91)],
-    )?;
+    let answer = dns::answer(id, name, TYPE::A, &["escrowproxy.fe.apple-dns.net"], &[v4(17, 248, 185, 91)])?;
     flow.send(false, &dns::tcp_framed(&answer))?;
     flow.close()?;
     s.add_flow(flow);
@@ -231,12 +177,7 @@ fn dns_specials(s: &mut Scene) -> Result<()> {
     let id = s.dns_id();
     let port = s.port();
     let phone = SocketAddr::new(PHONE_IP.into(), port);
-    s.udp(
-        s.at(72.0),
-        phone,
-        resolver,
-        &dns::query(id, "icloud.com", TYPE::TXT)?,
-    )?;
+    s.udp(s.at(72.0), phone, resolver, &dns::query(id, "icloud.com", TYPE::TXT)?)?;
     let txt: Vec<String> = (0..22)
         .map(|i| {
             format!(
@@ -254,11 +195,7 @@ fn dns_specials(s: &mut Scene) -> Result<()> {
     let meta = s.meta(false);
     let whole = net::udp(resolver, phone, meta, &big)?;
     for (i, fragment) in net::fragment_ipv4(&whole, 1480)?.iter().enumerate() {
-        s.push_ip(
-            s.at(72.03) + Duration::from_micros(80 * i as u64),
-            false,
-            fragment,
-        );
+        s.push_ip(s.at(72.03) + Duration::from_micros(80 * i as u64), false, fragment);
     }
     Ok(())
 }
@@ -266,13 +203,7 @@ fn dns_specials(s: &mut Scene) -> Result<()> {
 /// iCloud Private Relay's QUIC to an Apple ingress: a real quinn Initial, then a few
 /// short-header packets both ways.
 fn quic_relay(s: &mut Scene) -> Result<()> {
-    s.dns(
-        80.0,
-        "mask.icloud.com",
-        TYPE::A,
-        &["mask.apple-dns.net"],
-        &[ip(APPLE_MASK)],
-    )?;
+    s.dns(80.0, "mask.icloud.com", TYPE::A, &["mask.apple-dns.net"], &[ip(APPLE_MASK)])?;
     let phone = SocketAddr::new(PHONE_IP.into(), s.port());
     let server = SocketAddr::new(ip(APPLE_MASK), 443);
     let start = quic::client_initial(phone, server, "mask.icloud.com")?;
@@ -283,33 +214,17 @@ fn quic_relay(s: &mut Scene) -> Result<()> {
     }
     let server_cid = [0x5a, 0x17, 0x0b, 0x9e, 0x44, 0x02, 0xc1, 0x7d];
     for (i, len) in [1_180usize, 1_180, 620, 90].iter().enumerate() {
-        s.udp(
-            s.at(80.08 + 0.002 * i as f64),
-            server,
-            phone,
-            &quic::short_header(&start.client_cid, *len),
-        )?;
+        s.udp(s.at(80.08 + 0.002 * i as f64), server, phone, &quic::short_header(&start.client_cid, *len))?;
     }
     for (i, len) in [48usize, 310, 36].iter().enumerate() {
-        s.udp(
-            s.at(80.1 + 0.004 * i as f64),
-            phone,
-            server,
-            &quic::short_header(&server_cid, *len),
-        )?;
+        s.udp(s.at(80.1 + 0.004 * i as f64), phone, server, &quic::short_header(&server_cid, *len))?;
     }
     Ok(())
 }
 
 /// Plain HTTP: an OCSP check at Apple and an asset from Apple's CDN served by Akamai.
 fn plain_http(s: &mut Scene) -> Result<()> {
-    s.dns(
-        95.0,
-        "ocsp.apple.com",
-        TYPE::A,
-        &["ocsp-a.g.aaplimg.com"],
-        &[ip(APPLE_OCSP)],
-    )?;
+    s.dns(95.0, "ocsp.apple.com", TYPE::A, &["ocsp-a.g.aaplimg.com"], &[ip(APPLE_OCSP)])?;
     let mut flow = s.tcp_flow(95.1, SocketAddr::new(ip(APPLE_OCSP), 80), 20);
     flow.handshake()?;
     let get = "GET /ocsp03-apevsrsa2g101/ME4wTKADAgEAMEUwQzBBMAkGBSsOAwIaBQAEFDOB0e%2FbaLCFIU0u76%2BMSmlkPCpsBBRobEYBQSTqmg6FnIxFRPDmIGB7RgIIAqhM4X1AKr0%3D HTTP/1.1\r\nHost: ocsp.apple.com\r\nAccept: */*\r\nUser-Agent: com.apple.trustd/3.0\r\n\r\n";
@@ -326,10 +241,7 @@ fn plain_http(s: &mut Scene) -> Result<()> {
         97.0,
         "updates-http.cdn-apple.com",
         TYPE::A,
-        &[
-            "updates-http.cdn-apple.com.akadns.net",
-            "a1803.dscg.akamai.net",
-        ],
+        &["updates-http.cdn-apple.com.akadns.net", "a1803.dscg.akamai.net"],
         &akamai,
     )?;
     let mut flow = s.tcp_flow(97.1, SocketAddr::new(akamai[0], 80), 12);

@@ -6,9 +6,8 @@ use std::net::{IpAddr, SocketAddr};
 
 use anyhow::{bail, Result};
 use etherparse::{
-    EtherType, Ethernet2Header, IpFragOffset, IpHeaders, IpNumber, Ipv4Extensions, Ipv4Header,
-    Ipv6Extensions, Ipv6FlowLabel, Ipv6FragmentHeader, Ipv6Header, PacketBuilder,
-    PacketBuilderStep, TcpOptionElement,
+    EtherType, Ethernet2Header, IpFragOffset, IpHeaders, IpNumber, Ipv4Extensions, Ipv4Header, Ipv6Extensions,
+    Ipv6FlowLabel, Ipv6FragmentHeader, Ipv6Header, PacketBuilder, PacketBuilderStep, TcpOptionElement,
 };
 
 pub type Mac = [u8; 6];
@@ -54,9 +53,7 @@ pub fn udp(src: SocketAddr, dst: SocketAddr, meta: IpMeta, payload: &[u8]) -> Re
 /// A UDP datagram under caller-made IP headers (e.g. IPv6 with extension headers).
 pub fn udp_with(headers: IpHeaders, sport: u16, dport: u16, payload: &[u8]) -> Result<Vec<u8>> {
     let mut out = Vec::new();
-    PacketBuilder::ip(headers)
-        .udp(sport, dport)
-        .write(&mut out, payload)?;
+    PacketBuilder::ip(headers).udp(sport, dport).write(&mut out, payload)?;
     Ok(out)
 }
 
@@ -77,27 +74,14 @@ pub struct TcpSeg {
 }
 
 /// A TCP segment in an IP packet (no link layer).
-pub fn tcp(
-    src: SocketAddr,
-    dst: SocketAddr,
-    meta: IpMeta,
-    seg: &TcpSeg,
-    payload: &[u8],
-) -> Result<Vec<u8>> {
+pub fn tcp(src: SocketAddr, dst: SocketAddr, meta: IpMeta, seg: &TcpSeg, payload: &[u8]) -> Result<Vec<u8>> {
     let headers = ip_headers(src.ip(), dst.ip(), meta)?;
     tcp_with(headers, src.port(), dst.port(), seg, payload)
 }
 
 /// A TCP segment under caller-made IP headers.
-pub fn tcp_with(
-    headers: IpHeaders,
-    sport: u16,
-    dport: u16,
-    seg: &TcpSeg,
-    payload: &[u8],
-) -> Result<Vec<u8>> {
-    let mut step: PacketBuilderStep<_> =
-        PacketBuilder::ip(headers).tcp(sport, dport, seg.seq, seg.window);
+pub fn tcp_with(headers: IpHeaders, sport: u16, dport: u16, seg: &TcpSeg, payload: &[u8]) -> Result<Vec<u8>> {
+    let mut step: PacketBuilderStep<_> = PacketBuilder::ip(headers).tcp(sport, dport, seg.seq, seg.window);
     if let Some(ack) = seg.ack {
         step = step.ack(ack);
     }
@@ -190,13 +174,7 @@ pub fn ether_type_of(ip: &[u8]) -> EtherType {
 
 /// Ethernet II frame around `payload` with the given ether type.
 pub fn ethernet_raw(src: Mac, dst: Mac, ether_type: EtherType, payload: &[u8]) -> Vec<u8> {
-    let mut out = Ethernet2Header {
-        source: src,
-        destination: dst,
-        ether_type,
-    }
-    .to_bytes()
-    .to_vec();
+    let mut out = Ethernet2Header { source: src, destination: dst, ether_type }.to_bytes().to_vec();
     out.extend_from_slice(payload);
     out
 }
@@ -209,11 +187,7 @@ pub fn ethernet(src: Mac, dst: Mac, ip: &[u8]) -> Vec<u8> {
 /// Ethernet frame with 802.1Q tags (outer first): one tag is 802.1Q, two is QinQ with an
 /// 802.1ad (0x88a8) outer tag.
 pub fn ethernet_vlan(src: Mac, dst: Mac, vlans: &[u16], ip: &[u8]) -> Vec<u8> {
-    let first = if vlans.len() > 1 {
-        EtherType::PROVIDER_BRIDGING
-    } else {
-        EtherType::VLAN_TAGGED_FRAME
-    };
+    let first = if vlans.len() > 1 { EtherType::PROVIDER_BRIDGING } else { EtherType::VLAN_TAGGED_FRAME };
     let mut tags = Vec::new();
     for (i, vid) in vlans.iter().enumerate() {
         if i > 0 {

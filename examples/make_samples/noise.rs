@@ -11,12 +11,7 @@ use super::net::{ethernet_raw, Mac};
 pub const BROADCAST: Mac = [0xff; 6];
 
 /// An ARP request or reply in an Ethernet frame (padded to the 60-byte minimum).
-pub fn arp(
-    op: ArpOperation,
-    sender: (Mac, Ipv4Addr),
-    target: (Mac, Ipv4Addr),
-    dst: Mac,
-) -> Vec<u8> {
+pub fn arp(op: ArpOperation, sender: (Mac, Ipv4Addr), target: (Mac, Ipv4Addr), dst: Mac) -> Vec<u8> {
     let packet = ArpEthIpv4Packet {
         operation: op,
         sender_mac: sender.0,
@@ -30,26 +25,13 @@ pub fn arp(
 }
 
 /// A DHCP message (BOOTP layout + options). `msg_type` 3 = REQUEST, 5 = ACK.
-pub fn dhcp(
-    msg_type: u8,
-    xid: u32,
-    client_mac: Mac,
-    your_ip: Ipv4Addr,
-    server: Ipv4Addr,
-) -> Vec<u8> {
+pub fn dhcp(msg_type: u8, xid: u32, client_mac: Mac, your_ip: Ipv4Addr, server: Ipv4Addr) -> Vec<u8> {
     let reply = msg_type == 2 || msg_type == 5;
     let mut m = vec![if reply { 2 } else { 1 }, 1, 6, 0];
     m.extend_from_slice(&xid.to_be_bytes());
     m.extend_from_slice(&[0, 0, 0, 0]); // secs, flags
     m.extend_from_slice(&[0; 4]); // ciaddr
-    m.extend_from_slice(
-        &(if reply {
-            your_ip
-        } else {
-            Ipv4Addr::UNSPECIFIED
-        })
-        .octets(),
-    );
+    m.extend_from_slice(&(if reply { your_ip } else { Ipv4Addr::UNSPECIFIED }).octets());
     m.extend_from_slice(&[0; 8]); // siaddr, giaddr
     m.extend_from_slice(&client_mac);
     m.extend_from_slice(&[0; 10 + 64 + 128]); // chaddr padding, sname, file
@@ -106,10 +88,5 @@ pub fn lldp(switch_mac: Mac, system_name: &str) -> Vec<u8> {
     tlv(3, &120u16.to_be_bytes());
     tlv(5, system_name.as_bytes());
     tlv(0, &[]);
-    ethernet_raw(
-        switch_mac,
-        [0x01, 0x80, 0xc2, 0, 0, 0x0e],
-        EtherType(0x88cc),
-        &tlvs,
-    )
+    ethernet_raw(switch_mac, [0x01, 0x80, 0xc2, 0, 0, 0x0e], EtherType(0x88cc), &tlvs)
 }

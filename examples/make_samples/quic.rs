@@ -40,11 +40,7 @@ pub struct QuicStart {
 }
 
 /// Runs a quinn-proto client up to its first transmit towards `server` for `server_name`.
-pub fn client_initial(
-    local: SocketAddr,
-    server: SocketAddr,
-    server_name: &str,
-) -> Result<QuicStart> {
+pub fn client_initial(local: SocketAddr, server: SocketAddr, server_name: &str) -> Result<QuicStart> {
     let mut endpoint_config = EndpointConfig::default();
     endpoint_config.cid_generator(|| Box::new(SeededCids));
     let mut seed = [0u8; 32];
@@ -58,9 +54,8 @@ pub fn client_initial(
     config.initial_dst_cid_provider(Arc::new(move || ConnectionId::new(&dcid)));
 
     let now = Instant::now();
-    let (_handle, mut conn) = endpoint
-        .connect(now, config, server, server_name)
-        .map_err(|e| anyhow!("quic connect: {e}"))?;
+    let (_handle, mut conn) =
+        endpoint.connect(now, config, server, server_name).map_err(|e| anyhow!("quic connect: {e}"))?;
     let _ = local; // the source address is the caller's to put in the IP header
     let mut datagrams = Vec::new();
     let mut buf = Vec::new();
@@ -68,21 +63,13 @@ pub fn client_initial(
         datagrams.push(buf[..transmit.size].to_vec());
         buf.clear();
     }
-    let first = datagrams
-        .first()
-        .ok_or_else(|| anyhow!("quinn sent nothing"))?;
+    let first = datagrams.first().ok_or_else(|| anyhow!("quinn sent nothing"))?;
     // Long header: flags(1) version(4) dcid_len(1) dcid scid_len(1) scid
     let dcid_len = usize::from(*first.get(5).ok_or_else(|| anyhow!("short initial"))?);
     let scid_at = 6 + dcid_len;
     let scid_len = usize::from(*first.get(scid_at).ok_or_else(|| anyhow!("short initial"))?);
-    let client_cid = first
-        .get(scid_at + 1..scid_at + 1 + scid_len)
-        .ok_or_else(|| anyhow!("short initial"))?
-        .to_vec();
-    Ok(QuicStart {
-        datagrams,
-        client_cid,
-    })
+    let client_cid = first.get(scid_at + 1..scid_at + 1 + scid_len).ok_or_else(|| anyhow!("short initial"))?.to_vec();
+    Ok(QuicStart { datagrams, client_cid })
 }
 
 /// A 1-RTT short-header packet to connection id `dcid`: header form 0, fixed bit 1, then

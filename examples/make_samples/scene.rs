@@ -67,31 +67,18 @@ impl Scene {
 
     /// An IP packet between the phone and the router (or beyond it).
     pub fn push_ip(&mut self, ts: Duration, from_phone: bool, ip: &[u8]) {
-        let frame = if from_phone {
-            ethernet(PHONE_MAC, ROUTER_MAC, ip)
-        } else {
-            ethernet(ROUTER_MAC, PHONE_MAC, ip)
-        };
+        let frame = if from_phone { ethernet(PHONE_MAC, ROUTER_MAC, ip) } else { ethernet(ROUTER_MAC, PHONE_MAC, ip) };
         self.push(ts, frame);
     }
 
     pub fn meta(&mut self, from_phone: bool) -> IpMeta {
         let side = usize::from(!from_phone);
         self.ip_id[side] = self.ip_id[side].wrapping_add(1);
-        IpMeta {
-            ip_id: self.ip_id[side],
-            ttl: if from_phone { 64 } else { 57 },
-        }
+        IpMeta { ip_id: self.ip_id[side], ttl: if from_phone { 64 } else { 57 } }
     }
 
     /// One UDP datagram through the router.
-    pub fn udp(
-        &mut self,
-        ts: Duration,
-        src: SocketAddr,
-        dst: SocketAddr,
-        payload: &[u8],
-    ) -> Result<()> {
+    pub fn udp(&mut self, ts: Duration, src: SocketAddr, dst: SocketAddr, payload: &[u8]) -> Result<()> {
         let from_phone = src.ip() == IpAddr::V4(PHONE_IP);
         let meta = self.meta(from_phone);
         let ip = net::udp(src, dst, meta, payload)?;
@@ -100,14 +87,7 @@ impl Scene {
     }
 
     /// A look-up through the router: the query at `t`, the answer 18 ms later.
-    pub fn dns(
-        &mut self,
-        t: f64,
-        name: &str,
-        qtype: TYPE,
-        chain: &[&str],
-        addrs: &[IpAddr],
-    ) -> Result<()> {
+    pub fn dns(&mut self, t: f64, name: &str, qtype: TYPE, chain: &[&str], addrs: &[IpAddr]) -> Result<()> {
         let id = self.dns_id();
         let port = self.port();
         let phone = SocketAddr::new(PHONE_IP.into(), port);
@@ -131,12 +111,7 @@ impl Scene {
 
     /// Adds every packet of a finished flow.
     pub fn add_flow(&mut self, flow: TcpFlow) {
-        for IpPacket {
-            ts,
-            from_client,
-            bytes,
-        } in flow.packets
-        {
+        for IpPacket { ts, from_client, bytes } in flow.packets {
             self.push_ip(ts, from_client, &bytes);
         }
     }

@@ -26,11 +26,7 @@ pub fn mini_session(hosts: Hosts, start: Duration, host: &str, seed: u32) -> Res
     let mut out = Vec::new();
     let client_dns = SocketAddr::new(hosts.client, 53_000 + (seed % 1000) as u16);
     let resolver = SocketAddr::new(hosts.resolver, 53);
-    let qtype = if hosts.server.is_ipv4() {
-        TYPE::A
-    } else {
-        TYPE::AAAA
-    };
+    let qtype = if hosts.server.is_ipv4() { TYPE::A } else { TYPE::AAAA };
     let id = (seed as u16).wrapping_mul(2_029);
     let meta = IpMeta { ip_id: id, ttl: 64 };
     out.push(IpPacket {
@@ -45,22 +41,12 @@ pub fn mini_session(hosts: Hosts, start: Duration, host: &str, seed: u32) -> Res
         bytes: net::udp(resolver, client_dns, meta, &answer)?,
     });
     let client = SocketAddr::new(hosts.client, 40_000 + (seed % 20_000) as u16);
-    let mut flow = TcpFlow::new(
-        client,
-        SocketAddr::new(hosts.server, 80),
-        start + Duration::from_millis(20),
-        30,
-        seed,
-    );
+    let mut flow = TcpFlow::new(client, SocketAddr::new(hosts.server, 80), start + Duration::from_millis(20), 30, seed);
     flow.handshake()?;
-    let get =
-        format!("GET / HTTP/1.1\r\nHost: {host}\r\nUser-Agent: curl/8.5.0\r\nAccept: */*\r\n\r\n");
+    let get = format!("GET / HTTP/1.1\r\nHost: {host}\r\nUser-Agent: curl/8.5.0\r\nAccept: */*\r\n\r\n");
     flow.send(true, get.as_bytes())?;
     let body = "<html><body>sample</body></html>\n";
-    let resp = format!(
-        "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
+    let resp = format!("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\n\r\n{body}", body.len());
     flow.send(false, resp.as_bytes())?;
     flow.close()?;
     out.extend(flow.packets);
@@ -84,11 +70,7 @@ pub fn fragment_all(packets: Vec<IpPacket>, max_payload: usize) -> Result<Vec<Ip
             net::fragment_ipv4(&p.bytes, max_payload)?
         };
         for (k, bytes) in pieces.into_iter().enumerate() {
-            out.push(IpPacket {
-                ts: p.ts + Duration::from_micros(30 * k as u64),
-                from_client: p.from_client,
-                bytes,
-            });
+            out.push(IpPacket { ts: p.ts + Duration::from_micros(30 * k as u64), from_client: p.from_client, bytes });
         }
     }
     Ok(out)

@@ -46,24 +46,13 @@ fn start(offset_secs: u64) -> Duration {
 /// A v4 mini session then a v6 one a second later.
 fn dual_stack(offset: u64) -> Result<Vec<IpPacket>> {
     let mut packets = mini_session(v4_hosts(), start(offset), "www.example.com", 11)?;
-    packets.extend(mini_session(
-        v6_hosts(),
-        start(offset + 1),
-        "v6.example.com",
-        12,
-    )?);
+    packets.extend(mini_session(v6_hosts(), start(offset + 1), "v6.example.com", 12)?);
     Ok(packets)
 }
 
 /// Wraps each IP packet into a frame with `link`.
 fn frames(packets: &[IpPacket], link: impl Fn(bool, &[u8]) -> Vec<u8>) -> Vec<Frame> {
-    packets
-        .iter()
-        .map(|p| Frame {
-            ts: p.ts,
-            data: link(p.from_client, &p.bytes),
-        })
-        .collect()
+    packets.iter().map(|p| Frame { ts: p.ts, data: link(p.from_client, &p.bytes) }).collect()
 }
 
 fn eth(from_client: bool, ip: &[u8]) -> Vec<u8> {
@@ -82,32 +71,14 @@ fn micro(out: &Path, name: &str, link: DataLink, frames: &[Frame]) -> Result<()>
 fn big_udp(hosts: Hosts, at: Duration) -> Result<Vec<IpPacket>> {
     let client = SocketAddr::new(hosts.client, 53_999);
     let resolver = SocketAddr::new(hosts.resolver, 53);
-    let meta = IpMeta {
-        ip_id: 0x4d2,
-        ttl: 64,
-    };
-    let query = net::udp(
-        client,
-        resolver,
-        meta,
-        &dns::query(0x77aa, "big.example.com", TYPE::TXT)?,
-    )?;
-    let txt: Vec<String> = (0..42)
-        .map(|i| format!("chunk-{i:02}-{}", "x".repeat(60)))
-        .collect();
+    let meta = IpMeta { ip_id: 0x4d2, ttl: 64 };
+    let query = net::udp(client, resolver, meta, &dns::query(0x77aa, "big.example.com", TYPE::TXT)?)?;
+    let txt: Vec<String> = (0..42).map(|i| format!("chunk-{i:02}-{}", "x".repeat(60))).collect();
     let answer = dns::big_txt_answer(0x77aa, "big.example.com", &txt, &[])?;
     let reply = net::udp(resolver, client, meta, &answer)?;
     Ok(vec![
-        IpPacket {
-            ts: at,
-            from_client: true,
-            bytes: query,
-        },
-        IpPacket {
-            ts: at + Duration::from_millis(9),
-            from_client: false,
-            bytes: reply,
-        },
+        IpPacket { ts: at, from_client: true, bytes: query },
+        IpPacket { ts: at + Duration::from_millis(9), from_client: false, bytes: reply },
     ])
 }
 
@@ -117,154 +88,59 @@ pub fn write_all(out: &Path) -> Result<()> {
 
     let tagged = |vlans: &'static [u16]| {
         move |c: bool, ip: &[u8]| {
-            let (s, d) = if c {
-                (CLIENT_MAC, SERVER_MAC)
-            } else {
-                (SERVER_MAC, CLIENT_MAC)
-            };
+            let (s, d) = if c { (CLIENT_MAC, SERVER_MAC) } else { (SERVER_MAC, CLIENT_MAC) };
             net::ethernet_vlan(s, d, vlans, ip)
         }
     };
-    micro(
-        out,
-        "vlan-8021q.pcap",
-        DataLink::ETHERNET,
-        &frames(&v4, tagged(&[42])),
-    )?;
-    micro(
-        out,
-        "vlan-qinq.pcap",
-        DataLink::ETHERNET,
-        &frames(&both, tagged(&[100, 42])),
-    )?;
+    micro(out, "vlan-8021q.pcap", DataLink::ETHERNET, &frames(&v4, tagged(&[42])))?;
+    micro(out, "vlan-qinq.pcap", DataLink::ETHERNET, &frames(&both, tagged(&[100, 42])))?;
     let mpls = |c: bool, ip: &[u8]| {
-        let (s, d) = if c {
-            (CLIENT_MAC, SERVER_MAC)
-        } else {
-            (SERVER_MAC, CLIENT_MAC)
-        };
+        let (s, d) = if c { (CLIENT_MAC, SERVER_MAC) } else { (SERVER_MAC, CLIENT_MAC) };
         net::ethernet_mpls(s, d, &[1_001, 16], ip)
     };
     micro(out, "mpls.pcap", DataLink::ETHERNET, &frames(&v4, mpls))?;
 
     let sll = |c: bool, ip: &[u8]| net::linux_sll(c, if c { CLIENT_MAC } else { SERVER_MAC }, ip);
-    micro(
-        out,
-        "linux-sll.pcap",
-        DataLink::LINUX_SLL,
-        &frames(&both, sll),
-    )?;
-    let sll2 =
-        |c: bool, ip: &[u8]| net::linux_sll2(c, 2, if c { CLIENT_MAC } else { SERVER_MAC }, ip);
-    micro(
-        out,
-        "linux-sll2.pcap",
-        DataLink::LINUX_SLL2,
-        &frames(&both, sll2),
-    )?;
+    micro(out, "linux-sll.pcap", DataLink::LINUX_SLL, &frames(&both, sll))?;
+    let sll2 = |c: bool, ip: &[u8]| net::linux_sll2(c, 2, if c { CLIENT_MAC } else { SERVER_MAC }, ip);
+    micro(out, "linux-sll2.pcap", DataLink::LINUX_SLL2, &frames(&both, sll2))?;
 
     let raw = |_: bool, ip: &[u8]| ip.to_vec();
-    micro(
-        out,
-        "raw-ip-12.pcap",
-        DataLink::Unknown(12),
-        &frames(&both, raw),
-    )?;
+    micro(out, "raw-ip-12.pcap", DataLink::Unknown(12), &frames(&both, raw))?;
     micro(out, "raw-ip-101.pcap", DataLink::RAW, &frames(&both, raw))?;
     micro(out, "raw-ipv4-228.pcap", DataLink::IPV4, &frames(&v4, raw))?;
     let v6 = mini_session(v6_hosts(), start(0), "v6.example.com", 12)?;
     micro(out, "raw-ipv6-229.pcap", DataLink::IPV6, &frames(&v6, raw))?;
-    micro(
-        out,
-        "bsd-null.pcap",
-        DataLink::NULL,
-        &frames(&both, |_, ip| net::bsd_null(ip)),
-    )?;
-    micro(
-        out,
-        "bsd-loop.pcap",
-        DataLink::LOOP,
-        &frames(&both, |_, ip| net::bsd_loop(ip)),
-    )?;
+    micro(out, "bsd-null.pcap", DataLink::NULL, &frames(&both, |_, ip| net::bsd_null(ip)))?;
+    micro(out, "bsd-loop.pcap", DataLink::LOOP, &frames(&both, |_, ip| net::bsd_loop(ip)))?;
 
     let mut ext = Vec::new();
     for p in &v6 {
-        ext.push(IpPacket {
-            bytes: add_ipv6_extensions(&p.bytes)?,
-            ..p.clone()
-        });
+        ext.push(IpPacket { bytes: add_ipv6_extensions(&p.bytes)?, ..p.clone() });
     }
-    micro(
-        out,
-        "ipv6-ext-headers.pcap",
-        DataLink::ETHERNET,
-        &frames(&ext, eth),
-    )?;
+    micro(out, "ipv6-ext-headers.pcap", DataLink::ETHERNET, &frames(&ext, eth))?;
 
     let mut v4_big = v4.clone();
     v4_big.extend(big_udp(v4_hosts(), start(2))?);
-    micro(
-        out,
-        "ipv4-fragments.pcap",
-        DataLink::ETHERNET,
-        &frames(&fragment_all(v4_big, 1480)?, eth),
-    )?;
+    micro(out, "ipv4-fragments.pcap", DataLink::ETHERNET, &frames(&fragment_all(v4_big, 1480)?, eth))?;
     let mut v6_big = v6.clone();
     v6_big.extend(big_udp(v6_hosts(), start(2))?);
-    micro(
-        out,
-        "ipv6-fragments.pcap",
-        DataLink::ETHERNET,
-        &frames(&fragment_all(v6_big, 1448)?, eth),
-    )?;
+    micro(out, "ipv6-fragments.pcap", DataLink::ETHERNET, &frames(&fragment_all(v6_big, 1448)?, eth))?;
 
-    let nano = PcapLayout {
-        resolution: TsResolution::NanoSecond,
-        endianness: Endianness::Little,
-    };
-    write_pcap(
-        &out.join("nanosecond.pcap"),
-        DataLink::ETHERNET,
-        nano,
-        &frames(&both, eth),
-    )?;
-    let big_endian = PcapLayout {
-        resolution: TsResolution::MicroSecond,
-        endianness: Endianness::Big,
-    };
-    write_pcap(
-        &out.join("big-endian.pcap"),
-        DataLink::ETHERNET,
-        big_endian,
-        &frames(&both, eth),
-    )?;
+    let nano = PcapLayout { resolution: TsResolution::NanoSecond, endianness: Endianness::Little };
+    write_pcap(&out.join("nanosecond.pcap"), DataLink::ETHERNET, nano, &frames(&both, eth))?;
+    let big_endian = PcapLayout { resolution: TsResolution::MicroSecond, endianness: Endianness::Big };
+    write_pcap(&out.join("big-endian.pcap"), DataLink::ETHERNET, big_endian, &frames(&both, eth))?;
 
     // pcapng: interface 0 carries the v4 session, interface 1 the v6 one.
     let split: Vec<(u32, Frame)> = frames(&both, eth)
         .into_iter()
-        .map(|f| {
-            (
-                if f.data.get(12..14) == Some(&[0x86, 0xdd]) {
-                    1
-                } else {
-                    0
-                },
-                f,
-            )
-        })
+        .map(|f| (if f.data.get(12..14) == Some(&[0x86, 0xdd]) { 1 } else { 0 }, f))
         .collect();
-    write_pcapng(
-        &out.join("pcapng-two-interfaces.pcapng"),
-        &[DataLink::ETHERNET, DataLink::ETHERNET],
-        &split,
-    )?;
+    write_pcapng(&out.join("pcapng-two-interfaces.pcapng"), &[DataLink::ETHERNET, DataLink::ETHERNET], &split)?;
     let mut mixed: Vec<(u32, Frame)> = frames(&v4, eth).into_iter().map(|f| (0, f)).collect();
     mixed.extend(frames(&v6, raw).into_iter().map(|f| (1, f)));
-    write_pcapng(
-        &out.join("pcapng-mixed-linktypes.pcapng"),
-        &[DataLink::ETHERNET, DataLink::RAW],
-        &mixed,
-    )?;
+    write_pcapng(&out.join("pcapng-mixed-linktypes.pcapng"), &[DataLink::ETHERNET, DataLink::RAW], &mixed)?;
 
     truncated(out, &frames(&v4, eth))?;
     garbage(out)?;
@@ -301,26 +177,13 @@ fn non_ip(out: &Path, v4: &[IpPacket]) -> Result<()> {
     let before = |ms: u64| t0.saturating_sub(Duration::from_millis(ms));
     all.push(Frame {
         ts: before(5),
-        data: noise::arp(
-            ArpOperation::REQUEST,
-            (CLIENT_MAC, client),
-            ([0; 6], resolver),
-            BROADCAST,
-        ),
+        data: noise::arp(ArpOperation::REQUEST, (CLIENT_MAC, client), ([0; 6], resolver), BROADCAST),
     });
     all.push(Frame {
         ts: before(4),
-        data: noise::arp(
-            ArpOperation::REPLY,
-            (SERVER_MAC, resolver),
-            (CLIENT_MAC, client),
-            CLIENT_MAC,
-        ),
+        data: noise::arp(ArpOperation::REPLY, (SERVER_MAC, resolver), (CLIENT_MAC, client), CLIENT_MAC),
     });
-    all.push(Frame {
-        ts: before(2),
-        data: noise::lldp([0x02, 0x00, 0x5e, 0x10, 0x00, 0xfe], "sw-core-1"),
-    });
+    all.push(Frame { ts: before(2), data: noise::lldp([0x02, 0x00, 0x5e, 0x10, 0x00, 0xfe], "sw-core-1") });
     all.push(Frame {
         ts: t0 + Duration::from_millis(60),
         data: noise::lldp([0x02, 0x00, 0x5e, 0x10, 0x00, 0xfe], "sw-core-1"),

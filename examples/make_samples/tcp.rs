@@ -39,27 +39,15 @@ const CLIENT: usize = 0;
 const SERVER: usize = 1;
 
 impl TcpFlow {
-    pub fn new(
-        client: SocketAddr,
-        server: SocketAddr,
-        start: Duration,
-        rtt_ms: u64,
-        seed: u32,
-    ) -> TcpFlow {
+    pub fn new(client: SocketAddr, server: SocketAddr, start: Duration, rtt_ms: u64, seed: u32) -> TcpFlow {
         TcpFlow {
             client,
             server,
             t: start,
             rtt: Duration::from_millis(rtt_ms),
             gap: Duration::from_micros(400),
-            next_seq: [
-                seed.wrapping_mul(2_654_435_761),
-                seed.wrapping_mul(40_503).wrapping_add(977),
-            ],
-            ip_id: [
-                (seed as u16).wrapping_mul(31),
-                (seed as u16).wrapping_mul(7),
-            ],
+            next_seq: [seed.wrapping_mul(2_654_435_761), seed.wrapping_mul(40_503).wrapping_add(977)],
+            ip_id: [(seed as u16).wrapping_mul(31), (seed as u16).wrapping_mul(7)],
             ttl: [64, 50],
             ts_base: [seed.wrapping_mul(1_000_003), seed.wrapping_mul(7_919)],
             packets: Vec::new(),
@@ -72,62 +60,31 @@ impl TcpFlow {
 
     /// Emits one segment from `side` at `at`; advances that side's sequence number.
     fn emit(&mut self, side: usize, at: Duration, mut seg: TcpSeg, payload: &[u8]) -> Result<()> {
-        let (src, dst) = if side == CLIENT {
-            (self.client, self.server)
-        } else {
-            (self.server, self.client)
-        };
+        let (src, dst) = if side == CLIENT { (self.client, self.server) } else { (self.server, self.client) };
         let other = 1 - side;
         seg.seq = self.next_seq[side];
         if seg.ack.is_some() {
             seg.ack = Some(self.next_seq[other]);
         }
         seg.window = if side == CLIENT { 2048 } else { 501 };
-        seg.timestamps = Some((
-            self.tsval(side, at),
-            self.tsval(other, at.saturating_sub(self.rtt / 2)),
-        ));
-        let meta = IpMeta {
-            ip_id: self.ip_id[side],
-            ttl: self.ttl[side],
-        };
+        seg.timestamps = Some((self.tsval(side, at), self.tsval(other, at.saturating_sub(self.rtt / 2))));
+        let meta = IpMeta { ip_id: self.ip_id[side], ttl: self.ttl[side] };
         self.ip_id[side] = self.ip_id[side].wrapping_add(1);
         let bytes = net::tcp(src, dst, meta, &seg, payload)?;
         let used = payload.len() as u32 + u32::from(seg.syn) + u32::from(seg.fin);
         self.next_seq[side] = self.next_seq[side].wrapping_add(used);
-        self.packets.push(IpPacket {
-            ts: at,
-            from_client: side == CLIENT,
-            bytes,
-        });
+        self.packets.push(IpPacket { ts: at, from_client: side == CLIENT, bytes });
         Ok(())
     }
 
     /// SYN, SYN-ACK, ACK.
     pub fn handshake(&mut self) -> Result<()> {
         let t = self.t;
-        let syn = TcpSeg {
-            syn: true,
-            syn_options: Some((1460, 6)),
-            ..TcpSeg::default()
-        };
+        let syn = TcpSeg { syn: true, syn_options: Some((1460, 6)), ..TcpSeg::default() };
         self.emit(CLIENT, t, syn, &[])?;
-        let syn_ack = TcpSeg {
-            syn: true,
-            ack: Some(0),
-            syn_options: Some((1460, 9)),
-            ..TcpSeg::default()
-        };
+        let syn_ack = TcpSeg { syn: true, ack: Some(0), syn_options: Some((1460, 9)), ..TcpSeg::default() };
         self.emit(SERVER, t + self.rtt / 2, syn_ack, &[])?;
-        self.emit(
-            CLIENT,
-            t + self.rtt,
-            TcpSeg {
-                ack: Some(0),
-                ..TcpSeg::default()
-            },
-            &[],
-        )?;
+        self.emit(CLIENT, t + self.rtt, TcpSeg { ack: Some(0), ..TcpSeg::default() }, &[])?;
         self.t = t + self.rtt + self.gap;
         Ok(())
     }
@@ -142,28 +99,11 @@ impl TcpFlow {
         let mut last_ack_at = at;
         for (i, chunk) in chunks.iter().enumerate() {
             let last = i + 1 == chunks.len();
-            self.emit(
-                side,
-                at,
-                TcpSeg {
-                    ack: Some(0),
-                    psh: last,
-                    ..TcpSeg::default()
-                },
-                chunk,
-            )?;
+            self.emit(side, at, TcpSeg { ack: Some(0), psh: last, ..TcpSeg::default() }, chunk)?;
             if i % 2 == 1 || last {
                 // Delayed ACK from the receiver half a round trip later.
                 last_ack_at = at + self.rtt / 2;
-                self.emit(
-                    1 - side,
-                    last_ack_at,
-                    TcpSeg {
-                        ack: Some(0),
-                        ..TcpSeg::default()
-                    },
-                    &[],
-                )?;
+                self.emit(1 - side, last_ack_at, TcpSeg { ack: Some(0), ..TcpSeg::default() }, &[])?;
             }
             at += self.gap;
         }
@@ -184,35 +124,9 @@ impl TcpFlow {
     /// Client FIN, server FIN-ACK, client ACK.
     pub fn close(&mut self) -> Result<()> {
         let t = self.t;
-        self.emit(
-            CLIENT,
-            t,
-            TcpSeg {
-                ack: Some(0),
-                fin: true,
-                ..TcpSeg::default()
-            },
-            &[],
-        )?;
-        self.emit(
-            SERVER,
-            t + self.rtt / 2,
-            TcpSeg {
-                ack: Some(0),
-                fin: true,
-                ..TcpSeg::default()
-            },
-            &[],
-        )?;
-        self.emit(
-            CLIENT,
-            t + self.rtt,
-            TcpSeg {
-                ack: Some(0),
-                ..TcpSeg::default()
-            },
-            &[],
-        )?;
+        self.emit(CLIENT, t, TcpSeg { ack: Some(0), fin: true, ..TcpSeg::default() }, &[])?;
+        self.emit(SERVER, t + self.rtt / 2, TcpSeg { ack: Some(0), fin: true, ..TcpSeg::default() }, &[])?;
+        self.emit(CLIENT, t + self.rtt, TcpSeg { ack: Some(0), ..TcpSeg::default() }, &[])?;
         self.t = t + self.rtt;
         Ok(())
     }

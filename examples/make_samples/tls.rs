@@ -9,15 +9,13 @@ use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 use rustls::client::ClientConnection;
 use rustls::crypto::{
-    ActiveKeyExchange, CryptoProvider, GetRandomFailed, SecureRandom, SharedSecret,
-    SupportedKxGroup,
+    ActiveKeyExchange, CryptoProvider, GetRandomFailed, SecureRandom, SharedSecret, SupportedKxGroup,
 };
 use rustls::pki_types::ServerName;
 use rustls::{ClientConfig, NamedGroup, RootCertStore};
 
 /// The one random source of everything TLS/QUIC in the samples.
-static RNG: LazyLock<Mutex<ChaCha20Rng>> =
-    LazyLock::new(|| Mutex::new(ChaCha20Rng::seed_from_u64(0x1c10_0d20_1106)));
+static RNG: LazyLock<Mutex<ChaCha20Rng>> = LazyLock::new(|| Mutex::new(ChaCha20Rng::seed_from_u64(0x1c10_0d20_1106)));
 
 /// Fills `buf` from the shared seeded generator.
 pub fn seeded_fill(buf: &mut [u8]) {
@@ -57,9 +55,7 @@ impl SupportedKxGroup for SeededX25519 {
 
 impl ActiveKeyExchange for SeededShare {
     fn complete(self: Box<Self>, _peer: &[u8]) -> Result<SharedSecret, rustls::Error> {
-        Err(rustls::Error::General(
-            "sample key share cannot complete".into(),
-        ))
+        Err(rustls::Error::General("sample key share cannot complete".into()))
     }
 
     fn pub_key(&self) -> &[u8] {

@@ -11,9 +11,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use pcap_file::pcap::{PcapHeader, PcapPacket, PcapWriter};
 use pcap_file::pcapng::blocks::enhanced_packet::EnhancedPacketBlock;
-use pcap_file::pcapng::blocks::interface_description::{
-    InterfaceDescriptionBlock, InterfaceDescriptionOption,
-};
+use pcap_file::pcapng::blocks::interface_description::{InterfaceDescriptionBlock, InterfaceDescriptionOption};
 use pcap_file::pcapng::PcapNgWriter;
 use pcap_file::{DataLink, Endianness, TsResolution};
 
@@ -33,10 +31,8 @@ pub struct PcapLayout {
 
 impl PcapLayout {
     /// What libpcap writes on a little-endian machine: microseconds, little-endian.
-    pub const MICRO_LE: PcapLayout = PcapLayout {
-        resolution: TsResolution::MicroSecond,
-        endianness: Endianness::Little,
-    };
+    pub const MICRO_LE: PcapLayout =
+        PcapLayout { resolution: TsResolution::MicroSecond, endianness: Endianness::Little };
 }
 
 const SNAPLEN: u32 = 262_144;

@@ -92,10 +92,7 @@ mod tests {
     #[test]
     fn limits() {
         let mut a = CryptoAssembler::default();
-        assert!(matches!(
-            a.insert(u64::MAX, b"x"),
-            Err(CryptoStreamError::TooLarge { .. })
-        ));
+        assert!(matches!(a.insert(u64::MAX, b"x"), Err(CryptoStreamError::TooLarge { .. })));
         assert!(a.insert(MAX_CLIENT_HELLO as u64, b"x").is_err());
         for i in 0..MAX_RANGES as u64 {
             a.insert(1 + i * 2, b"x").unwrap();

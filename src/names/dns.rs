@@ -32,17 +32,10 @@ pub(crate) fn answered_addresses(msg: &[u8]) -> Result<Vec<AnsweredAddress>, Dns
     dns_guard::validate(msg)?;
     // The guard rules out the known loop; catching a panic is a last net for the rest.
     let parsed = std::panic::catch_unwind(|| simple_dns::Packet::parse(msg))
-        .map_err(|_| DnsError::Library {
-            reason: "parser panicked".to_owned(),
-        })?
-        .map_err(|e| DnsError::Library {
-            reason: e.to_string(),
-        })?;
+        .map_err(|_| DnsError::Library { reason: "parser panicked".to_owned() })?
+        .map_err(|e| DnsError::Library { reason: e.to_string() })?;
 
-    let query = parsed
-        .questions
-        .first()
-        .and_then(|q| normalize_name(&q.qname.to_string()));
+    let query = parsed.questions.first().and_then(|q| normalize_name(&q.qname.to_string()));
     let mut cnames: Vec<(String, String)> = Vec::new();
     let mut addresses: Vec<(String, IpAddr, u32)> = Vec::new();
     for record in &parsed.answers {
@@ -63,16 +56,8 @@ pub(crate) fn answered_addresses(msg: &[u8]) -> Result<Vec<AnsweredAddress>, Dns
     Ok(addresses
         .into_iter()
         .map(|(owner, addr, ttl)| {
-            let chain = query
-                .as_deref()
-                .and_then(|q| chain_to(q, &owner, &cnames))
-                .unwrap_or_else(|| vec![owner]);
-            AnsweredAddress {
-                addr,
-                query: chain.first().cloned().unwrap_or_default(),
-                chain,
-                ttl,
-            }
+            let chain = query.as_deref().and_then(|q| chain_to(q, &owner, &cnames)).unwrap_or_else(|| vec![owner]);
+            AnsweredAddress { addr, query: chain.first().cloned().unwrap_or_default(), chain, ttl }
         })
         .collect())
 }
@@ -122,12 +107,7 @@ pub(crate) mod tests {
                 IpAddr::V4(v4) => RData::A(A::from(*v4)),
                 IpAddr::V6(v6) => RData::AAAA(AAAA::from(*v6)),
             };
-            p.answers.push(ResourceRecord::new(
-                Name::new_unchecked(owner),
-                CLASS::IN,
-                60,
-                rdata,
-            ));
+            p.answers.push(ResourceRecord::new(Name::new_unchecked(owner), CLASS::IN, 60, rdata));
         }
         p.build_bytes_vec_compressed().expect("build response")
     }
@@ -194,9 +174,6 @@ pub(crate) mod tests {
         m.extend_from_slice(&[0, 5, 0, 1, 0, 0, 0, 60, 0, 4]); // CNAME, IN, ttl, rdlen 4
         let rdata_at = m.len() as u8;
         m.extend_from_slice(&[1, b'b', 0xc0, rdata_at + 2]); // "b" then a self-pointer
-        assert!(matches!(
-            answered_addresses(&m),
-            Err(DnsError::PointerLoop { .. })
-        ));
+        assert!(matches!(answered_addresses(&m), Err(DnsError::PointerLoop { .. })));
     }
 }

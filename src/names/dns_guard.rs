@@ -81,16 +81,11 @@ pub(crate) fn skip_name(msg: &[u8], start: usize) -> Result<usize, DnsError> {
                 pos = advance(msg, pos, 1 + usize::from(byte))?;
             }
             0xc0 => {
-                let low = *msg
-                    .get(pos + 1)
-                    .ok_or(DnsError::Truncated { offset: pos })?;
+                let low = *msg.get(pos + 1).ok_or(DnsError::Truncated { offset: pos })?;
                 let target = (usize::from(byte & 0x3f) << 8) | usize::from(low);
                 // Strictly backwards pointers guarantee the walk ends.
                 if target >= pos {
-                    return Err(DnsError::PointerNotBackwards {
-                        offset: pos,
-                        target,
-                    });
+                    return Err(DnsError::PointerNotBackwards { offset: pos, target });
                 }
                 after.get_or_insert(pos + 2);
                 pos = target;
@@ -155,10 +150,7 @@ mod tests {
     fn self_pointer_is_refused() {
         let mut m = header(1, 0);
         m.extend_from_slice(&[0xc0, 12, 0, 1, 0, 1]);
-        assert!(matches!(
-            validate(&m),
-            Err(DnsError::PointerNotBackwards { offset: 12, .. })
-        ));
+        assert!(matches!(validate(&m), Err(DnsError::PointerNotBackwards { offset: 12, .. })));
     }
 
     #[test]
@@ -179,10 +171,7 @@ mod tests {
         let mut m = header(2, 0);
         m.extend_from_slice(b"\x01a\x00\x00\x01\x00\x01");
         assert!(matches!(validate(&m), Err(DnsError::Truncated { .. })));
-        assert!(matches!(
-            validate(&[0u8; 5]),
-            Err(DnsError::Truncated { .. })
-        ));
+        assert!(matches!(validate(&[0u8; 5]), Err(DnsError::Truncated { .. })));
     }
 
     #[test]

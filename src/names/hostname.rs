@@ -7,10 +7,7 @@ const MAX_NAME_LEN: usize = 253;
 /// Lowercases and trims a name; None when it is empty, too long or holds odd bytes.
 pub(crate) fn normalize_name(raw: &str) -> Option<String> {
     let trimmed = raw.strip_suffix('.').unwrap_or(raw);
-    if trimmed.is_empty()
-        || trimmed.len() > MAX_NAME_LEN
-        || !trimmed.bytes().all(|b| b.is_ascii_graphic())
-    {
+    if trimmed.is_empty() || trimmed.len() > MAX_NAME_LEN || !trimmed.bytes().all(|b| b.is_ascii_graphic()) {
         return None;
     }
     Some(trimmed.to_ascii_lowercase())
@@ -27,10 +24,7 @@ mod tests {
 
     #[test]
     fn lowercases_and_strips_the_root_dot() {
-        assert_eq!(
-            normalize_name("WWW.Example.COM.").as_deref(),
-            Some("www.example.com")
-        );
+        assert_eq!(normalize_name("WWW.Example.COM.").as_deref(), Some("www.example.com"));
         assert_eq!(normalize_name(""), None);
         assert_eq!(normalize_name("."), None);
         assert_eq!(normalize_name("a b"), None);

@@ -6,17 +6,8 @@ use std::net::{IpAddr, Ipv6Addr};
 use super::hostname::normalize_name;
 
 /// Request methods recognised at the start of a TCP payload.
-const METHODS: [&[u8]; 9] = [
-    b"GET ",
-    b"POST ",
-    b"HEAD ",
-    b"PUT ",
-    b"DELETE ",
-    b"OPTIONS ",
-    b"PATCH ",
-    b"CONNECT ",
-    b"TRACE ",
-];
+const METHODS: [&[u8]; 9] =
+    [b"GET ", b"POST ", b"HEAD ", b"PUT ", b"DELETE ", b"OPTIONS ", b"PATCH ", b"CONNECT ", b"TRACE "];
 /// Most header bytes looked at.
 const MAX_HEAD: usize = 8 * 1024;
 
@@ -32,19 +23,15 @@ pub(crate) enum RequestHost {
 
 /// Cheap check on the first bytes of a TCP payload; no allocation.
 pub(crate) fn looks_like_request(payload: &[u8]) -> bool {
-    matches!(
-        payload.first(),
-        Some(b'G' | b'P' | b'H' | b'D' | b'O' | b'C' | b'T')
-    ) && METHODS.iter().any(|m| payload.starts_with(m))
+    matches!(payload.first(), Some(b'G' | b'P' | b'H' | b'D' | b'O' | b'C' | b'T'))
+        && METHODS.iter().any(|m| payload.starts_with(m))
 }
 
 /// The Host of a request whose first line ends in HTTP/1.0 or HTTP/1.1; None if the
 /// payload is not such a request.
 pub(crate) fn request_host(payload: &[u8]) -> Option<RequestHost> {
     let head = payload.get(..payload.len().min(MAX_HEAD))?;
-    let mut lines = head
-        .split(|&b| b == b'\n')
-        .map(|l| l.strip_suffix(b"\r").unwrap_or(l));
+    let mut lines = head.split(|&b| b == b'\n').map(|l| l.strip_suffix(b"\r").unwrap_or(l));
     let request_line = lines.next()?;
     if !(request_line.ends_with(b" HTTP/1.1") || request_line.ends_with(b" HTTP/1.0")) {
         return None;
@@ -111,23 +98,11 @@ mod tests {
     #[test]
     fn ip_literals_are_not_names() {
         let v4 = IpAddr::from([10, 1, 2, 3]);
-        assert_eq!(
-            host_of("GET / HTTP/1.1\r\nHost: 10.1.2.3\r\n\r\n"),
-            Some(RequestHost::IpLiteral(v4))
-        );
-        assert_eq!(
-            host_of("GET / HTTP/1.1\r\nHost: 10.1.2.3:80\r\n\r\n"),
-            Some(RequestHost::IpLiteral(v4))
-        );
+        assert_eq!(host_of("GET / HTTP/1.1\r\nHost: 10.1.2.3\r\n\r\n"), Some(RequestHost::IpLiteral(v4)));
+        assert_eq!(host_of("GET / HTTP/1.1\r\nHost: 10.1.2.3:80\r\n\r\n"), Some(RequestHost::IpLiteral(v4)));
         let v6: IpAddr = "2001:db8::5".parse().unwrap();
-        assert_eq!(
-            host_of("GET / HTTP/1.1\r\nHost: [2001:db8::5]:8443\r\n\r\n"),
-            Some(RequestHost::IpLiteral(v6))
-        );
-        assert_eq!(
-            host_of("GET / HTTP/1.1\r\nHost: [2001:db8::5]\r\n\r\n"),
-            Some(RequestHost::IpLiteral(v6))
-        );
+        assert_eq!(host_of("GET / HTTP/1.1\r\nHost: [2001:db8::5]:8443\r\n\r\n"), Some(RequestHost::IpLiteral(v6)));
+        assert_eq!(host_of("GET / HTTP/1.1\r\nHost: [2001:db8::5]\r\n\r\n"), Some(RequestHost::IpLiteral(v6)));
     }
 
     #[test]
@@ -135,14 +110,8 @@ mod tests {
         assert!(!looks_like_request(b"\x16\x03\x01"));
         assert!(!looks_like_request(b"GETX / HTTP/1.1"));
         assert_eq!(host_of("GET / HTTP/2.0\r\nHost: a\r\n\r\n"), None);
-        assert_eq!(
-            host_of("GET / HTTP/1.1\r\nAccept: */*\r\n\r\nHost: late\r\n"),
-            Some(RequestHost::Missing)
-        );
-        assert_eq!(
-            host_of("GET / HTTP/1.1\r\nHost: \r\n\r\n"),
-            Some(RequestHost::Missing)
-        );
+        assert_eq!(host_of("GET / HTTP/1.1\r\nAccept: */*\r\n\r\nHost: late\r\n"), Some(RequestHost::Missing));
+        assert_eq!(host_of("GET / HTTP/1.1\r\nHost: \r\n\r\n"), Some(RequestHost::Missing));
         assert_eq!(request_host(b"GET / HTTP/1.1\r\nHost: \xff\xfe\r\n"), None);
     }
 }

@@ -79,12 +79,8 @@ impl EndpointNames {
     /// this address, else the first DNS query name, else an ECH outer name. Never a CNAME
     /// target (those are only in `cname_chain`).
     pub fn best_name(&self) -> Option<&str> {
-        let first = |pred: &dyn Fn(&NameSighting) -> bool| {
-            self.names
-                .iter()
-                .filter(|s| pred(s))
-                .min_by_key(|s| s.frame)
-        };
+        let first =
+            |pred: &dyn Fn(&NameSighting) -> bool| self.names.iter().filter(|s| pred(s)).min_by_key(|s| s.frame);
         first(&|s| s.source != NameSource::Dns && !s.ech_outer)
             .or_else(|| first(&|s| s.source == NameSource::Dns))
             .or_else(|| first(&|_| true))
@@ -223,23 +219,14 @@ impl NameBook {
             }
             None => self.endpoints.entry(addr).or_default(),
         };
-        if endpoint
-            .names
-            .iter()
-            .any(|s| s.source == source && s.name == name)
-        {
+        if endpoint.names.iter().any(|s| s.source == source && s.name == name) {
             return;
         }
         if endpoint.names.len() >= MAX_NAMES_PER_ENDPOINT {
             self.stats.names_dropped += 1;
             return;
         }
-        endpoint.names.push(NameSighting {
-            name,
-            source,
-            frame,
-            ech_outer: ech,
-        });
+        endpoint.names.push(NameSighting { name, source, frame, ech_outer: ech });
     }
 
     fn add_dns_answer(&mut self, answer: dns::AnsweredAddress, frame: u64) {
@@ -261,16 +248,8 @@ impl NameBook {
             self.stats.dns_answers_dropped += 1;
             return;
         }
-        self.answer_index
-            .insert((addr, chain.clone()), self.dns_answers.len());
-        self.dns_answers.push(DnsAnswer {
-            addr,
-            query: answer.query,
-            chain,
-            ttl: answer.ttl,
-            frame,
-            times: 1,
-        });
+        self.answer_index.insert((addr, chain.clone()), self.dns_answers.len());
+        self.dns_answers.push(DnsAnswer { addr, query: answer.query, chain, ttl: answer.ttl, frame, times: 1 });
     }
 
     fn add_local_name(&mut self, addr: IpAddr, name: String, protocol: LocalProtocol, frame: u64) {
@@ -284,12 +263,7 @@ impl NameBook {
         }
         self.local_index.insert(key.clone());
         let (addr, name) = key;
-        self.local_names.push(LocalName {
-            addr,
-            name,
-            protocol,
-            frame,
-        });
+        self.local_names.push(LocalName { addr, name, protocol, frame });
     }
 }
 

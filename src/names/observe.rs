@@ -35,24 +35,10 @@ impl NameBook {
     pub fn observe(&mut self, frame: u64, packet: &Packet<'_>) {
         match packet.transport {
             Transport::Udp { sport, dport } => self.observe_udp(frame, packet, sport, dport),
-            Transport::Tcp {
-                sport,
-                dport,
-                seq,
-                flags,
-            } => {
-                let key = FlowKey {
-                    src: packet.src,
-                    sport,
-                    dst: packet.dst,
-                    dport,
-                };
+            Transport::Tcp { sport, dport, seq, flags } => {
+                let key = FlowKey { src: packet.src, sport, dst: packet.dst, dport };
                 // A SYN takes one sequence number before any data it carries.
-                let data_seq = if flags & tcp_flags::SYN != 0 {
-                    seq.wrapping_add(1)
-                } else {
-                    seq
-                };
+                let data_seq = if flags & tcp_flags::SYN != 0 { seq.wrapping_add(1) } else { seq };
                 let closing = flags & (tcp_flags::FIN | tcp_flags::RST) != 0;
                 self.observe_tcp(frame, key, data_seq, closing, packet.payload);
             }
@@ -67,17 +53,10 @@ impl NameBook {
         }
         match (sport, dport) {
             (DNS_PORT, _) => self.dns_message(frame, payload, None),
-            (MDNS_PORT, _) | (_, MDNS_PORT) => {
-                self.dns_message(frame, payload, Some(LocalProtocol::Mdns))
-            }
+            (MDNS_PORT, _) | (_, MDNS_PORT) => self.dns_message(frame, payload, Some(LocalProtocol::Mdns)),
             (LLMNR_PORT, _) => self.dns_message(frame, payload, Some(LocalProtocol::Llmnr)),
             _ if quic::looks_like_initial(payload) => {
-                let key = FlowKey {
-                    src: packet.src,
-                    sport,
-                    dst: packet.dst,
-                    dport,
-                };
+                let key = FlowKey { src: packet.src, sport, dst: packet.dst, dport };
                 if let Some(names) = self.quic.observe(key, frame, payload, &mut self.stats) {
                     self.add_hello_names(packet.dst, names, NameSource::Quic, frame);
                 }
@@ -145,9 +124,7 @@ impl NameBook {
             return;
         }
         if self.dns_streams.get_mut(&key, frame).is_none()
-            && !self
-                .dns_streams
-                .insert(key, frame, PrefixBuffer::new(seq, DNS_STREAM_CAP))
+            && !self.dns_streams.insert(key, frame, PrefixBuffer::new(seq, DNS_STREAM_CAP))
         {
             self.stats.dns_tcp_streams_dropped += 1;
             return;
@@ -226,13 +203,7 @@ impl NameBook {
         }
     }
 
-    fn add_hello_names(
-        &mut self,
-        server: std::net::IpAddr,
-        names: ClientHelloNames,
-        source: NameSource,
-        frame: u64,
-    ) {
+    fn add_hello_names(&mut self, server: std::net::IpAddr, names: ClientHelloNames, source: NameSource, frame: u64) {
         if let Some(sni) = names.sni {
             self.add_name(server, sni, source, frame, names.ech);
         }
@@ -244,9 +215,7 @@ impl NameBook {
         };
         self.stats.http_requests += 1;
         match host {
-            http::RequestHost::Name(name) => {
-                self.add_name(key.dst, name, NameSource::Http, frame, false)
-            }
+            http::RequestHost::Name(name) => self.add_name(key.dst, name, NameSource::Http, frame, false),
             http::RequestHost::IpLiteral(_) => self.stats.http_ip_hosts += 1,
             http::RequestHost::Missing => {}
         }

@@ -47,10 +47,7 @@ fn varint(bytes: &[u8]) -> Option<(u64, usize)> {
     let first = *bytes.first()?;
     let len = 1usize << (first >> 6);
     let raw = bytes.get(..len)?;
-    let value = raw
-        .iter()
-        .skip(1)
-        .fold(u64::from(first & 0x3f), |acc, &b| (acc << 8) | u64::from(b));
+    let value = raw.iter().skip(1).fold(u64::from(first & 0x3f), |acc, &b| (acc << 8) | u64::from(b));
     Some((value, len))
 }
 
@@ -84,20 +81,12 @@ fn parse_long_header(p: &[u8]) -> Option<LongPacket<'_>> {
     let is_initial = packet_type == version.initial_type();
     if is_initial {
         let (token_len, n) = varint(p.get(pos..)?)?;
-        pos = pos
-            .checked_add(n)?
-            .checked_add(usize::try_from(token_len).ok()?)?;
+        pos = pos.checked_add(n)?.checked_add(usize::try_from(token_len).ok()?)?;
     }
     let (length, n) = varint(p.get(pos..)?)?;
     let pn_offset = pos + n;
     let end = pn_offset.checked_add(usize::try_from(length).ok()?)?;
-    (end <= p.len()).then_some(LongPacket {
-        version,
-        is_initial,
-        dcid,
-        pn_offset,
-        end,
-    })
+    (end <= p.len()).then_some(LongPacket { version, is_initial, dcid, pn_offset, end })
 }
 
 /// Removes header protection and opens the payload of one packet (`packet` ends at its end).
@@ -114,20 +103,14 @@ fn unprotect(keys: &InitialKeys, packet: &[u8], pn_offset: usize) -> Option<Vec<
         packet_number = (packet_number << 8) | u64::from(*byte);
     }
     // Initial packet numbers are small, so the truncated number is the full one.
-    open(
-        keys,
-        packet_number,
-        &header,
-        packet.get(pn_offset + pn_len..)?,
-    )
+    open(keys, packet_number, &header, packet.get(pn_offset + pn_len..)?)
 }
 
 /// Walks the frames of an opened Initial payload, handing CRYPTO data to the assembler.
 fn feed_frames(plain: &[u8], crypto: &mut CryptoAssembler) -> Result<(), QuicError> {
     let mut pos = 0;
     let next = |pos: &mut usize| -> Result<u64, QuicError> {
-        let (value, n) = varint(plain.get(*pos..).unwrap_or_default())
-            .ok_or(QuicError::Truncated { offset: *pos })?;
+        let (value, n) = varint(plain.get(*pos..).unwrap_or_default()).ok_or(QuicError::Truncated { offset: *pos })?;
         *pos += n;
         Ok(value)
     };
@@ -174,12 +157,7 @@ fn feed_frames(plain: &[u8], crypto: &mut CryptoAssembler) -> Result<(), QuicErr
                 let reason = next(&mut pos)?;
                 skip(&mut pos, reason)?;
             }
-            frame_type => {
-                return Err(QuicError::UnexpectedFrame {
-                    frame_type,
-                    offset: at,
-                })
-            }
+            frame_type => return Err(QuicError::UnexpectedFrame { frame_type, offset: at }),
         }
     }
     Ok(())
@@ -251,10 +229,7 @@ impl QuicTracker {
         if self.finished.contains(&key) {
             return None; // ClientHello already read (or given up on) for this connection
         }
-        let known = self
-            .connections
-            .get_mut(&key, frame)
-            .map(|c| c.keys.clone());
+        let known = self.connections.get_mut(&key, frame).map(|c| c.keys.clone());
         let fresh = client_initial_keys(packet.version, packet.dcid);
         let opened = unprotect(&fresh, bytes, packet.pn_offset).or_else(|| {
             let keys = known.as_ref()?;
@@ -266,10 +241,7 @@ impl QuicTracker {
         };
         stats.quic_initials_decrypted += 1;
         if known.is_none() {
-            let conn = Connection {
-                keys: fresh,
-                crypto: CryptoAssembler::default(),
-            };
+            let conn = Connection { keys: fresh, crypto: CryptoAssembler::default() };
             if !self.connections.insert(key, frame, conn) {
                 stats.quic_connections_dropped += 1;
                 return None;
@@ -307,10 +279,7 @@ impl QuicTracker {
 }
 
 /// Feeds one opened payload; returns the names once the ClientHello is complete.
-fn client_hello_progress(
-    plain: &[u8],
-    crypto: &mut CryptoAssembler,
-) -> Result<Option<ClientHelloNames>, QuicError> {
+fn client_hello_progress(plain: &[u8], crypto: &mut CryptoAssembler) -> Result<Option<ClientHelloNames>, QuicError> {
     match feed_frames(plain, crypto) {
         // An odd frame ends this packet's walk but keeps the CRYPTO data gathered so far.
         Ok(()) | Err(QuicError::UnexpectedFrame { .. } | QuicError::Truncated { .. }) => {}
@@ -318,9 +287,7 @@ fn client_hello_progress(
     }
     let data = crypto.contiguous();
     match tls::handshake_len(data)? {
-        Some(len) if data.len() >= len => Ok(Some(tls::client_hello_names(
-            data.get(..len).unwrap_or_default(),
-        )?)),
+        Some(len) if data.len() >= len => Ok(Some(tls::client_hello_names(data.get(..len).unwrap_or_default())?)),
         _ => Ok(None),
     }
 }

@@ -44,12 +44,12 @@ impl QuicVersion {
     fn salt(self) -> &'static [u8; 20] {
         match self {
             Self::V1 => &[
-                0x38, 0x76, 0x2c, 0xf7, 0xf5, 0x59, 0x34, 0xb3, 0x4d, 0x17, 0x9a, 0xe6, 0xa4, 0xc8,
-                0x0c, 0xad, 0xcc, 0xbb, 0x7f, 0x0a,
+                0x38, 0x76, 0x2c, 0xf7, 0xf5, 0x59, 0x34, 0xb3, 0x4d, 0x17, 0x9a, 0xe6, 0xa4, 0xc8, 0x0c, 0xad, 0xcc,
+                0xbb, 0x7f, 0x0a,
             ],
             Self::V2 => &[
-                0x0d, 0xed, 0xe3, 0xde, 0xf7, 0x00, 0xa6, 0xdb, 0x81, 0x93, 0x81, 0xbe, 0x6e, 0x26,
-                0x9d, 0xcb, 0xf9, 0xbd, 0x2e, 0xd9,
+                0x0d, 0xed, 0xe3, 0xde, 0xf7, 0x00, 0xa6, 0xdb, 0x81, 0x93, 0x81, 0xbe, 0x6e, 0x26, 0x9d, 0xcb, 0xf9,
+                0xbd, 0x2e, 0xd9,
             ],
         }
     }
@@ -125,23 +125,10 @@ fn nonce(iv: &[u8; 12], packet_number: u64) -> [u8; 12] {
 }
 
 /// Opens a payload (ciphertext followed by the 16-byte tag); None when authentication fails.
-pub(crate) fn open(
-    keys: &InitialKeys,
-    packet_number: u64,
-    header: &[u8],
-    sealed: &[u8],
-) -> Option<Vec<u8>> {
+pub(crate) fn open(keys: &InitialKeys, packet_number: u64, header: &[u8], sealed: &[u8]) -> Option<Vec<u8>> {
     let cipher = Aes128Gcm::new((&keys.key).into());
     let nonce = nonce(&keys.iv, packet_number);
-    cipher
-        .decrypt(
-            Nonce::from_slice(&nonce),
-            Payload {
-                msg: sealed,
-                aad: header,
-            },
-        )
-        .ok()
+    cipher.decrypt(Nonce::from_slice(&nonce), Payload { msg: sealed, aad: header }).ok()
 }
 
 /// Seals a payload; only tests build protected packets.
@@ -149,15 +136,7 @@ pub(crate) fn open(
 pub(crate) fn seal(keys: &InitialKeys, packet_number: u64, header: &[u8], plain: &[u8]) -> Vec<u8> {
     let cipher = Aes128Gcm::new((&keys.key).into());
     let nonce = nonce(&keys.iv, packet_number);
-    cipher
-        .encrypt(
-            Nonce::from_slice(&nonce),
-            Payload {
-                msg: plain,
-                aad: header,
-            },
-        )
-        .expect("seal")
+    cipher.encrypt(Nonce::from_slice(&nonce), Payload { msg: plain, aad: header }).expect("seal")
 }
 
 #[cfg(test)]
@@ -166,10 +145,7 @@ pub(crate) mod tests {
 
     pub(crate) fn unhex(s: &str) -> Vec<u8> {
         let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
+        (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
     }
 
     pub(crate) const RFC_DCID: &str = "8394c8f03e515708";
@@ -193,9 +169,7 @@ pub(crate) mod tests {
     #[test]
     fn rfc9001_header_protection_mask() {
         let keys = client_initial_keys(QuicVersion::V1, &unhex(RFC_DCID));
-        let sample: [u8; 16] = unhex("d1b1c98dd7689fb8ec11d242b123dc9b")
-            .try_into()
-            .unwrap();
+        let sample: [u8; 16] = unhex("d1b1c98dd7689fb8ec11d242b123dc9b").try_into().unwrap();
         assert_eq!(header_mask(&keys.hp, &sample)[..5], unhex("437b9aec36")[..]);
     }
 
@@ -203,10 +177,7 @@ pub(crate) mod tests {
     fn open_refuses_a_wrong_tag() {
         let keys = client_initial_keys(QuicVersion::V1, b"abc");
         let mut sealed = seal(&keys, 3, b"hdr", b"hello");
-        assert_eq!(
-            open(&keys, 3, b"hdr", &sealed).as_deref(),
-            Some(&b"hello"[..])
-        );
+        assert_eq!(open(&keys, 3, b"hdr", &sealed).as_deref(), Some(&b"hello"[..]));
         sealed[0] ^= 1;
         assert_eq!(open(&keys, 3, b"hdr", &sealed), None);
     }

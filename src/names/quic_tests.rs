@@ -37,13 +37,7 @@ fn crypto_frame(offset: usize, data: &[u8]) -> Vec<u8> {
 }
 
 /// A protected client Initial with a 4-byte packet number, as RFC 9001 A.2 builds it.
-fn protect_initial(
-    version: QuicVersion,
-    dcid: &[u8],
-    keys_dcid: &[u8],
-    pn: u32,
-    plain: &[u8],
-) -> Vec<u8> {
+fn protect_initial(version: QuicVersion, dcid: &[u8], keys_dcid: &[u8], pn: u32, plain: &[u8]) -> Vec<u8> {
     let keys = client_initial_keys(version, keys_dcid);
     let wire_version: u32 = match version {
         QuicVersion::V1 => 1,
@@ -73,12 +67,7 @@ fn padded(mut frames: Vec<u8>, len: usize) -> Vec<u8> {
 }
 
 fn key() -> FlowKey {
-    FlowKey {
-        src: IpAddr::from([192, 168, 1, 2]),
-        sport: 50000,
-        dst: IpAddr::from([203, 0, 113, 9]),
-        dport: 443,
-    }
+    FlowKey { src: IpAddr::from([192, 168, 1, 2]), sport: 50000, dst: IpAddr::from([203, 0, 113, 9]), dport: 443 }
 }
 
 pub(crate) fn rfc_packet(version: QuicVersion) -> Vec<u8> {
@@ -94,14 +83,9 @@ fn rfc9001_client_initial_gives_example_com() {
     assert_eq!(packet[..rfc_prefix.len()], rfc_prefix[..]);
     assert!(looks_like_initial(&packet));
     let mut stats = NameStats::default();
-    let names = QuicTracker::default()
-        .observe(key(), 1, &packet, &mut stats)
-        .unwrap();
+    let names = QuicTracker::default().observe(key(), 1, &packet, &mut stats).unwrap();
     assert_eq!(names.sni.as_deref(), Some("example.com"));
-    assert_eq!(
-        (stats.quic_initials_decrypted, stats.quic_client_hellos),
-        (1, 1)
-    );
+    assert_eq!((stats.quic_initials_decrypted, stats.quic_client_hellos), (1, 1));
 }
 
 #[test]
@@ -111,9 +95,7 @@ fn rfc9369_v2_client_initial_gives_example_com() {
     assert_eq!(packet[..rfc_prefix.len()], rfc_prefix[..]);
     assert!(looks_like_initial(&packet));
     let mut stats = NameStats::default();
-    let names = QuicTracker::default()
-        .observe(key(), 1, &packet, &mut stats)
-        .unwrap();
+    let names = QuicTracker::default().observe(key(), 1, &packet, &mut stats).unwrap();
     assert_eq!(names.sni.as_deref(), Some("example.com"));
 }
 
@@ -124,20 +106,8 @@ fn client_hello_split_over_two_initials_out_of_order() {
     let dcid = [7u8; 8];
     // Second half first, in a packet with the first DCID; then the first half in a packet
     // whose DCID changed (as after the server's reply): keys stay those of the first DCID.
-    let p1 = protect_initial(
-        QuicVersion::V1,
-        &dcid,
-        &dcid,
-        0,
-        &padded(crypto_frame(1000, tail), 1162),
-    );
-    let p2 = protect_initial(
-        QuicVersion::V1,
-        &[9u8; 4],
-        &dcid,
-        1,
-        &padded(crypto_frame(0, head), 1162),
-    );
+    let p1 = protect_initial(QuicVersion::V1, &dcid, &dcid, 0, &padded(crypto_frame(1000, tail), 1162));
+    let p2 = protect_initial(QuicVersion::V1, &[9u8; 4], &dcid, 1, &padded(crypto_frame(0, head), 1162));
     let mut tracker = QuicTracker::default();
     let mut stats = NameStats::default();
     assert_eq!(tracker.observe(key(), 1, &p1, &mut stats), None);
@@ -146,10 +116,7 @@ fn client_hello_split_over_two_initials_out_of_order() {
     // Later Initials of the same connection are skipped without decrypting.
     assert_eq!(tracker.observe(key(), 3, &p2, &mut stats), None);
     assert_eq!(stats.quic_initials_decrypted, 2);
-    assert!(
-        tracker.connections.is_empty(),
-        "finished connections hold no state"
-    );
+    assert!(tracker.connections.is_empty(), "finished connections hold no state");
 }
 
 #[test]
@@ -160,18 +127,10 @@ fn coalesced_initials_in_one_datagram() {
     let mut datagram = protect_initial(QuicVersion::V2, &dcid, &dcid, 0, &crypto_frame(0, head));
     let mut tail_frames = vec![0x01, 0x02, 0x00, 0x00, 0x00, 0x00]; // PING, ACK
     tail_frames.extend(crypto_frame(100, tail));
-    datagram.extend(protect_initial(
-        QuicVersion::V2,
-        &dcid,
-        &dcid,
-        1,
-        &tail_frames,
-    ));
+    datagram.extend(protect_initial(QuicVersion::V2, &dcid, &dcid, 1, &tail_frames));
     datagram.extend_from_slice(&[0x40, 1, 2, 3]); // a short-header packet ends the walk
     let mut stats = NameStats::default();
-    let names = QuicTracker::default()
-        .observe(key(), 1, &datagram, &mut stats)
-        .unwrap();
+    let names = QuicTracker::default().observe(key(), 1, &datagram, &mut stats).unwrap();
     assert_eq!(names.sni.as_deref(), Some("coalesced.example"));
     assert!(names.ech);
     assert_eq!(stats.quic_initials, 2);
@@ -206,8 +165,6 @@ fn unexpected_frame_keeps_earlier_crypto_data() {
     let dcid = [1u8; 8];
     let p = protect_initial(QuicVersion::V1, &dcid, &dcid, 0, &padded(plain, 1162));
     let mut stats = NameStats::default();
-    let names = QuicTracker::default()
-        .observe(key(), 1, &p, &mut stats)
-        .unwrap();
+    let names = QuicTracker::default().observe(key(), 1, &p, &mut stats).unwrap();
     assert_eq!(names.sni.as_deref(), Some("frames.example"));
 }

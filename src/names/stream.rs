@@ -39,13 +39,7 @@ pub(crate) struct PrefixBuffer {
 
 impl PrefixBuffer {
     pub fn new(base_seq: u32, cap: usize) -> Self {
-        Self {
-            base_seq,
-            data: Vec::new(),
-            pending: Vec::new(),
-            pending_bytes: 0,
-            cap,
-        }
+        Self { base_seq, data: Vec::new(), pending: Vec::new(), pending_bytes: 0, cap }
     }
 
     /// The bytes received in order so far.
@@ -68,9 +62,7 @@ impl PrefixBuffer {
         }
         if !self.append_if_adjacent(seq, bytes)? {
             let gap_at = self.data.len();
-            if self.pending.len() >= MAX_PENDING_SEGMENTS
-                || self.pending_bytes + bytes.len() > self.cap
-            {
+            if self.pending.len() >= MAX_PENDING_SEGMENTS || self.pending_bytes + bytes.len() > self.cap {
                 return Err(StreamGiveUp::Gap { gap_at });
             }
             self.pending_bytes += bytes.len();
@@ -159,18 +151,12 @@ impl<V> FlowTable<V> {
     }
 
     fn may_contain(&self, key: &FlowKey) -> bool {
-        self.entries_per_sport
-            .get(usize::from(key.sport))
-            .is_some_and(|&n| n > 0)
+        self.entries_per_sport.get(usize::from(key.sport)).is_some_and(|&n| n > 0)
     }
 
     fn count_port(&mut self, sport: u16, added: bool) {
         if let Some(n) = self.entries_per_sport.get_mut(usize::from(sport)) {
-            *n = if added {
-                n.saturating_add(1)
-            } else {
-                n.saturating_sub(1)
-            };
+            *n = if added { n.saturating_add(1) } else { n.saturating_sub(1) };
         }
     }
 
@@ -252,10 +238,7 @@ mod tests {
     #[test]
     fn caps_are_enforced() {
         let mut b = PrefixBuffer::new(0, 8);
-        assert_eq!(
-            b.push(0, b"123456789"),
-            Err(StreamGiveUp::TooLarge { cap: 8 })
-        );
+        assert_eq!(b.push(0, b"123456789"), Err(StreamGiveUp::TooLarge { cap: 8 }));
         let mut b = PrefixBuffer::new(0, 1 << 20);
         for i in 0..MAX_PENDING_SEGMENTS as u32 {
             b.push(100 + i * 10, b"x").unwrap();

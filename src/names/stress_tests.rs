@@ -40,14 +40,7 @@ fn random_payloads_never_panic() {
         let packet = if r & (1 << 40) == 0 {
             udp(RESOLVER, port, CLIENT, port, &payload)
         } else {
-            tcp(
-                RESOLVER,
-                port,
-                CLIENT,
-                40000 + (r % 8) as u16,
-                seq,
-                &payload,
-            )
+            tcp(RESOLVER, port, CLIENT, 40000 + (r % 8) as u16, seq, &payload)
         };
         book.observe(frame, &packet);
     }
@@ -67,17 +60,7 @@ fn observe_cost_on_packets_without_names() {
     ];
     let mut book = NameBook::new();
     // Keep one stream open so TCP data pays the table look-up.
-    book.observe(
-        1,
-        &tcp(
-            CLIENT,
-            1,
-            [10, 0, 0, 1],
-            443,
-            1,
-            &in_records(&client_hello("x", false, 2000), 16384)[..100],
-        ),
-    );
+    book.observe(1, &tcp(CLIENT, 1, [10, 0, 0, 1], 443, 1, &in_records(&client_hello("x", false, 2000), 16384)[..100]));
     let rounds = 2_000_000u64;
     let start = Instant::now();
     for i in 0..rounds {
@@ -87,11 +70,7 @@ fn observe_cost_on_packets_without_names() {
     println!("observe on packets without names: {per_packet:.1} ns/packet");
 
     let addr = IpAddr::from([20, 150, 70, 36]);
-    let dns = response(
-        "p59-content.icloud.com",
-        &["a.akadns.net", "b.windows.net"],
-        &[addr],
-    );
+    let dns = response("p59-content.icloud.com", &["a.akadns.net", "b.windows.net"], &[addr]);
     let quic = rfc_packet(QuicVersion::V1);
     let hello = in_records(&client_hello("www.example.com", false, 500), 16384);
     let rounds = 20_000u16;
@@ -102,10 +81,7 @@ fn observe_cost_on_packets_without_names() {
     let dns_ns = start.elapsed().as_nanos() / u128::from(rounds);
     let start = Instant::now();
     for i in 0..rounds {
-        book.observe(
-            u64::from(i),
-            &tcp(CLIENT, i, [17, 253, 144, 10], 443, 1, &hello),
-        );
+        book.observe(u64::from(i), &tcp(CLIENT, i, [17, 253, 144, 10], 443, 1, &hello));
     }
     let tls_ns = start.elapsed().as_nanos() / u128::from(rounds);
     let start = Instant::now();

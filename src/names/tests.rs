@@ -12,40 +12,16 @@ use crate::decode::{tcp_flags, Packet, Transport};
 pub(super) const CLIENT: [u8; 4] = [192, 168, 1, 10];
 pub(super) const RESOLVER: [u8; 4] = [192, 168, 1, 1];
 
-pub(super) fn udp(
-    src: [u8; 4],
-    sport: u16,
-    dst: [u8; 4],
-    dport: u16,
-    payload: &[u8],
-) -> Packet<'_> {
-    Packet {
-        src: src.into(),
-        dst: dst.into(),
-        proto: 17,
-        transport: Transport::Udp { sport, dport },
-        payload,
-    }
+pub(super) fn udp(src: [u8; 4], sport: u16, dst: [u8; 4], dport: u16, payload: &[u8]) -> Packet<'_> {
+    Packet { src: src.into(), dst: dst.into(), proto: 17, transport: Transport::Udp { sport, dport }, payload }
 }
 
-pub(super) fn tcp(
-    src: [u8; 4],
-    sport: u16,
-    dst: [u8; 4],
-    dport: u16,
-    seq: u32,
-    payload: &[u8],
-) -> Packet<'_> {
+pub(super) fn tcp(src: [u8; 4], sport: u16, dst: [u8; 4], dport: u16, seq: u32, payload: &[u8]) -> Packet<'_> {
     Packet {
         src: src.into(),
         dst: dst.into(),
         proto: 6,
-        transport: Transport::Tcp {
-            sport,
-            dport,
-            seq,
-            flags: tcp_flags::ACK | tcp_flags::PSH,
-        },
+        transport: Transport::Tcp { sport, dport, seq, flags: tcp_flags::ACK | tcp_flags::PSH },
         payload,
     }
 }
@@ -53,10 +29,7 @@ pub(super) fn tcp(
 #[test]
 fn dns_answer_names_the_address_and_keeps_the_chain() {
     let addr = IpAddr::from([20, 150, 70, 36]);
-    let hops = [
-        "p59-content.icloud.com.akadns.net",
-        "iclouddrive.blob.core.windows.net",
-    ];
+    let hops = ["p59-content.icloud.com.akadns.net", "iclouddrive.blob.core.windows.net"];
     let msg = response("p59-content.icloud.com", &hops, &[addr]);
     let mut book = NameBook::new();
     book.observe(1, &udp(RESOLVER, 53, CLIENT, 40000, &msg));
@@ -68,11 +41,7 @@ fn dns_answer_names_the_address_and_keeps_the_chain() {
     assert_eq!(endpoint.names[0].source.as_str(), "dns");
     assert_eq!(
         endpoint.cname_chain,
-        vec![
-            "p59-content.icloud.com",
-            "p59-content.icloud.com.akadns.net",
-            "iclouddrive.blob.core.windows.net"
-        ]
+        vec!["p59-content.icloud.com", "p59-content.icloud.com.akadns.net", "iclouddrive.blob.core.windows.net"]
     );
     assert_eq!(book.dns_answers().len(), 1);
     assert_eq!(book.dns_answers()[0].times, 2);
@@ -103,35 +72,12 @@ fn dns_over_tcp_across_segments_and_several_per_segment() {
     let cut1 = 40;
     let cut2 = stream.len() - 20;
     book.observe(1, &tcp(RESOLVER, 53, CLIENT, 50000, base, &stream[..cut1]));
-    book.observe(
-        2,
-        &tcp(
-            RESOLVER,
-            53,
-            CLIENT,
-            50000,
-            base + cut2 as u32,
-            &stream[cut2..],
-        ),
-    );
-    book.observe(
-        3,
-        &tcp(
-            RESOLVER,
-            53,
-            CLIENT,
-            50000,
-            base + cut1 as u32,
-            &stream[cut1..cut2],
-        ),
-    );
+    book.observe(2, &tcp(RESOLVER, 53, CLIENT, 50000, base + cut2 as u32, &stream[cut2..]));
+    book.observe(3, &tcp(RESOLVER, 53, CLIENT, 50000, base + cut1 as u32, &stream[cut1..cut2]));
     for (addr, name) in [(a, "a.example"), (b, "b.example"), (c, "c.example")] {
         assert_eq!(book.endpoint(addr).unwrap().best_name(), Some(name));
     }
-    assert_eq!(
-        book.endpoint(b).unwrap().cname_chain,
-        vec!["b.example", "cdn.example"]
-    );
+    assert_eq!(book.endpoint(b).unwrap().cname_chain, vec!["b.example", "cdn.example"]);
     assert_eq!(book.stats().dns_responses, 3);
 }
 
@@ -143,17 +89,9 @@ fn dns_tcp_state_is_freed_on_fin_and_gaps_give_up() {
     framed.extend(&msg);
     let mut book = NameBook::new();
     let mut last = tcp(RESOLVER, 53, CLIENT, 50001, 1, &framed);
-    last.transport = Transport::Tcp {
-        sport: 53,
-        dport: 50001,
-        seq: 1,
-        flags: tcp_flags::ACK | tcp_flags::FIN,
-    };
+    last.transport = Transport::Tcp { sport: 53, dport: 50001, seq: 1, flags: tcp_flags::ACK | tcp_flags::FIN };
     book.observe(1, &last);
-    assert_eq!(
-        book.endpoint(addr).unwrap().best_name(),
-        Some("fin.example")
-    );
+    assert_eq!(book.endpoint(addr).unwrap().best_name(), Some("fin.example"));
     assert!(book.dns_streams.is_empty());
     // A stream whose start never arrives: 16 out-of-order pieces wait, the 17th gives up.
     book.observe(2, &tcp(RESOLVER, 53, CLIENT, 50002, 0, &[0, 200]));
@@ -170,10 +108,7 @@ fn mdns_and_llmnr_stay_apart_and_bad_dns_is_counted() {
     let mut mdns = response("printer.local", &[], &[printer]);
     mdns[0..2].copy_from_slice(&[0, 0]);
     let mut book = NameBook::new();
-    book.observe(
-        1,
-        &udp([192, 168, 1, 50], 5353, [224, 0, 0, 251], 5353, &mdns),
-    );
+    book.observe(1, &udp([192, 168, 1, 50], 5353, [224, 0, 0, 251], 5353, &mdns));
     book.observe(2, &udp([192, 168, 1, 50], 5355, CLIENT, 6000, &mdns));
     assert!(book.endpoint(printer).is_none());
     assert_eq!(book.local_names().len(), 1);
@@ -217,26 +152,11 @@ fn ech_outer_name_ranks_below_dns_and_sni_ranks_first() {
     let e = book.endpoint(server.into()).unwrap();
     assert!(e.names[0].ech_outer);
     assert_eq!(e.best_name(), Some("cloudflare-ech.com"));
-    book.observe(
-        2,
-        &udp(
-            RESOLVER,
-            53,
-            CLIENT,
-            40000,
-            &response("secret.example", &[], &[server.into()]),
-        ),
-    );
-    assert_eq!(
-        book.endpoint(server.into()).unwrap().best_name(),
-        Some("secret.example")
-    );
+    book.observe(2, &udp(RESOLVER, 53, CLIENT, 40000, &response("secret.example", &[], &[server.into()])));
+    assert_eq!(book.endpoint(server.into()).unwrap().best_name(), Some("secret.example"));
     let plain = in_records(&client_hello("www.secret.example", false, 0), 16384);
     book.observe(3, &tcp(CLIENT, 52001, server, 443, 1, &plain));
-    assert_eq!(
-        book.endpoint(server.into()).unwrap().best_name(),
-        Some("www.secret.example")
-    );
+    assert_eq!(book.endpoint(server.into()).unwrap().best_name(), Some("www.secret.example"));
     assert_eq!(book.stats().tls_ech, 1);
 }
 
@@ -244,28 +164,8 @@ fn ech_outer_name_ranks_below_dns_and_sni_ranks_first() {
 fn http_host_names_and_ip_literals() {
     let server = [93, 184, 215, 14];
     let mut book = NameBook::new();
-    book.observe(
-        1,
-        &tcp(
-            CLIENT,
-            53000,
-            server,
-            80,
-            1,
-            b"GET / HTTP/1.1\r\nHost: Example.com\r\n\r\n",
-        ),
-    );
-    book.observe(
-        2,
-        &tcp(
-            CLIENT,
-            53001,
-            server,
-            80,
-            1,
-            b"GET / HTTP/1.1\r\nHost: 93.184.215.14:80\r\n\r\n",
-        ),
-    );
+    book.observe(1, &tcp(CLIENT, 53000, server, 80, 1, b"GET / HTTP/1.1\r\nHost: Example.com\r\n\r\n"));
+    book.observe(2, &tcp(CLIENT, 53001, server, 80, 1, b"GET / HTTP/1.1\r\nHost: 93.184.215.14:80\r\n\r\n"));
     let e = book.endpoint(server.into()).unwrap();
     assert_eq!(e.names.len(), 1);
     assert_eq!(e.names[0].source, NameSource::Http);
@@ -289,17 +189,7 @@ fn stream_table_is_bounded() {
     let mut book = NameBook::new();
     let partial = &in_records(&client_hello("x.example", false, 2000), 16384)[..100];
     for port in 0..5000u16 {
-        book.observe(
-            1,
-            &tcp(
-                CLIENT,
-                port.wrapping_add(1024),
-                [10, 0, 0, 1],
-                443,
-                1,
-                partial,
-            ),
-        );
+        book.observe(1, &tcp(CLIENT, port.wrapping_add(1024), [10, 0, 0, 1], 443, 1, partial));
     }
     assert_eq!(book.tls_streams.len(), 4096);
     assert_eq!(book.stats().tls_streams_dropped, 5000 - 4096);
@@ -308,16 +198,7 @@ fn stream_table_is_bounded() {
 #[test]
 fn sightings_serialize() {
     let mut book = NameBook::new();
-    book.observe(
-        1,
-        &udp(
-            RESOLVER,
-            53,
-            CLIENT,
-            1,
-            &response("a.example", &[], &[IpAddr::from([1, 1, 1, 1])]),
-        ),
-    );
+    book.observe(1, &udp(RESOLVER, 53, CLIENT, 1, &response("a.example", &[], &[IpAddr::from([1, 1, 1, 1])])));
     let json = serde_json::to_string(book.endpoint(IpAddr::from([1, 1, 1, 1])).unwrap()).unwrap();
     assert!(json.contains(r#""source":"dns""#), "{json}");
     assert!(serde_json::to_string(&book.stats()).is_ok());

@@ -3,8 +3,8 @@
 //! handshake message (QUIC CRYPTO data). Parsing is tls-parser's; stream state is not here.
 
 use tls_parser::{
-    parse_tls_client_hello_extensions, parse_tls_message_handshake, SNIType, TlsExtension,
-    TlsMessage, TlsMessageHandshake,
+    parse_tls_client_hello_extensions, parse_tls_message_handshake, SNIType, TlsExtension, TlsMessage,
+    TlsMessageHandshake,
 };
 
 use super::hostname::normalize_name_bytes;
@@ -67,9 +67,7 @@ pub(crate) fn client_hello_from_records(stream: &[u8]) -> Result<RecordProgress,
             return Ok(RecordProgress::NeedMore);
         };
         if header[0] != HANDSHAKE_RECORD || header[1] != 0x03 {
-            return Err(TlsError::NotHandshakeRecord {
-                first: header.to_vec(),
-            });
+            return Err(TlsError::NotHandshakeRecord { first: header.to_vec() });
         }
         let len = usize::from(u16::from_be_bytes([header[3], header[4]]));
         let Some(fragment) = rest.get(RECORD_HEADER_LEN..RECORD_HEADER_LEN + len) else {
@@ -107,20 +105,14 @@ pub(crate) fn client_hello_names(message: &[u8]) -> Result<ClientHelloNames, Tls
         Err(_) => return Err(malformed),
     };
     let raw_extensions = hello.ext.unwrap_or_default();
-    let extensions = parse_tls_client_hello_extensions(raw_extensions)
-        .map(|(_, e)| e)
-        .map_err(|_| malformed)?;
+    let extensions = parse_tls_client_hello_extensions(raw_extensions).map(|(_, e)| e).map_err(|_| malformed)?;
     let sni = extensions.iter().find_map(|ext| match ext {
-        TlsExtension::SNI(names) => names
-            .iter()
-            .find(|(kind, _)| *kind == SNIType::HostName)
-            .and_then(|(_, name)| normalize_name_bytes(name)),
+        TlsExtension::SNI(names) => {
+            names.iter().find(|(kind, _)| *kind == SNIType::HostName).and_then(|(_, name)| normalize_name_bytes(name))
+        }
         _ => None,
     });
-    Ok(ClientHelloNames {
-        sni,
-        ech: has_extension(raw_extensions, ECH_EXTENSION),
-    })
+    Ok(ClientHelloNames { sni, ech: has_extension(raw_extensions, ECH_EXTENSION) })
 }
 
 /// Walks raw extension headers (type, length) looking for one type; independent of how
@@ -199,16 +191,9 @@ pub(crate) mod tests {
         let stream = in_records(&msg, 200);
         assert!(starts_client_hello(&stream));
         for cut in 0..stream.len() {
-            assert_eq!(
-                client_hello_from_records(&stream[..cut]),
-                Ok(RecordProgress::NeedMore),
-                "cut at {cut}"
-            );
+            assert_eq!(client_hello_from_records(&stream[..cut]), Ok(RecordProgress::NeedMore), "cut at {cut}");
         }
-        assert_eq!(
-            client_hello_from_records(&stream),
-            Ok(RecordProgress::Complete(msg))
-        );
+        assert_eq!(client_hello_from_records(&stream), Ok(RecordProgress::Complete(msg)));
     }
 
     #[test]
@@ -222,10 +207,7 @@ pub(crate) mod tests {
             client_hello_from_records(b"\x16\x03\x03\x00\x04\x02\x00\x00\x00"),
             Err(TlsError::NotClientHello { msg_type: 2 })
         ));
-        assert!(matches!(
-            handshake_len(&[1, 0xff, 0, 0]),
-            Err(TlsError::TooLarge { .. })
-        ));
+        assert!(matches!(handshake_len(&[1, 0xff, 0, 0]), Err(TlsError::TooLarge { .. })));
     }
 
     #[test]

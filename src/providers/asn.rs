@@ -75,10 +75,7 @@ impl<T: Key> Family<T> {
             }
             *slot = u32::try_from(next).unwrap_or(u32::MAX);
         }
-        Family {
-            ranges,
-            bucket_start,
-        }
+        Family { ranges, bucket_start }
     }
 
     fn find(&self, ip: T) -> Option<u32> {
@@ -108,11 +105,7 @@ pub(crate) struct AsnTable {
 }
 
 fn corrupt(asset: &'static str, position: String, reason: impl Into<String>) -> ProviderError {
-    ProviderError::Asset {
-        asset,
-        position,
-        reason: reason.into(),
-    }
+    ProviderError::Asset { asset, position, reason: reason.into() }
 }
 
 /// Reads one LEB128 varint at `*pos`; `None` when cut short or wider than 128 bits.
@@ -141,22 +134,12 @@ fn parse_ranges<T: Key>(asset: &'static str, bytes: &[u8]) -> Result<Vec<Range<T
     let mut next_start = 0u128;
     while pos < bytes.len() {
         let (at, index) = (pos, out.len());
-        let bad = |what: &str| {
-            corrupt(
-                asset,
-                format!("byte {at}"),
-                format!("{what} in range {index}"),
-            )
-        };
+        let bad = |what: &str| corrupt(asset, format!("byte {at}"), format!("{what} in range {index}"));
         let gap = read_varint(bytes, &mut pos).ok_or_else(|| bad("bad gap"))?;
         let size = read_varint(bytes, &mut pos).ok_or_else(|| bad("bad size"))?;
         let asn = read_varint(bytes, &mut pos).ok_or_else(|| bad("bad AS number"))?;
-        let start = next_start
-            .checked_add(gap)
-            .ok_or_else(|| bad("start overflows"))?;
-        let end = start
-            .checked_add(size)
-            .ok_or_else(|| bad("end overflows"))?;
+        let start = next_start.checked_add(gap).ok_or_else(|| bad("start overflows"))?;
+        let end = start.checked_add(size).ok_or_else(|| bad("end overflows"))?;
         out.push(Range {
             start: T::from_u128(start).ok_or_else(|| bad("start out of range"))?,
             end: T::from_u128(end).ok_or_else(|| bad("end out of range"))?,
@@ -175,12 +158,7 @@ impl AsnTable {
     pub(crate) fn parse(v4: &[u8], v6: &[u8], orgs: String) -> Result<AsnTable, ProviderError> {
         let v4 = Family::new(parse_ranges("asn-v4.bin.gz", v4)?);
         let v6 = Family::new(parse_ranges("asn-v6.bin.gz", v6)?);
-        Ok(AsnTable {
-            v4,
-            v6,
-            org_spans: org_spans(&orgs)?,
-            org_text: orgs,
-        })
+        Ok(AsnTable { v4, v6, org_spans: org_spans(&orgs)?, org_text: orgs })
     }
 
     pub(crate) fn range_counts(&self) -> (usize, usize) {
@@ -200,10 +178,7 @@ impl AsnTable {
             std::net::IpAddr::V4(v4) => self.v4.find(u32::from(v4)),
             std::net::IpAddr::V6(v6) => self.v6.find(u128::from(v6)),
         }?;
-        Some(AsnMatch {
-            number,
-            org: self.org(number),
-        })
+        Some(AsnMatch { number, org: self.org(number) })
     }
 }
 
@@ -212,13 +187,7 @@ fn org_spans(text: &str) -> Result<HashMap<u32, (u32, u32)>, ProviderError> {
     let mut spans = HashMap::with_capacity(text.len() / 24);
     let mut line_start = 0usize;
     for (index, line) in text.split('\n').enumerate() {
-        let bad = || {
-            corrupt(
-                "asn-orgs.tsv.gz",
-                format!("line {}", index + 1),
-                format!("{line:?}"),
-            )
-        };
+        let bad = || corrupt("asn-orgs.tsv.gz", format!("line {}", index + 1), format!("{line:?}"));
         let org_start = line_start;
         line_start += line.len() + 1;
         if line.is_empty() {
@@ -260,17 +229,7 @@ mod tests {
     fn table() -> AsnTable {
         // 1.0.0.0-1.0.0.255 AS13335, 1.0.4.0-1.0.7.255 AS38803, 9.0.0.0-9.255.255.255 AS3;
         // 2001:200::/32 AS2500.
-        let v4 = varints(&[
-            16_777_216,
-            255,
-            13335,
-            768,
-            1023,
-            38803,
-            0x0900_0000 - 0x0100_0800,
-            0xff_ffff,
-            3,
-        ]);
+        let v4 = varints(&[16_777_216, 255, 13335, 768, 1023, 38803, 0x0900_0000 - 0x0100_0800, 0xff_ffff, 3]);
         let v6 = varints(&[0x2001_0200 << 96, (1 << 96) - 1, 2500]);
         let orgs = "2500\tWIDE Project\n13335\tCloudflare, Inc.\n38803\tGtelecom\n";
         AsnTable::parse(&v4, &v6, orgs.to_string()).expect("valid table")
@@ -312,16 +271,10 @@ mod tests {
             &varints(&[0, 0, 1 << 40]),              // AS number too large
         ];
         for bytes in cases {
-            assert!(
-                AsnTable::parse(bytes, &[], String::new()).is_err(),
-                "{bytes:?}"
-            );
+            assert!(AsnTable::parse(bytes, &[], String::new()).is_err(), "{bytes:?}");
         }
         let top = varints(&[u128::from(u32::MAX), 0, 1, 0, 0, 1]);
-        assert!(
-            AsnTable::parse(&top, &[], String::new()).is_err(),
-            "range after the last address"
-        );
+        assert!(AsnTable::parse(&top, &[], String::new()).is_err(), "range after the last address");
         assert!(AsnTable::parse(&[], &[], "notanumber\tOrg\n".into()).is_err());
         assert!(read_varint(&varints(&[u128::MAX]), &mut 0) == Some(u128::MAX));
     }

@@ -142,16 +142,9 @@ impl ProviderDb {
 
     /// Like `load_file`; `provider`, when given, names the provider of a plain CIDR list
     /// and overrides its `# provider:` lines (official formats name their own provider).
-    pub fn load_file_as(
-        &mut self,
-        path: &Path,
-        provider: Option<&str>,
-    ) -> Result<LoadSummary, ProviderError> {
+    pub fn load_file_as(&mut self, path: &Path, provider: Option<&str>) -> Result<LoadSummary, ProviderError> {
         let parsed = load::read_range_file(path, provider)?;
-        let name = path.file_name().map_or_else(
-            || path.display().to_string(),
-            |n| n.to_string_lossy().into(),
-        );
+        let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into());
         let dataset = self.add_dataset(Dataset {
             name: name.clone(),
             source: path.display().to_string(),
@@ -199,14 +192,8 @@ impl ProviderDb {
             return None;
         }
         let (prefix, &index) = match ip {
-            IpAddr::V4(v4) => self
-                .v4
-                .get_lpm(&Ipv4Net::from(v4))
-                .map(|(p, i)| (IpNet::V4(p), i))?,
-            IpAddr::V6(v6) => self
-                .v6
-                .get_lpm(&Ipv6Net::from(v6))
-                .map(|(p, i)| (IpNet::V6(p), i))?,
+            IpAddr::V4(v4) => self.v4.get_lpm(&Ipv4Net::from(v4)).map(|(p, i)| (IpNet::V4(p), i))?,
+            IpAddr::V6(v6) => self.v6.get_lpm(&Ipv6Net::from(v6)).map(|(p, i)| (IpNet::V6(p), i))?,
         };
         let entry = self.entries.get(index as usize)?;
         let dataset = self.datasets.get(entry.dataset as usize);
@@ -265,12 +252,8 @@ impl ProviderDb {
     ) -> bool {
         let entry = Entry {
             provider: self.strings.intern(provider),
-            service: service
-                .filter(|s| !s.is_empty())
-                .map(|s| self.strings.intern(s)),
-            region: region
-                .filter(|s| !s.is_empty())
-                .map(|s| self.strings.intern(s)),
+            service: service.filter(|s| !s.is_empty()).map(|s| self.strings.intern(s)),
+            region: region.filter(|s| !s.is_empty()).map(|s| self.strings.intern(s)),
             dataset,
         };
         let index = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
@@ -309,18 +292,12 @@ mod tests {
         assert!(!db.insert(net("52.84.0.0/15"), "AWS", Some("AMAZON"), None, d));
         assert!(!db.insert(net("52.84.0.0/17"), "AWS", Some("CLOUDFRONT"), None, d));
         let m = db.lookup(ip("52.84.1.1")).expect("match");
-        assert_eq!(
-            (m.service, m.prefix),
-            (Some("CLOUDFRONT"), net("52.84.0.0/17"))
-        );
+        assert_eq!((m.service, m.prefix), (Some("CLOUDFRONT"), net("52.84.0.0/17")));
         let m = db.lookup(ip("52.85.1.1")).expect("match");
         assert_eq!(m.service, Some("AMAZON"));
         assert_eq!((m.dataset, m.date), ("t", "2026-01-01"));
         assert!(db.insert(net("52.84.0.0/17"), "Other", None, Some("x"), d));
-        assert_eq!(
-            db.lookup(ip("52.84.1.1")).map(|m| m.provider),
-            Some("Other")
-        );
+        assert_eq!(db.lookup(ip("52.84.1.1")).map(|m| m.provider), Some("Other"));
         assert_eq!(db.lookup(ip("52.86.0.1")), None);
     }
 
@@ -341,13 +318,7 @@ mod tests {
         assert!(db.lookup(ip("10.0.0.1")).is_none());
         assert!(db.lookup(ip("fe80::1")).is_none());
         assert!(db.lookup(ip("::ffff:192.168.0.1")).is_none());
-        assert_eq!(
-            db.lookup(ip("::ffff:8.8.8.8")).map(|m| m.provider),
-            Some("Everyone")
-        );
-        assert_eq!(
-            db.lookup(ip("2a00::1")).map(|m| m.provider),
-            Some("Everyone")
-        );
+        assert_eq!(db.lookup(ip("::ffff:8.8.8.8")).map(|m| m.provider), Some("Everyone"));
+        assert_eq!(db.lookup(ip("2a00::1")).map(|m| m.provider), Some("Everyone"));
     }
 }

@@ -77,17 +77,11 @@ where
         dataset: m.dataset.to_string(),
         date: m.date.to_string(),
     });
-    let asn = db.asn(ip).map(|a| Asn {
-        number: a.number,
-        org: a.org.to_string(),
-    });
+    let asn = db.asn(ip).map(|a| Asn { number: a.number, org: a.org.to_string() });
     let mut hints: Vec<NameHint> = Vec::new();
     for name in names {
         if let Some(hint) = hint_for_name(name.as_ref()) {
-            if !hints
-                .iter()
-                .any(|h| h.name.eq_ignore_ascii_case(&hint.name))
-            {
+            if !hints.iter().any(|h| h.name.eq_ignore_ascii_case(&hint.name)) {
                 hints.push(hint);
             }
         }
@@ -105,14 +99,7 @@ where
             .collect(),
         None => Vec::new(),
     };
-    Attribution {
-        ip,
-        special,
-        provider,
-        asn,
-        hints,
-        conflicts,
-    }
+    Attribution { ip, special, provider, asn, hints, conflicts }
 }
 
 #[cfg(test)]

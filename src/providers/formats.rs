@@ -20,19 +20,11 @@ impl Ctx<'_> {
     fn bad(&self, entry: String, value: &Value, reason: &'static str) -> ProviderError {
         let mut value = value.to_string();
         if value.len() > 200 {
-            let cut = (0..=200)
-                .rev()
-                .find(|&i| value.is_char_boundary(i))
-                .unwrap_or(0);
+            let cut = (0..=200).rev().find(|&i| value.is_char_boundary(i)).unwrap_or(0);
             value.truncate(cut);
             value.push('…');
         }
-        ProviderError::BadEntry {
-            path: self.path.to_path_buf(),
-            entry,
-            value,
-            reason,
-        }
+        ProviderError::BadEntry { path: self.path.to_path_buf(), entry, value, reason }
     }
 
     fn array<'v>(&self, obj: &'v Object, key: &str) -> Result<&'v [Value], ProviderError> {
@@ -44,24 +36,15 @@ impl Ctx<'_> {
     }
 
     fn object<'v>(&self, entry: &str, value: &'v Value) -> Result<&'v Object, ProviderError> {
-        value
-            .as_object()
-            .ok_or_else(|| self.bad(entry.to_string(), value, "expected an object"))
+        value.as_object().ok_or_else(|| self.bad(entry.to_string(), value, "expected an object"))
     }
 
-    fn prefix(
-        &self,
-        entry: &str,
-        holder: &Value,
-        field: Option<&Value>,
-    ) -> Result<IpNet, ProviderError> {
+    fn prefix(&self, entry: &str, holder: &Value, field: Option<&Value>) -> Result<IpNet, ProviderError> {
         let text = field
             .ok_or_else(|| self.bad(entry.to_string(), holder, "missing prefix"))?
             .as_str()
             .ok_or_else(|| self.bad(entry.to_string(), holder, "prefix is not a string"))?;
-        text.trim()
-            .parse()
-            .map_err(|_| self.bad(entry.to_string(), &Value::from(text), "invalid CIDR"))
+        text.trim().parse().map_err(|_| self.bad(entry.to_string(), &Value::from(text), "invalid CIDR"))
     }
 }
 
@@ -74,10 +57,8 @@ fn text(obj: &Object, key: &str) -> Option<String> {
 }
 
 pub(crate) fn parse_json(path: &Path, text_in: &str) -> Result<Parsed, ProviderError> {
-    let root: Value = serde_json::from_str(text_in).map_err(|source| ProviderError::Json {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let root: Value =
+        serde_json::from_str(text_in).map_err(|source| ProviderError::Json { path: path.to_path_buf(), source })?;
     let ctx = Ctx { path };
     let obj = ctx.object("top level", &root)?;
     let has = |key: &str| obj.contains_key(key);
@@ -91,10 +72,7 @@ pub(crate) fn parse_json(path: &Path, text_in: &str) -> Result<Parsed, ProviderE
         oracle(&ctx, obj)
     } else {
         let keys: Vec<&str> = obj.keys().take(8).map(String::as_str).collect();
-        Err(ProviderError::UnknownFormat {
-            path: path.to_path_buf(),
-            detail: format!("JSON with keys {keys:?}"),
-        })
+        Err(ProviderError::UnknownFormat { path: path.to_path_buf(), detail: format!("JSON with keys {keys:?}") })
     }
 }
 
@@ -112,11 +90,7 @@ fn aws(ctx: &Ctx<'_>, obj: &Object) -> Result<Parsed, ProviderError> {
             });
         }
     }
-    Ok(Parsed {
-        format: "aws-ip-ranges",
-        date: text(obj, "createDate"),
-        records,
-    })
+    Ok(Parsed { format: "aws-ip-ranges", date: text(obj, "createDate"), records })
 }
 
 /// `ServiceTags_Public_20261102.json` carries its publication date in the name.
@@ -134,14 +108,9 @@ fn azure(ctx: &Ctx<'_>, obj: &Object) -> Result<Parsed, ProviderError> {
         let fields = ctx.object(&entry, item)?;
         let name = text(fields, "name");
         let props_entry = format!("{entry}.properties");
-        let props = ctx.object(
-            &props_entry,
-            fields.get("properties").unwrap_or(&Value::Null),
-        )?;
+        let props = ctx.object(&props_entry, fields.get("properties").unwrap_or(&Value::Null))?;
         // "Storage.EastUS": the service before the dot; the region from properties.
-        let service = name
-            .as_deref()
-            .map(|n| n.split('.').next().unwrap_or(n).to_string());
+        let service = name.as_deref().map(|n| n.split('.').next().unwrap_or(n).to_string());
         let region = text(props, "region").or_else(|| {
             let (_, suffix) = name.as_deref()?.split_once('.')?;
             Some(suffix.to_ascii_lowercase())
@@ -167,11 +136,7 @@ fn azure(ctx: &Ctx<'_>, obj: &Object) -> Result<Parsed, ProviderError> {
         (None, false) => Some(stated.join(", ")),
         (None, true) => None,
     };
-    Ok(Parsed {
-        format: "azure-service-tags",
-        date,
-        records,
-    })
+    Ok(Parsed { format: "azure-service-tags", date, records })
 }
 
 fn gcp(ctx: &Ctx<'_>, obj: &Object) -> Result<Parsed, ProviderError> {
@@ -179,9 +144,7 @@ fn gcp(ctx: &Ctx<'_>, obj: &Object) -> Result<Parsed, ProviderError> {
     for (i, item) in ctx.array(obj, "prefixes")?.iter().enumerate() {
         let entry = format!("prefixes[{i}]");
         let fields = ctx.object(&entry, item)?;
-        let field = fields
-            .get("ipv4Prefix")
-            .or_else(|| fields.get("ipv6Prefix"));
+        let field = fields.get("ipv4Prefix").or_else(|| fields.get("ipv6Prefix"));
         records.push(RangeRecord {
             prefix: ctx.prefix(&entry, item, field)?,
             provider: "Google Cloud".into(),
@@ -189,11 +152,7 @@ fn gcp(ctx: &Ctx<'_>, obj: &Object) -> Result<Parsed, ProviderError> {
             region: text(fields, "scope"),
         });
     }
-    Ok(Parsed {
-        format: "gcp-cloud-json",
-        date: text(obj, "creationTime"),
-        records,
-    })
+    Ok(Parsed { format: "gcp-cloud-json", date: text(obj, "creationTime"), records })
 }
 
 fn oracle(ctx: &Ctx<'_>, obj: &Object) -> Result<Parsed, ProviderError> {
@@ -218,11 +177,7 @@ fn oracle(ctx: &Ctx<'_>, obj: &Object) -> Result<Parsed, ProviderError> {
             });
         }
     }
-    Ok(Parsed {
-        format: "oracle-public-ip-ranges",
-        date: text(obj, "last_updated_timestamp"),
-        records,
-    })
+    Ok(Parsed { format: "oracle-public-ip-ranges", date: text(obj, "last_updated_timestamp"), records })
 }
 
 #[cfg(test)]
@@ -239,10 +194,7 @@ mod tests {
     #[test]
     fn unknown_json_names_its_keys() {
         let e = parse_json(Path::new("x.json"), r#"{"foo": 1}"#).expect_err("unknown");
-        assert!(
-            e.to_string().contains("x.json") && e.to_string().contains("foo"),
-            "{e}"
-        );
+        assert!(e.to_string().contains("x.json") && e.to_string().contains("foo"), "{e}");
         let e = parse_json(Path::new("y.json"), "[1]").expect_err("not an object");
         assert!(e.to_string().contains("y.json"), "{e}");
     }

@@ -91,9 +91,7 @@ fn has_label_suffix(name: &str, suffix: &str) -> bool {
     let Some(cut) = name.len().checked_sub(suffix.len()) else {
         return false;
     };
-    let tail_matches = name
-        .get(cut..)
-        .is_some_and(|t| t.eq_ignore_ascii_case(suffix));
+    let tail_matches = name.get(cut..).is_some_and(|t| t.eq_ignore_ascii_case(suffix));
     tail_matches && (cut == 0 || name.get(cut - 1) == Some(&b'.'))
 }
 
@@ -101,15 +99,9 @@ fn has_label_suffix(name: &str, suffix: &str) -> bool {
 /// is ignored; the hint keeps the name as given (without the dot).
 pub fn hint_for_name(name: &str) -> Option<NameHint> {
     let name = name.trim().trim_end_matches('.');
-    let (suffix, provider) = SUFFIXES
-        .iter()
-        .filter(|(suffix, _)| has_label_suffix(name, suffix))
-        .max_by_key(|(suffix, _)| suffix.len())?;
-    Some(NameHint {
-        name: name.to_string(),
-        suffix,
-        provider,
-    })
+    let (suffix, provider) =
+        SUFFIXES.iter().filter(|(suffix, _)| has_label_suffix(name, suffix)).max_by_key(|(suffix, _)| suffix.len())?;
+    Some(NameHint { name: name.to_string(), suffix, provider })
 }
 
 #[cfg(test)]
@@ -137,10 +129,7 @@ mod tests {
     #[test]
     fn longest_suffix_is_reported() {
         let hint = hint_for_name("acct.blob.core.windows.net").expect("hint");
-        assert_eq!(
-            (hint.suffix, hint.provider),
-            ("blob.core.windows.net", "Azure")
-        );
+        assert_eq!((hint.suffix, hint.provider), ("blob.core.windows.net", "Azure"));
         let hint = hint_for_name("vm1.westeurope.cloudapp.azure.com").expect("hint");
         assert_eq!(hint.suffix, "cloudapp.azure.com");
         assert_eq!(hint.name, "vm1.westeurope.cloudapp.azure.com");
@@ -149,10 +138,7 @@ mod tests {
     #[test]
     fn every_suffix_names_a_canonical_provider() {
         for (suffix, provider) in SUFFIXES {
-            assert!(
-                super::super::CANONICAL_PROVIDERS.contains(provider),
-                "{suffix}"
-            );
+            assert!(super::super::CANONICAL_PROVIDERS.contains(provider), "{suffix}");
             assert_eq!(hint_for_name(suffix).map(|h| h.suffix), Some(*suffix));
         }
     }

@@ -37,21 +37,11 @@ pub(crate) struct Parsed {
     pub records: Vec<RangeRecord>,
 }
 
-pub(crate) fn read_range_file(
-    path: &Path,
-    provider: Option<&str>,
-) -> Result<ParsedFile, ProviderError> {
-    let io_error = |source| ProviderError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
+pub(crate) fn read_range_file(path: &Path, provider: Option<&str>) -> Result<ParsedFile, ProviderError> {
+    let io_error = |source| ProviderError::Io { path: path.to_path_buf(), source };
     let meta = std::fs::metadata(path).map_err(io_error)?;
     if meta.len() > MAX_FILE_BYTES {
-        return Err(ProviderError::TooLarge {
-            path: path.to_path_buf(),
-            size: meta.len(),
-            limit: MAX_FILE_BYTES,
-        });
+        return Err(ProviderError::TooLarge { path: path.to_path_buf(), size: meta.len(), limit: MAX_FILE_BYTES });
     }
     let bytes = std::fs::read(path).map_err(io_error)?;
     let text = String::from_utf8(bytes).map_err(|e| ProviderError::UnknownFormat {
@@ -65,18 +55,10 @@ pub(crate) fn read_range_file(
         plain::parse_cidr_list(path, text, provider)?
     };
     if parsed.records.is_empty() {
-        return Err(ProviderError::Empty {
-            path: path.to_path_buf(),
-        });
+        return Err(ProviderError::Empty { path: path.to_path_buf() });
     }
-    let date = parsed
-        .date
-        .unwrap_or_else(|| meta.modified().map_or_else(|_| String::new(), civil_date));
-    Ok(ParsedFile {
-        format: parsed.format,
-        date,
-        records: most_specific_per_prefix(parsed.records),
-    })
+    let date = parsed.date.unwrap_or_else(|| meta.modified().map_or_else(|_| String::new(), civil_date));
+    Ok(ParsedFile { format: parsed.format, date, records: most_specific_per_prefix(parsed.records) })
 }
 
 /// Ranks a service name: provider-wide catch-alls (AWS `AMAZON`, Azure `AzureCloud`)
@@ -122,8 +104,7 @@ fn civil_date(time: SystemTime) -> String {
     let days = i64::try_from(secs / 86_400).unwrap_or(0) + 719_468;
     let era = days.div_euclid(146_097);
     let day_of_era = days.rem_euclid(146_097);
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let mp = (5 * day_of_year + 2) / 153;
     let day = day_of_year - (153 * mp + 2) / 5 + 1;

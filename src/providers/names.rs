@@ -1,17 +1,8 @@
 //! Canonical provider names and the aliases that map to them.
 
 /// The provider names this crate reports for the shipped data, exactly as shown to users.
-pub const CANONICAL_PROVIDERS: [&str; 9] = [
-    "AWS",
-    "Azure",
-    "Apple",
-    "Google Cloud",
-    "Oracle Cloud",
-    "Cloudflare",
-    "DigitalOcean",
-    "Akamai",
-    "Fastly",
-];
+pub const CANONICAL_PROVIDERS: [&str; 9] =
+    ["AWS", "Azure", "Apple", "Google Cloud", "Oracle Cloud", "Cloudflare", "DigitalOcean", "Akamai", "Fastly"];
 
 /// Longest provider name kept from a user file; longer ones are cut (hostile input).
 const MAX_NAME_LEN: usize = 64;

@@ -16,17 +16,10 @@ fn header<'a>(comment: &'a str, key: &str) -> Option<&'a str> {
 }
 
 fn parse_prefix(token: &str) -> Option<IpNet> {
-    token
-        .parse::<IpNet>()
-        .ok()
-        .or_else(|| token.parse::<std::net::IpAddr>().ok().map(IpNet::from))
+    token.parse::<IpNet>().ok().or_else(|| token.parse::<std::net::IpAddr>().ok().map(IpNet::from))
 }
 
-pub(crate) fn parse_cidr_list(
-    path: &Path,
-    text: &str,
-    caller_provider: Option<&str>,
-) -> Result<Parsed, ProviderError> {
+pub(crate) fn parse_cidr_list(path: &Path, text: &str, caller_provider: Option<&str>) -> Result<Parsed, ProviderError> {
     let mut provider = caller_provider.map(canonical_provider);
     let mut date = None;
     let mut records = Vec::new();
@@ -51,21 +44,10 @@ pub(crate) fn parse_cidr_list(
             reason,
         };
         let prefix = parse_prefix(token).ok_or_else(|| bad("not a CIDR or IP address"))?;
-        let provider = provider.clone().ok_or_else(|| ProviderError::NoProvider {
-            path: path.to_path_buf(),
-        })?;
-        records.push(RangeRecord {
-            prefix,
-            provider,
-            service: None,
-            region: None,
-        });
+        let provider = provider.clone().ok_or_else(|| ProviderError::NoProvider { path: path.to_path_buf() })?;
+        records.push(RangeRecord { prefix, provider, service: None, region: None });
     }
-    Ok(Parsed {
-        format: "cidr-list",
-        date,
-        records,
-    })
+    Ok(Parsed { format: "cidr-list", date, records })
 }
 
 #[cfg(test)]
@@ -78,17 +60,11 @@ mod tests {
 
     #[test]
     fn header_names_provider_and_date() {
-        let p = parse(
-            "# provider: hetzner\n# date: 2026-11-01\n\n5.9.0.0/16 # dc\n2a01:4f8::/32\n5.10.0.1\n",
-            None,
-        )
-        .expect("valid list");
+        let p = parse("# provider: hetzner\n# date: 2026-11-01\n\n5.9.0.0/16 # dc\n2a01:4f8::/32\n5.10.0.1\n", None)
+            .expect("valid list");
         assert_eq!(p.records.len(), 3);
         assert_eq!(p.records[0].provider, "hetzner");
-        assert_eq!(
-            p.records[2].prefix,
-            "5.10.0.1/32".parse::<IpNet>().expect("net")
-        );
+        assert_eq!(p.records[2].prefix, "5.10.0.1/32".parse::<IpNet>().expect("net"));
         assert_eq!(p.date.as_deref(), Some("2026-11-01"));
     }
 
@@ -102,13 +78,7 @@ mod tests {
     fn errors_name_file_and_line() {
         let e = parse("# provider: x\n1.2.3.0/24\n1.2.3.0/33\n", None).expect_err("bad prefix");
         let msg = e.to_string();
-        assert!(
-            msg.contains("list.txt") && msg.contains("line 3") && msg.contains("1.2.3.0/33"),
-            "{msg}"
-        );
-        assert!(matches!(
-            parse("1.2.3.0/24\n", None),
-            Err(ProviderError::NoProvider { .. })
-        ));
+        assert!(msg.contains("list.txt") && msg.contains("line 3") && msg.contains("1.2.3.0/33"), "{msg}");
+        assert!(matches!(parse("1.2.3.0/24\n", None), Err(ProviderError::NoProvider { .. })));
     }
 }

@@ -14,15 +14,7 @@ use super::{ProviderError, ASN_DATA_ATTRIBUTION, CLOUD_DATA_ATTRIBUTION};
 
 macro_rules! asset {
     ($name:literal) => {
-        (
-            $name,
-            include_bytes!(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/assets/ranges/",
-                $name
-            ))
-            .as_slice(),
-        )
+        ($name, include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/ranges/", $name)).as_slice())
     };
 }
 
@@ -33,10 +25,7 @@ const ROUTES: Asset = asset!("asn-routes.tsv.gz");
 const ASN_V4: Asset = asset!("asn-v4.bin.gz");
 const ASN_V6: Asset = asset!("asn-v6.bin.gz");
 const ASN_ORGS: Asset = asset!("asn-orgs.tsv.gz");
-const SNAPSHOT_JSON: &str = include_str!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/assets/ranges/snapshot.json"
-));
+const SNAPSHOT_JSON: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/ranges/snapshot.json"));
 
 #[derive(Deserialize)]
 struct Source {
@@ -54,13 +43,11 @@ struct Manifest {
 
 fn gunzip_bytes((name, bytes): Asset) -> Result<Vec<u8>, ProviderError> {
     let mut out = Vec::with_capacity(bytes.len() * 4);
-    GzDecoder::new(bytes)
-        .read_to_end(&mut out)
-        .map_err(|e| ProviderError::Asset {
-            asset: name,
-            position: "gzip stream".into(),
-            reason: e.to_string(),
-        })?;
+    GzDecoder::new(bytes).read_to_end(&mut out).map_err(|e| ProviderError::Asset {
+        asset: name,
+        position: "gzip stream".into(),
+        reason: e.to_string(),
+    })?;
     Ok(out)
 }
 
@@ -73,11 +60,7 @@ fn gunzip(asset: Asset) -> Result<String, ProviderError> {
 }
 
 /// Inserts `CIDR<TAB>provider<TAB>service<TAB>region` lines; returns how many.
-fn insert_cidr_table(
-    db: &mut ProviderDb,
-    asset: Asset,
-    dataset: u32,
-) -> Result<usize, ProviderError> {
+fn insert_cidr_table(db: &mut ProviderDb, asset: Asset, dataset: u32) -> Result<usize, ProviderError> {
     let text = gunzip(asset)?;
     let mut count = 0;
     for (index, line) in text.lines().enumerate() {
@@ -112,11 +95,7 @@ fn dataset(name: &str, source: &Source, attribution: &str) -> Dataset {
 }
 
 fn manifest_error(e: serde_json::Error) -> ProviderError {
-    ProviderError::Asset {
-        asset: "snapshot.json",
-        position: format!("line {}", e.line()),
-        reason: e.to_string(),
-    }
+    ProviderError::Asset { asset: "snapshot.json", position: format!("line {}", e.line()), reason: e.to_string() }
 }
 
 pub(crate) fn load_builtin() -> Result<ProviderDb, ProviderError> {
@@ -124,25 +103,13 @@ pub(crate) fn load_builtin() -> Result<ProviderDb, ProviderError> {
     // The ASN table is the bigger half: decode it on a second core meanwhile.
     let (mut db, table) = std::thread::scope(|scope| {
         let asn_job = scope.spawn(|| -> Result<AsnTable, ProviderError> {
-            AsnTable::parse(
-                &gunzip_bytes(ASN_V4)?,
-                &gunzip_bytes(ASN_V6)?,
-                gunzip(ASN_ORGS)?,
-            )
+            AsnTable::parse(&gunzip_bytes(ASN_V4)?, &gunzip_bytes(ASN_V6)?, gunzip(ASN_ORGS)?)
         });
         let mut db = ProviderDb::empty();
-        let cloud = db.add_dataset(dataset(
-            "cloudip-db",
-            &manifest.cloud,
-            CLOUD_DATA_ATTRIBUTION,
-        ));
+        let cloud = db.add_dataset(dataset("cloudip-db", &manifest.cloud, CLOUD_DATA_ATTRIBUTION));
         let count = insert_cidr_table(&mut db, CLOUD, cloud)?;
         db.set_dataset_prefixes(cloud, count);
-        let routes = db.add_dataset(dataset(
-            "ip-location-db AS routes",
-            &manifest.asn_routes,
-            ASN_DATA_ATTRIBUTION,
-        ));
+        let routes = db.add_dataset(dataset("ip-location-db AS routes", &manifest.asn_routes, ASN_DATA_ATTRIBUTION));
         let count = insert_cidr_table(&mut db, ROUTES, routes)?;
         db.set_dataset_prefixes(routes, count);
         let table = asn_job.join().map_err(|_| ProviderError::Asset {
@@ -153,11 +120,7 @@ pub(crate) fn load_builtin() -> Result<ProviderDb, ProviderError> {
         Ok::<_, ProviderError>((db, table))
     })?;
     let (v4, v6) = table.range_counts();
-    let asn = db.add_dataset(dataset(
-        "ip-location-db ASN table",
-        &manifest.asn_table,
-        ASN_DATA_ATTRIBUTION,
-    ));
+    let asn = db.add_dataset(dataset("ip-location-db ASN table", &manifest.asn_table, ASN_DATA_ATTRIBUTION));
     db.set_dataset_prefixes(asn, v4 + v6);
     db.set_asn_table(table);
     Ok(db)
@@ -173,10 +136,8 @@ mod tests {
     #[ignore = "timing report"]
     fn phases() {
         let t = Instant::now();
-        let texts: Vec<Vec<u8>> = [CLOUD, ROUTES, ASN_V4, ASN_V6, ASN_ORGS]
-            .into_iter()
-            .map(|a| gunzip_bytes(a).expect("gunzip"))
-            .collect();
+        let texts: Vec<Vec<u8>> =
+            [CLOUD, ROUTES, ASN_V4, ASN_V6, ASN_ORGS].into_iter().map(|a| gunzip_bytes(a).expect("gunzip")).collect();
         let orgs = String::from_utf8(texts[4].clone()).expect("utf-8");
         let gz = t.elapsed();
         let t = Instant::now();
@@ -186,9 +147,6 @@ mod tests {
         let mut db = ProviderDb::empty();
         insert_cidr_table(&mut db, CLOUD, 0).expect("cloud");
         let cloud = t.elapsed();
-        println!(
-            "gunzip all {gz:?}; asn parse {asn:?} ({:?}); cloud gunzip+insert {cloud:?}",
-            table.range_counts()
-        );
+        println!("gunzip all {gz:?}; asn parse {asn:?} ({:?}); cloud gunzip+insert {cloud:?}", table.range_counts());
     }
 }

@@ -9,21 +9,13 @@ const V4: &[(Ipv4Addr, u8, &str)] = &[
     (Ipv4Addr::new(255, 255, 255, 255), 32, "limited broadcast"),
     (Ipv4Addr::new(0, 0, 0, 0), 8, "this network"),
     (Ipv4Addr::new(10, 0, 0, 0), 8, "private"),
-    (
-        Ipv4Addr::new(100, 64, 0, 0),
-        10,
-        "shared address space (CGNAT)",
-    ),
+    (Ipv4Addr::new(100, 64, 0, 0), 10, "shared address space (CGNAT)"),
     (Ipv4Addr::new(127, 0, 0, 0), 8, "loopback"),
     (Ipv4Addr::new(169, 254, 0, 0), 16, "link-local"),
     (Ipv4Addr::new(172, 16, 0, 0), 12, "private"),
     (Ipv4Addr::new(192, 0, 0, 0), 24, "IETF protocol assignments"),
     (Ipv4Addr::new(192, 0, 2, 0), 24, "documentation"),
-    (
-        Ipv4Addr::new(192, 88, 99, 0),
-        24,
-        "6to4 relay anycast (deprecated)",
-    ),
+    (Ipv4Addr::new(192, 88, 99, 0), 24, "6to4 relay anycast (deprecated)"),
     (Ipv4Addr::new(192, 168, 0, 0), 16, "private"),
     (Ipv4Addr::new(198, 18, 0, 0), 15, "benchmarking"),
     (Ipv4Addr::new(198, 51, 100, 0), 24, "documentation"),
@@ -35,59 +27,19 @@ const V4: &[(Ipv4Addr, u8, &str)] = &[
 const V6: &[(Ipv6Addr, u8, &str)] = &[
     (Ipv6Addr::UNSPECIFIED, 128, "unspecified"),
     (Ipv6Addr::LOCALHOST, 128, "loopback"),
-    (
-        Ipv6Addr::new(0x64, 0xff9b, 1, 0, 0, 0, 0, 0),
-        48,
-        "NAT64 local use",
-    ),
-    (
-        Ipv6Addr::new(0x100, 0, 0, 0, 0, 0, 0, 0),
-        64,
-        "discard-only",
-    ),
+    (Ipv6Addr::new(0x64, 0xff9b, 1, 0, 0, 0, 0, 0), 48, "NAT64 local use"),
+    (Ipv6Addr::new(0x100, 0, 0, 0, 0, 0, 0, 0), 64, "discard-only"),
     (Ipv6Addr::new(0x2001, 0, 0, 0, 0, 0, 0, 0), 32, "Teredo"),
-    (
-        Ipv6Addr::new(0x2001, 2, 0, 0, 0, 0, 0, 0),
-        48,
-        "benchmarking",
-    ),
-    (
-        Ipv6Addr::new(0x2001, 0x10, 0, 0, 0, 0, 0, 0),
-        28,
-        "ORCHID (deprecated)",
-    ),
-    (
-        Ipv6Addr::new(0x2001, 0x20, 0, 0, 0, 0, 0, 0),
-        28,
-        "ORCHIDv2",
-    ),
-    (
-        Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 0),
-        32,
-        "documentation",
-    ),
+    (Ipv6Addr::new(0x2001, 2, 0, 0, 0, 0, 0, 0), 48, "benchmarking"),
+    (Ipv6Addr::new(0x2001, 0x10, 0, 0, 0, 0, 0, 0), 28, "ORCHID (deprecated)"),
+    (Ipv6Addr::new(0x2001, 0x20, 0, 0, 0, 0, 0, 0), 28, "ORCHIDv2"),
+    (Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 0), 32, "documentation"),
     (Ipv6Addr::new(0x2002, 0, 0, 0, 0, 0, 0, 0), 16, "6to4"),
-    (
-        Ipv6Addr::new(0x3fff, 0, 0, 0, 0, 0, 0, 0),
-        20,
-        "documentation",
-    ),
-    (
-        Ipv6Addr::new(0x5f00, 0, 0, 0, 0, 0, 0, 0),
-        16,
-        "segment routing (SRv6) SIDs",
-    ),
-    (
-        Ipv6Addr::new(0xfc00, 0, 0, 0, 0, 0, 0, 0),
-        7,
-        "unique local (ULA)",
-    ),
+    (Ipv6Addr::new(0x3fff, 0, 0, 0, 0, 0, 0, 0), 20, "documentation"),
+    (Ipv6Addr::new(0x5f00, 0, 0, 0, 0, 0, 0, 0), 16, "segment routing (SRv6) SIDs"),
+    (Ipv6Addr::new(0xfc00, 0, 0, 0, 0, 0, 0, 0), 7, "unique local (ULA)"),
     (Ipv6Addr::new(0xfe80, 0, 0, 0, 0, 0, 0, 0), 10, "link-local"),
-    (
-        Ipv6Addr::new(0xfec0, 0, 0, 0, 0, 0, 0, 0),
-        10,
-        "site-local (deprecated)",
-    ),
+    (Ipv6Addr::new(0xfec0, 0, 0, 0, 0, 0, 0, 0), 10, "site-local (deprecated)"),
     (Ipv6Addr::new(0xff00, 0, 0, 0, 0, 0, 0, 0), 8, "multicast"),
 ];
 
@@ -108,22 +60,13 @@ pub fn is_special_purpose(ip: IpAddr) -> Option<&'static str> {
     match ip.to_canonical() {
         IpAddr::V4(v4) => {
             let bits = u32::from(v4);
-            V4.iter()
-                .find(|(net, len, _)| in_v4(bits, *net, *len))
-                .map(|(_, _, name)| *name)
+            V4.iter().find(|(net, len, _)| in_v4(bits, *net, *len)).map(|(_, _, name)| *name)
         }
         IpAddr::V6(v6) => {
             let bits = u128::from(v6);
-            let listed = V6
-                .iter()
-                .find(|(net, len, _)| in_v6(bits, *net, *len))
-                .map(|(_, _, name)| *name);
+            let listed = V6.iter().find(|(net, len, _)| in_v6(bits, *net, *len)).map(|(_, _, name)| *name);
             let global_unicast = bits >> 125 == 0b001;
-            listed.or(if global_unicast {
-                None
-            } else {
-                Some("reserved (outside 2000::/3)")
-            })
+            listed.or(if global_unicast { None } else { Some("reserved (outside 2000::/3)") })
         }
     }
 }
@@ -143,10 +86,7 @@ mod tests {
         assert_eq!(special("172.32.0.1"), None);
         assert_eq!(special("192.168.1.1"), Some("private"));
         assert_eq!(special("100.64.0.1"), Some("shared address space (CGNAT)"));
-        assert_eq!(
-            special("100.127.255.255"),
-            Some("shared address space (CGNAT)")
-        );
+        assert_eq!(special("100.127.255.255"), Some("shared address space (CGNAT)"));
         assert_eq!(special("100.128.0.1"), None);
         assert_eq!(special("127.0.0.1"), Some("loopback"));
         assert_eq!(special("169.254.10.1"), Some("link-local"));

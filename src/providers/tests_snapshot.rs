@@ -18,14 +18,8 @@ fn ip(s: &str) -> IpAddr {
 
 /// (provider, service, region, prefix) of the longest match.
 fn at(s: &str) -> Option<(String, Option<String>, Option<String>, String)> {
-    db().lookup(ip(s)).map(|m| {
-        (
-            m.provider.to_string(),
-            m.service.map(Into::into),
-            m.region.map(Into::into),
-            m.prefix.to_string(),
-        )
-    })
+    db().lookup(ip(s))
+        .map(|m| (m.provider.to_string(), m.service.map(Into::into), m.region.map(Into::into), m.prefix.to_string()))
 }
 
 fn provider_at(s: &str) -> Option<String> {
@@ -62,17 +56,11 @@ fn known_addresses_land_on_their_provider() {
 #[test]
 fn services_and_regions_are_reported() {
     let s3 = at("52.216.0.1").expect("S3");
-    assert_eq!(
-        (s3.1.as_deref(), s3.2.as_deref()),
-        (Some("S3"), Some("us-east-1"))
-    );
+    assert_eq!((s3.1.as_deref(), s3.2.as_deref()), (Some("S3"), Some("us-east-1")));
     let cf = at("13.32.0.1").expect("CloudFront");
     assert_eq!(cf.1.as_deref(), Some("CLOUDFRONT"));
     let storage = at("13.68.163.33").expect("Azure Storage");
-    assert_eq!(
-        (storage.1.as_deref(), storage.2.as_deref()),
-        (Some("STORAGE"), Some("eastus"))
-    );
+    assert_eq!((storage.1.as_deref(), storage.2.as_deref()), (Some("STORAGE"), Some("eastus")));
     let apple = at("17.253.144.10").expect("Apple");
     assert_eq!(apple.1.as_deref(), Some("AS714"));
 }
@@ -81,10 +69,7 @@ fn services_and_regions_are_reported() {
 fn longest_prefix_wins_in_the_snapshot() {
     // A CloudFront /24 inside a broader AMAZON/EC2 prefix of ap-northeast-1.
     let inner = at("13.113.203.1").expect("inner");
-    assert_eq!(
-        (inner.1.as_deref(), inner.3.as_str()),
-        (Some("CLOUDFRONT"), "13.113.203.0/24")
-    );
+    assert_eq!((inner.1.as_deref(), inner.3.as_str()), (Some("CLOUDFRONT"), "13.113.203.0/24"));
     let outer = at("13.113.0.1").expect("outer");
     assert_eq!(outer.0, "AWS");
     assert_ne!(outer.1.as_deref(), Some("CLOUDFRONT"));
@@ -125,10 +110,7 @@ fn asn_table_gives_every_public_address_an_owner() {
     assert_eq!(db().asn(ip("1.1.1.1")).map(|a| a.number), Some(13335));
     assert_eq!(db().asn(ip("17.253.144.10")).map(|a| a.number), Some(714));
     assert_eq!(db().asn(ip("151.101.1.1")).map(|a| a.number), Some(54113));
-    assert_eq!(
-        db().asn(ip("2606:4700::1111")).map(|a| a.number),
-        Some(13335)
-    );
+    assert_eq!(db().asn(ip("2606:4700::1111")).map(|a| a.number), Some(13335));
     // Not in any cloud range, but still owned.
     assert_eq!(db().lookup(ip("8.8.8.8")), None);
 }
@@ -137,12 +119,8 @@ fn asn_table_gives_every_public_address_an_owner() {
 fn datasets_describe_the_snapshot() {
     let sets = db().datasets();
     assert_eq!(sets.len(), 3);
-    assert!(sets
-        .iter()
-        .all(|d| !d.date.is_empty() && !d.licence.is_empty() && d.prefixes > 0));
-    assert!(sets
-        .iter()
-        .any(|d| d.licence == "CC BY 4.0" && d.attribution.contains("DB-IP")));
+    assert!(sets.iter().all(|d| !d.date.is_empty() && !d.licence.is_empty() && d.prefixes > 0));
+    assert!(sets.iter().any(|d| d.licence == "CC BY 4.0" && d.attribution.contains("DB-IP")));
     let m = db().lookup(ip("52.216.0.1")).expect("S3");
     assert_eq!((m.dataset, m.date), ("cloudip-db", "2026-10-26"));
 }
@@ -162,10 +140,7 @@ fn every_snapshot_provider_name_is_canonical() {
         "151.101.1.1",
     ] {
         let provider = provider_at(addr).expect("provider");
-        assert!(
-            CANONICAL_PROVIDERS.contains(&provider.as_str()),
-            "{provider}"
-        );
+        assert!(CANONICAL_PROVIDERS.contains(&provider.as_str()), "{provider}");
     }
 }
 
@@ -177,21 +152,11 @@ fn database_can_be_shared_between_threads() {
 
 #[test]
 fn icloud_name_on_azure_range_is_a_conflict() {
-    let a = attribute(
-        db(),
-        ip("52.239.152.1"),
-        ["p42-content.icloud.com", "blob.example.org"],
-    );
+    let a = attribute(db(), ip("52.239.152.1"), ["p42-content.icloud.com", "blob.example.org"]);
     assert_eq!(a.provider.as_ref().map(|p| p.name.as_str()), Some("Azure"));
     assert_eq!(a.hints.len(), 1);
     assert_eq!(a.conflicts.len(), 1);
-    assert_eq!(
-        (
-            a.conflicts[0].hinted,
-            a.conflicts[0].range_provider.as_str()
-        ),
-        ("Apple", "Azure")
-    );
+    assert_eq!((a.conflicts[0].hinted, a.conflicts[0].range_provider.as_str()), ("Apple", "Azure"));
     let json = serde_json::to_string(&a).expect("serialises");
     assert!(json.contains("\"conflicts\""), "{json}");
     // A matching hint is supporting evidence, not a conflict.
@@ -213,10 +178,7 @@ fn icloud_name_on_azure_range_is_a_conflict() {
 fn process_cpu_seconds() -> f64 {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
     let after_name = stat.rsplit(')').next().unwrap_or("");
-    let fields: Vec<f64> = after_name
-        .split_whitespace()
-        .filter_map(|f| f.parse().ok())
-        .collect();
+    let fields: Vec<f64> = after_name.split_whitespace().filter_map(|f| f.parse().ok()).collect();
     // utime and stime are fields 14 and 15 of the whole line: 11 and 12 after the name.
     (fields.get(10).unwrap_or(&0.0) + fields.get(11).unwrap_or(&0.0)) / 100.0
 }
@@ -243,14 +205,10 @@ fn timing() {
     );
     // Scattered over the whole IPv4 space (mostly misses), then over three cloud-dense /8s.
     let scatter = |i: u32| i.wrapping_mul(2_654_435_761);
-    let mut probes: Vec<IpAddr> = (0..100_000u32)
-        .map(|i| IpAddr::from(std::net::Ipv4Addr::from(scatter(i))))
-        .collect();
+    let mut probes: Vec<IpAddr> = (0..100_000u32).map(|i| IpAddr::from(std::net::Ipv4Addr::from(scatter(i)))).collect();
     probes.extend((0..100_000u32).map(|i| {
         let first_octet = [13u32, 20, 52][(i % 3) as usize];
-        IpAddr::from(std::net::Ipv4Addr::from(
-            (first_octet << 24) | (scatter(i) >> 8),
-        ))
+        IpAddr::from(std::net::Ipv4Addr::from((first_octet << 24) | (scatter(i) >> 8)))
     }));
     let start = Instant::now();
     let hits = probes.iter().filter(|&&p| db.lookup(p).is_some()).count();

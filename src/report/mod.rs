@@ -1,21 +1,35 @@
 //! The report over a finished analysis: one serialisable structure, printed as text for
-//! people or as JSON for programs. Reads the analysis; changes nothing.
+//! people or as JSON for programs. Reads a snapshot; changes nothing.
 
+mod endpoints;
+mod flows;
 mod text;
+mod timeline;
 
 use serde::Serialize;
 
 use crate::analysis::Analysis;
 use crate::decode::link_type;
-use crate::flows::{DirectionStats, Flow};
+use crate::snapshot::Snapshot;
 
-pub use text::write_text;
+pub use endpoints::{EndpointRecord, NameRecord, ProviderRecord};
+pub use flows::{proto_name, DirectionRecord, FlowRecord};
+pub use text::{human_bytes, write_text};
+pub use timeline::{TimelineBin, TimelineRecord, TimelineSeries};
 
 #[derive(Debug, Serialize)]
 pub struct Report {
     pub file: String,
     pub capture: CaptureSummary,
+    /// Owners by bytes, largest first.
+    pub providers: Vec<ProviderRecord>,
+    /// Every remote endpoint, largest first.
+    pub endpoints: Vec<EndpointRecord>,
+    /// Every flow, in order of first packet.
     pub flows: Vec<FlowRecord>,
+    pub timeline: TimelineRecord,
+    /// Where the provider data came from.
+    pub datasets: Vec<DatasetRecord>,
     pub warnings: Vec<String>,
 }
 
@@ -45,88 +59,22 @@ pub struct LinkTypeCount {
 }
 
 #[derive(Debug, Serialize)]
-pub struct FlowRecord {
-    pub proto: String,
-    pub src: String,
-    pub sport: u16,
-    pub dst: String,
-    pub dport: u16,
-    pub packets: u64,
-    pub bytes: u64,
-    pub first_ts: f64,
-    pub last_ts: f64,
-    /// "src" or "dst": which side is the remote endpoint.
-    pub remote: &'static str,
-    /// src -> dst
-    pub forward: DirectionRecord,
-    /// dst -> src
-    pub reverse: DirectionRecord,
-}
-
-#[derive(Debug, Serialize)]
-pub struct DirectionRecord {
-    pub packets: u64,
-    pub bytes: u64,
-    pub captured_bytes: u64,
-    /// TCP flags seen, as letters (e.g. "SAF"); empty for other protocols.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub tcp_flags: String,
+pub struct DatasetRecord {
+    pub name: String,
+    pub source: String,
+    pub date: String,
+    pub licence: String,
+    pub prefixes: usize,
 }
 
 pub fn seconds(ns: i64) -> f64 {
     ns as f64 / 1e9
 }
 
-/// Name of an IP protocol number as used in the report.
-pub fn proto_name(proto: u8) -> String {
-    match proto {
-        6 => "tcp".into(),
-        17 => "udp".into(),
-        1 => "icmp".into(),
-        58 => "icmpv6".into(),
-        2 => "igmp".into(),
-        47 => "gre".into(),
-        50 => "esp".into(),
-        132 => "sctp".into(),
-        other => format!("ip-proto-{other}"),
-    }
-}
-
-fn flag_letters(flags: u8) -> String {
-    const LETTERS: [(u8, char); 8] =
-        [(0x02, 'S'), (0x10, 'A'), (0x08, 'P'), (0x01, 'F'), (0x04, 'R'), (0x20, 'U'), (0x40, 'E'), (0x80, 'C')];
-    LETTERS.iter().filter(|(bit, _)| flags & bit != 0).map(|(_, c)| *c).collect()
-}
-
-fn direction(d: &DirectionStats, proto: u8) -> DirectionRecord {
-    DirectionRecord {
-        packets: d.packets,
-        bytes: d.bytes,
-        captured_bytes: d.captured_bytes,
-        tcp_flags: if proto == 6 { flag_letters(d.tcp_flags) } else { String::new() },
-    }
-}
-
-fn flow_record(f: &Flow) -> FlowRecord {
-    FlowRecord {
-        proto: proto_name(f.proto),
-        src: f.src.to_string(),
-        sport: f.src_port,
-        dst: f.dst.to_string(),
-        dport: f.dst_port,
-        packets: f.packets(),
-        bytes: f.bytes(),
-        first_ts: seconds(f.first_ns),
-        last_ts: seconds(f.last_ns),
-        remote: if f.remote_is_dst { "dst" } else { "src" },
-        forward: direction(&f.forward, f.proto),
-        reverse: direction(&f.reverse, f.proto),
-    }
-}
-
 impl Report {
     pub fn build(file: &str, analysis: &Analysis) -> Report {
-        let t = analysis.totals();
+        let snapshot = Snapshot::of(analysis);
+        let t = &snapshot.totals;
         let frag = analysis.fragment_stats();
         let capture = CaptureSummary {
             packets: t.frames,
@@ -144,13 +92,29 @@ impl Report {
             non_ip_packets: t.non_ip.values().sum(),
             fragments: frag.fragments,
             reassembled_datagrams: frag.reassembled,
-            flows: analysis.flows().len(),
-            endpoints: analysis.endpoints().len(),
+            flows: snapshot.flows.len(),
+            endpoints: snapshot.endpoints.len(),
         };
+        let datasets = analysis
+            .providers()
+            .datasets()
+            .iter()
+            .map(|d| DatasetRecord {
+                name: d.name.clone(),
+                source: d.source.clone(),
+                date: d.date.clone(),
+                licence: d.licence.clone(),
+                prefixes: d.prefixes,
+            })
+            .collect();
         Report {
             file: file.to_string(),
+            providers: endpoints::provider_records(&snapshot),
+            endpoints: endpoints::endpoint_records(&snapshot),
+            flows: flows::flow_records(&snapshot),
+            timeline: timeline::timeline_record(&snapshot),
             capture,
-            flows: analysis.flows().flows().iter().map(flow_record).collect(),
+            datasets,
             warnings: analysis.warnings(),
         }
     }

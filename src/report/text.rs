@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use super::{FlowRecord, Report};
+use super::{EndpointRecord, FlowRecord, Report};
 
 /// Formats a byte count the way people read it: 1.2 MB, 340 kB, 87 B.
 pub fn human_bytes(bytes: u64) -> String {
@@ -31,18 +31,53 @@ fn endpoint(addr: &str, port: u16) -> String {
 }
 
 fn flow_line(f: &FlowRecord) -> String {
+    let remote = f.remote_name.as_deref().map(|n| format!("  {n}")).unwrap_or_default();
     format!(
-        "  {:<6} {:>41} -> {:<41} {:>9} pkts {:>10}  {:>9.3} s",
+        "  {:<4} {:>21} -> {:<27} {:>7} pkts {:>9} {:>9.3} s  {}{}",
         f.proto,
         endpoint(&f.src, f.sport),
         endpoint(&f.dst, f.dport),
         f.packets,
         human_bytes(f.bytes),
-        f.last_ts - f.first_ts
+        f.last_ts - f.first_ts,
+        f.provider,
+        remote
     )
 }
 
-/// Writes the summary: capture totals, link types, duration, the `top` flows by bytes, warnings.
+fn write_endpoint(e: &EndpointRecord, out: &mut dyn Write) -> io::Result<()> {
+    let name = e.best_name.as_deref().unwrap_or("(no name seen)");
+    writeln!(out, "  {}  {}  {}  {}", e.ip, name, human_bytes(e.bytes), e.owner)?;
+    if let Some(p) = &e.provider {
+        let detail: Vec<&str> = [p.service.as_deref(), p.region.as_deref()].into_iter().flatten().collect();
+        let detail = if detail.is_empty() { String::new() } else { format!(" {}", detail.join(" ")) };
+        writeln!(out, "      range {} -> {}{} ({}, {})", p.prefix, p.name, detail, p.dataset, p.date)?;
+    }
+    if let Some(a) = &e.asn {
+        writeln!(out, "      AS{} {}", a.number, a.org)?;
+    }
+    if !e.names.is_empty() {
+        let names: Vec<String> = e.names.iter().map(|n| format!("{} ({} #{})", n.name, n.source, n.frame)).collect();
+        writeln!(out, "      names: {}", names.join(", "))?;
+    }
+    if e.cname_chain.len() > 1 {
+        writeln!(out, "      CNAME chain: {}", e.cname_chain.join(" -> "))?;
+    }
+    for h in &e.hints {
+        writeln!(out, "      hint: {} ends in {} ({})", h.name, h.suffix, h.provider)?;
+    }
+    for c in &e.conflicts {
+        writeln!(
+            out,
+            "      CONFLICT: {} points at {} ({}), the address is {}'s",
+            c.name, c.hinted, c.suffix, c.range_provider
+        )?;
+    }
+    Ok(())
+}
+
+/// Writes the summary: capture totals, providers, the `top` endpoints with their evidence,
+/// the `top` flows by bytes, warnings.
 pub fn write_text(report: &Report, top: usize, out: &mut dyn Write) -> io::Result<()> {
     let c = &report.capture;
     writeln!(out, "{}", report.file)?;
@@ -63,6 +98,30 @@ pub fn write_text(report: &Report, top: usize, out: &mut dyn Write) -> io::Resul
     )?;
     writeln!(out, "  {} flows, {} remote endpoints", c.flows, c.endpoints)?;
 
+    if !report.providers.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "Providers")?;
+        writeln!(out, "  {:<36} {:>10} {:>7} {:>9} {:>9}", "owner", "bytes", "share", "packets", "endpoints")?;
+        for p in &report.providers {
+            writeln!(
+                out,
+                "  {:<36} {:>10} {:>6.1}% {:>9} {:>9}",
+                p.name,
+                human_bytes(p.bytes),
+                p.share * 100.0,
+                p.packets,
+                p.endpoints
+            )?;
+        }
+    }
+    if !report.endpoints.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "Top {} endpoints by bytes, with evidence", top.min(report.endpoints.len()))?;
+        for e in report.endpoints.iter().take(top) {
+            write_endpoint(e, out)?;
+        }
+    }
+
     let mut flows: Vec<&FlowRecord> = report.flows.iter().collect();
     flows.sort_by(|a, b| b.bytes.cmp(&a.bytes).then(a.first_ts.total_cmp(&b.first_ts)));
     if !flows.is_empty() {
@@ -70,6 +129,13 @@ pub fn write_text(report: &Report, top: usize, out: &mut dyn Write) -> io::Resul
         writeln!(out, "Top {} flows by bytes", top.min(flows.len()))?;
         for f in flows.iter().take(top) {
             writeln!(out, "{}", flow_line(f))?;
+        }
+    }
+    if !report.datasets.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "Range data")?;
+        for d in &report.datasets {
+            writeln!(out, "  {} ({}, {}; {}), {} prefixes", d.name, d.source, d.date, d.licence, d.prefixes)?;
         }
     }
     if !report.warnings.is_empty() {

@@ -1,0 +1,98 @@
+//! Endpoint and provider records of the report: who each remote address is, who owns it,
+//! and the evidence for both.
+
+use serde::Serialize;
+
+use crate::names::NameSighting;
+use crate::providers::evidence::{Asn, Conflict, ProviderInfo};
+use crate::providers::hints::NameHint;
+use crate::snapshot::Snapshot;
+
+#[derive(Debug, Serialize)]
+pub struct ProviderRecord {
+    pub name: String,
+    pub bytes: u64,
+    pub packets: u64,
+    pub endpoints: u32,
+    /// Fraction of all endpoint bytes, 0..1.
+    pub share: f64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NameRecord {
+    pub name: String,
+    /// "dns", "sni", "quic" or "http".
+    pub source: &'static str,
+    /// First frame (1-based) that revealed the name.
+    pub frame: u64,
+    /// An Encrypted Client Hello's outer (public) name, not the real destination.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub ech_outer: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EndpointRecord {
+    pub ip: String,
+    pub packets: u64,
+    pub bytes: u64,
+    pub flows: u32,
+    pub best_name: Option<String>,
+    pub names: Vec<NameRecord>,
+    pub cname_chain: Vec<String>,
+    /// Owner shown for this address (provider, AS, "Local network" or "Unknown").
+    pub owner: String,
+    pub provider: Option<ProviderInfo>,
+    pub asn: Option<Asn>,
+    /// Special-purpose category (private, loopback ...) when the address is one.
+    pub special: Option<&'static str>,
+    /// Providers that the names point at through well-known suffixes.
+    pub hints: Vec<NameHint>,
+    /// Names that point at another provider than the address range: a finding.
+    pub conflicts: Vec<Conflict>,
+}
+
+fn name_record(s: &NameSighting) -> NameRecord {
+    NameRecord { name: s.name.clone(), source: s.source.as_str(), frame: s.frame, ech_outer: s.ech_outer }
+}
+
+pub(super) fn endpoint_records(snapshot: &Snapshot) -> Vec<EndpointRecord> {
+    let mut records: Vec<EndpointRecord> = snapshot
+        .endpoints
+        .iter()
+        .map(|e| {
+            let attribution = e.attribution.as_ref();
+            EndpointRecord {
+                ip: e.endpoint.ip.to_string(),
+                packets: e.endpoint.packets,
+                bytes: e.endpoint.bytes,
+                flows: e.endpoint.flows,
+                best_name: e.best_name.clone(),
+                names: e.names.iter().map(name_record).collect(),
+                cname_chain: e.cname_chain.clone(),
+                owner: e.owner_detail.name.clone(),
+                provider: attribution.and_then(|a| a.provider.clone()),
+                asn: attribution.and_then(|a| a.asn.clone()),
+                special: attribution.and_then(|a| a.special),
+                hints: attribution.map(|a| a.hints.clone()).unwrap_or_default(),
+                conflicts: attribution.map(|a| a.conflicts.clone()).unwrap_or_default(),
+            }
+        })
+        .collect();
+    records.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.ip.cmp(&b.ip)));
+    records
+}
+
+pub(super) fn provider_records(snapshot: &Snapshot) -> Vec<ProviderRecord> {
+    let total: u64 = snapshot.owners.iter().map(|o| o.bytes).sum();
+    snapshot
+        .owners
+        .iter()
+        .map(|o| ProviderRecord {
+            name: o.owner.name.clone(),
+            bytes: o.bytes,
+            packets: o.packets,
+            endpoints: o.endpoints,
+            share: if total == 0 { 0.0 } else { o.bytes as f64 / total as f64 },
+        })
+        .collect()
+}

@@ -1,0 +1,58 @@
+//! The timeline of the report: bytes and packets per provider over time, at a resolution
+//! that shows the whole capture in at most a thousand bins.
+
+use serde::Serialize;
+
+use super::seconds;
+use crate::snapshot::Snapshot;
+use crate::timeline::LEVEL_WIDTHS_NS;
+
+/// At most this many bins across the capture.
+const MAX_BINS: usize = 1000;
+
+#[derive(Debug, Serialize)]
+pub struct TimelineRecord {
+    pub bin_seconds: f64,
+    pub series: Vec<TimelineSeries>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TimelineSeries {
+    pub provider: String,
+    /// Only bins with traffic.
+    pub bins: Vec<TimelineBin>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TimelineBin {
+    /// Start of the bin, seconds since the Unix epoch.
+    pub t: f64,
+    pub bytes: u64,
+    pub packets: u64,
+}
+
+pub(super) fn timeline_record(snapshot: &Snapshot) -> TimelineRecord {
+    let (Some(first), Some(last)) = (snapshot.totals.first_ns, snapshot.totals.last_ns) else {
+        return TimelineRecord { bin_seconds: 0.0, series: Vec::new() };
+    };
+    let timeline = &snapshot.timeline;
+    let level = timeline.level_for(first, last.saturating_add(1), MAX_BINS);
+    let owner_of = |series: u32| snapshot.endpoints.get(series as usize).map_or(0, |e| e.owner);
+    let grouped = timeline.grouped(level, first, last.saturating_add(1), snapshot.owners.len(), owner_of);
+    let series = snapshot
+        .owners
+        .iter()
+        .enumerate()
+        .map(|(i, owner)| TimelineSeries {
+            provider: owner.owner.name.clone(),
+            bins: grouped
+                .iter()
+                .filter_map(|(start, counts)| {
+                    let c = counts.get(i)?;
+                    (c.packets > 0).then(|| TimelineBin { t: seconds(*start), bytes: c.bytes, packets: c.packets })
+                })
+                .collect(),
+        })
+        .collect();
+    TimelineRecord { bin_seconds: seconds(LEVEL_WIDTHS_NS.get(level).copied().unwrap_or(0)), series }
+}
