@@ -2,6 +2,7 @@
 //! Owns libpcap access and the translation of its errors into messages that name the file.
 
 mod file;
+mod pcapng;
 
 use std::path::PathBuf;
 
