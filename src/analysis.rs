@@ -25,12 +25,14 @@ pub struct AnalysisConfig {
     pub local: LocalPolicy,
     /// Published ranges and the AS table, loaded once and shared.
     pub providers: Arc<ProviderDb>,
+    /// Whether to read names from DNS, TLS, QUIC and HTTP payloads.
+    pub learn_names: bool,
 }
 
 impl Default for AnalysisConfig {
     /// No local networks beyond private space, and no range data (every owner "Unknown").
     fn default() -> Self {
-        AnalysisConfig { local: LocalPolicy::default(), providers: Arc::new(ProviderDb::empty()) }
+        AnalysisConfig { local: LocalPolicy::default(), providers: Arc::new(ProviderDb::empty()), learn_names: true }
     }
 }
 
@@ -79,7 +81,8 @@ pub struct Analysis {
     /// Owner of each endpoint's address, decided from the ranges when it is first seen.
     endpoint_owner: Vec<Owner>,
     endpoint_index: HashMap<IpAddr, EndpointId, ahash::RandomState>,
-    timeline: Timeline,
+    /// Shared with snapshots; copied on write only while a snapshot still holds it.
+    timeline: Arc<Timeline>,
     defrag: Defragmenter,
     names: NameBook,
     notes: Vec<String>,
@@ -96,7 +99,7 @@ impl Analysis {
             endpoints: Vec::new(),
             endpoint_owner: Vec::new(),
             endpoint_index: HashMap::default(),
-            timeline: Timeline::default(),
+            timeline: Arc::default(),
             defrag: Defragmenter::default(),
             names: NameBook::new(),
             notes: Vec::new(),
@@ -120,13 +123,17 @@ impl Analysis {
     pub fn timeline(&self) -> &Timeline {
         &self.timeline
     }
+    /// The timeline, shared without copying.
+    pub fn shared_timeline(&self) -> Arc<Timeline> {
+        Arc::clone(&self.timeline)
+    }
     /// The remote endpoint of every flow, indexed by `FlowId`.
     pub fn flow_endpoints(&self) -> &[EndpointId] {
         &self.flow_endpoint
     }
     /// Writes the timeline's open bins so it can be read mid-capture.
     pub fn flush_timeline(&mut self) {
-        self.timeline.flush();
+        Arc::make_mut(&mut self.timeline).flush();
     }
     /// Who owns an endpoint's address.
     pub fn owner_of(&self, endpoint: EndpointId) -> Owner {
@@ -202,7 +209,9 @@ impl Analysis {
         if datagram.fragment.is_none() {
             let packet = datagram.packet();
             self.count(&counted(packet.transport));
-            self.names.observe(number, &packet);
+            if self.config.learn_names {
+                self.names.observe(number, &packet);
+            }
             return;
         }
         let outcome = self.defrag.add(frame.ts_ns, frame.wire_len, number, datagram);
@@ -213,8 +222,10 @@ impl Analysis {
             self.count(&counted(transport));
         }
         if let Some(whole) = outcome.reassembled {
-            let packet = decode::packet_from_ip_payload(datagram.src, datagram.dst, datagram.proto, &whole);
-            self.names.observe(number, &packet);
+            if self.config.learn_names {
+                let packet = decode::packet_from_ip_payload(datagram.src, datagram.dst, datagram.proto, &whole);
+                self.names.observe(number, &packet);
+            }
         }
     }
 
@@ -250,7 +261,7 @@ impl Analysis {
                 e.first_ns = e.first_ns.min(packet.ts_ns);
                 e.last_ns = e.last_ns.max(packet.ts_ns);
             }
-            self.timeline.add(endpoint, packet.ts_ns, u64::from(packet.wire_len));
+            Arc::make_mut(&mut self.timeline).add(endpoint, packet.ts_ns, u64::from(packet.wire_len));
         }
         hit
     }
@@ -276,7 +287,7 @@ impl Analysis {
         for release in self.defrag.finish() {
             self.count_release(&release);
         }
-        self.timeline.flush();
+        Arc::make_mut(&mut self.timeline).flush();
     }
 
     /// Human-readable warnings about what was skipped or odd, for reports and the UI.

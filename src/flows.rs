@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -119,12 +120,18 @@ pub struct FlowPacket {
 #[derive(Default)]
 pub struct FlowTable {
     index: HashMap<FlowKey, FlowId, ahash::RandomState>,
-    flows: Vec<Flow>,
+    /// Shared with snapshots; copied on write only while a snapshot still holds it.
+    flows: Arc<Vec<Flow>>,
 }
 
 impl FlowTable {
     pub fn flows(&self) -> &[Flow] {
         &self.flows
+    }
+
+    /// All flows, shared without copying.
+    pub fn shared(&self) -> Arc<Vec<Flow>> {
+        Arc::clone(&self.flows)
     }
 
     pub fn get(&self, id: FlowId) -> Option<&Flow> {
@@ -151,7 +158,7 @@ impl FlowTable {
             Some(&id) => (id, false),
             None => {
                 let id = FlowId::try_from(self.flows.len()).unwrap_or(FlowId::MAX);
-                self.flows.push(Flow {
+                Arc::make_mut(&mut self.flows).push(Flow {
                     proto: p.proto,
                     src: p.src,
                     src_port: sport,
@@ -168,7 +175,7 @@ impl FlowTable {
                 (id, true)
             }
         };
-        if let Some(flow) = self.flows.get_mut(id as usize) {
+        if let Some(flow) = Arc::make_mut(&mut self.flows).get_mut(id as usize) {
             let forward = flow.src == p.src && flow.src_port == sport;
             let stats = if forward { &mut flow.forward } else { &mut flow.reverse };
             stats.add(p.wire_len, p.captured_len, flags);

@@ -28,7 +28,12 @@ fn run() -> anyhow::Result<ExitCode> {
                 file,
                 json: false,
                 top: 20,
-                analysis: whohosts::cli::AnalysisArgs { local: None, ranges: Vec::new() },
+                analysis: whohosts::cli::AnalysisArgs {
+                    local: None,
+                    ranges: Vec::new(),
+                    no_ranges: false,
+                    no_names: false,
+                },
             }),
             None => anyhow::bail!("give a capture file: whohosts report FILE"),
         },

@@ -114,11 +114,11 @@ impl Snapshot {
         let (endpoints, owners) = endpoint_views(analysis);
         Snapshot {
             totals: analysis.totals().clone(),
-            flows: Arc::new(analysis.flows().flows().to_vec()),
+            flows: analysis.flows().shared(),
             flow_endpoint: Arc::new(analysis.flow_endpoints().to_vec()),
             endpoints: Arc::new(endpoints),
             owners: Arc::new(owners),
-            timeline: Arc::new(analysis.timeline().clone()),
+            timeline: analysis.shared_timeline(),
             warnings: analysis.warnings(),
         }
     }

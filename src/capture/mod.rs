@@ -1,11 +1,13 @@
 //! Frame sources: capture files now, live interfaces later, behind one pull interface.
 //! Owns libpcap access and the translation of its errors into messages that name the file.
 
+mod batch;
 mod file;
 mod pcapng;
 
 use std::path::PathBuf;
 
+pub use batch::{Batch, BatchMessage, BatchReader};
 pub use file::FileSource;
 
 /// One captured frame, borrowed from the source until the next call.
