@@ -16,7 +16,7 @@ use crate::locality::LocalPolicy;
 use crate::names::NameBook;
 use crate::providers::evidence::{attribute, Attribution};
 use crate::providers::ProviderDb;
-use crate::snapshot::Owner;
+use crate::snapshot::{Owner, OTHER_OWNER};
 use crate::timeline::Timeline;
 
 /// Settings that shape an analysis, checked before any frame is read.
@@ -247,8 +247,8 @@ impl Analysis {
     fn count(&mut self, packet: &FlowPacket) -> FlowHit {
         let hit = self.flows.ingest(packet, &self.config.local);
         if hit.created {
-            let remote = self.flows.get(hit.id).map_or(packet.dst, |f| f.remote().0);
-            let endpoint = self.endpoint_for(remote, packet.ts_ns);
+            let (remote, other) = self.flows.get(hit.id).map_or((packet.dst, false), |f| (f.remote().0, f.other));
+            let endpoint = self.endpoint_for(remote, packet.ts_ns, other);
             self.flow_endpoint.push(endpoint);
             if let Some(e) = self.endpoints.get_mut(endpoint as usize) {
                 e.flows += 1;
@@ -266,13 +266,18 @@ impl Analysis {
         hit
     }
 
-    fn endpoint_for(&mut self, ip: IpAddr, ts_ns: i64) -> EndpointId {
+    fn endpoint_for(&mut self, ip: IpAddr, ts_ns: i64, other: bool) -> EndpointId {
         if let Some(&id) = self.endpoint_index.get(&ip) {
             return id;
         }
         let id = EndpointId::try_from(self.endpoints.len()).unwrap_or(EndpointId::MAX);
         self.endpoints.push(Endpoint { ip, packets: 0, bytes: 0, flows: 0, first_ns: ts_ns, last_ns: ts_ns });
-        self.endpoint_owner.push(Owner::of_address(&self.config.providers, ip));
+        let owner = if other {
+            Owner { name: OTHER_OWNER.into(), service: None, region: None }
+        } else {
+            Owner::of_address(&self.config.providers, ip)
+        };
+        self.endpoint_owner.push(owner);
         self.endpoint_index.insert(ip, id);
         id
     }
@@ -304,6 +309,13 @@ impl Analysis {
             out.push(format!("{} frames have timestamps earlier than the frame before", t.out_of_order));
         }
         let frag = self.defrag.stats();
+        if self.flows.folded_packets() > 0 {
+            out.push(format!(
+                "more than {} flows: {} packets of later new flows are counted together as \"other\"",
+                crate::flows::MAX_FLOWS,
+                self.flows.folded_packets()
+            ));
+        }
         if frag.incomplete > 0 {
             out.push(format!(
                 "{} fragmented datagrams never completed (their fragments are still counted)",
