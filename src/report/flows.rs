@@ -27,6 +27,9 @@ pub struct FlowRecord {
     pub forward: DirectionRecord,
     /// dst -> src
     pub reverse: DirectionRecord,
+    /// All flows that began after the flow table was full, counted together (addresses 0.0.0.0).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub other: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -85,6 +88,7 @@ fn flow_record(f: &Flow, provider: String, remote_name: Option<String>) -> FlowR
         remote_name,
         forward: direction(&f.forward, f.proto),
         reverse: direction(&f.reverse, f.proto),
+        other: f.other,
     }
 }
 
