@@ -23,6 +23,10 @@ measure() {
   rm -f "$stats_file"
 }
 
+echo "== range data: start-up and lookups"
+"$release/examples/bench_lookup"
+echo
+echo "== reading $capture"
 echo "warming the page cache ..."
 cat "$capture" > /dev/null
 frames=$("$release/examples/pcap_read_loop" "$capture")
