@@ -14,6 +14,9 @@ pub struct Cli {
     pub command: Option<Command>,
     /// A capture to open in the window.
     pub file: Option<PathBuf>,
+    /// Read FILE, save the window as this PNG once it is drawn, and exit (for tests and docs).
+    #[arg(long, value_name = "PNG", requires = "file")]
+    pub screenshot: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -23,16 +23,15 @@ fn run() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Report(args)) => report(&args),
-        None => match cli.file {
-            Some(file) => report(&ReportArgs {
-                file,
-                json: false,
-                top: 20,
-                analysis: whohosts::cli::AnalysisArgs { local: None },
-            }),
-            None => anyhow::bail!("give a capture file: whohosts report FILE"),
-        },
+        None => window(cli.file, cli.screenshot),
     }
+}
+
+/// Opens the window, on `file` when given; with `screenshot`, saves it as a PNG and exits.
+fn window(file: Option<std::path::PathBuf>, screenshot: Option<std::path::PathBuf>) -> anyhow::Result<ExitCode> {
+    let ephemeral = screenshot.is_some();
+    whohosts::ui::run_window(whohosts::ui::Launch { file, screenshot, ephemeral }).map_err(anyhow::Error::msg)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Files smaller than this read too fast for a progress bar to help.

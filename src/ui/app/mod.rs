@@ -1,0 +1,169 @@
+//! The whohosts window: the app type eframe runs. Split by job: `logic.rs` takes in what the
+//! background threads sent, `ui.rs` lays the panels out, `command_handling.rs` applies what
+//! panels asked for, `shortcuts.rs` turns keys into commands.
+
+mod command;
+mod command_handling;
+mod logic;
+mod shortcuts;
+mod ui;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+pub use command::AppCommand;
+pub use shortcuts::SHORTCUT_HELP;
+
+use crate::snapshot::Snapshot;
+use crate::ui::file_dialog::FileDialog;
+use crate::ui::flow_table::FlowTableState;
+use crate::ui::graph::GraphState;
+use crate::ui::inspector::InspectorState;
+use crate::ui::loading::OpenCapture;
+use crate::ui::screenshot::{Outcome, ScreenshotJob};
+use crate::ui::settings::Settings;
+use crate::ui::timeline_view::TimelineState;
+use crate::ui::view_filter::ViewFilter;
+
+/// How the window was asked to start.
+#[derive(Debug, Clone, Default)]
+pub struct Launch {
+    /// A capture to open at once.
+    pub file: Option<PathBuf>,
+    /// Save the window to this PNG once the capture is read, then quit.
+    pub screenshot: Option<PathBuf>,
+    /// Start from default settings and do not save them (tests, screenshots).
+    pub ephemeral: bool,
+}
+
+pub struct WhohostsApp {
+    /// Remembered between runs.
+    pub settings: Settings,
+    ephemeral: bool,
+    // Everything below is runtime state, rebuilt each run.
+    pub capture: Option<OpenCapture>,
+    next_generation: u64,
+    pub filter: ViewFilter,
+    /// Selected flows (indices into the snapshot's flows); the first is inspected.
+    pub selection: Vec<usize>,
+    table: FlowTableState,
+    graph: GraphState,
+    timeline: TimelineState,
+    inspector: InspectorState,
+    dialog: FileDialog,
+    /// The path field for systems without a file dialog.
+    path_input: String,
+    show_about: bool,
+    show_shortcuts: bool,
+    focus_filter: bool,
+    pending_open: Option<PathBuf>,
+    screenshot: Option<ScreenshotJob>,
+    applied_dark: Option<bool>,
+    shown_title: String,
+}
+
+impl WhohostsApp {
+    pub fn new(cc: &eframe::CreationContext<'_>, launch: Launch) -> WhohostsApp {
+        let settings = if launch.ephemeral { Settings::default() } else { Settings::load(cc.storage) };
+        let mut app = WhohostsApp::with_settings(settings, launch);
+        app.apply_theme_now(&cc.egui_ctx);
+        app
+    }
+
+    fn with_settings(settings: Settings, launch: Launch) -> WhohostsApp {
+        WhohostsApp {
+            settings,
+            ephemeral: launch.ephemeral,
+            capture: None,
+            next_generation: 1,
+            filter: ViewFilter::default(),
+            selection: Vec::new(),
+            table: FlowTableState::default(),
+            graph: GraphState::default(),
+            timeline: TimelineState::default(),
+            inspector: InspectorState::default(),
+            dialog: FileDialog::default(),
+            path_input: String::new(),
+            show_about: false,
+            show_shortcuts: false,
+            focus_filter: false,
+            pending_open: launch.file.clone(),
+            screenshot: launch.screenshot.map(ScreenshotJob::new),
+            applied_dark: None,
+            shown_title: String::new(),
+        }
+    }
+
+    /// An app with default settings and no window, for unit tests.
+    #[cfg(test)]
+    pub(crate) fn for_tests(launch: Launch) -> WhohostsApp {
+        WhohostsApp::with_settings(Settings::default(), Launch { ephemeral: true, ..launch })
+    }
+
+    /// Applies the theme before the first frame so nothing flashes.
+    fn apply_theme_now(&mut self, ctx: &egui::Context) {
+        crate::ui::theme::apply(ctx, self.settings.dark);
+        self.applied_dark = Some(self.settings.dark);
+    }
+
+    /// Starts reading `path`, replacing any open capture.
+    pub fn open(&mut self, ctx: &egui::Context, path: &Path) {
+        self.next_generation += 1;
+        let wake = ctx.clone();
+        self.capture = Some(OpenCapture::open(path, self.next_generation, Box::new(move || wake.request_repaint())));
+        self.clear_view_state();
+        if !self.ephemeral {
+            // Remember a file only when it could be opened at all.
+            if path.is_file() {
+                self.settings.remember_file(path);
+            }
+        }
+        self.path_input = path.display().to_string();
+    }
+
+    /// Shows a ready-made snapshot, as if a file had been read (tests, demos).
+    pub fn show_snapshot(&mut self, name: &str, snapshot: Snapshot) {
+        self.capture = Some(OpenCapture::from_snapshot(name, snapshot));
+        self.clear_view_state();
+    }
+
+    /// Whether a capture is still being read.
+    pub fn is_reading(&self) -> bool {
+        self.capture.as_ref().is_some_and(OpenCapture::is_reading) || self.pending_open.is_some()
+    }
+
+    /// For `--screenshot`: where the outcome lands once the picture was saved or loading failed.
+    pub fn screenshot_outcome_handle(&self) -> Option<Arc<Mutex<Outcome>>> {
+        self.screenshot.as_ref().map(ScreenshotJob::outcome_handle)
+    }
+
+    fn clear_view_state(&mut self) {
+        self.selection.clear();
+        self.filter.time_range = None;
+        self.table = FlowTableState::default();
+        self.graph = GraphState::default();
+        self.timeline = TimelineState::default();
+        self.inspector = InspectorState::default();
+    }
+}
+
+impl eframe::App for WhohostsApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.logic_impl(ctx);
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.ui_impl(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        if !self.ephemeral {
+            self.settings.save(storage);
+        }
+    }
+
+    fn persist_egui_memory(&self) -> bool {
+        // Panel sizes and scroll positions of a previous capture are not worth restoring.
+        false
+    }
+}

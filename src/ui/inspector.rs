@@ -1,0 +1,236 @@
+//! The inspector: everything known about the selected flow, its endpoints, names and owner
+//! evidence, and a small chart of its remote endpoint's traffic over time.
+
+use egui::{RichText, Sense};
+use egui_plot::{Bar, BarChart, Plot};
+
+use crate::flows::Flow;
+use crate::snapshot::{EndpointView, OwnerTotals, Snapshot};
+use crate::ui::app::AppCommand;
+use crate::ui::format;
+use crate::ui::theme::owner_color;
+use crate::ui::view_filter::ViewCommand;
+
+/// Bars in the endpoint chart, at most.
+const CHART_BINS: usize = 120;
+
+/// The chart's bars, kept until the snapshot or the flow changes.
+#[derive(Default)]
+pub struct InspectorState {
+    chart: Option<((u64, usize), ChartData)>,
+}
+
+#[derive(Clone)]
+struct ChartData {
+    /// (seconds from capture start, bytes)
+    bars: Vec<(f64, f64)>,
+    width_seconds: f64,
+}
+
+#[must_use]
+pub fn inspector_ui(
+    ui: &mut egui::Ui,
+    snapshot: &Snapshot,
+    snapshot_version: u64,
+    flow_index: usize,
+    state: &mut InspectorState,
+    dark: bool,
+) -> Vec<AppCommand> {
+    let mut commands = Vec::new();
+    let Some(flow) = snapshot.flows.get(flow_index) else {
+        ui.weak("The selected flow is not in this capture.");
+        return commands;
+    };
+    let endpoint_id = snapshot.flow_endpoint.get(flow_index).copied();
+    let endpoint = endpoint_id.and_then(|e| snapshot.endpoints.get(e as usize));
+    let owner = endpoint.and_then(|e| snapshot.owners.get(e.owner));
+
+    ui.horizontal(|ui| {
+        ui.heading(format!("{} flow", format::protocol(flow.proto)));
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui.button("✕").on_hover_text("Close the inspector (Esc)").clicked() {
+                commands.push(AppCommand::View(ViewCommand::SelectFlows(Vec::new())));
+            }
+        });
+    });
+    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+        endpoints_ui(ui, flow, endpoint, owner, dark);
+        section(ui, "Traffic");
+        traffic_ui(ui, flow);
+        section(ui, "Time");
+        time_ui(ui, flow, snapshot.totals.first_ns.unwrap_or(flow.first_ns));
+        section(ui, "Names");
+        names_ui(ui, endpoint);
+        section(ui, "Provider evidence");
+        evidence_ui(ui, owner, dark);
+        if let Some(id) = endpoint_id {
+            section(ui, "Remote endpoint over time");
+            chart_ui(ui, snapshot, snapshot_version, id as usize, state, dark, owner);
+        }
+    });
+    commands
+}
+
+fn section(ui: &mut egui::Ui, title: &str) {
+    ui.add_space(10.0);
+    ui.label(RichText::new(title).strong());
+    ui.separator();
+}
+
+fn endpoints_ui(ui: &mut egui::Ui, flow: &Flow, endpoint: Option<&EndpointView>, owner: Option<&OwnerTotals>, dark: bool) {
+    let (local, local_port) = flow.local();
+    let (remote, remote_port) = flow.remote();
+    egui::Grid::new("inspector_endpoints").num_columns(2).spacing([12.0, 4.0]).show(ui, |ui| {
+        ui.weak("Local");
+        ui.monospace(format!("{local} port {local_port}"));
+        ui.end_row();
+        ui.weak("Remote");
+        ui.monospace(format!("{remote} port {remote_port}"));
+        ui.end_row();
+        ui.weak("Name");
+        match endpoint.and_then(|e| e.best_name.as_deref()) {
+            Some(name) => ui.label(RichText::new(name).strong()),
+            None => ui.weak("none seen"),
+        };
+        ui.end_row();
+        ui.weak("Owner");
+        match owner {
+            Some(o) => owner_label_ui(ui, o, dark),
+            None => {
+                ui.weak("Unknown");
+            }
+        }
+        ui.end_row();
+    });
+}
+
+fn owner_label_ui(ui: &mut egui::Ui, owner: &OwnerTotals, dark: bool) {
+    ui.horizontal(|ui| {
+        let (rect, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), Sense::hover());
+        ui.painter().circle_filled(rect.center(), 5.0, owner_color(&owner.owner.name, dark));
+        let mut text = owner.owner.name.clone();
+        for extra in [&owner.owner.service, &owner.owner.region].into_iter().flatten() {
+            text.push_str(" · ");
+            text.push_str(extra);
+        }
+        ui.label(text);
+    });
+}
+
+fn traffic_ui(ui: &mut egui::Ui, flow: &Flow) {
+    // `forward` is src -> dst; show it from the local machine's point of view.
+    let (out, back) = if flow.remote_is_dst { (&flow.forward, &flow.reverse) } else { (&flow.reverse, &flow.forward) };
+    egui::Grid::new("inspector_traffic").num_columns(3).spacing([16.0, 4.0]).striped(true).show(ui, |ui| {
+        ui.weak("");
+        ui.weak("Packets");
+        ui.weak("Bytes");
+        ui.end_row();
+        for (label, packets, bytes) in [
+            ("Local → remote", out.packets, out.bytes),
+            ("Remote → local", back.packets, back.bytes),
+            ("Total", flow.packets(), flow.bytes()),
+        ] {
+            ui.label(label);
+            ui.label(format::count(packets));
+            ui.label(format::bytes(bytes));
+            ui.end_row();
+        }
+    });
+}
+
+fn time_ui(ui: &mut egui::Ui, flow: &Flow, capture_start: i64) {
+    egui::Grid::new("inspector_time").num_columns(2).spacing([12.0, 4.0]).show(ui, |ui| {
+        ui.weak("Start");
+        ui.label(format!("{}  ({})", format::utc_time(flow.first_ns), format::offset_ns(flow.first_ns, capture_start)));
+        ui.end_row();
+        ui.weak("End");
+        ui.label(format!("{}  ({})", format::utc_time(flow.last_ns), format::offset_ns(flow.last_ns, capture_start)));
+        ui.end_row();
+        ui.weak("Duration");
+        ui.label(format::duration_ns(flow.duration_ns()));
+        ui.end_row();
+        ui.weak("First frame");
+        ui.label(format!("#{}", flow.first_frame));
+        ui.end_row();
+    });
+}
+
+/// Names the capture revealed for the remote address. The per-name source (DNS, SNI, Host) and
+/// frame numbers arrive with the evidence data; until then the name alone is shown.
+fn names_ui(ui: &mut egui::Ui, endpoint: Option<&EndpointView>) {
+    match endpoint.and_then(|e| e.best_name.as_deref()) {
+        Some(name) => {
+            ui.label(RichText::new(name).strong());
+            ui.weak("Source and frame numbers: not recorded in this snapshot.");
+        }
+        None => {
+            ui.weak("No names seen in the capture for this address.");
+        }
+    }
+}
+
+/// Why the owner is who we say it is. Real evidence (matching range, its source file and
+/// date, or the AS) comes later; until then say plainly what is known.
+fn evidence_ui(ui: &mut egui::Ui, owner: Option<&OwnerTotals>, dark: bool) {
+    match owner {
+        Some(o) if o.owner.name != "Unknown" => {
+            owner_label_ui(ui, o, dark);
+            ui.weak("Matching range and its source: not recorded in this snapshot.");
+        }
+        _ => {
+            ui.weak("Not attributed: no provider range or AS matched this address.");
+        }
+    }
+}
+
+fn chart_ui(
+    ui: &mut egui::Ui,
+    snapshot: &Snapshot,
+    snapshot_version: u64,
+    endpoint: usize,
+    state: &mut InspectorState,
+    dark: bool,
+    owner: Option<&OwnerTotals>,
+) {
+    let key = (snapshot_version, endpoint);
+    let data = match &state.chart {
+        Some((k, data)) if *k == key => data.clone(),
+        _ => {
+            let data = chart_data(snapshot, endpoint);
+            state.chart = Some((key, data.clone()));
+            data
+        }
+    };
+    if data.bars.is_empty() {
+        ui.weak("No traffic in the timeline for this endpoint.");
+        return;
+    }
+    let color = owner.map_or(ui.visuals().weak_text_color(), |o| owner_color(&o.owner.name, dark));
+    let bars: Vec<Bar> =
+        data.bars.iter().map(|&(x, bytes)| Bar::new(x + data.width_seconds / 2.0, bytes).width(data.width_seconds).fill(color)).collect();
+    Plot::new("inspector_chart")
+        .height(130.0)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .show_axes([true, true])
+        .x_axis_label("seconds from capture start")
+        .y_axis_formatter(|mark, _range| format::bytes(mark.value.max(0.0) as u64))
+        .show(ui, |plot| plot.bar_chart(BarChart::new("bytes", bars).color(color)));
+}
+
+/// Bytes per bin of the endpoint over its lifetime, at a resolution giving about CHART_BINS bars.
+fn chart_data(snapshot: &Snapshot, endpoint: usize) -> ChartData {
+    let Some(view) = snapshot.endpoints.get(endpoint) else { return ChartData { bars: Vec::new(), width_seconds: 1.0 } };
+    let (from, to) = (view.endpoint.first_ns, view.endpoint.last_ns.saturating_add(1));
+    let timeline = &snapshot.timeline;
+    let level = timeline.level_for(from, to, CHART_BINS);
+    let width_ns = crate::timeline::LEVEL_WIDTHS_NS.get(level).copied().unwrap_or(1_000_000_000);
+    let start = snapshot.totals.first_ns.unwrap_or(from);
+    let bars = timeline
+        .bins(level, from, to)
+        .filter(|(_, series, _)| *series as usize == endpoint)
+        .map(|(bin_start, _, counts)| (bin_start.saturating_sub(start) as f64 / 1e9, counts.bytes as f64))
+        .collect();
+    ChartData { bars, width_seconds: width_ns as f64 / 1e9 }
+}

@@ -1,0 +1,168 @@
+//! The window driven like a user would, headless (egui_kittest): open a capture from the path
+//! field, wait for it to be read, filter, select a flow, inspect it, close the inspector.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use egui_kittest::kittest::Queryable;
+use egui_kittest::Harness;
+use etherparse::PacketBuilder;
+
+use whohosts::ui::{Launch, WhohostsApp};
+
+const CLIENT: [u8; 4] = [192, 168, 1, 10];
+/// (remote address, remote port, UDP?, packets each way)
+const FLOWS: [([u8; 4], u16, bool, usize); 3] =
+    [([93, 184, 216, 34], 443, false, 3), ([17, 253, 144, 10], 80, false, 2), ([1, 1, 1, 1], 53, true, 1)];
+/// 2 * (3 + 2 + 1)
+const TOTAL_PACKETS: &str = "12 packets";
+
+/// Writes a classic little-endian microsecond pcap of Ethernet frames.
+fn write_pcap(path: &Path, frames: &[(u32, Vec<u8>)]) {
+    let mut out = Vec::new();
+    out.extend_from_slice(&0xa1b2_c3d4u32.to_le_bytes());
+    out.extend_from_slice(&2u16.to_le_bytes());
+    out.extend_from_slice(&4u16.to_le_bytes());
+    out.extend_from_slice(&[0; 8]);
+    out.extend_from_slice(&65_535u32.to_le_bytes());
+    out.extend_from_slice(&1u32.to_le_bytes());
+    for (i, (micros, frame)) in frames.iter().enumerate() {
+        out.extend_from_slice(&(1_307_379_600 + i as u32).to_le_bytes());
+        out.extend_from_slice(&micros.to_le_bytes());
+        out.extend_from_slice(&(frame.len() as u32).to_le_bytes());
+        out.extend_from_slice(&(frame.len() as u32).to_le_bytes());
+        out.extend_from_slice(frame);
+    }
+    std::fs::write(path, out).unwrap();
+}
+
+fn frame(src: [u8; 4], dst: [u8; 4], sport: u16, dport: u16, udp: bool) -> Vec<u8> {
+    let builder = PacketBuilder::ethernet2([2, 0, 0, 0, 0, 1], [2, 0, 0, 0, 0, 2]).ipv4(src, dst, 64);
+    let payload = [0u8; 100];
+    let mut out = Vec::new();
+    if udp {
+        builder.udp(sport, dport).write(&mut out, &payload).unwrap();
+    } else {
+        builder.tcp(sport, dport, 1, 65_535).ack(1).write(&mut out, &payload).unwrap();
+    }
+    out
+}
+
+/// A small capture: the client talks to three remote endpoints.
+pub fn test_capture(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("whohosts-ui-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut frames = Vec::new();
+    for (i, (remote, port, udp, each_way)) in FLOWS.iter().enumerate() {
+        let local_port = 50_001 + i as u16;
+        for _ in 0..*each_way {
+            frames.push((frames.len() as u32 * 1000, frame(CLIENT, *remote, local_port, *port, *udp)));
+            frames.push((frames.len() as u32 * 1000, frame(*remote, CLIENT, *port, local_port, *udp)));
+        }
+    }
+    let path = dir.join(name);
+    write_pcap(&path, &frames);
+    path
+}
+
+fn harness() -> Harness<'static, WhohostsApp> {
+    Harness::builder()
+        .with_size([1280.0, 800.0])
+        .with_context_setup(|ctx| ctx.global_style_mut(|s| s.animation_time = 0.0))
+        .build_eframe(|cc| WhohostsApp::new(cc, Launch { ephemeral: true, ..Launch::default() }))
+}
+
+/// Steps the app until the capture is read (the reader runs on its own thread).
+fn wait_until_read(harness: &mut Harness<'_, WhohostsApp>) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while harness.state().is_reading() {
+        assert!(Instant::now() < deadline, "reading did not finish");
+        harness.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    harness.run_steps(3);
+}
+
+fn open_via_path_field(harness: &mut Harness<'_, WhohostsApp>, path: &Path) {
+    harness.get_by_label("Capture path").focus();
+    harness.get_by_label("Capture path").type_text(&path.display().to_string());
+    harness.run_steps(2);
+    harness.get_by_label("Open").click();
+    harness.run_steps(2);
+    wait_until_read(harness);
+}
+
+#[test]
+fn open_filter_select_inspect_and_close() {
+    let path = test_capture("three-flows.pcap");
+    let mut harness = harness();
+    open_via_path_field(&mut harness, &path);
+
+    // Totals in the status bar, and all three flows in the table.
+    harness.get_by_label(TOTAL_PACKETS);
+    harness.get_by_label("3 flows");
+    harness.get_by_label("93.184.216.34:443");
+    harness.get_by_label("1.1.1.1:53");
+    assert!(harness.state().capture.as_ref().is_some_and(|c| c.error.is_none()));
+
+    // Filtering by port keeps only the matching row and updates the totals.
+    harness.get_by_label("Filter").focus();
+    harness.get_by_label("Filter").type_text("443");
+    harness.run_steps(3);
+    assert!(harness.query_by_label("1.1.1.1:53").is_none(), "the DNS flow should be filtered out");
+    harness.get_by_label("93.184.216.34:443");
+    harness.get_by_label("6 packets");
+    harness.get_by_label("1 flows");
+
+    // Clicking the row opens the inspector with both endpoints and their ports.
+    harness.get_by_label("93.184.216.34:443").click();
+    harness.run_steps(3);
+    assert_eq!(harness.state().selection.len(), 1);
+    harness.get_by_label("93.184.216.34 port 443");
+    harness.get_by_label("192.168.1.10 port 50001");
+    harness.get_by_label("No names seen in the capture for this address.");
+
+    // Esc closes it.
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(3);
+    assert!(harness.state().selection.is_empty());
+    assert!(harness.query_by_label("93.184.216.34 port 443").is_none());
+}
+
+#[test]
+fn a_file_that_is_not_a_capture_shows_its_name_and_the_error() {
+    let dir = std::env::temp_dir().join(format!("whohosts-ui-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("notes.pcap");
+    std::fs::write(&path, b"not a capture at all\n").unwrap();
+    let mut harness = harness();
+    open_via_path_field(&mut harness, &path);
+    harness.get_by_label_contains("notes.pcap: ");
+    harness.get_by_label("Could not read the capture");
+}
+
+#[test]
+fn many_owners_and_names_show_in_table_and_legend() {
+    let mut harness = harness();
+    harness.state_mut().show_snapshot("demo.pcap", whohosts::ui::demo::demo_snapshot());
+    harness.run_steps(3);
+    for owner in ["Apple", "AWS", "Azure", "Cloudflare", "AS15133 Edgecast", "Unknown"] {
+        harness.get_by_role_and_label(egui::accesskit::Role::CheckBox, owner);
+    }
+    harness.get_by_label("icloud-content.blob.core.windows.net");
+    // Switching a provider off hides its flows.
+    harness.get_by_role_and_label(egui::accesskit::Role::CheckBox, "Azure").click();
+    harness.run_steps(3);
+    assert!(harness.query_by_label("icloud-content.blob.core.windows.net").is_none());
+    assert!(harness.state().filter.hidden_owners.contains("Azure"));
+}
+
+#[test]
+fn window_snapshot() {
+    let mut harness = harness();
+    harness.state_mut().show_snapshot("demo.pcap", whohosts::ui::demo::demo_snapshot());
+    harness.run_steps(3);
+    harness.get_by_label("s3.amazonaws.com").click();
+    harness.run_steps(4);
+    harness.snapshot("whohosts_window");
+}
