@@ -31,6 +31,15 @@ pub fn count(n: u64) -> String {
     out
 }
 
+/// "1 flow", "12 flows", "1,234 packets".
+pub fn counted(n: u64, singular: &str) -> String {
+    if n == 1 {
+        format!("1 {singular}")
+    } else {
+        format!("{} {singular}s", count(n))
+    }
+}
+
 /// "850 µs", "1.25 s", "3 min 20 s", "2 h 5 min".
 pub fn duration_ns(ns: i64) -> String {
     let ns = ns.max(0);
@@ -113,6 +122,8 @@ mod tests {
         assert_eq!(count(0), "0");
         assert_eq!(count(1234567), "1,234,567");
         assert_eq!(count(123), "123");
+        assert_eq!(counted(1, "flow"), "1 flow");
+        assert_eq!(counted(1200, "owner"), "1,200 owners");
     }
 
     #[test]

@@ -48,7 +48,7 @@ pub fn inspector_ui(
     ui.horizontal(|ui| {
         ui.heading(format!("{} flow", format::protocol(flow.proto)));
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if ui.button("✕").on_hover_text("Close the inspector (Esc)").clicked() {
+            if ui.button("×").on_hover_text("Close the inspector (Esc)").clicked() {
                 commands.push(AppCommand::View(ViewCommand::SelectFlows(Vec::new())));
             }
         });

@@ -49,9 +49,12 @@ pub fn status_bar_ui(
                     ui.label(RichText::new("Could not read the capture").color(ui.visuals().error_fg_color));
                 }
                 (_, Some(took)) if took.as_millis() > 0 => {
-                    ui.weak(format!("Read in {}", format::duration_ns(took.as_nanos() as i64)));
+                    ui.label(RichText::new(capture.file_name()).strong());
+                    ui.weak(format!("read in {}", format::duration_ns(took.as_nanos() as i64)));
                 }
-                _ => {}
+                _ => {
+                    ui.label(RichText::new(capture.file_name()).strong());
+                }
             }
             ui.separator();
         }
@@ -59,15 +62,15 @@ pub fn status_bar_ui(
             if filtered {
                 ui.label(RichText::new("Filtered:").strong());
             }
-            ui.label(format!("{} packets", format::count(t.packets)));
+            ui.label(format::counted(t.packets, "packet"));
             ui.separator();
             ui.label(format::bytes(t.bytes));
             ui.separator();
-            ui.label(format!("{} flows", format::count(t.flows)));
+            ui.label(format::counted(t.flows, "flow"));
             ui.separator();
-            ui.label(format!("{} endpoints", format::count(t.endpoints)));
+            ui.label(format::counted(t.endpoints, "endpoint"));
             ui.separator();
-            ui.label(format!("{} owners", format::count(t.owners)));
+            ui.label(format::counted(t.owners, "owner"));
             ui.separator();
             ui.label(format::duration_ns(t.duration_ns));
         }

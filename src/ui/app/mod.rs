@@ -66,6 +66,7 @@ impl WhohostsApp {
     pub fn new(cc: &eframe::CreationContext<'_>, launch: Launch) -> WhohostsApp {
         let settings = if launch.ephemeral { Settings::default() } else { Settings::load(cc.storage) };
         let mut app = WhohostsApp::with_settings(settings, launch);
+        WhohostsApp::install_fonts(&cc.egui_ctx);
         app.apply_theme_now(&cc.egui_ctx);
         app
     }
@@ -98,6 +99,16 @@ impl WhohostsApp {
     #[cfg(test)]
     pub(crate) fn for_tests(launch: Launch) -> WhohostsApp {
         WhohostsApp::with_settings(Settings::default(), Launch { ephemeral: true, ..launch })
+    }
+
+    /// Lets proportional text use the monospace font's arrows and shapes (▲ ▼ → ●), which the
+    /// default proportional font lacks.
+    fn install_fonts(ctx: &egui::Context) {
+        let mut fonts = egui::FontDefinitions::default();
+        if let Some(list) = fonts.families.get_mut(&egui::FontFamily::Proportional) {
+            list.push("Hack".to_owned());
+        }
+        ctx.set_fonts(fonts);
     }
 
     /// Applies the theme before the first frame so nothing flashes.

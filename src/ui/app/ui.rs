@@ -93,7 +93,6 @@ impl WhohostsApp {
 fn error_banner_ui(ui: &mut egui::Ui, error: &str) -> Option<AppCommand> {
     let mut command = None;
     ui.horizontal(|ui| {
-        ui.label(RichText::new("⚠").color(ui.visuals().error_fg_color));
         ui.label(RichText::new(error).color(ui.visuals().error_fg_color));
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui.small_button("Dismiss").clicked() {

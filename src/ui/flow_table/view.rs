@@ -44,7 +44,7 @@ pub fn flow_filter_bar_ui(
         if response.changed() {
             commands.push(AppCommand::SetFilterText(text));
         }
-        if !filter.text.is_empty() && ui.small_button("✕").on_hover_text("Clear the filter").clicked() {
+        if !filter.text.is_empty() && ui.small_button("×").on_hover_text("Clear the filter").clicked() {
             commands.push(AppCommand::SetFilterText(String::new()));
         }
         ui.separator();
@@ -103,15 +103,16 @@ pub fn flow_table_ui(
         .striped(true)
         .sense(Sense::click())
         .cell_layout(Layout::left_to_right(Align::Center))
-        .column(Column::initial(230.0).at_least(80.0).resizable(true).clip(true))
-        .column(Column::initial(120.0).at_least(60.0).resizable(true).clip(true))
-        .column(Column::initial(200.0).at_least(90.0).resizable(true).clip(true))
-        .column(Column::initial(55.0).at_least(40.0))
-        .column(Column::initial(150.0).at_least(80.0).resizable(true).clip(true))
-        .column(Column::initial(80.0).at_least(50.0))
-        .column(Column::initial(85.0).at_least(50.0))
-        .column(Column::initial(85.0).at_least(50.0))
-        .column(Column::remainder().at_least(70.0))
+        // The name takes what the fixed-width columns leave, so every column stays in view.
+        .column(Column::remainder().at_least(120.0).clip(true))
+        .column(Column::initial(110.0).at_least(60.0).resizable(true).clip(true))
+        .column(Column::initial(150.0).at_least(90.0).resizable(true).clip(true))
+        .column(Column::exact(56.0))
+        .column(Column::initial(160.0).at_least(80.0).resizable(true).clip(true))
+        .column(Column::exact(64.0))
+        .column(Column::exact(72.0))
+        .column(Column::exact(72.0))
+        .column(Column::exact(78.0))
         .header(ROW_HEIGHT + 2.0, |mut header| {
             for (title, column) in [
                 ("Name", SortColumn::Name),
@@ -125,7 +126,10 @@ pub fn flow_table_ui(
                 ("Duration", SortColumn::Duration),
             ] {
                 header.col(|ui| {
-                    if let Some(next) = sort_header_ui(ui, title, column, sort) {
+                    let numeric = is_numeric(column);
+                    let layout = if numeric { Layout::right_to_left(Align::Center) } else { Layout::left_to_right(Align::Center) };
+                    let clicked = ui.with_layout(layout, |ui| sort_header_ui(ui, title, column, sort)).inner;
+                    if let Some(next) = clicked {
                         commands.push(AppCommand::SetSort(next));
                     }
                 });
@@ -199,15 +203,21 @@ fn sort_header_ui(ui: &mut egui::Ui, title: &str, column: SortColumn, sort: Sort
     let active = sort.column == column;
     let arrow = match (active, sort.descending) {
         (false, _) => "",
-        (true, true) => " ⏷",
-        (true, false) => " ⏶",
+        (true, true) => " ▼",
+        (true, false) => " ▲",
     };
     let text = RichText::new(format!("{title}{arrow}")).strong();
     let response = ui.add(egui::Button::selectable(active, text).frame_when_inactive(false));
     if !response.clicked() {
         return None;
     }
-    let numeric = matches!(column, SortColumn::Packets | SortColumn::Bytes | SortColumn::Duration);
-    let descending = if active { !sort.descending } else { numeric };
+    // Quantities read best largest first; names, addresses and start times in their order.
+    let largest_first = matches!(column, SortColumn::Packets | SortColumn::Bytes | SortColumn::Duration);
+    let descending = if active { !sort.descending } else { largest_first };
     Some(SortOrder { column, descending })
+}
+
+/// Columns of quantities and times, right-aligned like their cells.
+fn is_numeric(column: SortColumn) -> bool {
+    matches!(column, SortColumn::Packets | SortColumn::Bytes | SortColumn::Start | SortColumn::Duration)
 }
