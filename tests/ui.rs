@@ -8,6 +8,7 @@ use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 use etherparse::PacketBuilder;
 
+use whohosts::ui::flow_table::model::SortColumn;
 use whohosts::ui::{Launch, WhohostsApp};
 
 const CLIENT: [u8; 4] = [192, 168, 1, 10];
@@ -158,11 +159,57 @@ fn many_owners_and_names_show_in_table_and_legend() {
 }
 
 #[test]
-fn window_snapshot() {
+fn a_truncated_capture_keeps_what_was_read_and_says_why() {
+    let whole = test_capture("whole.pcap");
+    let mut bytes = std::fs::read(&whole).unwrap();
+    bytes.truncate(bytes.len() - 40);
+    let cut = whole.with_file_name("cut-short.pcap");
+    std::fs::write(&cut, bytes).unwrap();
     let mut harness = harness();
+    open_via_path_field(&mut harness, &cut);
+    harness.get_by_label_contains("cut-short.pcap: ");
+    // Eleven of the twelve frames were read before the cut.
+    harness.get_by_label("11 packets");
+    harness.get_by_label("Dismiss").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label_contains("cut-short.pcap: ").is_none());
+}
+
+#[test]
+fn ctrl_f_focuses_the_filter_and_sorting_follows_header_clicks() {
+    let mut harness = harness();
+    harness.state_mut().show_snapshot("demo.pcap", whohosts::ui::demo::demo_snapshot());
+    harness.run_steps(2);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    harness.run_steps(2);
+    assert!(harness.get_by_label("Filter").is_focused());
+    harness.get_by_label("Name").click();
+    harness.run_steps(2);
+    let sort = harness.state().settings.table_sort;
+    assert_eq!((sort.column, sort.descending), (SortColumn::Name, false));
+    harness.get_by_label("Name ▲").click();
+    harness.run_steps(2);
+    assert!(harness.state().settings.table_sort.descending);
+}
+
+fn window_snapshot(name: &str, dark: bool) {
+    let mut harness = harness();
+    harness.state_mut().settings.dark = dark;
     harness.state_mut().show_snapshot("demo.pcap", whohosts::ui::demo::demo_snapshot());
     harness.run_steps(3);
     harness.get_all_by_label("s3.amazonaws.com").next().expect("an AWS row").click();
     harness.run_steps(4);
-    harness.snapshot("whohosts_window");
+    harness.remove_cursor();
+    harness.run_steps(2);
+    harness.snapshot(name);
+}
+
+#[test]
+fn window_snapshot_dark() {
+    window_snapshot("whohosts_window_dark", true);
+}
+
+#[test]
+fn window_snapshot_light() {
+    window_snapshot("whohosts_window_light", false);
 }

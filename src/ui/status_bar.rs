@@ -30,15 +30,15 @@ pub fn status_bar_ui(
                 Some(size) => format!("{} of {}", format::bytes(progress.position), format::bytes(size)),
                 None => format::bytes(progress.position),
             };
-            text.push_str(&format!(" · {:.0} packets/s", rates.packets_per_second));
+            text.push_str(&format!(" · {} packets/s", format::count(rates.packets_per_second as u64)));
             if let Some(left) = rates.seconds_left {
                 text.push_str(&format!(" · {} left", format::duration_ns((left * 1e9) as i64)));
             }
-            let bar = egui::ProgressBar::new(rates.fraction.unwrap_or(0.0) as f32)
-                .desired_width(360.0)
-                .text(format!("Reading {} — {text}", capture.file_name()))
-                .animate(rates.fraction.is_none());
+            let fraction = rates.fraction.unwrap_or(0.0) as f32;
+            let bar = egui::ProgressBar::new(fraction).desired_width(160.0).show_percentage().animate(rates.fraction.is_none());
             ui.add(bar);
+            ui.label(RichText::new(format!("Reading {}", capture.file_name())).strong());
+            ui.weak(text);
             ui.separator();
         } else {
             match (&capture.state, capture.read_time()) {

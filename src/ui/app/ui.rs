@@ -51,7 +51,7 @@ impl WhohostsApp {
         };
 
         if let Some(&flow) = self.selection.first() {
-            Panel::right("inspector").resizable(true).default_size(360.0).min_size(280.0).show(ui, |ui| {
+            Panel::right("inspector").resizable(true).default_size(340.0).min_size(280.0).show(ui, |ui| {
                 commands.extend(inspector_ui(ui, &snapshot, version, flow, &mut self.inspector, dark));
             });
         }

@@ -105,14 +105,14 @@ pub fn flow_table_ui(
         .cell_layout(Layout::left_to_right(Align::Center))
         // The name takes what the fixed-width columns leave, so every column stays in view.
         .column(Column::remainder().at_least(120.0).clip(true))
-        .column(Column::initial(110.0).at_least(60.0).resizable(true).clip(true))
-        .column(Column::initial(150.0).at_least(90.0).resizable(true).clip(true))
-        .column(Column::exact(56.0))
-        .column(Column::initial(160.0).at_least(80.0).resizable(true).clip(true))
-        .column(Column::exact(64.0))
-        .column(Column::exact(72.0))
-        .column(Column::exact(72.0))
-        .column(Column::exact(78.0))
+        .column(Column::initial(104.0).at_least(60.0).resizable(true).clip(true))
+        .column(Column::initial(142.0).at_least(90.0).resizable(true).clip(true))
+        .column(Column::exact(50.0))
+        .column(Column::initial(142.0).at_least(80.0).resizable(true).clip(true))
+        .column(Column::exact(60.0))
+        .column(Column::exact(66.0))
+        .column(Column::exact(70.0))
+        .column(Column::exact(70.0))
         .header(ROW_HEIGHT + 2.0, |mut header| {
             for (title, column) in [
                 ("Name", SortColumn::Name),
