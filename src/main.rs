@@ -30,7 +30,11 @@ fn run() -> anyhow::Result<ExitCode> {
 /// Opens the window, on `file` when given; with `screenshot`, saves it as a PNG and exits.
 fn window(file: Option<std::path::PathBuf>, screenshot: Option<std::path::PathBuf>) -> anyhow::Result<ExitCode> {
     let ephemeral = screenshot.is_some();
-    whohosts::ui::run_window(whohosts::ui::Launch { file, screenshot, ephemeral }).map_err(anyhow::Error::msg)?;
+    let warning =
+        whohosts::ui::run_window(whohosts::ui::Launch { file, screenshot, ephemeral }).map_err(anyhow::Error::msg)?;
+    if let Some(warning) = warning {
+        eprintln!("whohosts: warning: {warning}");
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -213,3 +213,22 @@ fn window_snapshot_dark() {
 fn window_snapshot_light() {
     window_snapshot("whohosts_window_light", false);
 }
+
+#[test]
+fn menus_switch_theme_and_open_the_about_box() {
+    let mut harness = harness();
+    harness.get_by_label("View").click();
+    harness.run_steps(5);
+    harness.get_by_label("Light theme").click();
+    harness.run_steps(5);
+    assert!(!harness.state().settings.dark);
+    assert_eq!(harness.ctx.theme(), egui::Theme::Light);
+    harness.get_by_label("Help").click();
+    harness.run_steps(5);
+    harness.get_by_label("About whohosts").click();
+    harness.run_steps(5);
+    harness.get_by_label_contains("Provider ranges");
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(5);
+    assert!(harness.query_by_label_contains("Provider ranges").is_none());
+}

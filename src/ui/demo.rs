@@ -39,9 +39,18 @@ pub fn demo_snapshot() -> Snapshot {
         for k in 0..2u64 {
             let first_ns = DEMO_START_NS + (id as i64) * 700_000_000 + (k as i64) * 3_000_000_000;
             let last_ns = first_ns + 1_500_000_000 + (scale as i64) * 400_000_000;
-            let forward = DirectionStats { packets: 10 * scale, bytes: 1_200 * scale, captured_bytes: 1_200 * scale, tcp_flags: 0x1a };
-            let reverse =
-                DirectionStats { packets: 30 * scale, bytes: 40_000 * scale * scale, captured_bytes: 40_000 * scale, tcp_flags: 0x1a };
+            let forward = DirectionStats {
+                packets: 10 * scale,
+                bytes: 1_200 * scale,
+                captured_bytes: 1_200 * scale,
+                tcp_flags: 0x1a,
+            };
+            let reverse = DirectionStats {
+                packets: 30 * scale,
+                bytes: 40_000 * scale * scale,
+                captured_bytes: 40_000 * scale,
+                tcp_flags: 0x1a,
+            };
             let flow = Flow {
                 proto: if id == 3 { 17 } else { 6 },
                 src: local,

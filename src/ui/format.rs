@@ -14,7 +14,13 @@ pub fn bytes(n: u64) -> String {
         value /= 1000.0;
         unit += 1;
     }
-    let precision = if value < 10.0 { 2 } else if value < 100.0 { 1 } else { 0 };
+    let precision = if value < 10.0 {
+        2
+    } else if value < 100.0 {
+        1
+    } else {
+        0
+    };
     format!("{value:.precision$} {}", UNITS.get(unit).copied().unwrap_or("?"))
 }
 
@@ -100,13 +106,21 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 
 /// IP protocol numbers people know by name.
 pub fn protocol(proto: u8) -> String {
+    match protocol_name(proto) {
+        Some(name) => name.to_string(),
+        None => format!("IP {proto}"),
+    }
+}
+
+/// The name of a well-known IP protocol, without allocating.
+pub fn protocol_name(proto: u8) -> Option<&'static str> {
     match proto {
-        1 => "ICMP".into(),
-        6 => "TCP".into(),
-        17 => "UDP".into(),
-        58 => "ICMPv6".into(),
-        132 => "SCTP".into(),
-        other => format!("IP {other}"),
+        1 => Some("ICMP"),
+        6 => Some("TCP"),
+        17 => Some("UDP"),
+        58 => Some("ICMPv6"),
+        132 => Some("SCTP"),
+        _ => None,
     }
 }
 

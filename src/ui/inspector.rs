@@ -77,7 +77,13 @@ fn section(ui: &mut egui::Ui, title: &str) {
     ui.separator();
 }
 
-fn endpoints_ui(ui: &mut egui::Ui, flow: &Flow, endpoint: Option<&EndpointView>, owner: Option<&OwnerTotals>, dark: bool) {
+fn endpoints_ui(
+    ui: &mut egui::Ui,
+    flow: &Flow,
+    endpoint: Option<&EndpointView>,
+    owner: Option<&OwnerTotals>,
+    dark: bool,
+) {
     let (local, local_port) = flow.local();
     let (remote, remote_port) = flow.remote();
     egui::Grid::new("inspector_endpoints").num_columns(2).spacing([12.0, 4.0]).show(ui, |ui| {
@@ -206,8 +212,11 @@ fn chart_ui(
         return;
     }
     let color = owner.map_or(ui.visuals().weak_text_color(), |o| owner_color(&o.owner.name, dark));
-    let bars: Vec<Bar> =
-        data.bars.iter().map(|&(x, bytes)| Bar::new(x + data.width_seconds / 2.0, bytes).width(data.width_seconds).fill(color)).collect();
+    let bars: Vec<Bar> = data
+        .bars
+        .iter()
+        .map(|&(x, bytes)| Bar::new(x + data.width_seconds / 2.0, bytes).width(data.width_seconds).fill(color))
+        .collect();
     Plot::new("inspector_chart")
         .height(130.0)
         .allow_drag(false)
@@ -221,7 +230,9 @@ fn chart_ui(
 
 /// Bytes per bin of the endpoint over its lifetime, at a resolution giving about CHART_BINS bars.
 fn chart_data(snapshot: &Snapshot, endpoint: usize) -> ChartData {
-    let Some(view) = snapshot.endpoints.get(endpoint) else { return ChartData { bars: Vec::new(), width_seconds: 1.0 } };
+    let Some(view) = snapshot.endpoints.get(endpoint) else {
+        return ChartData { bars: Vec::new(), width_seconds: 1.0 };
+    };
     let (from, to) = (view.endpoint.first_ns, view.endpoint.last_ns.saturating_add(1));
     let timeline = &snapshot.timeline;
     let level = timeline.level_for(from, to, CHART_BINS);

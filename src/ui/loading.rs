@@ -14,7 +14,9 @@ use crate::snapshot::Snapshot;
 /// Where reading the capture stands.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LoadState {
-    Reading { progress: Progress },
+    Reading {
+        progress: Progress,
+    },
     /// Read to the end (perhaps with an error after which the partial results stand).
     Done,
     Cancelled,

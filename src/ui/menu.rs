@@ -6,7 +6,12 @@ use crate::ui::app::AppCommand;
 use crate::ui::settings::{GraphLayout, Settings};
 
 #[must_use]
-pub fn menu_bar_ui(ui: &mut egui::Ui, settings: &Settings, has_capture: bool, path_input: &mut String) -> Vec<AppCommand> {
+pub fn menu_bar_ui(
+    ui: &mut egui::Ui,
+    settings: &Settings,
+    has_capture: bool,
+    path_input: &mut String,
+) -> Vec<AppCommand> {
     let mut commands = Vec::new();
     egui::MenuBar::new().ui(ui, |ui| {
         ui.menu_button("File", |ui| {

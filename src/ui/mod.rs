@@ -28,8 +28,9 @@ use std::sync::{Arc, Mutex};
 pub use app::{Launch, WhohostsApp};
 
 /// Opens the window and runs until it closes. With `launch.screenshot`, returns an error
-/// when the capture could not be read or the picture could not be saved.
-pub fn run_window(launch: Launch) -> Result<(), String> {
+/// when the capture could not be read or the picture could not be saved, and the reading
+/// error after which partial results stood (a truncated file) as `Ok(Some(warning))`.
+pub fn run_window(launch: Launch) -> Result<Option<String>, String> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("whohosts")
@@ -57,7 +58,7 @@ pub fn run_window(launch: Launch) -> Result<(), String> {
     )
     .map_err(|e| format!("could not open the window: {e}"))?;
     if !wants_screenshot {
-        return Ok(());
+        return Ok(None);
     }
     let outcome = handle.lock().ok().and_then(|slot| slot.as_ref().and_then(|o| o.lock().ok().and_then(|o| o.clone())));
     outcome.unwrap_or_else(|| Err("the window closed before the screenshot was taken".to_string()))

@@ -9,8 +9,9 @@ use crate::ui::loading::{LoadState, OpenCapture};
 /// Frames drawn after reading ended before the picture is taken (lets layouts settle).
 const SETTLE_FRAMES: u32 = 10;
 
-/// What happened: the PNG was written, or why not.
-pub type Outcome = Option<Result<(), String>>;
+/// What happened: the PNG was written (with the reading error after which partial results
+/// stood, if any), or why not. `None` until the job ended.
+pub type Outcome = Option<Result<Option<String>, String>>;
 
 pub struct ScreenshotJob {
     path: PathBuf,
@@ -43,7 +44,8 @@ impl ScreenshotJob {
         match &capture.state {
             LoadState::Reading { .. } => {}
             LoadState::Failed => {
-                let message = capture.error.clone().unwrap_or_else(|| format!("{}: could not be read", capture.file_name()));
+                let message =
+                    capture.error.clone().unwrap_or_else(|| format!("{}: could not be read", capture.file_name()));
                 self.finish(ctx, Err(message));
             }
             LoadState::Done | LoadState::Cancelled => {
@@ -53,8 +55,9 @@ impl ScreenshotJob {
                     let path = self.path.clone();
                     let outcome = self.outcome.clone();
                     let close = ctx.clone();
+                    let warning = capture.error.clone();
                     ctx.request_screenshot(move |image| {
-                        let result = save_png(&image, &path);
+                        let result = save_png(&image, &path).map(|()| warning);
                         if let Ok(mut slot) = outcome.lock() {
                             *slot = Some(result);
                         }
@@ -66,7 +69,7 @@ impl ScreenshotJob {
         }
     }
 
-    fn finish(&mut self, ctx: &egui::Context, result: Result<(), String>) {
+    fn finish(&mut self, ctx: &egui::Context, result: Result<Option<String>, String>) {
         self.requested = true;
         if let Ok(mut slot) = self.outcome.lock() {
             *slot = Some(result);

@@ -30,7 +30,12 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { dark: true, recent_files: Vec::new(), graph_layout: GraphLayout::default(), table_sort: SortOrder::default() }
+        Settings {
+            dark: true,
+            recent_files: Vec::new(),
+            graph_layout: GraphLayout::default(),
+            table_sort: SortOrder::default(),
+        }
     }
 }
 

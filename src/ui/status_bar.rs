@@ -35,7 +35,10 @@ pub fn status_bar_ui(
                 text.push_str(&format!(" · {} left", format::duration_ns((left * 1e9) as i64)));
             }
             let fraction = rates.fraction.unwrap_or(0.0) as f32;
-            let bar = egui::ProgressBar::new(fraction).desired_width(160.0).show_percentage().animate(rates.fraction.is_none());
+            let bar = egui::ProgressBar::new(fraction)
+                .desired_width(160.0)
+                .show_percentage()
+                .animate(rates.fraction.is_none());
             ui.add(bar);
             ui.label(RichText::new(format!("Reading {}", capture.file_name())).strong());
             ui.weak(text);

@@ -48,7 +48,8 @@ pub fn welcome_ui(
             ui.label(RichText::new("Recent captures").strong());
             ui.add_space(4.0);
             for path in recent {
-                let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+                let name =
+                    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
                 if ui.link(name).on_hover_text(path.display().to_string()).clicked() {
                     commands.push(AppCommand::Open(path.clone()));
                 }

@@ -18,7 +18,8 @@ impl WhohostsApp {
         if let Some(path) = self.dialog.poll() {
             self.open(ctx, &path);
         }
-        let dropped = ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).find(|p| !p.as_os_str().is_empty()));
+        let dropped = ctx
+            .input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).find(|p| !p.as_os_str().is_empty()));
         if let Some(path) = dropped {
             self.open(ctx, &path);
         }

@@ -19,7 +19,7 @@ pub const SHORTCUT_HELP: [(&str, &str); 6] = [
     ("Drop a file", "Open it"),
 ];
 
-/// The commands the keys pressed this frame ask for. `dialog_open`: Esc closes it instead.
+/// The commands the keys pressed this frame ask for. `dialog_open`: Esc closes the dialog.
 pub fn shortcut_commands(ctx: &egui::Context, dialog_open: bool) -> Vec<AppCommand> {
     let mut commands = Vec::new();
     // Esc in a text field leaves the field; only otherwise does it clear the selection.
@@ -37,7 +37,10 @@ pub fn shortcut_commands(ctx: &egui::Context, dialog_open: bool) -> Vec<AppComma
         if i.consume_shortcut(&FIND) {
             commands.push(AppCommand::FocusFilter);
         }
-        if esc_is_ours && i.consume_key(Modifiers::NONE, Key::Escape) {
+        if dialog_open && i.consume_key(Modifiers::NONE, Key::Escape) {
+            commands.push(AppCommand::ShowAbout(false));
+            commands.push(AppCommand::ShowShortcuts(false));
+        } else if esc_is_ours && i.consume_key(Modifiers::NONE, Key::Escape) {
             commands.push(AppCommand::ClearSelectionOrRange);
         }
     });

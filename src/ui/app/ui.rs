@@ -44,7 +44,12 @@ impl WhohostsApp {
 
         let (Some((version, snapshot)), Some(rows)) = (snapshot, rows) else {
             CentralPanel::default().show(ui, |ui| {
-                commands.extend(welcome_ui(ui, &self.settings.recent_files, &mut self.path_input, self.dialog.unavailable));
+                commands.extend(welcome_ui(
+                    ui,
+                    &self.settings.recent_files,
+                    &mut self.path_input,
+                    self.dialog.unavailable,
+                ));
             });
             self.finish_frame(&ctx, commands);
             return;
@@ -60,7 +65,16 @@ impl WhohostsApp {
             let focus = std::mem::take(&mut self.focus_filter);
             commands.extend(flow_filter_bar_ui(ui, &snapshot, &self.filter, &rows, dark, &mut self.table, focus));
             ui.add_space(2.0);
-            commands.extend(flow_table_ui(ui, &snapshot, &rows, &self.selection, self.settings.table_sort, dark));
+            let reading = self.is_reading();
+            commands.extend(flow_table_ui(
+                ui,
+                &snapshot,
+                &rows,
+                &self.selection,
+                self.settings.table_sort,
+                dark,
+                reading,
+            ));
         });
         Panel::bottom("timeline").resizable(true).default_size(180.0).min_size(80.0).show(ui, |ui| {
             if let Some(command) = timeline_ui(ui, &snapshot, &self.filter, &mut self.timeline) {

@@ -120,21 +120,19 @@ fn endpoint_text_matches(snapshot: &Snapshot, words: &[String]) -> Vec<Vec<bool>
         .collect()
 }
 
-/// The flow's own fields (local address, ports, protocol) contain `word` (lowercase).
+/// The flow's own fields (addresses, ports, protocol) contain `word` (lowercase).
+/// Runs for every flow on each filter change, so it reuses `buffer` instead of allocating.
 fn flow_fields_contain(flow: &crate::flows::Flow, word: &str, buffer: &mut String) -> bool {
-    buffer.clear();
-    let _ = write!(
-        buffer,
-        "{} {} {}",
-        flow.src,
-        flow.dst,
-        crate::ui::format::protocol(flow.proto).to_lowercase()
-    );
-    if buffer.contains(word) {
+    // Ports match whole, so "443" does not also pick up port 4431.
+    if word.parse::<u16>().is_ok_and(|p| p == flow.src_port || p == flow.dst_port) {
         return true;
     }
-    // Ports match whole, so "443" does not also pick up port 4431.
-    word.parse::<u16>().is_ok_and(|p| p == flow.src_port || p == flow.dst_port)
+    if crate::ui::format::protocol_name(flow.proto).is_some_and(|name| name.eq_ignore_ascii_case(word)) {
+        return true;
+    }
+    buffer.clear();
+    let _ = write!(buffer, "{} {}", flow.src, flow.dst);
+    buffer.contains(word)
 }
 
 fn sort_rows(snapshot: &Snapshot, rows: &mut [u32], sort: SortOrder) {
@@ -307,11 +305,19 @@ mod tests {
                 assert_eq!(f.rows.len(), s.flows.len());
             }
         }
-        let by_name = FilteredFlows::compute(&s, &ViewFilter::default(), SortOrder { column: SortColumn::Name, descending: false });
+        let by_name = FilteredFlows::compute(
+            &s,
+            &ViewFilter::default(),
+            SortOrder { column: SortColumn::Name, descending: false },
+        );
         let n = names(&s, &by_name.rows);
         assert_eq!(n[0].as_deref(), Some("cdn.example.net"));
         assert!(n[n.len() - 1].is_none());
-        let start = FilteredFlows::compute(&s, &ViewFilter::default(), SortOrder { column: SortColumn::Start, descending: false });
+        let start = FilteredFlows::compute(
+            &s,
+            &ViewFilter::default(),
+            SortOrder { column: SortColumn::Start, descending: false },
+        );
         let starts: Vec<i64> = start.rows.iter().map(|&r| s.flows[r as usize].first_ns).collect();
         assert!(starts.windows(2).all(|w| w[0] <= w[1]));
     }

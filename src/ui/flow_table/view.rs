@@ -49,8 +49,12 @@ pub fn flow_filter_bar_ui(
         }
         ui.separator();
         ui.label(
-            RichText::new(format!("{} of {} flows", format::count(rows.rows.len() as u64), format::count(snapshot.flows.len() as u64)))
-                .weak(),
+            RichText::new(format!(
+                "{} of {} flows",
+                format::count(rows.rows.len() as u64),
+                format::count(snapshot.flows.len() as u64)
+            ))
+            .weak(),
         );
         ui.separator();
         egui::ScrollArea::horizontal().id_salt("owner_chips").show(ui, |ui| {
@@ -86,11 +90,16 @@ pub fn flow_table_ui(
     selection: &[usize],
     sort: SortOrder,
     dark: bool,
+    reading: bool,
 ) -> Vec<AppCommand> {
     let mut commands = Vec::new();
     if rows.rows.is_empty() {
         ui.centered_and_justified(|ui| {
-            let message = if snapshot.flows.is_empty() { "No flows yet" } else { "No flows match the filter" };
+            let message = match (snapshot.flows.is_empty(), reading) {
+                (true, true) => "No flows yet",
+                (true, false) => "No IP flows in this capture",
+                (false, _) => "No flows match the filter",
+            };
             ui.weak(message);
         });
         return commands;
@@ -127,7 +136,11 @@ pub fn flow_table_ui(
             ] {
                 header.col(|ui| {
                     let numeric = is_numeric(column);
-                    let layout = if numeric { Layout::right_to_left(Align::Center) } else { Layout::left_to_right(Align::Center) };
+                    let layout = if numeric {
+                        Layout::right_to_left(Align::Center)
+                    } else {
+                        Layout::left_to_right(Align::Center)
+                    };
                     let clicked = ui.with_layout(layout, |ui| sort_header_ui(ui, title, column, sort)).inner;
                     if let Some(next) = clicked {
                         commands.push(AppCommand::SetSort(next));

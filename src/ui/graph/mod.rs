@@ -6,7 +6,12 @@ use crate::ui::view_filter::{ViewCommand, ViewFilter};
 #[derive(Debug, Default)]
 pub struct GraphState {}
 
-pub fn graph_ui(ui: &mut egui::Ui, snapshot: &Snapshot, _filter: &ViewFilter, _state: &mut GraphState) -> Option<ViewCommand> {
+pub fn graph_ui(
+    ui: &mut egui::Ui,
+    snapshot: &Snapshot,
+    _filter: &ViewFilter,
+    _state: &mut GraphState,
+) -> Option<ViewCommand> {
     ui.centered_and_justified(|ui| ui.weak(format!("graph: {} endpoints", snapshot.endpoints.len())));
     None
 }
