@@ -232,3 +232,20 @@ fn menus_switch_theme_and_open_the_about_box() {
     harness.run_steps(5);
     assert!(harness.query_by_label_contains("Provider ranges").is_none());
 }
+
+#[test]
+fn a_time_range_narrows_the_totals_and_esc_clears_it() {
+    use whohosts::ui::demo::DEMO_START_NS;
+    let mut harness = harness();
+    harness.state_mut().show_snapshot("demo.pcap", whohosts::ui::demo::demo_snapshot());
+    harness.state_mut().filter.time_range = Some((DEMO_START_NS, DEMO_START_NS + 500_000_000));
+    harness.run_steps(3);
+    harness.get_by_label("Filtered:");
+    harness.get_by_label("1 flow");
+    harness.get_by_label("500.0 ms");
+    harness.get_by_label("Time +0.000 s – +0.500 s");
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(3);
+    assert_eq!(harness.state().filter.time_range, None);
+    harness.get_by_label("12 flows");
+}

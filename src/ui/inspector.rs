@@ -222,10 +222,18 @@ fn chart_ui(
         .allow_drag(false)
         .allow_zoom(false)
         .allow_scroll(false)
-        .show_axes([true, true])
-        .x_axis_label("seconds from capture start")
-        .y_axis_formatter(|mark, _range| format::bytes(mark.value.max(0.0) as u64))
+        .show_axes([false, false])
+        .show_grid([false, true])
         .show(ui, |plot| plot.bar_chart(BarChart::new("bytes", bars).color(color)));
+    // Axis ticks do not fit a chart this small; say the scale in words instead.
+    let first = data.bars.first().map_or(0.0, |b| b.0);
+    let last = data.bars.last().map_or(0.0, |b| b.0) + data.width_seconds;
+    let peak = data.bars.iter().map(|b| b.1).fold(0.0, f64::max);
+    ui.weak(format!(
+        "+{first:.1} s to +{last:.1} s · peak {} per {}",
+        format::bytes(peak as u64),
+        format::duration_ns((data.width_seconds * 1e9) as i64)
+    ));
 }
 
 /// Bytes per bin of the endpoint over its lifetime, at a resolution giving about CHART_BINS bars.

@@ -6,7 +6,7 @@ use egui_extras::{Column, TableBuilder};
 
 use super::model::{FilteredFlows, SortColumn, SortOrder};
 use super::FlowTableState;
-use crate::snapshot::Snapshot;
+use crate::snapshot::{OwnerTotals, Snapshot};
 use crate::ui::app::AppCommand;
 use crate::ui::format;
 use crate::ui::theme::owner_color;
@@ -16,6 +16,8 @@ use crate::ui::view_filter::{ViewCommand, ViewFilter};
 pub const FILTER_LABEL: &str = "Filter";
 
 const ROW_HEIGHT: f32 = 20.0;
+/// Owners shown as chips in the filter bar; the rest go in a "+N more" menu.
+const MAX_OWNER_CHIPS: usize = 8;
 
 /// The text filter, the owner toggles and the "N of M flows" count.
 #[must_use]
@@ -57,28 +59,48 @@ pub fn flow_filter_bar_ui(
             .weak(),
         );
         ui.separator();
-        egui::ScrollArea::horizontal().id_salt("owner_chips").show(ui, |ui| {
-            ui.horizontal(|ui| {
-                for owner in snapshot.owners.iter() {
-                    let name = &owner.owner.name;
-                    let mut visible = !filter.hidden_owners.contains(name);
-                    let color = if visible { owner_color(name, dark) } else { ui.visuals().weak_text_color() };
-                    let chip = egui::Checkbox::new(&mut visible, RichText::new(name).color(color).strong());
-                    let response = ui.add(chip).on_hover_text(format!(
-                        "{}: {} in {} packets to {} endpoints",
-                        name,
-                        format::bytes(owner.bytes),
-                        format::count(owner.packets),
-                        owner.endpoints
-                    ));
-                    if response.changed() {
-                        commands.push(AppCommand::View(ViewCommand::ToggleOwner(name.clone())));
+        if let Some((from, to)) = filter.time_range {
+            let start = snapshot.totals.first_ns.unwrap_or(from);
+            let text = format!("Time {} – {}", format::offset_ns(from, start), format::offset_ns(to, start));
+            if ui.button(text).on_hover_text("Clear the time range (Esc)").clicked() {
+                commands.push(AppCommand::View(ViewCommand::SetTimeRange(None)));
+            }
+            ui.separator();
+        }
+        // The largest owners as chips; the long tail of AS owners in a menu, so the bar stays
+        // one line and costs the same each frame however many owners there are.
+        let owners = snapshot.owners.as_slice();
+        let (chips, rest) = owners.split_at(owners.len().min(MAX_OWNER_CHIPS));
+        for owner in chips {
+            commands.extend(owner_toggle_ui(ui, owner, filter, dark));
+        }
+        if !rest.is_empty() {
+            ui.menu_button(format!("+{} more", rest.len()), |ui| {
+                egui::ScrollArea::vertical().max_height(360.0).show_rows(ui, ROW_HEIGHT, rest.len(), |ui, range| {
+                    for owner in rest.get(range).unwrap_or_default() {
+                        commands.extend(owner_toggle_ui(ui, owner, filter, dark));
                     }
-                }
+                });
             });
-        });
+        }
     });
     commands
+}
+
+/// A provider switch coloured like the legend; unchecking hides the provider everywhere.
+fn owner_toggle_ui(ui: &mut egui::Ui, owner: &OwnerTotals, filter: &ViewFilter, dark: bool) -> Option<AppCommand> {
+    let name = &owner.owner.name;
+    let mut visible = !filter.hidden_owners.contains(name);
+    let color = if visible { owner_color(name, dark) } else { ui.visuals().weak_text_color() };
+    let chip = egui::Checkbox::new(&mut visible, RichText::new(name).color(color).strong());
+    let response = ui.add(chip).on_hover_text(format!(
+        "{}: {} in {} packets to {} endpoints",
+        name,
+        format::bytes(owner.bytes),
+        format::count(owner.packets),
+        owner.endpoints
+    ));
+    response.changed().then(|| AppCommand::View(ViewCommand::ToggleOwner(name.clone())))
 }
 
 /// The table itself. Clicking a row selects its flow; clicking a header sorts by it.
