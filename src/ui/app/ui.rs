@@ -35,7 +35,7 @@ impl WhohostsApp {
         let snapshot = self.capture.as_ref().map(|c| (c.version, Arc::clone(&c.snapshot)));
         let rows = snapshot
             .as_ref()
-            .map(|(version, s)| self.table.filtered(*version, s, &self.filter, self.settings.table_sort));
+            .map(|(version, s)| self.table.filtered(&ctx, *version, s, &self.filter, self.settings.table_sort));
         let filtered = self.filter != Default::default();
 
         Panel::bottom("status_bar").show(ui, |ui| {

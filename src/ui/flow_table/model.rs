@@ -137,6 +137,20 @@ fn flow_fields_contain(flow: &crate::flows::Flow, word: &str, buffer: &mut Strin
 
 fn sort_rows(snapshot: &Snapshot, rows: &mut [u32], sort: SortOrder) {
     let flows = &snapshot.flows;
+    if let Some(key_of) = numeric_key(sort.column) {
+        // Quantities: sort (key, index) pairs, far cheaper than a comparator that looks the
+        // flows up on every comparison.
+        let mut keyed: Vec<(i64, u32)> = rows.iter().map(|&r| (flows.get(r as usize).map_or(0, key_of), r)).collect();
+        if sort.descending {
+            keyed.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        } else {
+            keyed.sort_unstable();
+        }
+        for (slot, (_, row)) in rows.iter_mut().zip(keyed) {
+            *slot = row;
+        }
+        return;
+    }
     let name_of = |i: u32| {
         let e = snapshot.flow_endpoint.get(i as usize)?;
         snapshot.endpoints.get(*e as usize)?.best_name.as_deref()
@@ -170,6 +184,18 @@ fn sort_rows(snapshot: &Snapshot, rows: &mut [u32], sort: SortOrder) {
         by_column.then(a.cmp(b))
     };
     rows.sort_unstable_by(compare);
+}
+
+/// The sort key of a quantity column.
+fn numeric_key(column: SortColumn) -> Option<fn(&crate::flows::Flow) -> i64> {
+    match column {
+        SortColumn::Packets => Some(|f| i64::try_from(f.packets()).unwrap_or(i64::MAX)),
+        SortColumn::Bytes => Some(|f| i64::try_from(f.bytes()).unwrap_or(i64::MAX)),
+        SortColumn::Start => Some(|f| f.first_ns),
+        SortColumn::Duration => Some(|f| f.duration_ns()),
+        SortColumn::Protocol => Some(|f| i64::from(f.proto)),
+        _ => None,
+    }
 }
 
 fn totals_of(snapshot: &Snapshot, filter: &ViewFilter, rows: &[u32]) -> FilteredTotals {

@@ -50,6 +50,9 @@ pub fn flow_filter_bar_ui(
             commands.push(AppCommand::SetFilterText(String::new()));
         }
         ui.separator();
+        if state.is_filtering() {
+            ui.add(egui::Spinner::new()).on_hover_text("Filtering and sorting…");
+        }
         ui.label(
             RichText::new(format!(
                 "{} of {} flows",
@@ -137,9 +140,9 @@ pub fn flow_table_ui(
         // The name takes what the fixed-width columns leave, so every column stays in view.
         .column(Column::remainder().at_least(120.0).clip(true))
         .column(Column::initial(104.0).at_least(60.0).resizable(true).clip(true))
-        .column(Column::initial(142.0).at_least(90.0).resizable(true).clip(true))
+        .column(Column::initial(156.0).at_least(90.0).resizable(true).clip(true))
         .column(Column::exact(50.0))
-        .column(Column::initial(142.0).at_least(80.0).resizable(true).clip(true))
+        .column(Column::initial(150.0).at_least(80.0).resizable(true).clip(true))
         .column(Column::exact(60.0))
         .column(Column::exact(66.0))
         .column(Column::exact(70.0))
