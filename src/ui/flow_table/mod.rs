@@ -110,3 +110,46 @@ impl FlowTableState {
         self.cache.as_ref().map(|(_, rows)| rows.clone()).unwrap_or_default()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::demo::demo_snapshot;
+
+    /// The demo's flows repeated until the snapshot is big enough for the worker thread.
+    fn big_snapshot() -> Arc<Snapshot> {
+        let demo = demo_snapshot();
+        let copies = BACKGROUND_ABOVE_FLOWS / demo.flows.len() + 1;
+        let flows: Vec<_> = (0..copies).flat_map(|_| demo.flows.iter().cloned()).collect();
+        let flow_endpoint: Vec<_> = (0..copies).flat_map(|_| demo.flow_endpoint.iter().copied()).collect();
+        Arc::new(Snapshot { flows: Arc::new(flows), flow_endpoint: Arc::new(flow_endpoint), ..demo })
+    }
+
+    #[test]
+    fn big_snapshots_are_filtered_on_a_worker_and_cached() {
+        let ctx = egui::Context::default();
+        let snapshot = big_snapshot();
+        let mut state = FlowTableState::default();
+        let filter = ViewFilter { text: "azure".into(), ..ViewFilter::default() };
+        let first = state.filtered(&ctx, 1, &snapshot, &filter, SortOrder::default());
+        assert!(first.rows.is_empty(), "nothing to show before the worker answers");
+        assert!(state.is_filtering());
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        let rows = loop {
+            let rows = state.filtered(&ctx, 1, &snapshot, &filter, SortOrder::default());
+            if !state.is_filtering() {
+                break rows;
+            }
+            assert!(std::time::Instant::now() < deadline, "the worker never answered");
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        };
+        assert_eq!(rows.rows.len(), snapshot.flows.len() / 6);
+        // Same inputs: the cached rows, no new job.
+        let again = state.filtered(&ctx, 1, &snapshot, &filter, SortOrder::default());
+        assert!(Arc::ptr_eq(&rows, &again) && !state.is_filtering());
+        // New inputs: the old rows stand until the new ones arrive.
+        let narrower = ViewFilter { text: "azure 50020".into(), ..ViewFilter::default() };
+        let meanwhile = state.filtered(&ctx, 1, &snapshot, &narrower, SortOrder::default());
+        assert!(Arc::ptr_eq(&rows, &meanwhile));
+    }
+}

@@ -138,8 +138,8 @@ pub fn flow_table_ui(
         .sense(Sense::click())
         .cell_layout(Layout::left_to_right(Align::Center))
         // The name takes what the fixed-width columns leave, so every column stays in view.
-        .column(Column::remainder().at_least(120.0).clip(true))
-        .column(Column::initial(104.0).at_least(60.0).resizable(true).clip(true))
+        .column(Column::remainder().at_least(100.0).clip(true))
+        .column(Column::initial(120.0).at_least(60.0).resizable(true).clip(true))
         .column(Column::initial(156.0).at_least(90.0).resizable(true).clip(true))
         .column(Column::exact(50.0))
         .column(Column::initial(150.0).at_least(80.0).resizable(true).clip(true))
