@@ -250,23 +250,3 @@ fn a_time_range_narrows_the_totals_and_esc_clears_it() {
     harness.get_by_label("12 flows");
 }
 
-#[test]
-#[ignore]
-fn look_at_menus() {
-    let mut harness = harness();
-    harness.state_mut().settings.recent_files = vec!["/captures/icloud.pcap".into(), "/captures/other.pcapng".into()];
-    harness.state_mut().show_snapshot("demo.pcap", whohosts::ui::demo::demo_snapshot());
-    harness.run_steps(3);
-    harness.get_by_label("File").click();
-    harness.run_steps(5);
-    harness.get_by_label("Open recent").hover();
-    harness.run_steps(5);
-    harness.render().unwrap().save("/tmp/uicap/menu_file.png").unwrap();
-    harness.get_by_label("File").click();
-    harness.run_steps(5);
-    harness.get_by_label("Help").click();
-    harness.run_steps(5);
-    harness.get_by_label("About whohosts").click();
-    harness.run_steps(6);
-    harness.render().unwrap().save("/tmp/uicap/about.png").unwrap();
-}
