@@ -249,4 +249,3 @@ fn a_time_range_narrows_the_totals_and_esc_clears_it() {
     assert_eq!(harness.state().filter.time_range, None);
     harness.get_by_label("12 flows");
 }
-

@@ -6,6 +6,7 @@ use std::time::Duration;
 use egui::ViewportCommand;
 
 use super::WhohostsApp;
+use crate::ui::loading::LoadState;
 
 /// Time per frame the UI spends taking in updates from the reader.
 const DRAIN_BUDGET: Duration = Duration::from_millis(10);
@@ -26,6 +27,11 @@ impl WhohostsApp {
         if let Some(capture) = &mut self.capture {
             if capture.drain(DRAIN_BUDGET) {
                 ctx.request_repaint();
+                // Recent files list only what could be read (partial results count).
+                let readable = matches!(capture.state, LoadState::Done | LoadState::Cancelled);
+                if readable && !self.ephemeral && self.settings.recent_files.first() != Some(&capture.path) {
+                    self.settings.remember_file(&capture.path);
+                }
             }
         }
         if self.applied_dark != Some(self.settings.dark) {

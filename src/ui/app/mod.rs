@@ -119,16 +119,12 @@ impl WhohostsApp {
 
     /// Starts reading `path`, replacing any open capture.
     pub fn open(&mut self, ctx: &egui::Context, path: &Path) {
+        // Absolute, so the recent files list works from any working directory.
+        let path = &std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         self.next_generation += 1;
         let wake = ctx.clone();
         self.capture = Some(OpenCapture::open(path, self.next_generation, Box::new(move || wake.request_repaint())));
         self.clear_view_state();
-        if !self.ephemeral {
-            // Remember a file only when it could be opened at all.
-            if path.is_file() {
-                self.settings.remember_file(path);
-            }
-        }
         self.path_input = path.display().to_string();
     }
 
@@ -155,6 +151,45 @@ impl WhohostsApp {
         self.graph = GraphState::default();
         self.timeline = TimelineState::default();
         self.inspector = InspectorState::default();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_to_the_end(app: &mut WhohostsApp, ctx: &egui::Context, path: &Path) {
+        app.open(ctx, path);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while app.is_reading() {
+            assert!(std::time::Instant::now() < deadline);
+            app.logic_impl(ctx);
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+    }
+
+    #[test]
+    fn only_readable_files_become_recent() {
+        let dir = std::env::temp_dir().join(format!("whohosts-recent-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let empty = dir.join("empty.pcap");
+        // A pcap header with no packets: readable, just empty.
+        let mut header = vec![0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0];
+        header.extend_from_slice(&[0; 8]);
+        header.extend_from_slice(&65_535u32.to_le_bytes());
+        header.extend_from_slice(&1u32.to_le_bytes());
+        std::fs::write(&empty, header).unwrap();
+        let garbage = dir.join("garbage.pcap");
+        std::fs::write(&garbage, b"no capture here").unwrap();
+
+        let ctx = egui::Context::default();
+        let mut app = WhohostsApp::with_settings(Settings::default(), Launch::default());
+        read_to_the_end(&mut app, &ctx, &garbage);
+        assert!(app.settings.recent_files.is_empty());
+        assert!(app.capture.as_ref().and_then(|c| c.error.as_deref()).is_some_and(|e| e.contains("garbage.pcap")));
+        read_to_the_end(&mut app, &ctx, &empty);
+        assert_eq!(app.settings.recent_files, vec![std::fs::canonicalize(&empty).unwrap()]);
+        let _ = std::fs::remove_dir_all(dir);
     }
 }
 
