@@ -154,6 +154,27 @@ impl WhohostsApp {
     }
 }
 
+impl eframe::App for WhohostsApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.logic_impl(ctx);
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.ui_impl(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        if !self.ephemeral {
+            self.settings.save(storage);
+        }
+    }
+
+    fn persist_egui_memory(&self) -> bool {
+        // Panel sizes and scroll positions of a previous capture are not worth restoring.
+        false
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,26 +211,5 @@ mod tests {
         read_to_the_end(&mut app, &ctx, &empty);
         assert_eq!(app.settings.recent_files, vec![std::fs::canonicalize(&empty).unwrap()]);
         let _ = std::fs::remove_dir_all(dir);
-    }
-}
-
-impl eframe::App for WhohostsApp {
-    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
-        self.logic_impl(ctx);
-    }
-
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        self.ui_impl(ui);
-    }
-
-    fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        if !self.ephemeral {
-            self.settings.save(storage);
-        }
-    }
-
-    fn persist_egui_memory(&self) -> bool {
-        // Panel sizes and scroll positions of a previous capture are not worth restoring.
-        false
     }
 }
