@@ -252,3 +252,30 @@ fn a_time_range_narrows_the_totals_and_esc_clears_it() {
     assert_eq!(harness.state().filter.time_range, None);
     harness.get_by_label("12 flows");
 }
+
+#[test]
+fn a_flow_selected_in_another_view_is_scrolled_into_the_table_and_inspected() {
+    use whohosts::ui::app::AppCommand;
+    use whohosts::ui::view_filter::ViewCommand;
+    // Ten copies of the demo's flows: 120 rows, far more than the table shows.
+    let demo = whohosts::ui::demo::demo_snapshot();
+    let flows: Vec<_> = (0..10).flat_map(|_| demo.flows.iter().cloned()).collect();
+    let flow_endpoint: Vec<_> = (0..10).flat_map(|_| demo.flow_endpoint.iter().copied()).collect();
+    let snapshot = whohosts::snapshot::Snapshot {
+        flows: std::sync::Arc::new(flows),
+        flow_endpoint: std::sync::Arc::new(flow_endpoint),
+        ..demo
+    };
+    let mut harness = harness();
+    harness.state_mut().show_snapshot("demo.pcap", snapshot);
+    harness.run_steps(3);
+    // The smallest flows sort last, far below the visible rows.
+    assert!(harness.query_by_label("192.168.1.10:50051").is_none());
+    let ctx = harness.ctx.clone();
+    harness.state_mut().apply(&ctx, AppCommand::View(ViewCommand::SelectFlows(vec![119, 10])));
+    harness.state_mut().apply(&ctx, AppCommand::RevealFlow(119));
+    harness.run_steps(4);
+    assert!(harness.get_all_by_label("192.168.1.10:50051").count() > 0);
+    harness.get_by_label("192.168.1.10 port 50051");
+    harness.get_by_label("The first of 2 selected flows");
+}

@@ -32,10 +32,11 @@ pub fn inspector_ui(
     ui: &mut egui::Ui,
     snapshot: &Snapshot,
     snapshot_version: u64,
-    flow_index: usize,
+    selection: &[usize],
     state: &mut InspectorState,
     dark: bool,
 ) -> Vec<AppCommand> {
+    let Some(&flow_index) = selection.first() else { return Vec::new() };
     let mut commands = Vec::new();
     let Some(flow) = snapshot.flows.get(flow_index) else {
         ui.weak("The selected flow is not in this capture.");
@@ -53,6 +54,9 @@ pub fn inspector_ui(
             }
         });
     });
+    if selection.len() > 1 {
+        ui.weak(format!("The first of {} selected flows", selection.len()));
+    }
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
         endpoints_ui(ui, flow, endpoint, owner, dark);
         section(ui, "Traffic");

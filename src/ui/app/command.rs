@@ -19,6 +19,8 @@ pub enum AppCommand {
     Quit,
     /// From the graph, timeline, table or legend.
     View(ViewCommand),
+    /// Scroll the flow table to this flow (selected in another view).
+    RevealFlow(usize),
     /// Esc: clear the selection, then the time range.
     ClearSelectionOrRange,
     SetFilterText(String),

@@ -26,6 +26,7 @@ impl WhohostsApp {
             }
             AppCommand::Quit => ctx.send_viewport_cmd(ViewportCommand::Close),
             AppCommand::View(view) => self.apply_view(view),
+            AppCommand::RevealFlow(flow) => self.table.reveal = Some(flow),
             AppCommand::ClearSelectionOrRange => {
                 if !self.selection.is_empty() {
                     self.selection.clear();

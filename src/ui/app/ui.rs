@@ -15,6 +15,7 @@ use crate::ui::inspector::inspector_ui;
 use crate::ui::menu::menu_bar_ui;
 use crate::ui::status_bar::status_bar_ui;
 use crate::ui::timeline_view::timeline_ui;
+use crate::ui::view_filter::ViewCommand;
 use crate::ui::welcome::welcome_ui;
 
 impl WhohostsApp {
@@ -55,9 +56,9 @@ impl WhohostsApp {
             return;
         };
 
-        if let Some(&flow) = self.selection.first() {
+        if !self.selection.is_empty() {
             Panel::right("inspector").resizable(true).default_size(340.0).min_size(280.0).show(ui, |ui| {
-                commands.extend(inspector_ui(ui, &snapshot, version, flow, &mut self.inspector, dark));
+                commands.extend(inspector_ui(ui, &snapshot, version, &self.selection, &mut self.inspector, dark));
             });
         }
         Panel::bottom("flow_table").resizable(true).default_size(300.0).min_size(120.0).show(ui, |ui| {
@@ -66,6 +67,7 @@ impl WhohostsApp {
             commands.extend(flow_filter_bar_ui(ui, &snapshot, &self.filter, &rows, dark, &mut self.table, focus));
             ui.add_space(2.0);
             let reading = self.is_reading();
+            let reveal = self.table.reveal.take();
             commands.extend(flow_table_ui(
                 ui,
                 &snapshot,
@@ -74,17 +76,14 @@ impl WhohostsApp {
                 self.settings.table_sort,
                 dark,
                 reading,
+                reveal,
             ));
         });
         Panel::bottom("timeline").resizable(true).default_size(180.0).min_size(80.0).show(ui, |ui| {
-            if let Some(command) = timeline_ui(ui, &snapshot, &self.filter, &mut self.timeline) {
-                commands.push(AppCommand::View(command));
-            }
+            commands.extend(from_view(timeline_ui(ui, &snapshot, &self.filter, &mut self.timeline)));
         });
         CentralPanel::default().show(ui, |ui| {
-            if let Some(command) = graph_ui(ui, &snapshot, &self.filter, &mut self.graph) {
-                commands.push(AppCommand::View(command));
-            }
+            commands.extend(from_view(graph_ui(ui, &snapshot, &self.filter, &mut self.graph)));
         });
         self.finish_frame(&ctx, commands);
     }
@@ -102,6 +101,15 @@ impl WhohostsApp {
             self.apply(ctx, command);
         }
     }
+}
+
+/// A view's command, plus scrolling the table to a flow the view selected.
+fn from_view(command: Option<ViewCommand>) -> Vec<AppCommand> {
+    let reveal = match &command {
+        Some(ViewCommand::SelectFlows(flows)) => flows.first().copied().map(AppCommand::RevealFlow),
+        _ => None,
+    };
+    command.map(AppCommand::View).into_iter().chain(reveal).collect()
 }
 
 fn error_banner_ui(ui: &mut egui::Ui, error: &str) -> Option<AppCommand> {

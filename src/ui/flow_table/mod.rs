@@ -37,6 +37,8 @@ pub struct FlowTableState {
     pending: Option<PendingRows>,
     /// The filter text field's id, so Ctrl+F can focus it.
     pub filter_field: Option<egui::Id>,
+    /// A flow to scroll into view on the next frame.
+    pub reveal: Option<usize>,
 }
 
 impl FlowTableState {

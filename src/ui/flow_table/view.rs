@@ -107,7 +107,9 @@ fn owner_toggle_ui(ui: &mut egui::Ui, owner: &OwnerTotals, filter: &ViewFilter, 
 }
 
 /// The table itself. Clicking a row selects its flow; clicking a header sorts by it.
+/// `reveal`: a flow to scroll to (selected in another view).
 #[must_use]
+#[expect(clippy::too_many_arguments, reason = "the table's inputs, each read once")]
 pub fn flow_table_ui(
     ui: &mut egui::Ui,
     snapshot: &Snapshot,
@@ -116,6 +118,7 @@ pub fn flow_table_ui(
     sort: SortOrder,
     dark: bool,
     reading: bool,
+    reveal: Option<usize>,
 ) -> Vec<AppCommand> {
     let mut commands = Vec::new();
     if rows.rows.is_empty() {
@@ -132,7 +135,13 @@ pub fn flow_table_ui(
     let capture_start = snapshot.totals.first_ns.unwrap_or(0);
     ui.style_mut().interaction.selectable_labels = false;
     let number = Layout::right_to_left(Align::Center);
-    TableBuilder::new(ui)
+    // One pass over the rows, only when another view selected a flow.
+    let reveal_row = reveal.and_then(|flow| rows.rows.iter().position(|&r| r as usize == flow));
+    let mut table = TableBuilder::new(ui);
+    if let Some(row) = reveal_row {
+        table = table.scroll_to_row(row, Some(Align::Center));
+    }
+    table
         .id_salt("flow_table")
         .striped(true)
         .sense(Sense::click())
