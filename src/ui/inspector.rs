@@ -130,19 +130,27 @@ fn owner_label_ui(ui: &mut egui::Ui, owner: &OwnerTotals, dark: bool) {
 fn traffic_ui(ui: &mut egui::Ui, flow: &Flow) {
     // `forward` is src -> dst; show it from the local machine's point of view.
     let (out, back) = if flow.remote_is_dst { (&flow.forward, &flow.reverse) } else { (&flow.reverse, &flow.forward) };
-    egui::Grid::new("inspector_traffic").num_columns(3).spacing([16.0, 4.0]).striped(true).show(ui, |ui| {
+    // Fixed-width number columns, right-aligned, so the digits line up.
+    let number = |ui: &mut egui::Ui, text: String, weak: bool| {
+        ui.allocate_ui_with_layout(
+            egui::vec2(70.0, ui.spacing().interact_size.y),
+            egui::Layout::right_to_left(egui::Align::Center),
+            |ui| if weak { ui.weak(text) } else { ui.label(text) },
+        );
+    };
+    egui::Grid::new("inspector_traffic").num_columns(3).spacing([12.0, 4.0]).show(ui, |ui| {
         ui.weak("");
-        ui.weak("Packets");
-        ui.weak("Bytes");
+        number(ui, "Packets".into(), true);
+        number(ui, "Bytes".into(), true);
         ui.end_row();
         for (label, packets, bytes) in [
             ("Local → remote", out.packets, out.bytes),
             ("Remote → local", back.packets, back.bytes),
             ("Total", flow.packets(), flow.bytes()),
         ] {
-            ui.label(label);
-            ui.label(format::count(packets));
-            ui.label(format::bytes(bytes));
+            ui.weak(label);
+            number(ui, format::count(packets), false);
+            number(ui, format::bytes(bytes), false);
             ui.end_row();
         }
     });
