@@ -294,3 +294,22 @@ fn without_a_file_dialog_the_window_points_at_the_path_field() {
     }
     harness.get_by_label("Capture path");
 }
+
+#[test]
+fn arrow_keys_move_the_selection_in_table_order() {
+    let mut harness = harness();
+    harness.state_mut().show_snapshot("demo.pcap", whohosts::ui::demo::demo_snapshot());
+    harness.run_steps(3);
+    // Sorted by bytes, largest first: the two Apple flows (0, 1), then AWS (2, 3).
+    harness.get_all_by_label("17.248.176.20:443").next().unwrap().click();
+    harness.run_steps(3);
+    assert_eq!(harness.state().selection, vec![0]);
+    harness.key_press(egui::Key::ArrowDown);
+    harness.run_steps(2);
+    harness.key_press(egui::Key::ArrowDown);
+    harness.run_steps(2);
+    assert_eq!(harness.state().selection, vec![2]);
+    harness.key_press(egui::Key::ArrowUp);
+    harness.run_steps(2);
+    assert_eq!(harness.state().selection, vec![1]);
+}

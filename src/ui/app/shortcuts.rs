@@ -10,12 +10,13 @@ pub const QUIT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key
 pub const FIND: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::F);
 
 /// (keys, what they do) for the Help window.
-pub const SHORTCUT_HELP: [(&str, &str); 6] = [
+pub const SHORTCUT_HELP: [(&str, &str); 7] = [
     ("Ctrl+O", "Open a capture"),
     ("Ctrl+W", "Close the capture"),
     ("Ctrl+Q", "Quit"),
     ("Ctrl+F", "Filter flows"),
     ("Esc", "Clear the selection, then the time range"),
+    ("↑ ↓", "Previous or next flow in the table"),
     ("Drop a file", "Open it"),
 ];
 

@@ -56,6 +56,7 @@ impl WhohostsApp {
             return;
         };
 
+        commands.extend(arrow_key_selection(&ctx, &rows.rows, &self.selection));
         if !self.selection.is_empty() {
             Panel::right("inspector").resizable(true).default_size(340.0).min_size(280.0).show(ui, |ui| {
                 commands.extend(inspector_ui(ui, &snapshot, version, &self.selection, &mut self.inspector, dark));
@@ -100,6 +101,35 @@ impl WhohostsApp {
         for command in commands {
             self.apply(ctx, command);
         }
+    }
+}
+
+/// Up and down arrows move the selection through the table's order, like a packet list.
+fn arrow_key_selection(ctx: &egui::Context, rows: &[u32], selection: &[usize]) -> Vec<AppCommand> {
+    let Some(&selected) = selection.first() else { return Vec::new() };
+    if ctx.memory(|m| m.focused().is_some()) {
+        return Vec::new();
+    }
+    let step = ctx.input_mut(|i| {
+        if i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowDown) {
+            1
+        } else if i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowUp) {
+            -1
+        } else {
+            0
+        }
+    });
+    if step == 0 {
+        return Vec::new();
+    }
+    // One pass over the rows, only on a key press.
+    let Some(position) = rows.iter().position(|&r| r as usize == selected) else { return Vec::new() };
+    let next = if step > 0 { position.saturating_add(1) } else { position.saturating_sub(1) };
+    match rows.get(next) {
+        Some(&flow) => {
+            vec![AppCommand::View(ViewCommand::SelectFlows(vec![flow as usize])), AppCommand::RevealFlow(flow as usize)]
+        }
+        None => Vec::new(),
     }
 }
 
