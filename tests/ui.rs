@@ -234,6 +234,11 @@ fn menus_switch_theme_and_open_the_about_box() {
     harness.key_press(egui::Key::Escape);
     harness.run_steps(5);
     assert!(harness.query_by_label_contains("Provider ranges").is_none());
+    harness.get_by_label("Help").click();
+    harness.run_steps(5);
+    harness.get_by_label("Keyboard shortcuts").click();
+    harness.run_steps(5);
+    harness.get_by_label("Previous or next flow in the table");
 }
 
 #[test]
