@@ -16,6 +16,11 @@ pub struct Cli {
     pub command: Option<Command>,
     /// A capture to open in the window.
     pub file: Option<PathBuf>,
+    /// Read FILE, save the window as this PNG once it is drawn, and exit (for tests and docs).
+    #[arg(long, value_name = "PNG", requires = "file")]
+    pub screenshot: Option<PathBuf>,
+    #[command(flatten)]
+    pub analysis: AnalysisArgs,
 }
 
 #[derive(Debug, Subcommand)]

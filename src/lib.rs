@@ -17,3 +17,4 @@ pub mod report;
 pub mod session;
 pub mod snapshot;
 pub mod timeline;
+pub mod ui;

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Parser;
 
-use whohosts::cli::{Cli, Command, ReportArgs};
+use whohosts::cli::{AnalysisArgs, Cli, Command, ReportArgs};
 use whohosts::ingest::{analyse_file, Progress};
 use whohosts::report::{write_text, Report};
 
@@ -23,21 +23,24 @@ fn run() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Report(args)) => report(&args),
-        None => match cli.file {
-            Some(file) => report(&ReportArgs {
-                file,
-                json: false,
-                top: 20,
-                analysis: whohosts::cli::AnalysisArgs {
-                    local: None,
-                    ranges: Vec::new(),
-                    no_ranges: false,
-                    no_names: false,
-                },
-            }),
-            None => anyhow::bail!("give a capture file: whohosts report FILE"),
-        },
+        None => window(cli.file, cli.screenshot, &cli.analysis),
     }
+}
+
+/// Opens the window, on `file` when given; with `screenshot`, saves it as a PNG and exits.
+fn window(
+    file: Option<std::path::PathBuf>,
+    screenshot: Option<std::path::PathBuf>,
+    analysis: &AnalysisArgs,
+) -> anyhow::Result<ExitCode> {
+    let config = analysis.to_config().map_err(anyhow::Error::msg)?;
+    let ephemeral = screenshot.is_some();
+    let launch = whohosts::ui::Launch { file, screenshot, ephemeral, config };
+    let warning = whohosts::ui::run_window(launch).map_err(anyhow::Error::msg)?;
+    if let Some(warning) = warning {
+        eprintln!("whohosts: warning: {warning}");
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Files smaller than this read too fast for a progress bar to help.

@@ -1,0 +1,49 @@
+//! Keyboard shortcuts, turned into commands before any widget sees the keys.
+
+use egui::{Key, KeyboardShortcut, Modifiers};
+
+use super::command::AppCommand;
+
+pub const OPEN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
+pub const CLOSE: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::W);
+pub const QUIT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Q);
+pub const FIND: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::F);
+
+/// (keys, what they do) for the Help window.
+pub const SHORTCUT_HELP: [(&str, &str); 7] = [
+    ("Ctrl+O", "Open a capture"),
+    ("Ctrl+W", "Close the capture"),
+    ("Ctrl+Q", "Quit"),
+    ("Ctrl+F", "Filter flows"),
+    ("Esc", "Clear the selection, then the time range"),
+    ("↑ ↓", "Previous or next flow in the table"),
+    ("Drop a file", "Open it"),
+];
+
+/// The commands the keys pressed this frame ask for. `dialog_open`: Esc closes the dialog.
+pub fn shortcut_commands(ctx: &egui::Context, dialog_open: bool) -> Vec<AppCommand> {
+    let mut commands = Vec::new();
+    // Esc in a text field leaves the field; only otherwise does it clear the selection.
+    let esc_is_ours = !dialog_open && ctx.memory(|m| m.focused().is_none());
+    ctx.input_mut(|i| {
+        if i.consume_shortcut(&OPEN) {
+            commands.push(AppCommand::ShowOpenDialog);
+        }
+        if i.consume_shortcut(&CLOSE) {
+            commands.push(AppCommand::Close);
+        }
+        if i.consume_shortcut(&QUIT) {
+            commands.push(AppCommand::Quit);
+        }
+        if i.consume_shortcut(&FIND) {
+            commands.push(AppCommand::FocusFilter);
+        }
+        if dialog_open && i.consume_key(Modifiers::NONE, Key::Escape) {
+            commands.push(AppCommand::ShowAbout(false));
+            commands.push(AppCommand::ShowShortcuts(false));
+        } else if esc_is_ours && i.consume_key(Modifiers::NONE, Key::Escape) {
+            commands.push(AppCommand::ClearSelectionOrRange);
+        }
+    });
+    commands
+}

@@ -1,0 +1,58 @@
+//! The native "open a capture" dialog, run on its own thread (rfd must never block the UI).
+//! When the system has no dialog (no portal, no zenity) rfd answers `None` at once; we notice
+//! that and point the user at the path field and drag and drop instead.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{channel, Receiver, TryRecvError};
+use std::time::{Duration, Instant};
+
+/// An answer faster than this was not a person pressing Cancel: no dialog was shown.
+const NO_DIALOG_THRESHOLD: Duration = Duration::from_millis(300);
+
+#[derive(Default)]
+pub struct FileDialog {
+    pending: Option<(Receiver<Option<PathBuf>>, Instant)>,
+    /// Set when the last attempt found no dialog on this system.
+    pub unavailable: bool,
+}
+
+impl FileDialog {
+    pub fn is_open(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// Shows the dialog on a new thread; `wake` repaints the UI when it answers.
+    pub fn start(&mut self, wake: impl Fn() + Send + 'static) {
+        if self.pending.is_some() {
+            return;
+        }
+        let (tx, rx) = channel();
+        let spawned = std::thread::Builder::new().name("whohosts-file-dialog".into()).spawn(move || {
+            let picked = rfd::FileDialog::new()
+                .set_title("Open a capture")
+                .add_filter("Packet captures", &["pcap", "pcapng", "cap", "dmp", "pcap.gz"])
+                .add_filter("All files", &["*"])
+                .pick_file();
+            let _ = tx.send(picked);
+            wake();
+        });
+        if spawned.is_ok() {
+            self.pending = Some((rx, Instant::now()));
+        } else {
+            self.unavailable = true;
+        }
+    }
+
+    /// The picked file, once the dialog has answered with one.
+    pub fn poll(&mut self) -> Option<PathBuf> {
+        let (rx, started) = self.pending.as_ref()?;
+        let answer = match rx.try_recv() {
+            Ok(answer) => answer,
+            Err(TryRecvError::Empty) => return None,
+            Err(TryRecvError::Disconnected) => None,
+        };
+        self.unavailable = answer.is_none() && started.elapsed() < NO_DIALOG_THRESHOLD;
+        self.pending = None;
+        answer
+    }
+}
