@@ -1,0 +1,212 @@
+//! The live read loop: pulls frames from an interface into an analysis and into the spill
+//! kept for saving, obeys pause/resume/stop/save commands, and stops at a deadline. Used by
+//! the command line directly and by the app through `Session::open_live`.
+//!
+//! Pause swaps a reject-all filter into the kernel (see `LiveSource::pause`): traffic while
+//! paused is neither analysed nor saved nor counted as dropped; resuming continues the same
+//! capture, leaving a gap.
+
+use std::ops::ControlFlow;
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, SyncSender};
+use std::time::{Duration, Instant};
+
+use crate::analysis::Analysis;
+use crate::capture::{
+    CaptureError, FrameSource, LiveOptions, LiveSource, LiveStats, PcapNgSpill, Polled, SavedCapture,
+};
+use crate::ingest::Progress;
+
+/// Frames between two looks at the clock and the command channel while traffic flows.
+const CHECK_EVERY: u32 = 256;
+
+/// Everything about a live capture that is decided before it starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveCapture {
+    pub source: LiveOptions,
+    /// Stop by itself after this long (the command line's `--duration`).
+    pub duration: Option<Duration>,
+    /// Where the frames are kept for saving (an unlinked temporary file); `None` keeps nothing.
+    pub spill_dir: Option<PathBuf>,
+    /// Disk the kept frames may use; frames beyond it are analysed but not saved.
+    pub spill_limit_bytes: u64,
+}
+
+impl LiveCapture {
+    /// Capturing on `interface` until stopped, kept for saving in the system's temporary folder.
+    pub fn new(interface: &str) -> Self {
+        LiveCapture {
+            source: LiveOptions::new(interface),
+            duration: None,
+            spill_dir: Some(std::env::temp_dir()),
+            spill_limit_bytes: 8 << 30,
+        }
+    }
+}
+
+/// What a running capture can be told to do.
+#[derive(Debug)]
+pub enum LiveCommand {
+    Pause,
+    Resume,
+    Stop,
+    /// Save everything captured so far as pcapng; the result comes back on `reply`.
+    Save { path: PathBuf, reply: SyncSender<Result<SavedCapture, CaptureError>> },
+}
+
+/// Why and how a live capture ended. Every frame read before stays in the analysis.
+pub struct LiveEnd {
+    /// True when stopped by a command or by `on_tick`; false at the deadline or on an error.
+    pub stopped: bool,
+    /// The problem that ended the capture early (e.g. the interface went away).
+    pub error: Option<CaptureError>,
+    pub stats: LiveStats,
+    /// The kept frames, for saving after the end.
+    pub spill: Option<PcapNgSpill>,
+}
+
+/// Opens the capture (errors here mean nothing was captured) and reads into `analysis`
+/// until stopped, the deadline, or an error. `on_tick` is called about every 100 ms and every
+/// few hundred frames with the counters; it may return `Break` to stop.
+pub fn capture_into(
+    capture: &LiveCapture,
+    analysis: &mut Analysis,
+    commands: &Receiver<LiveCommand>,
+    mut on_tick: impl FnMut(&Progress, &mut Analysis) -> ControlFlow<()>,
+) -> Result<LiveEnd, CaptureError> {
+    let mut source = LiveSource::open(&capture.source)?;
+    let mut spill = match &capture.spill_dir {
+        Some(dir) => Some(PcapNgSpill::create(
+            dir,
+            source.interface(),
+            source.link_type(),
+            capture.source.snaplen,
+            capture.spill_limit_bytes,
+        )?),
+        None => None,
+    };
+    let deadline = capture.duration.map(|d| Instant::now() + d);
+    let mut since_check = 0u32;
+    let mut stopped = false;
+    let mut error = None;
+    loop {
+        match source.poll_frame() {
+            Ok(Polled::Frame(frame)) => {
+                analysis.ingest(&frame);
+                if let Some(spill) = &mut spill {
+                    spill.record(&frame);
+                }
+                since_check += 1;
+                if since_check < CHECK_EVERY {
+                    continue;
+                }
+            }
+            Ok(Polled::Idle) => {}
+            Ok(Polled::End) => break,
+            Err(e) => {
+                error = Some(e);
+                break;
+            }
+        }
+        since_check = 0;
+        while let Ok(command) = commands.try_recv() {
+            if obey(command, &mut source, spill.as_mut()) {
+                stopped = true;
+            }
+        }
+        if stopped || deadline.is_some_and(|d| Instant::now() >= d) {
+            break;
+        }
+        if on_tick(&progress(&mut source), analysis).is_break() {
+            stopped = true;
+            break;
+        }
+    }
+    let stats = source.stats();
+    drop(source);
+    note_losses(analysis, &stats, spill.as_ref());
+    Ok(LiveEnd { stopped, error, stats, spill })
+}
+
+fn progress(source: &mut LiveSource) -> Progress {
+    let stats = source.stats();
+    Progress { frames: stats.analysed, position: source.position(), size: None, live: Some(stats) }
+}
+
+/// Carries out one command; true when it asks to stop.
+fn obey(command: LiveCommand, source: &mut LiveSource, spill: Option<&mut PcapNgSpill>) -> bool {
+    match command {
+        LiveCommand::Pause => {
+            if let Err(e) = source.pause() {
+                // The filter swap failing leaves the capture running; say so rather than hide it.
+                eprintln!("whohosts: cannot pause: {e}");
+            }
+        }
+        LiveCommand::Resume => {
+            if let Err(e) = source.resume() {
+                eprintln!("whohosts: cannot resume: {e}");
+            }
+        }
+        LiveCommand::Stop => return true,
+        LiveCommand::Save { path, reply } => save_in_background(spill, path, reply),
+    }
+    false
+}
+
+/// Flushes the spill here (quick) and copies it on another thread, so that capturing does
+/// not stall while a large file is written.
+fn save_in_background(
+    spill: Option<&mut PcapNgSpill>,
+    path: PathBuf,
+    reply: SyncSender<Result<SavedCapture, CaptureError>>,
+) {
+    let copy = match spill {
+        Some(spill) => spill.snapshot_for_save(&path),
+        None => Err(CaptureError::Save { path: path.clone(), reason: "this capture keeps no frames".into() }),
+    };
+    match copy {
+        Ok(copy) => {
+            let spawned = std::thread::Builder::new().name("whohosts-save".into()).spawn({
+                let reply = reply.clone();
+                let path = path.clone();
+                move || {
+                    let _ = reply.send(copy.save_to(&path));
+                }
+            });
+            if let Err(e) = spawned {
+                let _ = reply.send(Err(CaptureError::Save { path, reason: e.to_string() }));
+            }
+        }
+        Err(e) => {
+            let _ = reply.send(Err(e));
+        }
+    }
+}
+
+/// Saves after the capture has ended, on the calling thread.
+pub fn save_after_end(spill: Option<&mut PcapNgSpill>, path: PathBuf) -> Result<SavedCapture, CaptureError> {
+    match spill {
+        Some(spill) => spill.snapshot_for_save(&path)?.save_to(&path),
+        None => Err(CaptureError::Save { path, reason: "this capture keeps no frames".into() }),
+    }
+}
+
+/// Drops are warnings of the analysis, so that every report and view shows them.
+fn note_losses(analysis: &mut Analysis, stats: &LiveStats, spill: Option<&PcapNgSpill>) {
+    if stats.dropped > 0 {
+        analysis.note(format!(
+            "the kernel dropped {} of {} packets because whohosts did not read them fast enough",
+            stats.dropped,
+            stats.received.saturating_add(stats.dropped)
+        ));
+    }
+    if stats.if_dropped > 0 {
+        analysis.note(format!("the interface or its driver dropped {} packets", stats.if_dropped));
+    }
+    if let Some(spill) = spill.filter(|s| s.left_out() > 0) {
+        analysis.note(format!(
+            "{} frames were analysed but are not kept for saving (size limit reached or disk error)",
+            spill.left_out()
+        ));
+    }
+}
