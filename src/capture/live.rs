@@ -336,12 +336,14 @@ mod tests {
 
     #[test]
     fn the_pause_filter_compiles() {
-        assert!(check_filter("lo", REJECT_ALL, ETHERNET).is_ok() || {
-            // libpcap's optimiser may refuse a program that rejects everything; the pause
-            // compiles it unoptimised.
-            let dead = Capture::dead(Linktype(ETHERNET)).unwrap();
-            dead.compile(REJECT_ALL, false).is_ok()
-        });
+        assert!(
+            check_filter("lo", REJECT_ALL, ETHERNET).is_ok() || {
+                // libpcap's optimiser may refuse a program that rejects everything; the pause
+                // compiles it unoptimised.
+                let dead = Capture::dead(Linktype(ETHERNET)).unwrap();
+                dead.compile(REJECT_ALL, false).is_ok()
+            }
+        );
     }
 
     #[test]

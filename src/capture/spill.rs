@@ -73,7 +73,8 @@ impl PcapNgSpill {
         // if the process dies.
         let _ = std::fs::remove_file(&path);
         let reader = reader?;
-        let mut writer = PcapNgWriter::new(BufWriter::with_capacity(WRITE_BUFFER, file)).map_err(|e| spill_error(&e))?;
+        let mut writer =
+            PcapNgWriter::new(BufWriter::with_capacity(WRITE_BUFFER, file)).map_err(|e| spill_error(&e))?;
         let interface_block = InterfaceDescriptionBlock {
             linktype: DataLink::from(u32::try_from(link_type).unwrap_or(0)),
             snaplen,
@@ -140,7 +141,8 @@ impl SpillCopy {
     /// Writes the frames to `dest` atomically: a temporary file beside it, synced, then
     /// renamed over it. On failure nothing is left at `dest` or beside it.
     pub fn save_to(self, dest: &Path) -> Result<SavedCapture, CaptureError> {
-        let save_error = |e: &dyn std::fmt::Display| CaptureError::Save { path: dest.to_path_buf(), reason: e.to_string() };
+        let save_error =
+            |e: &dyn std::fmt::Display| CaptureError::Save { path: dest.to_path_buf(), reason: e.to_string() };
         let name = dest.file_name().ok_or_else(|| save_error(&"not a file name"))?;
         let tmp = dest.with_file_name(format!(".{}.{}.tmp", name.to_string_lossy(), std::process::id()));
         let result = copy_prefix(&self.reader, self.len, &tmp).and_then(|()| std::fs::rename(&tmp, dest));

@@ -51,7 +51,10 @@ pub enum LiveCommand {
     Resume,
     Stop,
     /// Save everything captured so far as pcapng; the result comes back on `reply`.
-    Save { path: PathBuf, reply: SyncSender<Result<SavedCapture, CaptureError>> },
+    Save {
+        path: PathBuf,
+        reply: SyncSender<Result<SavedCapture, CaptureError>>,
+    },
 }
 
 /// Why and how a live capture ended. Every frame read before stays in the analysis.
@@ -61,6 +64,8 @@ pub struct LiveEnd {
     /// The problem that ended the capture early (e.g. the interface went away).
     pub error: Option<CaptureError>,
     pub stats: LiveStats,
+    /// Time from the capture being open to its end.
+    pub elapsed: Duration,
     /// The kept frames, for saving after the end.
     pub spill: Option<PcapNgSpill>,
 }
@@ -85,7 +90,8 @@ pub fn capture_into(
         )?),
         None => None,
     };
-    let deadline = capture.duration.map(|d| Instant::now() + d);
+    let started = Instant::now();
+    let deadline = capture.duration.map(|d| started + d);
     let mut since_check = 0u32;
     let mut stopped = false;
     let mut error = None;
@@ -125,7 +131,7 @@ pub fn capture_into(
     let stats = source.stats();
     drop(source);
     note_losses(analysis, &stats, spill.as_ref());
-    Ok(LiveEnd { stopped, error, stats, spill })
+    Ok(LiveEnd { stopped, error, stats, elapsed: started.elapsed(), spill })
 }
 
 fn progress(source: &mut LiveSource) -> Progress {

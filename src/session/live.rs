@@ -156,12 +156,8 @@ fn run(
         analysis.note(e.clone());
     }
     analysis.finish();
-    let progress = crate::ingest::Progress {
-        frames: end.stats.analysed,
-        position: 0,
-        size: None,
-        live: Some(end.stats),
-    };
+    let progress =
+        crate::ingest::Progress { frames: end.stats.analysed, position: 0, size: None, live: Some(end.stats) };
     send(UpdateKind::Progress { progress, snapshot: None }, true);
     send(UpdateKind::Finished { snapshot: Box::new(Snapshot::of(&analysis)), cancelled: end.stopped, error }, true);
     // Serve saves of the kept frames until the session is dropped.
