@@ -88,7 +88,15 @@ fn live_report(
     let mut analysis = Analysis::new(config);
     // Nothing sends commands here; the capture ends at its duration.
     let (_commands, command_rx) = std::sync::mpsc::channel();
-    let mut end = capture_into(capture, &mut analysis, &command_rx, |_, _| ControlFlow::Continue(()))?;
+    let mut announced = false;
+    let mut end = capture_into(capture, &mut analysis, &command_rx, |_, _| {
+        if !announced {
+            announced = true;
+            let seconds = capture.duration.unwrap_or_default().as_secs_f64();
+            eprintln!("whohosts: capturing on {interface} for {seconds} s ...");
+        }
+        ControlFlow::Continue(())
+    })?;
     let seconds = end.elapsed.as_secs_f64();
     if let Some(e) = &end.error {
         analysis.note(e.to_string());

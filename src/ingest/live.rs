@@ -71,8 +71,9 @@ pub struct LiveEnd {
 }
 
 /// Opens the capture (errors here mean nothing was captured) and reads into `analysis`
-/// until stopped, the deadline, or an error. `on_tick` is called about every 100 ms and every
-/// few hundred frames with the counters; it may return `Break` to stop.
+/// until stopped, the deadline, or an error. `on_tick` is called once as soon as capturing
+/// has started, then about every 100 ms and every few hundred frames with the counters; it
+/// may return `Break` to stop.
 pub fn capture_into(
     capture: &LiveCapture,
     analysis: &mut Analysis,
@@ -93,9 +94,9 @@ pub fn capture_into(
     let started = Instant::now();
     let deadline = capture.duration.map(|d| started + d);
     let mut since_check = 0u32;
-    let mut stopped = false;
+    let mut stopped = on_tick(&progress(&mut source), analysis).is_break();
     let mut error = None;
-    loop {
+    while !stopped {
         match source.poll_frame() {
             Ok(Polled::Frame(frame)) => {
                 analysis.ingest(&frame);
@@ -116,8 +117,10 @@ pub fn capture_into(
         }
         since_check = 0;
         while let Ok(command) = commands.try_recv() {
-            if obey(command, &mut source, spill.as_mut()) {
-                stopped = true;
+            match obey(command, &mut source, spill.as_mut()) {
+                Ok(stop) => stopped |= stop,
+                // A failed filter swap leaves the capture running; say so rather than hide it.
+                Err(e) => analysis.note(e.to_string()),
             }
         }
         if stopped || deadline.is_some_and(|d| Instant::now() >= d) {
@@ -139,24 +142,15 @@ fn progress(source: &mut LiveSource) -> Progress {
     Progress { frames: stats.analysed, position: source.position(), size: None, live: Some(stats) }
 }
 
-/// Carries out one command; true when it asks to stop.
-fn obey(command: LiveCommand, source: &mut LiveSource, spill: Option<&mut PcapNgSpill>) -> bool {
+/// Carries out one command; `Ok(true)` when it asks to stop.
+fn obey(command: LiveCommand, source: &mut LiveSource, spill: Option<&mut PcapNgSpill>) -> Result<bool, CaptureError> {
     match command {
-        LiveCommand::Pause => {
-            if let Err(e) = source.pause() {
-                // The filter swap failing leaves the capture running; say so rather than hide it.
-                eprintln!("whohosts: cannot pause: {e}");
-            }
-        }
-        LiveCommand::Resume => {
-            if let Err(e) = source.resume() {
-                eprintln!("whohosts: cannot resume: {e}");
-            }
-        }
-        LiveCommand::Stop => return true,
+        LiveCommand::Pause => source.pause()?,
+        LiveCommand::Resume => source.resume()?,
+        LiveCommand::Stop => return Ok(true),
         LiveCommand::Save { path, reply } => save_in_background(spill, path, reply),
     }
-    false
+    Ok(false)
 }
 
 /// Flushes the spill here (quick) and copies it on another thread, so that capturing does
