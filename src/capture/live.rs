@@ -24,6 +24,11 @@ pub struct LiveOptions {
     pub read_timeout: Duration,
     /// Kernel buffer; large enough to ride out bursts while a snapshot is being built.
     pub buffer_bytes: u32,
+    /// libpcap's immediate mode: every packet at once instead of in blocks. Off by default:
+    /// on Linux it switches to a ring of fixed frames sized for the interface's MTU (64 KiB
+    /// on loopback), so a 64 MiB buffer holds only ~1000 packets and fast traffic is
+    /// dropped; blocks arrive within `read_timeout` anyway, often enough for a live view.
+    pub immediate: bool,
 }
 
 impl LiveOptions {
@@ -35,6 +40,7 @@ impl LiveOptions {
             snaplen: 262_144,
             read_timeout: Duration::from_millis(100),
             buffer_bytes: 64 << 20,
+            immediate: false,
         }
     }
 }
@@ -111,7 +117,7 @@ impl LiveSource {
             .map_err(|e| classify_open_error(name, &e.to_string()))?
             .promisc(options.promiscuous)
             .snaplen(i32::try_from(options.snaplen).unwrap_or(i32::MAX))
-            .immediate_mode(true)
+            .immediate_mode(options.immediate)
             .timeout(timeout_ms)
             .buffer_size(i32::try_from(options.buffer_bytes).unwrap_or(i32::MAX))
             .precision(Precision::Nano)
