@@ -128,7 +128,7 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         "h" => value * 3600.0,
         other => return Err(format!("unknown unit '{other}' in '{text}' (use ms, s, m or h)")),
     };
-    if !(seconds > 0.0) || !seconds.is_finite() || seconds > 1e9 {
+    if !seconds.is_finite() || seconds <= 0.0 || seconds > 1e9 {
         return Err(format!("'{text}' is not a positive duration"));
     }
     Ok(Duration::from_secs_f64(seconds))
