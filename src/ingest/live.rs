@@ -131,10 +131,38 @@ pub fn capture_into(
             break;
         }
     }
+    if error.is_none() {
+        error = drain(&mut source, analysis, spill.as_mut(), capture.source.read_timeout * 2).err();
+    }
     let stats = source.stats();
     drop(source);
     note_losses(analysis, &stats, spill.as_ref());
     Ok(LiveEnd { stopped, error, stats, elapsed: started.elapsed(), spill })
+}
+
+/// Reads what the kernel still holds when the capture ends (it hands packets over in blocks,
+/// up to one read timeout late), for at most `limit`.
+fn drain(
+    source: &mut LiveSource,
+    analysis: &mut Analysis,
+    mut spill: Option<&mut PcapNgSpill>,
+    limit: Duration,
+) -> Result<(), CaptureError> {
+    let until = Instant::now() + limit;
+    let mut idle = 0;
+    while idle < 2 && Instant::now() < until {
+        match source.poll_frame()? {
+            Polled::Frame(frame) => {
+                analysis.ingest(&frame);
+                if let Some(spill) = spill.as_deref_mut() {
+                    spill.record(&frame);
+                }
+            }
+            Polled::Idle => idle += 1,
+            Polled::End => break,
+        }
+    }
+    Ok(())
 }
 
 fn progress(source: &mut LiveSource) -> Progress {

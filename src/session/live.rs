@@ -186,6 +186,52 @@ mod tests {
         assert!(e.to_string().contains("never.pcapng"), "{e}");
     }
 
+    /// Sends `n` datagrams to `port` on loopback and lets the kernel hand them over.
+    fn send_udp(port: u16, n: usize) {
+        let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        for _ in 0..n {
+            sock.send_to(b"hello", ("127.0.0.1", port)).unwrap();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(400));
+    }
+
+    fn wait_until_capturing(s: &Session) {
+        let update = s.updates.recv().expect("a first progress update");
+        assert!(matches!(update.kind, UpdateKind::Progress { progress, .. } if progress.live.is_some()), "{update:?}");
+    }
+
+    #[test]
+    fn paused_traffic_is_neither_analysed_nor_dropped() {
+        if !crate::capture::can_capture() {
+            eprintln!("SKIPPED: paused_traffic_is_neither_analysed_nor_dropped needs root or cap_net_raw");
+            return;
+        }
+        let mut capture = LiveCapture::new("lo");
+        capture.source.filter = Some("udp port 39998".into());
+        let s = Session::open_live(capture, AnalysisConfig::default(), 1, Box::new(|| {}));
+        wait_until_capturing(&s);
+        let control = s.live().unwrap();
+        send_udp(39998, 5);
+        control.pause();
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        send_udp(39998, 7);
+        control.resume();
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        send_udp(39998, 3);
+        control.stop();
+        let mut last_live = None;
+        let finished = loop {
+            match s.updates.recv().expect("updates until Finished").kind {
+                UpdateKind::Progress { progress, .. } => last_live = progress.live.or(last_live),
+                other => break other,
+            }
+        };
+        let UpdateKind::Finished { snapshot, .. } = finished else { panic!("{finished:?}") };
+        assert_eq!(snapshot.totals.frames, 8);
+        let stats = last_live.unwrap();
+        assert_eq!((stats.analysed, stats.dropped, stats.paused), (8, 0, false));
+    }
+
     #[test]
     fn loopback_capture_stops_sees_traffic_and_saves() {
         if !crate::capture::can_capture() {
@@ -195,13 +241,8 @@ mod tests {
         let mut capture = LiveCapture::new("lo");
         capture.source.filter = Some("udp port 39999".into());
         let s = Session::open_live(capture, AnalysisConfig::default(), 1, Box::new(|| {}));
-        let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
-        // Give the capture a moment to open before sending.
-        std::thread::sleep(std::time::Duration::from_millis(500));
-        for _ in 0..20 {
-            sock.send_to(b"hello", "127.0.0.1:39999").unwrap();
-        }
-        std::thread::sleep(std::time::Duration::from_millis(300));
+        wait_until_capturing(&s);
+        send_udp(39999, 20);
         let control = s.live().unwrap();
         control.stop();
         let mut last_live = None;
