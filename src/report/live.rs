@@ -22,7 +22,7 @@ impl LiveRecord {
     pub fn summary(&self) -> String {
         let s = &self.stats;
         format!(
-            "captured on {} for {:.1} s: {} packets analysed ({:.0}/s); kernel received {}, dropped {} (whohosts too slow); interface dropped {}",
+            "captured on {} for {:.1} s: {} packets analysed ({:.0}/s); kernel received {}, dropped {} (buffer full: not read fast enough); interface dropped {}",
             self.interface, self.seconds, s.analysed, self.packets_per_second, s.received, s.dropped, s.if_dropped
         )
     }
