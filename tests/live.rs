@@ -4,6 +4,14 @@
 //! pcapng and read back. Traffic never leaves the namespaces. Needs root and `ip netns`;
 //! elsewhere each test says SKIPPED on stderr.
 
+/// Says on the real stderr (libtest does not capture it) that a test could not run here.
+macro_rules! skipped {
+    ($($arg:tt)*) => {{
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod harness;
 
 use std::net::Ipv4Addr;
@@ -245,9 +253,7 @@ for i in range(5): s.sendto(b'ping',(sys.argv[1],9))";
 fn without_privilege_the_message_says_how_to_get_it() {
     // SAFETY: geteuid has no preconditions.
     if unsafe { libc::geteuid() } != 0 {
-        eprintln!(
-            "SKIPPED: without_privilege_the_message_says_how_to_get_it needs root to drop privilege with setpriv"
-        );
+        skipped!("SKIPPED: without_privilege_the_message_says_how_to_get_it needs root to drop privilege with setpriv");
         return;
     }
     let out = match Command::new("setpriv")
@@ -266,7 +272,7 @@ fn without_privilege_the_message_says_how_to_get_it() {
     {
         Ok(out) => out,
         Err(e) => {
-            eprintln!("SKIPPED: without_privilege_the_message_says_how_to_get_it needs setpriv (util-linux): {e}");
+            skipped!("SKIPPED: without_privilege_the_message_says_how_to_get_it needs setpriv (util-linux): {e}");
             return;
         }
     };

@@ -172,6 +172,14 @@ fn run(
 mod tests {
     use super::*;
 
+    /// Says on the real stderr (libtest does not capture it) that a test could not run here.
+    macro_rules! skipped {
+        ($($arg:tt)*) => {{
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr(), $($arg)*);
+        }};
+    }
+
     #[test]
     fn a_missing_interface_fails_with_its_name() {
         let s = Session::open_live(LiveCapture::new("no-such-if9"), AnalysisConfig::default(), 3, Box::new(|| {}));
@@ -203,7 +211,7 @@ mod tests {
     #[test]
     fn paused_traffic_is_neither_analysed_nor_dropped() {
         if !crate::capture::can_capture() {
-            eprintln!("SKIPPED: paused_traffic_is_neither_analysed_nor_dropped needs root or cap_net_raw");
+            skipped!("SKIPPED: paused_traffic_is_neither_analysed_nor_dropped needs root or cap_net_raw");
             return;
         }
         let mut capture = LiveCapture::new("lo");
@@ -235,7 +243,7 @@ mod tests {
     #[test]
     fn loopback_capture_stops_sees_traffic_and_saves() {
         if !crate::capture::can_capture() {
-            eprintln!("SKIPPED: loopback_capture_stops_sees_traffic_and_saves needs root or cap_net_raw");
+            skipped!("SKIPPED: loopback_capture_stops_sees_traffic_and_saves needs root or cap_net_raw");
             return;
         }
         let mut capture = LiveCapture::new("lo");

@@ -97,7 +97,7 @@ pub fn namespaces_or_skip(test: &str, tag: u8) -> Option<Namespaces> {
     match Namespaces::create(tag) {
         Ok(ns) => Some(ns),
         Err(reason) => {
-            eprintln!("SKIPPED: {test} needs root and ip netns ({reason})");
+            skipped!("SKIPPED: {test} needs root and ip netns ({reason})");
             None
         }
     }
