@@ -103,7 +103,7 @@ fn live_report(
     }
     analysis.finish();
     let saved = match write {
-        Some(path) => Some(save_after_end(end.spill.as_mut(), path)?),
+        Some(path) => Some(save_after_end(&mut end, path)?),
         None => None,
     };
     let mut report = Report::build(&format!("live:{interface}"), &analysis);

@@ -13,11 +13,12 @@ use std::time::Duration;
 
 use pcap_file::pcapng::blocks::enhanced_packet::EnhancedPacketBlock;
 use pcap_file::pcapng::blocks::interface_description::{InterfaceDescriptionBlock, InterfaceDescriptionOption};
+use pcap_file::pcapng::blocks::interface_statistics::{InterfaceStatisticsBlock, InterfaceStatisticsOption};
 use pcap_file::pcapng::PcapNgWriter;
 use pcap_file::DataLink;
 use serde::Serialize;
 
-use super::{CaptureError, Frame};
+use super::{CaptureError, Frame, LiveStats};
 
 const WRITE_BUFFER: usize = 1 << 20;
 /// pcapng `if_tsresol` for nanoseconds (10^-9), matching the timestamps written.
@@ -125,8 +126,15 @@ impl PcapNgSpill {
     }
 
     /// Flushes and describes what is on disk now. Cheap; the copying is `SpillCopy::save_to`.
-    pub fn snapshot_for_save(&mut self, dest: &Path) -> Result<SpillCopy, CaptureError> {
+    /// With `stats`, an interface statistics block first records the capture's counters,
+    /// drops included, so that the saved file shows them too.
+    pub fn snapshot_for_save(&mut self, dest: &Path, stats: Option<&LiveStats>) -> Result<SpillCopy, CaptureError> {
         let save_error = |reason: String| CaptureError::Save { path: dest.to_path_buf(), reason };
+        if let (Some(stats), None) = (stats, &self.failed) {
+            if let Err(e) = self.writer.write_pcapng_block(statistics_block(stats)) {
+                self.failed = Some(e.to_string());
+            }
+        }
         if let Some(reason) = &self.failed {
             return Err(save_error(format!("keeping the captured frames failed earlier: {reason}")));
         }
@@ -134,6 +142,22 @@ impl PcapNgSpill {
         let len = self.reader.metadata().map_err(|e| save_error(e.to_string()))?.len();
         let reader = self.reader.try_clone().map_err(|e| save_error(e.to_string()))?;
         Ok(SpillCopy { reader, len, frames: self.frames, left_out: self.left_out })
+    }
+}
+
+/// pcapng's counters from libpcap's: accepted by the filter, dropped by the OS (buffer full),
+/// dropped by the interface, delivered to whohosts.
+fn statistics_block(stats: &LiveStats) -> InterfaceStatisticsBlock<'static> {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    InterfaceStatisticsBlock {
+        interface_id: 0,
+        timestamp: u64::try_from(now.as_nanos()).unwrap_or(u64::MAX),
+        options: vec![
+            InterfaceStatisticsOption::IsbFilterAccept(stats.received),
+            InterfaceStatisticsOption::IsbOsDrop(stats.dropped),
+            InterfaceStatisticsOption::IsbIfDrop(stats.if_dropped),
+            InterfaceStatisticsOption::IsbUsrDeliv(stats.analysed),
+        ],
     }
 }
 
@@ -191,12 +215,13 @@ mod tests {
         let payload = [0xabu8; 61];
         spill.record(&frame(1_700_000_000_123_456_789, &payload));
         let dest = dir.join("first.pcapng");
-        let saved = spill.snapshot_for_save(&dest).unwrap().save_to(&dest).unwrap();
+        let stats = LiveStats { received: 3, dropped: 2, analysed: 1, ..LiveStats::default() };
+        let saved = spill.snapshot_for_save(&dest, Some(&stats)).unwrap().save_to(&dest).unwrap();
         assert_eq!((saved.frames, saved.left_out), (1, 0));
         // Frames after a save go on being kept; a later save has them all.
         spill.record(&frame(1_700_000_001_000_000_000, &payload[..20]));
         let dest2 = dir.join("second.pcapng");
-        spill.snapshot_for_save(&dest2).unwrap().save_to(&dest2).unwrap();
+        spill.snapshot_for_save(&dest2, Some(&stats)).unwrap().save_to(&dest2).unwrap();
 
         let mut first = FileSource::open(&dest).unwrap();
         let f = first.next_frame().unwrap().unwrap();
@@ -208,6 +233,18 @@ mod tests {
             n += 1;
         }
         assert_eq!(n, 2);
+        // The counters are in the file too.
+        let mut reader = pcap_file::pcapng::PcapNgReader::new(std::fs::File::open(&dest2).unwrap()).unwrap();
+        let mut os_drops = Vec::new();
+        while let Some(block) = reader.next_block() {
+            if let pcap_file::pcapng::Block::InterfaceStatistics(isb) = block.unwrap() {
+                os_drops.extend(isb.options.iter().filter_map(|o| match o {
+                    InterfaceStatisticsOption::IsbOsDrop(n) => Some(*n),
+                    _ => None,
+                }));
+            }
+        }
+        assert_eq!(os_drops, vec![2, 2], "one statistics block per save");
         let leftovers: Vec<_> = std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok()).collect();
         assert_eq!(leftovers.len(), 2, "only the two saved files, no temporary or spill files");
         std::fs::remove_dir_all(&dir).unwrap();
@@ -230,7 +267,7 @@ mod tests {
         let dir = scratch("unwritable");
         let mut spill = PcapNgSpill::create(&dir, "eth0", 1, 262_144, u64::MAX).unwrap();
         let dest = Path::new("/no/such/dir/out.pcapng");
-        let e = spill.snapshot_for_save(dest).unwrap().save_to(dest).unwrap_err();
+        let e = spill.snapshot_for_save(dest, None).unwrap().save_to(dest).unwrap_err();
         assert!(e.to_string().contains("/no/such/dir/out.pcapng"), "{e}");
         std::fs::remove_dir_all(&dir).unwrap();
     }

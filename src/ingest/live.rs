@@ -176,7 +176,7 @@ fn obey(command: LiveCommand, source: &mut LiveSource, spill: Option<&mut PcapNg
         LiveCommand::Pause => source.pause()?,
         LiveCommand::Resume => source.resume()?,
         LiveCommand::Stop => return Ok(true),
-        LiveCommand::Save { path, reply } => save_in_background(spill, path, reply),
+        LiveCommand::Save { path, reply } => save_in_background(spill, &source.stats(), path, reply),
     }
     Ok(false)
 }
@@ -185,11 +185,12 @@ fn obey(command: LiveCommand, source: &mut LiveSource, spill: Option<&mut PcapNg
 /// not stall while a large file is written.
 fn save_in_background(
     spill: Option<&mut PcapNgSpill>,
+    stats: &LiveStats,
     path: PathBuf,
     reply: SyncSender<Result<SavedCapture, CaptureError>>,
 ) {
     let copy = match spill {
-        Some(spill) => spill.snapshot_for_save(&path),
+        Some(spill) => spill.snapshot_for_save(&path, Some(stats)),
         None => Err(CaptureError::Save { path: path.clone(), reason: "this capture keeps no frames".into() }),
     };
     match copy {
@@ -211,10 +212,11 @@ fn save_in_background(
     }
 }
 
-/// Saves after the capture has ended, on the calling thread.
-pub fn save_after_end(spill: Option<&mut PcapNgSpill>, path: PathBuf) -> Result<SavedCapture, CaptureError> {
-    match spill {
-        Some(spill) => spill.snapshot_for_save(&path)?.save_to(&path),
+/// Saves after the capture has ended, on the calling thread, with the final counters.
+pub fn save_after_end(end: &mut LiveEnd, path: PathBuf) -> Result<SavedCapture, CaptureError> {
+    let stats = end.stats;
+    match end.spill.as_mut() {
+        Some(spill) => spill.snapshot_for_save(&path, Some(&stats))?.save_to(&path),
         None => Err(CaptureError::Save { path, reason: "this capture keeps no frames".into() }),
     }
 }

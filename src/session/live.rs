@@ -163,7 +163,7 @@ fn run(
     // Serve saves of the kept frames until the session is dropped.
     while let Ok(command) = commands.recv() {
         if let LiveCommand::Save { path, reply } = command {
-            let _ = reply.send(save_after_end(end.spill.as_mut(), path));
+            let _ = reply.send(save_after_end(&mut end, path));
         }
     }
 }
