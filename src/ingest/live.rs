@@ -33,14 +33,34 @@ pub struct LiveCapture {
 }
 
 impl LiveCapture {
-    /// Capturing on `interface` until stopped, kept for saving in the system's temporary folder.
+    /// Capturing on `interface` until stopped, kept for saving in `default_spill_dir()`.
     pub fn new(interface: &str) -> Self {
         LiveCapture {
             source: LiveOptions::new(interface),
             duration: None,
-            spill_dir: Some(std::env::temp_dir()),
+            spill_dir: Some(default_spill_dir()),
             spill_limit_bytes: 8 << 30,
         }
+    }
+}
+
+/// A folder on disk for the kept frames: `$XDG_CACHE_HOME/whohosts` or `~/.cache/whohosts`,
+/// else `/var/tmp`. Not `/tmp`, which is often a RAM disk: the frames must not fill memory.
+pub fn default_spill_dir() -> PathBuf {
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")));
+    if let Some(dir) = cache.map(|c| c.join("whohosts")) {
+        if std::fs::create_dir_all(&dir).is_ok() {
+            return dir;
+        }
+    }
+    let var_tmp = PathBuf::from("/var/tmp");
+    if var_tmp.is_dir() {
+        var_tmp
+    } else {
+        std::env::temp_dir()
     }
 }
 
