@@ -16,7 +16,7 @@ use crate::locality::LocalPolicy;
 use crate::names::NameBook;
 use crate::providers::evidence::{attribute, Attribution};
 use crate::providers::ProviderDb;
-use crate::snapshot::Owner;
+use crate::snapshot::{Owner, OTHER_OWNER};
 use crate::timeline::Timeline;
 
 /// Settings that shape an analysis, checked before any frame is read.
@@ -25,12 +25,14 @@ pub struct AnalysisConfig {
     pub local: LocalPolicy,
     /// Published ranges and the AS table, loaded once and shared.
     pub providers: Arc<ProviderDb>,
+    /// Whether to read names from DNS, TLS, QUIC and HTTP payloads.
+    pub learn_names: bool,
 }
 
 impl Default for AnalysisConfig {
     /// No local networks beyond private space, and no range data (every owner "Unknown").
     fn default() -> Self {
-        AnalysisConfig { local: LocalPolicy::default(), providers: Arc::new(ProviderDb::empty()) }
+        AnalysisConfig { local: LocalPolicy::default(), providers: Arc::new(ProviderDb::empty()), learn_names: true }
     }
 }
 
@@ -79,7 +81,8 @@ pub struct Analysis {
     /// Owner of each endpoint's address, decided from the ranges when it is first seen.
     endpoint_owner: Vec<Owner>,
     endpoint_index: HashMap<IpAddr, EndpointId, ahash::RandomState>,
-    timeline: Timeline,
+    /// Shared with snapshots; copied on write only while a snapshot still holds it.
+    timeline: Arc<Timeline>,
     defrag: Defragmenter,
     names: NameBook,
     notes: Vec<String>,
@@ -96,7 +99,7 @@ impl Analysis {
             endpoints: Vec::new(),
             endpoint_owner: Vec::new(),
             endpoint_index: HashMap::default(),
-            timeline: Timeline::default(),
+            timeline: Arc::default(),
             defrag: Defragmenter::default(),
             names: NameBook::new(),
             notes: Vec::new(),
@@ -120,13 +123,17 @@ impl Analysis {
     pub fn timeline(&self) -> &Timeline {
         &self.timeline
     }
+    /// The timeline, shared without copying.
+    pub fn shared_timeline(&self) -> Arc<Timeline> {
+        Arc::clone(&self.timeline)
+    }
     /// The remote endpoint of every flow, indexed by `FlowId`.
     pub fn flow_endpoints(&self) -> &[EndpointId] {
         &self.flow_endpoint
     }
     /// Writes the timeline's open bins so it can be read mid-capture.
     pub fn flush_timeline(&mut self) {
-        self.timeline.flush();
+        Arc::make_mut(&mut self.timeline).flush();
     }
     /// Who owns an endpoint's address.
     pub fn owner_of(&self, endpoint: EndpointId) -> Owner {
@@ -202,7 +209,9 @@ impl Analysis {
         if datagram.fragment.is_none() {
             let packet = datagram.packet();
             self.count(&counted(packet.transport));
-            self.names.observe(number, &packet);
+            if self.config.learn_names {
+                self.names.observe(number, &packet);
+            }
             return;
         }
         let outcome = self.defrag.add(frame.ts_ns, frame.wire_len, number, datagram);
@@ -213,8 +222,10 @@ impl Analysis {
             self.count(&counted(transport));
         }
         if let Some(whole) = outcome.reassembled {
-            let packet = decode::packet_from_ip_payload(datagram.src, datagram.dst, datagram.proto, &whole);
-            self.names.observe(number, &packet);
+            if self.config.learn_names {
+                let packet = decode::packet_from_ip_payload(datagram.src, datagram.dst, datagram.proto, &whole);
+                self.names.observe(number, &packet);
+            }
         }
     }
 
@@ -236,8 +247,8 @@ impl Analysis {
     fn count(&mut self, packet: &FlowPacket) -> FlowHit {
         let hit = self.flows.ingest(packet, &self.config.local);
         if hit.created {
-            let remote = self.flows.get(hit.id).map_or(packet.dst, |f| f.remote().0);
-            let endpoint = self.endpoint_for(remote, packet.ts_ns);
+            let (remote, other) = self.flows.get(hit.id).map_or((packet.dst, false), |f| (f.remote().0, f.other));
+            let endpoint = self.endpoint_for(remote, packet.ts_ns, other);
             self.flow_endpoint.push(endpoint);
             if let Some(e) = self.endpoints.get_mut(endpoint as usize) {
                 e.flows += 1;
@@ -250,18 +261,23 @@ impl Analysis {
                 e.first_ns = e.first_ns.min(packet.ts_ns);
                 e.last_ns = e.last_ns.max(packet.ts_ns);
             }
-            self.timeline.add(endpoint, packet.ts_ns, u64::from(packet.wire_len));
+            Arc::make_mut(&mut self.timeline).add(endpoint, packet.ts_ns, u64::from(packet.wire_len));
         }
         hit
     }
 
-    fn endpoint_for(&mut self, ip: IpAddr, ts_ns: i64) -> EndpointId {
+    fn endpoint_for(&mut self, ip: IpAddr, ts_ns: i64, other: bool) -> EndpointId {
         if let Some(&id) = self.endpoint_index.get(&ip) {
             return id;
         }
         let id = EndpointId::try_from(self.endpoints.len()).unwrap_or(EndpointId::MAX);
         self.endpoints.push(Endpoint { ip, packets: 0, bytes: 0, flows: 0, first_ns: ts_ns, last_ns: ts_ns });
-        self.endpoint_owner.push(Owner::of_address(&self.config.providers, ip));
+        let owner = if other {
+            Owner { name: OTHER_OWNER.into(), service: None, region: None }
+        } else {
+            Owner::of_address(&self.config.providers, ip)
+        };
+        self.endpoint_owner.push(owner);
         self.endpoint_index.insert(ip, id);
         id
     }
@@ -276,7 +292,7 @@ impl Analysis {
         for release in self.defrag.finish() {
             self.count_release(&release);
         }
-        self.timeline.flush();
+        Arc::make_mut(&mut self.timeline).flush();
     }
 
     /// Human-readable warnings about what was skipped or odd, for reports and the UI.
@@ -293,6 +309,13 @@ impl Analysis {
             out.push(format!("{} frames have timestamps earlier than the frame before", t.out_of_order));
         }
         let frag = self.defrag.stats();
+        if self.flows.folded_packets() > 0 {
+            out.push(format!(
+                "more than {} flows: {} packets of later new flows are counted together as \"other\"",
+                crate::flows::MAX_FLOWS,
+                self.flows.folded_packets()
+            ));
+        }
         if frag.incomplete > 0 {
             out.push(format!(
                 "{} fragmented datagrams never completed (their fragments are still counted)",

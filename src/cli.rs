@@ -145,6 +145,12 @@ pub struct AnalysisArgs {
     /// or a CIDR list with a `# provider: NAME` line). Repeatable.
     #[arg(long = "ranges", value_name = "FILE")]
     pub ranges: Vec<PathBuf>,
+    /// Use no range or AS data: every owner is "Unknown" (faster; flows only).
+    #[arg(long, conflicts_with = "ranges")]
+    pub no_ranges: bool,
+    /// Learn no names from DNS, TLS, QUIC or HTTP (faster; flows only).
+    #[arg(long)]
+    pub no_names: bool,
 }
 
 impl AnalysisArgs {
@@ -154,8 +160,8 @@ impl AnalysisArgs {
             Some(list) => LocalPolicy::parse_list(list).map_err(|e| format!("--local: {e}"))?,
             None => LocalPolicy::default(),
         };
-        let providers = load_providers(&self.ranges)?;
-        Ok(AnalysisConfig { local, providers: Arc::new(providers) })
+        let providers = if self.no_ranges { ProviderDb::empty() } else { load_providers(&self.ranges)? };
+        Ok(AnalysisConfig { local, providers: Arc::new(providers), learn_names: !self.no_names })
     }
 }
 

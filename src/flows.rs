@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -68,6 +69,8 @@ pub struct Flow {
     pub first_frame: u64,
     /// True when `dst` is the remote side (the usual case: a local client talks out).
     pub remote_is_dst: bool,
+    /// The aggregate of flows that arrived after the table was full (addresses unspecified).
+    pub other: bool,
 }
 
 impl Flow {
@@ -116,15 +119,46 @@ pub struct FlowPacket {
     pub transport: Transport,
 }
 
-#[derive(Default)]
+/// Flows kept apart before new ones are folded into "other": bounds memory on a SYN flood
+/// (about 200 bytes a flow).
+pub const MAX_FLOWS: usize = 1_000_000;
+
+/// The address that stands for "many" in the "other" flow.
+pub const OTHER_ADDRESS: IpAddr = IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED);
+
 pub struct FlowTable {
+    max_flows: usize,
+    /// Packets counted in "other" flows because the table was full.
+    folded_packets: u64,
     index: HashMap<FlowKey, FlowId, ahash::RandomState>,
-    flows: Vec<Flow>,
+    /// Shared with snapshots; copied on write only while a snapshot still holds it.
+    flows: Arc<Vec<Flow>>,
+}
+
+impl Default for FlowTable {
+    fn default() -> Self {
+        FlowTable::with_limit(MAX_FLOWS)
+    }
 }
 
 impl FlowTable {
+    /// A table that keeps at most `max_flows` flows apart (plus one "other" per protocol).
+    pub fn with_limit(max_flows: usize) -> Self {
+        FlowTable { max_flows, folded_packets: 0, index: HashMap::default(), flows: Arc::default() }
+    }
+
+    /// Packets counted in "other" flows because the table was full.
+    pub fn folded_packets(&self) -> u64 {
+        self.folded_packets
+    }
+
     pub fn flows(&self) -> &[Flow] {
         &self.flows
+    }
+
+    /// All flows, shared without copying.
+    pub fn shared(&self) -> Arc<Vec<Flow>> {
+        Arc::clone(&self.flows)
     }
 
     pub fn get(&self, id: FlowId) -> Option<&Flow> {
@@ -146,16 +180,24 @@ impl FlowTable {
             Transport::Udp { sport, dport } => (sport, dport, 0),
             Transport::Other => (0, 0, 0),
         };
-        let key = FlowKey::new(p.proto, (p.src, sport), (p.dst, dport));
+        let mut key = FlowKey::new(p.proto, (p.src, sport), (p.dst, dport));
+        if self.index.len() >= self.max_flows && !self.index.contains_key(&key) {
+            // Full: new flows are counted together, one "other" flow per protocol.
+            key = FlowKey::new(p.proto, (OTHER_ADDRESS, 0), (OTHER_ADDRESS, 0));
+            self.folded_packets += 1;
+        }
         let (id, created) = match self.index.get(&key) {
             Some(&id) => (id, false),
             None => {
+                let other = key.lo.0 == OTHER_ADDRESS && key.hi.0 == OTHER_ADDRESS;
+                let (src, dst, sport, dport) =
+                    if other { (OTHER_ADDRESS, OTHER_ADDRESS, 0, 0) } else { (p.src, p.dst, sport, dport) };
                 let id = FlowId::try_from(self.flows.len()).unwrap_or(FlowId::MAX);
-                self.flows.push(Flow {
+                Arc::make_mut(&mut self.flows).push(Flow {
                     proto: p.proto,
-                    src: p.src,
+                    src,
                     src_port: sport,
-                    dst: p.dst,
+                    dst,
                     dst_port: dport,
                     forward: DirectionStats::default(),
                     reverse: DirectionStats::default(),
@@ -163,13 +205,14 @@ impl FlowTable {
                     last_ns: p.ts_ns,
                     first_frame: p.frame,
                     remote_is_dst: remote_is_dst(p.src, p.dst, flags, policy),
+                    other,
                 });
                 self.index.insert(key, id);
                 (id, true)
             }
         };
-        if let Some(flow) = self.flows.get_mut(id as usize) {
-            let forward = flow.src == p.src && flow.src_port == sport;
+        if let Some(flow) = Arc::make_mut(&mut self.flows).get_mut(id as usize) {
+            let forward = flow.other || (flow.src == p.src && flow.src_port == sport);
             let stats = if forward { &mut flow.forward } else { &mut flow.reverse };
             stats.add(p.wire_len, p.captured_len, flags);
             flow.first_ns = flow.first_ns.min(p.ts_ns);
@@ -231,6 +274,23 @@ mod tests {
         t.ingest(&pkt("192.168.1.2", 50000, "17.1.1.1", 443, 60, 0), &policy);
         t.ingest(&pkt("192.168.1.2", 50001, "17.1.1.1", 443, 60, 0), &policy);
         assert_eq!(t.len(), 2);
+    }
+
+    #[test]
+    fn a_full_table_folds_new_flows_into_one_other_flow_per_protocol() {
+        let mut t = FlowTable::with_limit(2);
+        let policy = LocalPolicy::default();
+        for port in 0..10 {
+            t.ingest(&pkt("192.168.1.2", 50000 + port, "17.1.1.1", 443, 60, tcp_flags::SYN), &policy);
+        }
+        // The first two flows stay apart and keep counting.
+        t.ingest(&pkt("17.1.1.1", 443, "192.168.1.2", 50000, 60, tcp_flags::ACK), &policy);
+        assert_eq!(t.len(), 3);
+        assert_eq!(t.flows()[0].packets(), 2);
+        let other = &t.flows()[2];
+        assert!(other.other);
+        assert_eq!((other.src, other.packets(), other.bytes()), (OTHER_ADDRESS, 8, 480));
+        assert_eq!(t.folded_packets(), 8);
     }
 
     #[test]

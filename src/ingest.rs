@@ -7,7 +7,7 @@ use std::ops::ControlFlow;
 use std::path::Path;
 
 use crate::analysis::{Analysis, AnalysisConfig};
-use crate::capture::{CaptureError, FileSource, FrameSource, LiveStats};
+use crate::capture::{BatchMessage, BatchReader, CaptureError, FileSource, FrameSource, LiveStats};
 
 /// How far reading has got.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -54,6 +54,37 @@ pub fn read_into(
     }
 }
 
+/// Reads `source` on a second thread into `analysis` on this one, so that reading and
+/// analysing overlap. Same contract as [`read_into`].
+pub fn read_into_pipelined(
+    source: Box<dyn FrameSource + Send>,
+    analysis: &mut Analysis,
+    mut on_progress: impl FnMut(&Progress, &mut Analysis) -> ControlFlow<()>,
+) -> Result<Finish, CaptureError> {
+    let reader = BatchReader::spawn(source);
+    let mut frames = 0u64;
+    let mut next_progress = PROGRESS_EVERY;
+    loop {
+        let batch = match reader.batches.recv() {
+            Ok(BatchMessage::Frames(batch)) => batch,
+            Ok(BatchMessage::End(result)) => return result.map(|()| Finish::EndOfInput),
+            Err(_) => return Ok(Finish::EndOfInput),
+        };
+        for frame in batch.frames() {
+            analysis.ingest(&frame);
+        }
+        frames += batch.len() as u64;
+        if frames >= next_progress {
+            next_progress = frames + PROGRESS_EVERY;
+            let progress = Progress { frames, position: batch.position, size: batch.size, live: None };
+            if on_progress(&progress, analysis).is_break() {
+                return Ok(Finish::Cancelled);
+            }
+        }
+        reader.give_back(batch);
+    }
+}
+
 /// Reads a whole capture file. A fatal problem (missing file, not a capture) is an `Err`;
 /// a problem after some frames (a cut file) becomes a warning in the analysis, with
 /// everything before it kept.
@@ -62,9 +93,9 @@ pub fn analyse_file(
     config: AnalysisConfig,
     on_progress: impl FnMut(&Progress, &mut Analysis) -> ControlFlow<()>,
 ) -> Result<Analysis, CaptureError> {
-    let mut source = FileSource::open(path)?;
+    let source = FileSource::open(path)?;
     let mut analysis = Analysis::new(config);
-    match read_into(&mut source, &mut analysis, on_progress) {
+    match read_into_pipelined(Box::new(source), &mut analysis, on_progress) {
         Ok(_) => {}
         Err(e) if e.keeps_partial_results() => analysis.note(e.to_string()),
         Err(e) => return Err(e),

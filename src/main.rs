@@ -33,7 +33,12 @@ fn run() -> anyhow::Result<ExitCode> {
                 live: Default::default(),
                 json: false,
                 top: 20,
-                analysis: whohosts::cli::AnalysisArgs { local: None, ranges: Vec::new() },
+                analysis: whohosts::cli::AnalysisArgs {
+                    local: None,
+                    ranges: Vec::new(),
+                    no_ranges: false,
+                    no_names: false,
+                },
             }),
             None if cli.live.is_some() => anyhow::bail!(
                 "this build has no window to capture in; for a headless capture use: whohosts report --live IFACE --duration 10s"

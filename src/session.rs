@@ -17,8 +17,8 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use crate::analysis::{Analysis, AnalysisConfig};
-use crate::capture::{FileSource, FrameSource};
-use crate::ingest::{read_into, Finish, Progress};
+use crate::capture::FileSource;
+use crate::ingest::{read_into_pipelined, Finish, Progress};
 use crate::snapshot::Snapshot;
 
 /// Called after each update is sent, e.g. to wake the UI.
@@ -111,14 +111,14 @@ fn read_file(
             notify();
         }
     };
-    let mut source = match FileSource::open(path) {
+    let source = match FileSource::open(path) {
         Ok(s) => s,
         Err(e) => return send(UpdateKind::Failed { error: e.to_string() }, true),
     };
     let mut analysis = Analysis::new(config);
     let mut last_snapshot = Instant::now();
     let mut interval = MIN_SNAPSHOT_INTERVAL;
-    let result = read_into(&mut source as &mut dyn FrameSource, &mut analysis, |progress, analysis| {
+    let result = read_into_pipelined(Box::new(source), &mut analysis, |progress, analysis| {
         if cancel.load(Ordering::Relaxed) {
             return ControlFlow::Break(());
         }

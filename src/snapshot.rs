@@ -27,6 +27,8 @@ pub struct Owner {
 /// Owner name of special-purpose space (private, loopback, link-local ...).
 pub const LOCAL_OWNER: &str = "Local network";
 pub const UNKNOWN_OWNER: &str = "Unknown";
+/// Owner of the flows folded together once the flow table is full.
+pub const OTHER_OWNER: &str = "Other (flow table full)";
 
 impl Owner {
     pub fn unknown() -> Self {
@@ -114,11 +116,11 @@ impl Snapshot {
         let (endpoints, owners) = endpoint_views(analysis);
         Snapshot {
             totals: analysis.totals().clone(),
-            flows: Arc::new(analysis.flows().flows().to_vec()),
+            flows: analysis.flows().shared(),
             flow_endpoint: Arc::new(analysis.flow_endpoints().to_vec()),
             endpoints: Arc::new(endpoints),
             owners: Arc::new(owners),
-            timeline: Arc::new(analysis.timeline().clone()),
+            timeline: analysis.shared_timeline(),
             warnings: analysis.warnings(),
         }
     }

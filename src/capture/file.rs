@@ -4,7 +4,14 @@ use std::path::{Path, PathBuf};
 
 use pcap::{Capture, Offline, Precision};
 
+use super::pcapng::{looks_like_pcapng, PcapNgFallback};
 use super::{CaptureError, Frame, FrameSource};
+
+enum Reader {
+    Libpcap(Capture<Offline>),
+    /// For pcapng files whose interfaces mix link types.
+    MixedPcapNg(PcapNgFallback),
+}
 
 /// pcap file header; every record has a 16-byte header. Used for progress only.
 const PCAP_FILE_HEADER_LEN: u64 = 24;
@@ -12,7 +19,7 @@ const RECORD_HEADER_LEN: u64 = 16;
 
 pub struct FileSource {
     path: PathBuf,
-    capture: Capture<Offline>,
+    reader: Reader,
     link_type: i32,
     frames: u64,
     position: u64,
@@ -29,12 +36,24 @@ impl FileSource {
         }
         // Opening the file ourselves first gives the OS's own wording for permission problems.
         std::fs::File::open(path).map_err(|e| CaptureError::Open { path: path.into(), reason: e.to_string() })?;
-        let capture = Capture::from_file_with_precision(path, Precision::Nano)
-            .map_err(|e| classify_open_error(path, &e.to_string()))?;
-        let link_type = capture.get_datalink().0;
+        let open = || Capture::from_file_with_precision(path, Precision::Nano);
+        let (reader, link_type) = match open() {
+            Ok(capture) if looks_like_pcapng(path) && mixes_link_types(open()) => {
+                drop(capture);
+                (Reader::MixedPcapNg(PcapNgFallback::open(path)?), -1)
+            }
+            Ok(capture) => {
+                let link_type = capture.get_datalink().0;
+                (Reader::Libpcap(capture), link_type)
+            }
+            Err(e) => match classify_open_error(path, &e.to_string()) {
+                CaptureError::MixedLinkTypes { .. } => (Reader::MixedPcapNg(PcapNgFallback::open(path)?), -1),
+                other => return Err(other),
+            },
+        };
         Ok(FileSource {
             path: path.into(),
-            capture,
+            reader,
             link_type,
             frames: 0,
             position: PCAP_FILE_HEADER_LEN,
@@ -52,9 +71,18 @@ impl FileSource {
     }
 }
 
+/// libpcap refuses pcapng files whose interfaces mix link types, but only on the first read:
+/// try one on a throwaway handle.
+fn mixes_link_types(probe: Result<Capture<Offline>, pcap::Error>) -> bool {
+    let Ok(mut capture) = probe else { return false };
+    matches!(capture.next_packet(), Err(e) if e.to_string().contains(MIXED_LINK_TYPES))
+}
+
+const MIXED_LINK_TYPES: &str = "different from the type of the first interface";
+
 fn classify_open_error(path: &Path, message: &str) -> CaptureError {
     let reason = message.to_string();
-    if message.contains("different from the type of the first interface") {
+    if message.contains(MIXED_LINK_TYPES) {
         CaptureError::MixedLinkTypes { path: path.into(), reason }
     } else if message.contains("unknown file format")
         || message.contains("truncated dump file")
@@ -72,7 +100,17 @@ impl FrameSource for FileSource {
         if self.done {
             return Ok(None);
         }
-        match self.capture.next_packet() {
+        let capture = match &mut self.reader {
+            Reader::MixedPcapNg(fallback) => {
+                let frame = fallback.next_frame();
+                if !matches!(frame, Ok(Some(_))) {
+                    self.done = true;
+                }
+                return frame;
+            }
+            Reader::Libpcap(capture) => capture,
+        };
+        match capture.next_packet() {
             Ok(packet) => {
                 self.frames += 1;
                 self.position += RECORD_HEADER_LEN + u64::from(packet.header.caplen);
@@ -94,14 +132,12 @@ impl FrameSource for FileSource {
                 Ok(None)
             }
             Err(e) => {
-                self.done = true;
                 let reason = e.to_string();
                 let path = self.path.clone();
                 let frames = self.frames;
+                self.done = true;
                 Err(if reason.contains("truncated") {
                     CaptureError::Truncated { path, frames, reason }
-                } else if reason.contains("different from the type of the first interface") {
-                    CaptureError::MixedLinkTypes { path, reason }
                 } else {
                     CaptureError::Read { path, frames, reason }
                 })
@@ -110,7 +146,10 @@ impl FrameSource for FileSource {
     }
 
     fn position(&self) -> u64 {
-        self.position.min(self.size)
+        match &self.reader {
+            Reader::MixedPcapNg(fallback) => fallback.position().min(self.size),
+            Reader::Libpcap(_) => self.position.min(self.size),
+        }
     }
 
     fn size(&self) -> Option<u64> {

@@ -2,14 +2,17 @@
 //! Owns libpcap access and the translation of its errors into messages that name the file
 //! or the interface.
 
+mod batch;
 mod file;
 mod interfaces;
 mod live;
 mod live_errors;
+mod pcapng;
 mod spill;
 
 use std::path::PathBuf;
 
+pub use batch::{Batch, BatchMessage, BatchReader};
 pub use file::FileSource;
 pub use interfaces::{list_interfaces, local_policy_for, InterfaceAddress, InterfaceInfo};
 pub use live::{can_capture, check_filter, LiveOptions, LiveSource, LiveStats};

@@ -27,7 +27,7 @@ pub(crate) fn is_response(msg: &[u8]) -> bool {
     msg.get(2).is_some_and(|flags| flags & 0x80 != 0)
 }
 
-/// Every A/AAAA answer of a response, with its CNAME chain.
+/// Every A/AAAA record of a response (answers and additional glue), with its CNAME chain.
 pub(crate) fn answered_addresses(msg: &[u8]) -> Result<Vec<AnsweredAddress>, DnsError> {
     dns_guard::validate(msg)?;
     // The guard rules out the known loop; catching a panic is a last net for the rest.
@@ -38,7 +38,8 @@ pub(crate) fn answered_addresses(msg: &[u8]) -> Result<Vec<AnsweredAddress>, Dns
     let query = parsed.questions.first().and_then(|q| normalize_name(&q.qname.to_string()));
     let mut cnames: Vec<(String, String)> = Vec::new();
     let mut addresses: Vec<(String, IpAddr, u32)> = Vec::new();
-    for record in &parsed.answers {
+    // Additional-section glue (a name server's address) is kept too, under its own name.
+    for record in parsed.answers.iter().chain(&parsed.additional_records) {
         let Some(owner) = normalize_name(&record.name.to_string()) else {
             continue;
         };

@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::names::NameSighting;
 use crate::providers::evidence::{Asn, Conflict, ProviderInfo};
 use crate::providers::hints::NameHint;
-use crate::snapshot::Snapshot;
+use crate::snapshot::{EndpointView, Snapshot};
 
 #[derive(Debug, Serialize)]
 pub struct ProviderRecord {
@@ -55,31 +55,62 @@ fn name_record(s: &NameSighting) -> NameRecord {
     NameRecord { name: s.name.clone(), source: s.source.as_str(), frame: s.frame, ech_outer: s.ech_outer }
 }
 
-pub(super) fn endpoint_records(snapshot: &Snapshot) -> Vec<EndpointRecord> {
-    let mut records: Vec<EndpointRecord> = snapshot
-        .endpoints
-        .iter()
-        .map(|e| {
-            let attribution = e.attribution.as_ref();
-            EndpointRecord {
-                ip: e.endpoint.ip.to_string(),
-                packets: e.endpoint.packets,
-                bytes: e.endpoint.bytes,
-                flows: e.endpoint.flows,
-                best_name: e.best_name.clone(),
-                names: e.names.iter().map(name_record).collect(),
-                cname_chain: e.cname_chain.clone(),
-                owner: e.owner_detail.name.clone(),
-                provider: attribution.and_then(|a| a.provider.clone()),
-                asn: attribution.and_then(|a| a.asn.clone()),
-                special: attribution.and_then(|a| a.special),
-                hints: attribution.map(|a| a.hints.clone()).unwrap_or_default(),
-                conflicts: attribution.map(|a| a.conflicts.clone()).unwrap_or_default(),
-            }
-        })
-        .collect();
-    records.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.ip.cmp(&b.ip)));
-    records
+fn endpoint_record(e: &EndpointView) -> EndpointRecord {
+    let attribution = e.attribution.as_ref();
+    EndpointRecord {
+        ip: e.endpoint.ip.to_string(),
+        packets: e.endpoint.packets,
+        bytes: e.endpoint.bytes,
+        flows: e.endpoint.flows,
+        best_name: e.best_name.clone(),
+        names: e.names.iter().map(name_record).collect(),
+        cname_chain: e.cname_chain.clone(),
+        owner: e.owner_detail.name.clone(),
+        provider: attribution.and_then(|a| a.provider.clone()),
+        asn: attribution.and_then(|a| a.asn.clone()),
+        special: attribution.and_then(|a| a.special),
+        hints: attribution.map(|a| a.hints.clone()).unwrap_or_default(),
+        conflicts: attribution.map(|a| a.conflicts.clone()).unwrap_or_default(),
+    }
+}
+
+/// Every endpoint of a snapshot, largest first, made into records one at a time when
+/// serialised.
+#[derive(Debug, Clone)]
+pub struct EndpointRecords {
+    snapshot: Snapshot,
+    order: Vec<u32>,
+}
+
+impl EndpointRecords {
+    pub(super) fn new(snapshot: Snapshot) -> Self {
+        let endpoints = &snapshot.endpoints;
+        let mut order: Vec<u32> = (0..endpoints.len() as u32).collect();
+        order.sort_by(|&a, &b| {
+            let (a, b) = (&endpoints[a as usize].endpoint, &endpoints[b as usize].endpoint);
+            b.bytes.cmp(&a.bytes).then_with(|| a.ip.cmp(&b.ip))
+        });
+        EndpointRecords { snapshot, order }
+    }
+
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    /// Records, largest endpoint first.
+    pub fn iter(&self) -> impl Iterator<Item = EndpointRecord> + '_ {
+        self.order.iter().filter_map(|&i| self.snapshot.endpoints.get(i as usize)).map(endpoint_record)
+    }
+}
+
+impl Serialize for EndpointRecords {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
 }
 
 pub(super) fn provider_records(snapshot: &Snapshot) -> Vec<ProviderRecord> {

@@ -27,6 +27,9 @@ pub struct FlowRecord {
     pub forward: DirectionRecord,
     /// dst -> src
     pub reverse: DirectionRecord,
+    /// All flows that began after the flow table was full, counted together (addresses 0.0.0.0).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub other: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -85,20 +88,56 @@ fn flow_record(f: &Flow, provider: String, remote_name: Option<String>) -> FlowR
         remote_name,
         forward: direction(&f.forward, f.proto),
         reverse: direction(&f.reverse, f.proto),
+        other: f.other,
     }
 }
 
-pub(super) fn flow_records(snapshot: &Snapshot) -> Vec<FlowRecord> {
-    snapshot
-        .flows
-        .iter()
-        .enumerate()
-        .map(|(i, f)| {
-            let endpoint = snapshot.flow_endpoint.get(i).and_then(|&e| snapshot.endpoints.get(e as usize));
-            let provider = endpoint
-                .and_then(|e| snapshot.owners.get(e.owner))
-                .map_or_else(|| crate::snapshot::UNKNOWN_OWNER.to_string(), |o| o.owner.name.clone());
-            flow_record(f, provider, endpoint.and_then(|e| e.best_name.clone()))
-        })
-        .collect()
+/// Every flow of a snapshot as report records, made one at a time when serialised so that a
+/// capture with a million flows never holds a million records.
+#[derive(Debug, Clone)]
+pub struct FlowRecords {
+    snapshot: Snapshot,
+}
+
+impl FlowRecords {
+    pub(super) fn new(snapshot: Snapshot) -> Self {
+        FlowRecords { snapshot }
+    }
+
+    pub fn len(&self) -> usize {
+        self.snapshot.flows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.snapshot.flows.is_empty()
+    }
+
+    /// The record of flow `index` (in order of first packet).
+    pub fn get(&self, index: usize) -> Option<FlowRecord> {
+        let s = &self.snapshot;
+        let f = s.flows.get(index)?;
+        let endpoint = s.flow_endpoint.get(index).and_then(|&e| s.endpoints.get(e as usize));
+        let provider = endpoint
+            .and_then(|e| s.owners.get(e.owner))
+            .map_or_else(|| crate::snapshot::UNKNOWN_OWNER.to_string(), |o| o.owner.name.clone());
+        Some(flow_record(f, provider, endpoint.and_then(|e| e.best_name.clone())))
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = FlowRecord> + '_ {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+
+    /// The `n` largest flows by bytes, ties broken by start time.
+    pub fn top_by_bytes(&self, n: usize) -> Vec<FlowRecord> {
+        let flows = &self.snapshot.flows;
+        let mut order: Vec<usize> = (0..flows.len()).collect();
+        order.sort_by(|&a, &b| flows[b].bytes().cmp(&flows[a].bytes()).then(flows[a].first_ns.cmp(&flows[b].first_ns)));
+        order.into_iter().take(n).filter_map(|i| self.get(i)).collect()
+    }
+}
+
+impl Serialize for FlowRecords {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
 }

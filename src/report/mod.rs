@@ -13,8 +13,8 @@ use crate::analysis::Analysis;
 use crate::decode::link_type;
 use crate::snapshot::Snapshot;
 
-pub use endpoints::{EndpointRecord, NameRecord, ProviderRecord};
-pub use flows::{proto_name, DirectionRecord, FlowRecord};
+pub use endpoints::{EndpointRecord, EndpointRecords, NameRecord, ProviderRecord};
+pub use flows::{proto_name, DirectionRecord, FlowRecord, FlowRecords};
 pub use live::LiveRecord;
 pub use text::{human_bytes, write_text};
 pub use timeline::{TimelineBin, TimelineRecord, TimelineSeries};
@@ -26,9 +26,9 @@ pub struct Report {
     /// Owners by bytes, largest first.
     pub providers: Vec<ProviderRecord>,
     /// Every remote endpoint, largest first.
-    pub endpoints: Vec<EndpointRecord>,
+    pub endpoints: EndpointRecords,
     /// Every flow, in order of first packet.
-    pub flows: Vec<FlowRecord>,
+    pub flows: FlowRecords,
     pub timeline: TimelineRecord,
     /// Where the provider data came from.
     pub datasets: Vec<DatasetRecord>,
@@ -115,8 +115,8 @@ impl Report {
         Report {
             file: file.to_string(),
             providers: endpoints::provider_records(&snapshot),
-            endpoints: endpoints::endpoint_records(&snapshot),
-            flows: flows::flow_records(&snapshot),
+            endpoints: EndpointRecords::new(snapshot.clone()),
+            flows: FlowRecords::new(snapshot.clone()),
             timeline: timeline::timeline_record(&snapshot),
             capture,
             datasets,

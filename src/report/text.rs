@@ -118,16 +118,15 @@ pub fn write_text(report: &Report, top: usize, out: &mut dyn Write) -> io::Resul
         writeln!(out)?;
         writeln!(out, "Top {} endpoints by bytes, with evidence", top.min(report.endpoints.len()))?;
         for e in report.endpoints.iter().take(top) {
-            write_endpoint(e, out)?;
+            write_endpoint(&e, out)?;
         }
     }
 
-    let mut flows: Vec<&FlowRecord> = report.flows.iter().collect();
-    flows.sort_by(|a, b| b.bytes.cmp(&a.bytes).then(a.first_ts.total_cmp(&b.first_ts)));
+    let flows = report.flows.top_by_bytes(top);
     if !flows.is_empty() {
         writeln!(out)?;
-        writeln!(out, "Top {} flows by bytes", top.min(flows.len()))?;
-        for f in flows.iter().take(top) {
+        writeln!(out, "Top {} flows by bytes", flows.len())?;
+        for f in &flows {
             writeln!(out, "{}", flow_line(f))?;
         }
     }
