@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
@@ -21,18 +22,35 @@ pub struct Cli {
     pub screenshot: Option<PathBuf>,
     #[command(flatten)]
     pub analysis: AnalysisArgs,
+    /// Open the window already capturing on this interface (see `whohosts interfaces`).
+    #[arg(long, value_name = "IFACE", conflicts_with = "file")]
+    pub live: Option<String>,
+    /// Capture filter for --live (tcpdump syntax, e.g. "tcp port 443 or udp port 53").
+    #[arg(long, value_name = "EXPR", requires = "live")]
+    pub filter: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Print a summary of a capture: totals, link types, top flows, warnings.
     Report(ReportArgs),
+    /// List the network interfaces that can be captured on.
+    Interfaces(InterfacesArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct InterfacesArgs {
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct ReportArgs {
-    /// The pcap or pcapng file to read.
-    pub file: PathBuf,
+    /// The pcap or pcapng file to read (or give --live).
+    pub file: Option<PathBuf>,
+    #[command(flatten)]
+    pub live: LiveArgs,
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
@@ -41,6 +59,84 @@ pub struct ReportArgs {
     pub top: usize,
     #[command(flatten)]
     pub analysis: AnalysisArgs,
+}
+
+/// Capturing live instead of reading a file (`report --live IFACE --duration 10s`).
+#[derive(Debug, Default, clap::Args)]
+pub struct LiveArgs {
+    /// Capture on this interface instead of reading a file (see `whohosts interfaces`).
+    #[arg(long, value_name = "IFACE")]
+    pub live: Option<String>,
+    /// Capture filter (tcpdump syntax), checked before capturing starts.
+    #[arg(long, value_name = "EXPR")]
+    pub filter: Option<String>,
+    /// How long to capture: 500ms, 10s, 2m, 1h. Required with --live.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub duration: Option<Duration>,
+    /// Also save what was captured as pcapng.
+    #[arg(long, value_name = "FILE.pcapng")]
+    pub write: Option<PathBuf>,
+}
+
+/// What a `report` reads, once its options are checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReportInput {
+    File(PathBuf),
+    Live { interface: String, filter: Option<String>, duration: Duration, write: Option<PathBuf> },
+}
+
+impl ReportArgs {
+    /// Exactly one of FILE and --live; --duration with --live; the live-only flags only with
+    /// it. Errors name the flag.
+    pub fn input(&self) -> Result<ReportInput, String> {
+        let live = &self.live;
+        match (&self.file, &live.live) {
+            (Some(_), Some(_)) => Err("give either a capture FILE or --live IFACE, not both".into()),
+            (None, None) => Err("give a capture FILE or --live IFACE".into()),
+            (Some(file), None) => {
+                for (set, flag) in [
+                    (live.filter.is_some(), "--filter"),
+                    (live.duration.is_some(), "--duration"),
+                    (live.write.is_some(), "--write"),
+                ] {
+                    if set {
+                        return Err(format!("{flag} only applies to --live captures"));
+                    }
+                }
+                Ok(ReportInput::File(file.clone()))
+            }
+            (None, Some(interface)) => {
+                let duration = live
+                    .duration
+                    .ok_or_else(|| "--live needs --duration (e.g. --duration 10s) to know when to stop".to_string())?;
+                Ok(ReportInput::Live {
+                    interface: interface.clone(),
+                    filter: live.filter.clone(),
+                    duration,
+                    write: live.write.clone(),
+                })
+            }
+        }
+    }
+}
+
+/// `500ms`, `10s`, `2m`, `1h` (a bare number is seconds). Zero is refused.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let value: f64 = number.parse().map_err(|_| format!("'{text}' is not a duration like 500ms, 10s or 2m"))?;
+    let seconds = match unit.trim() {
+        "ms" => value / 1000.0,
+        "" | "s" => value,
+        "m" | "min" => value * 60.0,
+        "h" => value * 3600.0,
+        other => return Err(format!("unknown unit '{other}' in '{text}' (use ms, s, m or h)")),
+    };
+    if !seconds.is_finite() || seconds <= 0.0 || seconds > 1e9 {
+        return Err(format!("'{text}' is not a positive duration"));
+    }
+    Ok(Duration::from_secs_f64(seconds))
 }
 
 /// Options that shape the analysis itself, shared by every command that reads a capture.
@@ -104,4 +200,61 @@ pub fn load_providers(extra: &[PathBuf]) -> Result<ProviderDb, String> {
         db.load_file(file).map_err(|e| format!("--ranges: {e}"))?;
     }
     Ok(db)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("whohosts").chain(args.iter().copied()))
+    }
+
+    fn report_input(args: &[&str]) -> Result<ReportInput, String> {
+        match parse(args).map_err(|e| e.to_string())?.command {
+            Some(Command::Report(r)) => r.input(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("10s"), Ok(Duration::from_secs(10)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_duration("3"), Ok(Duration::from_secs(3)));
+        assert_eq!(parse_duration("1.5s"), Ok(Duration::from_millis(1500)));
+        for bad in ["", "0s", "ten", "5x", "-1s", "1e999s"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn report_takes_a_file_or_a_live_interface() {
+        assert_eq!(report_input(&["report", "x.pcap"]), Ok(ReportInput::File("x.pcap".into())));
+        assert_eq!(
+            report_input(&["report", "--live", "eth0", "--filter", "udp", "--duration", "10s", "--write", "o.pcapng"]),
+            Ok(ReportInput::Live {
+                interface: "eth0".into(),
+                filter: Some("udp".into()),
+                duration: Duration::from_secs(10),
+                write: Some("o.pcapng".into()),
+            })
+        );
+        assert!(report_input(&["report", "--live", "eth0", "x.pcap", "--duration", "1s"])
+            .unwrap_err()
+            .contains("not both"));
+        assert!(report_input(&["report"]).unwrap_err().contains("--live"));
+        assert!(report_input(&["report", "--live", "eth0"]).unwrap_err().contains("--duration"));
+        assert!(report_input(&["report", "x.pcap", "--write", "o.pcapng"]).unwrap_err().contains("--write"));
+        assert!(report_input(&["report", "--live", "eth0", "--duration", "soon"]).unwrap_err().contains("--duration"));
+    }
+
+    #[test]
+    fn the_app_can_open_capturing() {
+        let cli = parse(&["--live", "eth0", "--filter", "tcp"]).unwrap();
+        assert_eq!((cli.live.as_deref(), cli.filter.as_deref()), (Some("eth0"), Some("tcp")));
+        assert!(parse(&["--filter", "tcp"]).is_err(), "--filter needs --live");
+        assert!(parse(&["interfaces", "--json"]).is_ok());
+    }
 }

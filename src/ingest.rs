@@ -1,11 +1,13 @@
 //! The read loop: pulls frames from a source into an analysis, reporting progress and
 //! honouring cancellation. Used by the CLI, the GUI's ingest thread and the tests alike.
 
+pub mod live;
+
 use std::ops::ControlFlow;
 use std::path::Path;
 
 use crate::analysis::{Analysis, AnalysisConfig};
-use crate::capture::{BatchMessage, BatchReader, CaptureError, FileSource, FrameSource};
+use crate::capture::{BatchMessage, BatchReader, CaptureError, FileSource, FrameSource, LiveStats};
 
 /// How far reading has got.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -14,6 +16,8 @@ pub struct Progress {
     /// Input bytes consumed (approximate for pcapng).
     pub position: u64,
     pub size: Option<u64>,
+    /// A live capture's packet counters, kernel drops included; `None` for files.
+    pub live: Option<LiveStats>,
 }
 
 /// Frames between two progress callbacks.
@@ -42,7 +46,7 @@ pub fn read_into(
         }
         frames += 1;
         if frames % PROGRESS_EVERY == 0 {
-            let progress = Progress { frames, position: source.position(), size: source.size() };
+            let progress = Progress { frames, position: source.position(), size: source.size(), live: None };
             if on_progress(&progress, analysis).is_break() {
                 return Ok(Finish::Cancelled);
             }
@@ -72,7 +76,7 @@ pub fn read_into_pipelined(
         frames += batch.len() as u64;
         if frames >= next_progress {
             next_progress = frames + PROGRESS_EVERY;
-            let progress = Progress { frames, position: batch.position, size: batch.size };
+            let progress = Progress { frames, position: batch.position, size: batch.size, live: None };
             if on_progress(&progress, analysis).is_break() {
                 return Ok(Finish::Cancelled);
             }

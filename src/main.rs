@@ -5,9 +5,12 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Parser;
 
-use whohosts::cli::{AnalysisArgs, Cli, Command, ReportArgs};
+use whohosts::analysis::Analysis;
+use whohosts::capture::{list_interfaces, local_policy_for};
+use whohosts::cli::{AnalysisArgs, Cli, Command, InterfacesArgs, ReportArgs, ReportInput};
+use whohosts::ingest::live::{capture_into, save_after_end, LiveCapture};
 use whohosts::ingest::{analyse_file, Progress};
-use whohosts::report::{write_text, Report};
+use whohosts::report::{write_text, LiveRecord, Report};
 
 fn main() -> ExitCode {
     match run() {
@@ -23,6 +26,10 @@ fn run() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Report(args)) => report(&args),
+        Some(Command::Interfaces(args)) => interfaces(&args),
+        None if cli.live.is_some() => anyhow::bail!(
+            "the window cannot capture live yet; for a capture without the window use: whohosts report --live IFACE --duration 10s"
+        ),
         None => window(cli.file, cli.screenshot, &cli.analysis),
     }
 }
@@ -47,9 +54,20 @@ fn window(
 const PROGRESS_MIN_BYTES: u64 = 64 << 20;
 
 fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
+    let file = match args.input().map_err(anyhow::Error::msg)? {
+        ReportInput::File(file) => file,
+        ReportInput::Live { interface, filter, duration, write } => {
+            let mut capture = LiveCapture::new(&interface);
+            capture.source.filter = filter;
+            capture.duration = Some(duration);
+            // Frames are only kept on disk when they are to be written.
+            capture.spill_dir = capture.spill_dir.filter(|_| write.is_some());
+            return live_report(args, &capture, write);
+        }
+    };
     let config = args.analysis.to_config().map_err(anyhow::Error::msg)?;
-    let bar = progress_bar(&args.file);
-    let analysis = analyse_file(&args.file, config, |p: &Progress, _| {
+    let bar = progress_bar(&file);
+    let analysis = analyse_file(&file, config, |p: &Progress, _| {
         if let Some(bar) = &bar {
             bar.set_position(p.position);
         }
@@ -59,18 +77,98 @@ fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
         bar.finish_and_clear();
     }
     let analysis = analysis?;
-    let report = Report::build(&args.file.display().to_string(), &analysis);
+    let report = Report::build(&file.display().to_string(), &analysis);
+    print_report(args, &report)
+}
+
+/// Captures for the given duration, then reports like a file (with the packet counters).
+fn live_report(
+    args: &ReportArgs,
+    capture: &LiveCapture,
+    write: Option<std::path::PathBuf>,
+) -> anyhow::Result<ExitCode> {
+    let interface = &capture.source.interface;
+    let mut config = args.analysis.to_config().map_err(anyhow::Error::msg)?;
+    if args.analysis.local.is_none() {
+        config.local = local_policy_for(interface);
+    }
+    let mut analysis = Analysis::new(config);
+    // Nothing sends commands here; the capture ends at its duration.
+    let (_commands, command_rx) = std::sync::mpsc::channel();
+    let mut announced = false;
+    let mut end = capture_into(capture, &mut analysis, &command_rx, |_, _| {
+        if !announced {
+            announced = true;
+            let seconds = capture.duration.unwrap_or_default().as_secs_f64();
+            eprintln!("whohosts: capturing on {interface} for {seconds} s ...");
+        }
+        ControlFlow::Continue(())
+    })?;
+    let seconds = end.elapsed.as_secs_f64();
+    if let Some(e) = &end.error {
+        analysis.note(e.to_string());
+    }
+    analysis.finish();
+    let saved = match write {
+        Some(path) => Some(save_after_end(&mut end, path)?),
+        None => None,
+    };
+    let mut report = Report::build(&format!("live:{interface}"), &analysis);
+    let live = LiveRecord {
+        interface: interface.clone(),
+        filter: capture.source.filter.clone(),
+        seconds,
+        stats: end.stats,
+        packets_per_second: end.stats.analysed as f64 / seconds.max(1e-9),
+        saved,
+    };
+    eprintln!("whohosts: {}", live.summary());
+    report.live = Some(live);
+    print_report(args, &report)
+}
+
+fn print_report(args: &ReportArgs, report: &Report) -> anyhow::Result<ExitCode> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if args.json {
-        serde_json::to_writer(&mut out, &report).context("writing JSON")?;
+        serde_json::to_writer(&mut out, report).context("writing JSON")?;
         writeln!(out)?;
     } else {
-        write_text(&report, args.top, &mut out)?;
+        write_text(report, args.top, &mut out)?;
     }
     out.flush()?;
     for warning in &report.warnings {
         eprintln!("whohosts: warning: {warning}");
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `whohosts interfaces`: what can be captured on, as the app lists it.
+fn interfaces(args: &InterfacesArgs) -> anyhow::Result<ExitCode> {
+    let list = list_interfaces()?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    if args.json {
+        serde_json::to_writer(&mut out, &list).context("writing JSON")?;
+        writeln!(out)?;
+    } else {
+        for i in &list {
+            let mut state = vec![if i.up { "up" } else { "down" }];
+            if i.running {
+                state.push("running");
+            }
+            if i.loopback {
+                state.push("loopback");
+            }
+            if i.wireless {
+                state.push("wireless");
+            }
+            let description = i.description.as_deref().map(|d| format!(" ({d})")).unwrap_or_default();
+            writeln!(out, "{}{description} [{}]", i.name, state.join(", "))?;
+            for net in i.networks() {
+                writeln!(out, "    {net}")?;
+            }
+        }
+    }
+    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 

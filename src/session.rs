@@ -2,6 +2,11 @@
 //! snapshots over a bounded channel a few times a second; it never waits for the receiver
 //! (a snapshot the receiver has no room for is skipped). Every update carries the session's
 //! generation so that a receiver can drop what a closed capture still sends.
+//! Live captures (`Session::open_live`) are in session/live.rs.
+
+mod live;
+
+pub use live::{LiveControl, SaveTicket};
 
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
@@ -41,10 +46,12 @@ pub struct Update {
 /// A capture being read in the background.
 pub struct Session {
     pub generation: u64,
+    /// The file, or the interface name of a live capture.
     pub path: PathBuf,
     pub updates: Receiver<Update>,
     cancel: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
+    live: Option<LiveControl>,
 }
 
 impl Session {
@@ -58,7 +65,7 @@ impl Session {
             .name("whohosts-ingest".into())
             .spawn(move || read_file(&thread_path, config, generation, &tx, &thread_cancel, &notify))
             .ok();
-        Session { generation, path: path.to_path_buf(), updates: rx, cancel, thread }
+        Session { generation, path: path.to_path_buf(), updates: rx, cancel, thread, live: None }
     }
 
     /// Asks the reader to stop; a `Finished { cancelled: true }` update follows.

@@ -1,5 +1,6 @@
 //! Integration tests over the committed samples (see samples/README.md).
 
 mod cli;
+mod live;
 mod samples;
 mod ui;

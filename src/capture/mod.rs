@@ -1,14 +1,22 @@
-//! Frame sources: capture files now, live interfaces later, behind one pull interface.
-//! Owns libpcap access and the translation of its errors into messages that name the file.
+//! Frame sources: capture files and live interfaces, behind one pull interface.
+//! Owns libpcap access and the translation of its errors into messages that name the file
+//! or the interface.
 
 mod batch;
 mod file;
+mod interfaces;
+mod live;
+mod live_errors;
 mod pcapng;
+mod spill;
 
 use std::path::PathBuf;
 
 pub use batch::{Batch, BatchMessage, BatchReader};
 pub use file::FileSource;
+pub use interfaces::{list_interfaces, local_policy_for, InterfaceAddress, InterfaceInfo};
+pub use live::{can_capture, check_filter, LiveOptions, LiveSource, LiveStats};
+pub use spill::{PcapNgSpill, SavedCapture, SpillCopy};
 
 /// One captured frame, borrowed from the source until the next call.
 #[derive(Debug, Clone, Copy)]
@@ -23,17 +31,38 @@ pub struct Frame<'a> {
     pub data: &'a [u8],
 }
 
+/// What a non-blocking pull found.
+#[derive(Debug, Clone, Copy)]
+pub enum Polled<'a> {
+    Frame(Frame<'a>),
+    /// Nothing arrived within the source's read timeout; a live source is still running.
+    Idle,
+    /// The real end: end of file, or a live capture that was stopped.
+    End,
+}
+
 /// Something that hands out frames one at a time.
 pub trait FrameSource {
-    /// The next frame; `Ok(None)` at the end. After an error the source is finished.
+    /// The next frame; `Ok(None)` only at the real end (a live source waits through quiet
+    /// periods). After an error the source is finished.
     fn next_frame(&mut self) -> Result<Option<Frame<'_>>, CaptureError>;
+    /// Like `next_frame`, but returns `Idle` when a live source's read timeout passes
+    /// without a frame, so that a loop can notice cancel, pause or a deadline. Files never
+    /// idle.
+    fn poll_frame(&mut self) -> Result<Polled<'_>, CaptureError> {
+        Ok(match self.next_frame()? {
+            Some(frame) => Polled::Frame(frame),
+            None => Polled::End,
+        })
+    }
     /// Rough count of input bytes consumed so far, for progress.
     fn position(&self) -> u64;
     /// Total input size when known (a file's length), for progress.
     fn size(&self) -> Option<u64>;
 }
 
-/// A problem reading a capture. Every variant names the file.
+/// A problem reading a capture. Every variant names the file or the interface (and the
+/// filter expression when that was the problem).
 #[derive(Debug, thiserror::Error)]
 pub enum CaptureError {
     #[error("{path}: cannot open: {reason}")]
@@ -48,12 +77,40 @@ pub enum CaptureError {
     Truncated { path: PathBuf, frames: u64, reason: String },
     #[error("{path}: read error after {frames} frames: {reason}")]
     Read { path: PathBuf, frames: u64, reason: String },
+    #[error(
+        "{interface}: no permission to capture ({reason}). Run whohosts as root, or allow it to capture once with: sudo setcap cap_net_raw,cap_net_admin=eip {binary}"
+    )]
+    NoPermission { interface: String, reason: String, binary: String },
+    #[error("{interface}: no such interface ({reason}); `whohosts interfaces` lists the ones there are")]
+    NoSuchInterface { interface: String, reason: String },
+    #[error("{interface}: the interface is down ({reason})")]
+    InterfaceDown { interface: String, reason: String },
+    #[error("{interface}: bad capture filter '{filter}': {reason}")]
+    BadFilter { interface: String, filter: String, reason: String },
+    #[error("{interface}: cannot start capturing: {reason}")]
+    LiveOpen { interface: String, reason: String },
+    #[error(
+        "{interface}: the interface went away after {frames} frames ({reason}); everything captured before was kept"
+    )]
+    InterfaceGone { interface: String, frames: u64, reason: String },
+    #[error("{interface}: capture error after {frames} frames: {reason}")]
+    LiveRead { interface: String, frames: u64, reason: String },
+    #[error("cannot list network interfaces: {reason}")]
+    ListInterfaces { reason: String },
+    #[error("{path}: cannot save the capture: {reason}")]
+    Save { path: PathBuf, reason: String },
 }
 
 impl CaptureError {
     /// Whether the frames read before this error are still sound (the report keeps them and
     /// exits successfully with a warning).
     pub fn keeps_partial_results(&self) -> bool {
-        matches!(self, CaptureError::Truncated { .. } | CaptureError::Read { .. })
+        matches!(
+            self,
+            CaptureError::Truncated { .. }
+                | CaptureError::Read { .. }
+                | CaptureError::InterfaceGone { .. }
+                | CaptureError::LiveRead { .. }
+        )
     }
 }

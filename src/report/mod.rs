@@ -3,6 +3,7 @@
 
 mod endpoints;
 mod flows;
+mod live;
 mod text;
 mod timeline;
 
@@ -14,6 +15,7 @@ use crate::snapshot::Snapshot;
 
 pub use endpoints::{EndpointRecord, EndpointRecords, NameRecord, ProviderRecord};
 pub use flows::{proto_name, DirectionRecord, FlowRecord, FlowRecords};
+pub use live::LiveRecord;
 pub use text::{human_bytes, write_text};
 pub use timeline::{TimelineBin, TimelineRecord, TimelineSeries};
 
@@ -31,6 +33,9 @@ pub struct Report {
     /// Where the provider data came from.
     pub datasets: Vec<DatasetRecord>,
     pub warnings: Vec<String>,
+    /// Set for a live capture: interface, duration and packet counters with drops.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub live: Option<LiveRecord>,
 }
 
 #[derive(Debug, Serialize)]
@@ -116,6 +121,7 @@ impl Report {
             capture,
             datasets,
             warnings: analysis.warnings(),
+            live: None,
         }
     }
 }

@@ -46,7 +46,7 @@ impl OpenCapture {
             path: path.to_path_buf(),
             snapshot: Arc::new(Snapshot::empty()),
             version: 0,
-            state: LoadState::Reading { progress: Progress { frames: 0, position: 0, size: None } },
+            state: LoadState::Reading { progress: Progress { frames: 0, position: 0, size: None, live: None } },
             error: None,
             started: Instant::now(),
             finished_after: None,
