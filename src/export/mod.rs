@@ -1,0 +1,24 @@
+//! Export for articles and further analysis: a print-ready PNG figure rendered off-screen,
+//! CSV and JSON tables, and the frames of selected flows as a pcap. Every exporter honours
+//! the same [`ViewFilter`] as the views and writes its files atomically.
+
+pub mod atomic;
+pub mod csv;
+pub mod filter;
+pub mod fixtures;
+pub mod json;
+pub mod records;
+
+use std::path::PathBuf;
+
+pub use atomic::{AtomicError, Overwrite};
+pub use filter::{selected_flows, ViewFilter};
+
+/// A problem while exporting; each variant names the file concerned.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Atomic(#[from] AtomicError),
+    #[error("{path}: {reason}")]
+    Io { path: PathBuf, reason: String },
+}
