@@ -24,8 +24,7 @@ pub fn write_csv_dir(
     filter: &ViewFilter,
     overwrite: Overwrite,
 ) -> Result<Vec<PathBuf>, ExportError> {
-    std::fs::create_dir_all(dir)
-        .map_err(|e| ExportError::Io { path: dir.to_path_buf(), reason: e.to_string() })?;
+    std::fs::create_dir_all(dir).map_err(|e| ExportError::Io { path: dir.to_path_buf(), reason: e.to_string() })?;
     let paths = [FLOWS_FILE, ENDPOINTS_FILE, PROVIDERS_FILE].map(|name| dir.join(name));
     if overwrite == Overwrite::Refuse {
         if let Some(existing) = paths.iter().find(|p| p.exists()) {

@@ -51,9 +51,7 @@ fn flow_passes(snapshot: &Snapshot, index: usize, filter: &ViewFilter, needle: &
         || flow.dst_port.to_string().contains(needle)
         || endpoint.and_then(|e| e.best_name.as_deref()).is_some_and(contains)
         || owner.is_some_and(|o| {
-            contains(&o.name)
-                || o.service.as_deref().is_some_and(contains)
-                || o.region.as_deref().is_some_and(contains)
+            contains(&o.name) || o.service.as_deref().is_some_and(contains) || o.region.as_deref().is_some_and(contains)
         })
 }
 

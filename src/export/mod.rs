@@ -8,6 +8,7 @@ pub mod filter;
 pub mod fixtures;
 pub mod json;
 pub mod records;
+pub mod render;
 
 use std::path::PathBuf;
 
