@@ -4,11 +4,17 @@
 
 pub mod atomic;
 pub mod csv;
+pub mod figure;
 pub mod filter;
 pub mod fixtures;
 pub mod json;
+pub mod palette;
+pub mod pcap;
+pub mod placeholder;
+pub mod png;
 pub mod records;
 pub mod render;
+pub mod timefmt;
 
 use std::path::PathBuf;
 
@@ -22,4 +28,10 @@ pub enum ExportError {
     Atomic(#[from] AtomicError),
     #[error("{path}: {reason}")]
     Io { path: PathBuf, reason: String },
+    #[error(transparent)]
+    Render(#[from] render::RenderError),
+    #[error("the packet filter for the selected flows does not compile ({reason}): {expression}")]
+    Filter { expression: String, reason: String },
+    #[error("{flows} flows selected; a pcap export takes at most {max}: narrow the selection")]
+    TooManyFlows { flows: usize, max: usize },
 }
