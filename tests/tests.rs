@@ -1,3 +1,4 @@
 //! Integration tests over the committed samples (see samples/README.md).
 
 mod cli;
+mod export;

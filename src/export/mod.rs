@@ -3,6 +3,7 @@
 //! the same [`ViewFilter`] as the views and writes its files atomically.
 
 pub mod atomic;
+pub mod command;
 pub mod csv;
 pub mod figure;
 pub mod filter;
