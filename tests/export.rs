@@ -194,7 +194,10 @@ fn csv_and_json_tables_match_the_report() {
         csv::Reader::from_path(out.join("flows.csv")).unwrap().deserialize().map(Result::unwrap).collect();
     assert_eq!(rows.len(), report.flows.len());
     for (row, flow) in rows.iter().zip(&report.flows) {
-        assert_eq!((&row.proto, &row.src, row.sport, &row.dst, row.dport), (&flow.proto, &flow.src, flow.sport, &flow.dst, flow.dport));
+        assert_eq!(
+            (&row.proto, &row.src, row.sport, &row.dst, row.dport),
+            (&flow.proto, &flow.src, flow.sport, &flow.dst, flow.dport)
+        );
         assert_eq!((row.packets, row.bytes), (flow.packets, flow.bytes));
         assert_eq!((row.fwd_bytes, row.rev_bytes), (flow.forward.bytes, flow.reverse.bytes));
         assert_eq!((row.first_ts, row.last_ts), (flow.first_ts, flow.last_ts));
@@ -208,7 +211,10 @@ fn csv_and_json_tables_match_the_report() {
     assert_eq!(doc.providers.iter().map(|p| p.bytes).sum::<u64>(), report.flows.iter().map(|f| f.bytes).sum::<u64>());
 
     // A time range keeps the flows overlapping it: the Apple flow ends at 15 s, the IPv6 one at 14 s.
-    let late = ViewFilter { time_range: Some(((T0 + 14) * 1_000_000_000, (T0 + 30) * 1_000_000_000)), ..ViewFilter::default() };
+    let late = ViewFilter {
+        time_range: Some(((T0 + 14) * 1_000_000_000, (T0 + 30) * 1_000_000_000)),
+        ..ViewFilter::default()
+    };
     let doc = json::document("five.pcap", &snapshot, &late);
     let remotes: Vec<&str> = doc.flows.iter().map(|f| f.remote.as_str()).collect();
     assert_eq!(remotes, ["17.253.1.1", "2001:db8:1::1"]);
@@ -272,7 +278,7 @@ fn many_flows_export_through_several_filters_in_time_order() {
     let mut reader = Capture::from_file(&out).unwrap();
     let mut last = (0, 0);
     while let Ok(p) = reader.next_packet() {
-        let ts = (p.header.ts.tv_sec as i64, p.header.ts.tv_usec as i64);
+        let ts = (p.header.ts.tv_sec, p.header.ts.tv_usec);
         assert!(ts >= last, "out of order");
         last = ts;
     }
@@ -333,7 +339,9 @@ fn cli_export_runs_without_any_display() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}\n{stderr}");
-    eprintln!("{}", stderr.lines().filter(|l| l.contains("took")).collect::<Vec<_>>().join("\n"));
+    // Timings, visible with --nocapture.
+    let timings = stdout.lines().chain(stderr.lines()).filter(|l| l.contains(" ms")).collect::<Vec<_>>();
+    eprintln!("{}", timings.join("\n"));
     let png = image::open(dir.path().join("figure.png")).unwrap();
     assert_eq!((png.width(), png.height()), (2000, 1400));
     std::fs::copy(dir.path().join("figure.png"), preview_dir().join("cli-figure.png")).unwrap();
@@ -344,7 +352,8 @@ fn cli_export_runs_without_any_display() {
     assert_eq!(ipv6.len(), 1);
 
     // Without --force an existing output is refused, by name, before anything is read.
-    let cli = Cli::parse_from(["export", "/no/such.pcap", "--png", &dir.path().join("figure.png").display().to_string()]);
+    let cli =
+        Cli::parse_from(["export", "/no/such.pcap", "--png", &dir.path().join("figure.png").display().to_string()]);
     let err = run_export(&cli.export).unwrap_err().to_string();
     assert!(err.contains("figure.png") && err.contains("--force"), "{err}");
 }

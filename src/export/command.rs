@@ -146,14 +146,16 @@ pub fn run_export_with(args: &ExportArgs, views: &mut dyn FigureViews, sources: 
             &mut |ui: &mut Ui, rect: Rect| views.borrow_mut().graph_ui(ui, rect, &snapshot, &filter, dark),
             &mut |ui: &mut Ui, rect: Rect| views.borrow_mut().timeline_ui(ui, rect, &snapshot, &filter, dark),
         )?;
+        let rendered = started.elapsed();
         png::write_png(path, &image, overwrite)?;
         println!(
-            "{}: {}x{} px figure in {} ms (capture read in {} ms)",
+            "{}: {}x{} px figure (capture read in {} ms, rendered in {} ms, written in {} ms)",
             path.display(),
             image.width(),
             image.height(),
-            started.elapsed().as_millis(),
-            analysed.as_millis()
+            analysed.as_millis(),
+            rendered.as_millis(),
+            started.elapsed().saturating_sub(rendered).as_millis()
         );
     }
     if let Some(dir) = &args.csv {
@@ -166,8 +168,10 @@ pub fn run_export_with(args: &ExportArgs, views: &mut dyn FigureViews, sources: 
     }
     if let Some(path) = &args.pcap {
         let pcap_filter = ViewFilter { text: args.flows.clone().unwrap_or_default(), ..filter.clone() };
-        let flows: Vec<_> =
-            selected_flows(&snapshot, &pcap_filter).into_iter().filter_map(|i| snapshot.flows.get(i).cloned()).collect();
+        let flows: Vec<_> = selected_flows(&snapshot, &pcap_filter)
+            .into_iter()
+            .filter_map(|i| snapshot.flows.get(i).cloned())
+            .collect();
         let written = pcap::write_pcap(&args.file, path, &flows, overwrite)?;
         println!("{}: {} flows, {} packets, {} bytes", path.display(), flows.len(), written.packets, written.bytes);
     }

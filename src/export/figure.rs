@@ -186,22 +186,37 @@ fn legend_ui(ui: &Ui, rect: Rect, entries: &[LegendEntry], dark: bool, ink: Colo
     let line = LEGEND_TEXT + 10.0;
     let mut pos = rect.left_top();
     if column {
-        painter.text(pos, Align2::LEFT_TOP, "Owner · bytes · share", small.clone(), weak);
+        painter.text(pos, Align2::LEFT_TOP, "Owner · bytes · share of bytes", small.clone(), weak);
         pos.y += line;
     }
     let shown = entries.len().min(MAX_LEGEND_ENTRIES);
     for entry in entries.iter().take(shown) {
         let chip = Rect::from_min_size(pos + egui::vec2(0.0, 2.0), egui::vec2(LEGEND_TEXT, LEGEND_TEXT));
         painter.rect_filled(chip, 2.0, owner_color(&entry.owner, dark));
-        let name =
-            painter.text(chip.right_top() + egui::vec2(6.0, -1.0), Align2::LEFT_TOP, &entry.owner, font.clone(), ink);
+        let text_left = chip.right() + 6.0;
+        let name_width = if column { rect.right() - text_left } else { 200.0 };
+        let name = painter.layout_no_wrap(fit(&painter, &entry.owner, &font, name_width), font.clone(), ink);
+        let name_rect = Rect::from_min_size(egui::pos2(text_left, pos.y), name.size());
+        painter.galley(name_rect.min, name, ink);
         let numbers = format!("{} · {:.1} %", human_bytes(entry.bytes), entry.share * 100.0);
         if column {
-            painter.text(egui::pos2(rect.right(), pos.y + 1.0), Align2::RIGHT_TOP, numbers, small.clone(), weak);
-            pos.y += line;
+            // Numbers under the name: long AS owner names never collide with them.
+            painter.text(
+                egui::pos2(text_left, name_rect.bottom() + 1.0),
+                Align2::LEFT_TOP,
+                numbers,
+                small.clone(),
+                weak,
+            );
+            pos.y += line + LEGEND_TEXT + 2.0;
         } else {
-            let after =
-                painter.text(name.right_top() + egui::vec2(6.0, 2.0), Align2::LEFT_TOP, numbers, small.clone(), weak);
+            let after = painter.text(
+                name_rect.right_top() + egui::vec2(6.0, 2.0),
+                Align2::LEFT_TOP,
+                numbers,
+                small.clone(),
+                weak,
+            );
             pos.x = (after.right() + 24.0).max(pos.x + 240.0);
             if pos.x + 200.0 > rect.right() {
                 pos = egui::pos2(rect.left(), pos.y + line);
@@ -213,6 +228,23 @@ fn legend_ui(ui: &Ui, rect: Rect, entries: &[LegendEntry], dark: bool, ink: Colo
         let text = format!("+{} more · {}", entries.len() - shown, human_bytes(rest));
         painter.text(pos, Align2::LEFT_TOP, text, small, weak);
     }
+}
+
+/// `text`, cut with an ellipsis to fit `width` points in `font`.
+fn fit(painter: &egui::Painter, text: &str, font: &FontId, width: f32) -> String {
+    let fits = |t: &str| painter.layout_no_wrap(t.to_string(), font.clone(), Color32::WHITE).size().x <= width;
+    if fits(text) {
+        return text.to_string();
+    }
+    let mut chars: Vec<char> = text.chars().collect();
+    while !chars.is_empty() {
+        chars.pop();
+        let candidate: String = chars.iter().collect::<String>() + "…";
+        if fits(&candidate) {
+            return candidate;
+        }
+    }
+    String::new()
 }
 
 /// The caption: the author's words, then the capture, the time range shown and the sources.

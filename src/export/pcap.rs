@@ -99,6 +99,8 @@ impl Stream {
         Ok(())
     }
 
+    // time_t and suseconds_t are i64 here but narrower on some platforms.
+    #[allow(clippy::useless_conversion)]
     fn next_ts(&self) -> Option<(i64, i64)> {
         self.next.as_ref().map(|(h, _)| (i64::from(h.ts.tv_sec), i64::from(h.ts.tv_usec)))
     }

@@ -82,7 +82,8 @@ pub fn owner_timeline_ui(ui: &mut Ui, rect: Rect, snapshot: &Snapshot, filter: &
         return;
     }
     let timeline = &snapshot.timeline;
-    let level = timeline.level_for(from, to, (plot.width() / 4.0) as usize);
+    // Bars at least 8 points wide read well in print.
+    let level = timeline.level_for(from, to, (plot.width() / 8.0) as usize);
     let owners: Vec<&str> = snapshot.owners.iter().map(|o| o.owner.name.as_str()).collect();
     let group_of = |series: u32| snapshot.endpoints.get(series as usize).map_or(usize::MAX, |e| e.owner);
     let bins = timeline.grouped(level, from, to, owners.len(), group_of);
@@ -92,7 +93,9 @@ pub fn owner_timeline_ui(ui: &mut Ui, rect: Rect, snapshot: &Snapshot, filter: &
         counts.iter().enumerate().filter(|(o, _)| visible(*o)).map(|(_, c)| c.bytes).sum()
     };
     let max = bins.iter().map(|(_, c)| stack(c)).max().unwrap_or(0).max(1);
-    let span = (to - from).max(1) as f32;
+    // Whole bins: the last one may reach past the range's end.
+    let end = bins.last().map_or(to, |(start, _)| to.max(start.saturating_add(width_ns)));
+    let span = end.saturating_sub(from).max(1) as f32;
     let x_of = |ns: i64| plot.left() + ((ns - from) as f32 / span).clamp(0.0, 1.0) * plot.width();
     for (start, counts) in &bins {
         let (x0, x1) = (x_of(*start), x_of(start.saturating_add(width_ns)));
@@ -109,7 +112,7 @@ pub fn owner_timeline_ui(ui: &mut Ui, rect: Rect, snapshot: &Snapshot, filter: &
     let axis = FontId::proportional(LABEL - 1.0);
     let below = plot.bottom() + 4.0;
     painter.text(egui::pos2(plot.left(), below), Align2::LEFT_TOP, utc_seconds(from), axis.clone(), weak);
-    painter.text(egui::pos2(plot.right(), below), Align2::RIGHT_TOP, utc_seconds(to), axis.clone(), weak);
+    painter.text(egui::pos2(plot.right(), below), Align2::RIGHT_TOP, utc_seconds(end), axis.clone(), weak);
     let per_bin = format!("max {} per {}", human_bytes(max), super::timefmt::human_duration(width_ns));
     painter.text(egui::pos2(plot.right(), plot.top() - 2.0), Align2::RIGHT_BOTTOM, per_bin, axis, weak);
 }
