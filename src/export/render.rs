@@ -48,10 +48,17 @@ pub fn render_offscreen(
         return Err(RenderError::BadScale(pixels_per_point));
     }
     let mut gpu = Gpu::new()?;
+    // Beyond the adapter's limits wgpu would fail validation: refuse with the numbers instead.
+    let limits = gpu.device.limits();
+    let max_side = limits.max_texture_dimension_2d.min(MAX_SIDE_PX);
+    let readback_bytes = u64::from(padded_row_bytes(width_px)) * u64::from(height_px);
+    if width_px > max_side || height_px > max_side || readback_bytes > limits.max_buffer_size {
+        return Err(RenderError::BadSize { width: width_px, height: height_px, max: max_side });
+    }
     let ctx = egui::Context::default();
     ctx.set_visuals(if dark { egui::Visuals::dark() } else { egui::Visuals::light() });
     ctx.options_mut(|o| o.max_passes = std::num::NonZeroUsize::MIN);
-    let input = || raw_input(width_px, height_px, pixels_per_point);
+    let input = || raw_input(width_px, height_px, pixels_per_point, max_side);
     for _ in 0..SETTLE_PASSES {
         // Texture deltas are cumulative per context: keep them for the painted pass.
         let output = ctx.run_ui(input(), &mut draw);
@@ -64,11 +71,16 @@ pub fn render_offscreen(
     gpu.paint(&primitives, width_px, height_px, output.pixels_per_point, background)
 }
 
-fn raw_input(width_px: u32, height_px: u32, pixels_per_point: f32) -> egui::RawInput {
+/// Bytes of one image row in the readback buffer: wgpu copies rows of a multiple of 256.
+fn padded_row_bytes(width_px: u32) -> u32 {
+    width_px.saturating_mul(4).div_ceil(ROW_ALIGNMENT).saturating_mul(ROW_ALIGNMENT)
+}
+
+fn raw_input(width_px: u32, height_px: u32, pixels_per_point: f32, max_texture_side: u32) -> egui::RawInput {
     let size = egui::vec2(width_px as f32, height_px as f32) / pixels_per_point;
     let mut input = egui::RawInput {
         screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, size)),
-        max_texture_side: Some(MAX_SIDE_PX as usize),
+        max_texture_side: Some(max_texture_side as usize),
         time: Some(0.0),
         ..egui::RawInput::default()
     };
@@ -137,6 +149,8 @@ impl Gpu {
         pixels_per_point: f32,
         background: egui::Color32,
     ) -> Result<RgbaImage, RenderError> {
+        // Validation problems come back as errors, not as wgpu's default panic.
+        let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
         let renderer = &mut self.renderer;
         let mut delta = std::mem::take(&mut self.pending);
         for (id, images) in delta.set.drain() {
@@ -176,7 +190,7 @@ impl Gpu {
                 .forget_lifetime();
             renderer.render(&mut pass, primitives, &screen);
         }
-        let padded_row = (width * 4).div_ceil(ROW_ALIGNMENT) * ROW_ALIGNMENT;
+        let padded_row = padded_row_bytes(width);
         let readback = self.device.create_buffer(&wgpu::BufferDescriptor {
             label: Some("figure readback"),
             size: u64::from(padded_row) * u64::from(height),
@@ -195,7 +209,11 @@ impl Gpu {
             },
             size,
         );
-        self.queue.submit(callbacks.into_iter().chain(std::iter::once(encoder.finish())));
+        let commands = encoder.finish();
+        if let Some(error) = pollster::block_on(scope.pop()) {
+            return Err(RenderError::Gpu(error.to_string()));
+        }
+        self.queue.submit(callbacks.into_iter().chain(std::iter::once(commands)));
         for id in delta.free.drain() {
             renderer.free_texture(&id);
         }
