@@ -224,3 +224,50 @@ fn filter_from_args(args: &ExportArgs, snapshot: &Snapshot) -> anyhow::Result<Vi
 fn display_name(path: &Path) -> String {
     path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+    use crate::export::fixtures::{three_owner_snapshot, T0_NS};
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        export: ExportArgs,
+    }
+
+    fn args(list: &[&str]) -> ExportArgs {
+        Cli::try_parse_from(std::iter::once("export").chain(list.iter().copied())).unwrap().export
+    }
+
+    #[test]
+    fn time_bounds_accept_offsets_and_default_to_the_capture() {
+        let s = three_owner_snapshot();
+        let f = filter_from_args(&args(&["x.pcap", "--json", "o.json", "--from", "+5s", "--hide", "AWS"]), &s).unwrap();
+        assert_eq!(f.time_range, Some((T0_NS + 5_000_000_000, T0_NS + 30_000_000_001)));
+        assert!(f.hidden_owners.contains("AWS"));
+        let f = filter_from_args(&args(&["x.pcap", "--json", "o.json"]), &s).unwrap();
+        assert_eq!(f, ViewFilter::default());
+        let err = filter_from_args(&args(&["x.pcap", "--json", "o", "--from", "+10s", "--to", "+5s"]), &s).unwrap_err();
+        assert!(err.to_string().contains("--from must be before --to"), "{err}");
+        let err = filter_from_args(&args(&["x.pcap", "--json", "o", "--to", "soon"]), &s).unwrap_err();
+        assert!(format!("{err:#}").contains("--to") && format!("{err:#}").contains("\"soon\""), "{err:#}");
+    }
+
+    #[test]
+    fn outputs_are_checked_before_reading() {
+        let err = check_outputs(&args(&["x.pcap"])).unwrap_err();
+        assert!(err.to_string().contains("nothing to export"));
+        let err = check_outputs(&args(&["x.pcap", "--png", "o.png", "--scale", "9"])).unwrap_err();
+        assert!(err.to_string().contains("--scale"));
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("providers.csv"), "").unwrap();
+        let csv_dir = dir.path().display().to_string();
+        let err = check_outputs(&args(&["x.pcap", "--csv", &csv_dir])).unwrap_err();
+        assert!(err.to_string().contains("providers.csv") && err.to_string().contains("--force"));
+        assert!(check_outputs(&args(&["x.pcap", "--csv", &csv_dir, "--force"])).is_ok());
+        assert!(Cli::try_parse_from(["export", "x.pcap", "--flows", "443"]).is_err(), "--flows needs --pcap");
+    }
+}
