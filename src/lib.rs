@@ -7,6 +7,7 @@ pub mod analysis;
 pub mod capture;
 pub mod cli;
 pub mod decode;
+pub mod export;
 pub mod flows;
 pub mod fragments;
 pub mod ingest;

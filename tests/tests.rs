@@ -1,6 +1,7 @@
 //! Integration tests over the committed samples (see samples/README.md).
 
 mod cli;
+mod export;
 mod live;
 mod samples;
 mod ui;

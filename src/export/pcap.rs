@@ -1,0 +1,214 @@
+//! The frames of selected flows as a pcap file: the source capture is re-read by libpcap
+//! with BPF filters built from the flows' 5-tuples and the matching frames go to a
+//! libpcap savefile. Many flows are split into several filters, each read as its own
+//! stream; the streams are merged by timestamp so the output stays in time order.
+
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+
+use pcap::{Capture, Offline, Packet, PacketHeader, Precision};
+
+use super::atomic::{AtomicFile, Overwrite};
+use super::ExportError;
+use crate::flows::Flow;
+
+/// Flow clauses per BPF expression: libpcap's optimiser slows down sharply past a few
+/// hundred instructions, and each clause compiles to a few dozen.
+const FLOWS_PER_FILTER: usize = 64;
+/// Streams read at once (each holds the file open): bounds the flows one export takes.
+const MAX_STREAMS: usize = 64;
+pub const MAX_FLOWS: usize = FLOWS_PER_FILTER * MAX_STREAMS;
+
+/// What was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PcapExport {
+    pub path: PathBuf,
+    pub packets: u64,
+    /// Sum of on-wire lengths.
+    pub bytes: u64,
+}
+
+/// The BPF clause that matches one flow's packets in both directions.
+pub fn flow_clause(flow: &Flow) -> String {
+    let hosts = format!("host {} and host {}", flow.src, flow.dst);
+    match flow.proto {
+        6 | 17 => {
+            let proto = if flow.proto == 6 { "tcp" } else { "udp" };
+            format!("({hosts} and port {} and port {} and {proto})", flow.src_port, flow.dst_port)
+        }
+        proto => format!("({hosts} and (ip proto {proto} or ip6 proto {proto}))"),
+    }
+}
+
+/// Matches the fragments (without transport header) between two hosts.
+fn fragment_clause(a: IpAddr, b: IpAddr) -> String {
+    match (a, b) {
+        (IpAddr::V4(_), IpAddr::V4(_)) => format!("(ip[6:2] & 0x1fff != 0 and host {a} and host {b})"),
+        _ => format!("(ip6[6] = 44 and host {a} and host {b})"),
+    }
+}
+
+/// BPF expressions that together match every packet of `flows`, at most
+/// [`FLOWS_PER_FILTER`] flows each. Flows between the same two hosts share an expression
+/// where they fit, so that their fragments are matched by exactly one of them.
+pub fn bpf_filters(flows: &[Flow]) -> Vec<String> {
+    let mut by_pair: Vec<((IpAddr, IpAddr), Vec<&Flow>)> = Vec::new();
+    for flow in flows {
+        let pair = if flow.src <= flow.dst { (flow.src, flow.dst) } else { (flow.dst, flow.src) };
+        match by_pair.iter_mut().find(|(p, _)| *p == pair) {
+            Some((_, group)) => group.push(flow),
+            None => by_pair.push((pair, vec![flow])),
+        }
+    }
+    let mut filters: Vec<Vec<String>> = Vec::new();
+    let mut current: Vec<String> = Vec::new();
+    let mut current_flows = 0;
+    for ((a, b), group) in by_pair {
+        let needs_fragments = group.iter().any(|f| f.proto == 6 || f.proto == 17);
+        for (n, chunk) in group.chunks(FLOWS_PER_FILTER).enumerate() {
+            if current_flows + chunk.len() > FLOWS_PER_FILTER && !current.is_empty() {
+                filters.push(std::mem::take(&mut current));
+                current_flows = 0;
+            }
+            current.extend(chunk.iter().map(|f| flow_clause(f)));
+            if n == 0 && needs_fragments {
+                current.push(fragment_clause(a, b));
+            }
+            current_flows += chunk.len();
+        }
+    }
+    if !current.is_empty() {
+        filters.push(current);
+    }
+    filters.into_iter().map(|clauses| clauses.join(" or ")).collect()
+}
+
+/// One filtered reading of the source, with its next packet copied out.
+struct Stream {
+    capture: Capture<Offline>,
+    next: Option<(PacketHeader, Vec<u8>)>,
+}
+
+impl Stream {
+    fn advance(&mut self, source: &Path) -> Result<(), ExportError> {
+        self.next = match self.capture.next_packet() {
+            Ok(packet) => Some((*packet.header, packet.data.to_vec())),
+            Err(pcap::Error::NoMorePackets) => None,
+            Err(e) => return Err(ExportError::Io { path: source.to_path_buf(), reason: e.to_string() }),
+        };
+        Ok(())
+    }
+
+    // time_t and suseconds_t are i64 here but narrower on some platforms.
+    #[allow(clippy::useless_conversion)]
+    fn next_ts(&self) -> Option<(i64, i64)> {
+        self.next.as_ref().map(|(h, _)| (i64::from(h.ts.tv_sec), i64::from(h.ts.tv_usec)))
+    }
+}
+
+/// Writes every frame of `flows` from the capture `source` to `destination`, in time order,
+/// keeping the source's link type, snap length and timestamp precision.
+pub fn write_pcap(
+    source: &Path,
+    destination: &Path,
+    flows: &[Flow],
+    overwrite: Overwrite,
+) -> Result<PcapExport, ExportError> {
+    if flows.len() > MAX_FLOWS {
+        return Err(ExportError::TooManyFlows { flows: flows.len(), max: MAX_FLOWS });
+    }
+    let open_error = |e: pcap::Error| ExportError::Io { path: source.to_path_buf(), reason: e.to_string() };
+    let out = AtomicFile::create(destination, overwrite)?;
+    let filters = bpf_filters(flows);
+    let mut streams = Vec::with_capacity(filters.len().max(1));
+    for filter in &filters {
+        let mut capture = Capture::from_file_with_precision(source, Precision::Nano).map_err(open_error)?;
+        capture.filter(filter, true).map_err(|e| ExportError::Filter {
+            expression: filter.chars().take(200).collect(),
+            reason: e.to_string(),
+        })?;
+        let mut stream = Stream { capture, next: None };
+        stream.advance(source)?;
+        streams.push(stream);
+    }
+    // No flows: an empty capture with the source's header.
+    let header_source = match streams.first() {
+        Some(s) => s.capture.savefile(out.temp_path()),
+        None => {
+            Capture::from_file_with_precision(source, Precision::Nano).map_err(open_error)?.savefile(out.temp_path())
+        }
+    };
+    let mut savefile =
+        header_source.map_err(|e| ExportError::Io { path: destination.to_path_buf(), reason: e.to_string() })?;
+    let mut written = PcapExport { path: destination.to_path_buf(), packets: 0, bytes: 0 };
+    loop {
+        let earliest =
+            streams.iter().enumerate().filter_map(|(i, s)| s.next_ts().map(|ts| (ts, i))).min().map(|(_, i)| i);
+        let Some(stream) = earliest.and_then(|i| streams.get_mut(i)) else { break };
+        if let Some((header, data)) = &stream.next {
+            savefile.write(&Packet::new(header, data));
+            written.packets += 1;
+            written.bytes += u64::from(header.len);
+        }
+        stream.advance(source)?;
+    }
+    savefile.flush().map_err(|e| ExportError::Io { path: destination.to_path_buf(), reason: e.to_string() })?;
+    drop(savefile);
+    out.commit()?;
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::flows::DirectionStats;
+
+    fn flow(src: &str, sport: u16, dst: &str, dport: u16, proto: u8) -> Flow {
+        Flow {
+            proto,
+            src: src.parse().unwrap(),
+            src_port: sport,
+            dst: dst.parse().unwrap(),
+            dst_port: dport,
+            forward: DirectionStats::default(),
+            reverse: DirectionStats::default(),
+            first_ns: 0,
+            last_ns: 0,
+            first_frame: 1,
+            remote_is_dst: true,
+        }
+    }
+
+    #[test]
+    fn clauses_name_hosts_ports_and_protocol() {
+        assert_eq!(
+            flow_clause(&flow("10.0.0.1", 5000, "17.1.1.1", 443, 6)),
+            "(host 10.0.0.1 and host 17.1.1.1 and port 5000 and port 443 and tcp)"
+        );
+        assert_eq!(
+            flow_clause(&flow("fe80::1", 0, "2001:db8::2", 0, 58)),
+            "(host fe80::1 and host 2001:db8::2 and (ip proto 58 or ip6 proto 58))"
+        );
+        let filters = bpf_filters(&[flow("10.0.0.1", 1, "10.0.0.2", 53, 17)]);
+        assert_eq!(
+            filters,
+            ["(host 10.0.0.1 and host 10.0.0.2 and port 1 and port 53 and udp) or (ip[6:2] & 0x1fff != 0 and host 10.0.0.1 and host 10.0.0.2)"]
+        );
+    }
+
+    #[test]
+    fn many_flows_are_chunked_with_one_fragment_clause_per_host_pair() {
+        let flows: Vec<Flow> = (0..150).map(|i| flow("10.0.0.1", 1000 + i, "10.0.0.2", 443, 6)).collect();
+        let filters = bpf_filters(&flows);
+        assert_eq!(filters.len(), 3);
+        let fragment_clauses: usize = filters.iter().map(|f| f.matches("0x1fff").count()).sum();
+        assert_eq!(fragment_clauses, 1);
+        let clauses: usize = filters.iter().map(|f| f.matches("and tcp)").count()).sum();
+        assert_eq!(clauses, 150);
+        // Every filter compiles.
+        for f in &filters {
+            let dead = Capture::dead(pcap::Linktype::ETHERNET).unwrap();
+            dead.compile(f, true).unwrap();
+        }
+    }
+}
