@@ -16,3 +16,4 @@ pub mod report;
 pub mod session;
 pub mod snapshot;
 pub mod timeline;
+pub mod ui;

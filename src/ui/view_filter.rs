@@ -1,0 +1,22 @@
+//! What the user has narrowed the views to; every view and total honours it.
+use std::collections::BTreeSet;
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ViewFilter {
+    /// Only traffic in [from_ns, to_ns) when set (a dragged time range on the timeline).
+    pub time_range: Option<(i64, i64)>,
+    /// Owner names (as in `Owner::name`) the user switched off.
+    pub hidden_owners: BTreeSet<String>,
+    /// Free text matched against addresses, names, ports and owner names.
+    pub text: String,
+}
+
+/// What a view asks the app to do; the app applies it, views never touch each other.
+#[derive(Debug, Clone, PartialEq)]
+#[must_use]
+pub enum ViewCommand {
+    /// Select these flows (indices into `Snapshot::flows`); the first one opens in the inspector.
+    SelectFlows(Vec<usize>),
+    SetTimeRange(Option<(i64, i64)>),
+    ToggleOwner(String),
+}

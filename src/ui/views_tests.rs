@@ -1,0 +1,135 @@
+//! Renders the graph and timeline views headless (egui_kittest) over a hand-built snapshot:
+//! legends by label, clicks turned into commands, and one reference image per view.
+
+use egui::{Event, Modifiers, PointerButton, Pos2};
+use egui_kittest::kittest::Queryable;
+use egui_kittest::Harness;
+
+use crate::snapshot::Snapshot;
+use crate::ui::fake_snapshot;
+use crate::ui::graph::{graph_ui, GraphState};
+use crate::ui::theme;
+use crate::ui::timeline_view::{timeline_ui, TimelineState};
+use crate::ui::view_filter::{ViewCommand, ViewFilter};
+
+struct Probe {
+    snapshot: Snapshot,
+    filter: ViewFilter,
+    graph: GraphState,
+    timeline: TimelineState,
+    commands: Vec<ViewCommand>,
+}
+
+impl Probe {
+    fn new() -> Self {
+        Probe {
+            snapshot: fake_snapshot::demo(),
+            filter: ViewFilter::default(),
+            graph: GraphState::default(),
+            timeline: TimelineState::default(),
+            commands: Vec::new(),
+        }
+    }
+}
+
+fn graph_harness(probe: Probe) -> Harness<'static, Probe> {
+    Harness::builder()
+        .with_size([1200.0, 640.0])
+        .with_theme(egui::Theme::Light)
+        .build_ui_state(
+            |ui, p: &mut Probe| {
+                theme::apply(ui.ctx(), false);
+                p.commands.extend(graph_ui(ui, &p.snapshot, &p.filter, &mut p.graph));
+            },
+            probe,
+        )
+}
+
+fn timeline_harness(probe: Probe) -> Harness<'static, Probe> {
+    Harness::builder()
+        .with_size([1200.0, 340.0])
+        .with_theme(egui::Theme::Light)
+        .build_ui_state(
+            |ui, p: &mut Probe| {
+                theme::apply(ui.ctx(), false);
+                p.commands.extend(timeline_ui(ui, &p.snapshot, &p.filter, &mut p.timeline));
+            },
+            probe,
+        )
+}
+
+#[test]
+fn graph_legend_names_the_providers_and_toggles_them() {
+    let mut harness = graph_harness(Probe::new());
+    harness.run();
+    for label in ["Azure", "AWS", "Apple", "Google Cloud", "Unknown"] {
+        harness.get_by_label(label);
+    }
+    harness.get_by_label("AWS").click();
+    harness.run();
+    assert_eq!(harness.state().commands, vec![ViewCommand::ToggleOwner("AWS".into())]);
+}
+
+#[test]
+fn clicking_a_graph_node_selects_its_flows() {
+    let mut harness = graph_harness(Probe::new());
+    harness.run();
+    harness.get_by_label_contains("gateway.icloud.com").click();
+    harness.run();
+    let state = harness.state();
+    let Some(ViewCommand::SelectFlows(flows)) = state.commands.last() else { panic!("{:?}", state.commands) };
+    assert!(!flows.is_empty());
+    for &f in flows {
+        let endpoint = state.snapshot.flow_endpoint[f] as usize;
+        assert_eq!(state.snapshot.endpoints[endpoint].best_name.as_deref(), Some("gateway.icloud.com"));
+    }
+}
+
+#[test]
+fn graph_view_image() {
+    let mut harness = graph_harness(Probe::new());
+    harness.run();
+    harness.snapshot("graph_view");
+}
+
+#[test]
+fn timeline_legend_and_image() {
+    let mut harness = timeline_harness(Probe::new());
+    harness.run();
+    for label in ["Azure", "AWS", "Apple"] {
+        harness.get_by_label(label);
+    }
+    harness.snapshot("timeline_view");
+}
+
+fn drag(harness: &Harness<'_, Probe>, from: Pos2, to: Pos2) {
+    harness.event(Event::PointerMoved(from));
+    harness.event(Event::PointerButton { pos: from, button: PointerButton::Primary, pressed: true, modifiers: Modifiers::NONE });
+    for step in 1..=10 {
+        harness.event(Event::PointerMoved(from + (to - from) * step as f32 / 10.0));
+    }
+    harness.event(Event::PointerButton { pos: to, button: PointerButton::Primary, pressed: false, modifiers: Modifiers::NONE });
+}
+
+#[test]
+fn dragging_on_the_timeline_selects_a_range_and_a_click_clears_it() {
+    let mut harness = timeline_harness(Probe::new());
+    harness.run();
+    drag(&harness, Pos2::new(400.0, 150.0), Pos2::new(700.0, 150.0));
+    harness.run();
+    let Some(ViewCommand::SetTimeRange(Some((from, to)))) = harness.state().commands.last().cloned() else {
+        panic!("{:?}", harness.state().commands)
+    };
+    let (first, last) = (fake_snapshot::START_NS, harness.state().snapshot.totals.last_ns.unwrap());
+    assert!(first <= from && from < to && to <= last, "{from} {to}");
+    harness.state_mut().filter.time_range = Some((from, to));
+    harness.run();
+    harness.snapshot("timeline_view_selected");
+    let click = Pos2::new(550.0, 150.0);
+    harness.event(Event::PointerMoved(click));
+    for pressed in [true, false] {
+        harness.event(Event::PointerButton { pos: click, button: PointerButton::Primary, pressed, modifiers: Modifiers::NONE });
+    }
+    harness.run();
+    assert_eq!(harness.state().commands.last(), Some(&ViewCommand::SetTimeRange(None)));
+}
