@@ -66,7 +66,9 @@ fn origin_ns(snapshot: &Snapshot) -> i64 {
 pub fn timeline_ui(ui: &mut egui::Ui, snapshot: &Snapshot, filter: &ViewFilter, state: &mut TimelineState) -> Option<ViewCommand> {
     let mut command = None;
     ui.horizontal(|ui| {
-        ui.weak("Drag: select a range · click: clear it · right-drag: pan · Ctrl+scroll: zoom · double-click: fit");
+        ui.weak("Drag to select a range").on_hover_text(
+            "Drag: select a time range for every view · click: clear it\nRight-drag or scroll: pan · Ctrl+scroll: zoom · double-click: fit",
+        );
         ui.separator();
         let entries = theme::legend_entries(&snapshot.owners);
         if let Some(owner) = theme::owner_legend_ui(ui, &entries, &filter.hidden_owners) {
@@ -255,7 +257,8 @@ fn bin_tooltip_ui(ui: &mut egui::Ui, cache: &Binned, x_ns: i64, origin: i64, dar
     };
     for (owner, &b) in cache.owners.iter().zip(bytes).rev().filter(|(_, &b)| b > 0) {
         ui.horizontal(|ui| {
-            ui.colored_label(theme::owner_color(owner, dark), "■");
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+            ui.painter().rect_filled(rect, 2.0, theme::owner_color(owner, dark));
             ui.label(format!("{owner}: {} ({})", human_rate(b as f64 / seconds), human_bytes(b)));
         });
     }

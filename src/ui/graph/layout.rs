@@ -58,6 +58,8 @@ pub struct LayoutParams {
     pub node_gap: f32,
     /// Tiny nodes are drawn at least this tall so that they can be seen and clicked.
     pub min_node_height: f32,
+    /// Vertical room each node gets at least (its label's height); 0 for none.
+    pub min_slot: f32,
     /// Barycentric down-and-up sweep pairs.
     pub sweeps: usize,
 }
@@ -73,6 +75,7 @@ impl Default for LayoutParams {
             node_width: 12.0,
             node_gap: 10.0,
             min_node_height: 2.0,
+            min_slot: 0.0,
             sweeps: 6,
         }
     }
@@ -124,34 +127,61 @@ pub fn layered(nodes: &[NodeSpec], links: &[LinkSpec], params: &LayoutParams) ->
         (0..columns).map(|c| (0..nodes.len()).filter(|&i| nodes.get(i).is_some_and(|n| n.column == c)).collect()).collect();
     let order = order_columns(nodes, links, initial, params.sweeps);
     let usable = (params.height - 2.0 * params.vertical_margin).max(1.0);
-    let scale = order
-        .iter()
-        .filter_map(|column| {
-            let total: f64 = column.iter().filter_map(|&i| nodes.get(i)).map(|n| n.value.max(0.0)).sum();
-            let gaps = params.node_gap * column.len().saturating_sub(1) as f32;
-            (total > 0.0).then(|| ((usable - gaps).max(usable * 0.2) as f64 / total) as f32)
-        })
-        .fold(f32::INFINITY, f32::min);
+    let scale = order.iter().filter_map(|column| column_scale(column, nodes, params, usable)).fold(f32::INFINITY, f32::min);
     let scale = if scale.is_finite() { scale } else { 0.0 };
     let span = (params.width - params.left_margin - params.right_margin - params.node_width).max(1.0);
     let mut rects = vec![Rect::default(); nodes.len()];
     for (c, column) in order.iter().enumerate() {
         let x = params.left_margin + if columns > 1 { span * c as f32 / (columns - 1) as f32 } else { 0.0 };
-        let heights: Vec<f32> = column
-            .iter()
-            .map(|&i| nodes.get(i).map_or(0.0, |n| (n.value.max(0.0) as f32 * scale).max(params.min_node_height)))
-            .collect();
-        let stacked: f32 = heights.iter().sum::<f32>() + params.node_gap * column.len().saturating_sub(1) as f32;
+        let heights: Vec<f32> = column.iter().map(|&i| node_height(nodes.get(i), scale, params)).collect();
+        let stacked: f32 = heights.iter().map(|&h| h.max(params.min_slot)).sum::<f32>() + params.node_gap * column.len().saturating_sub(1) as f32;
         let mut y = params.vertical_margin + ((usable - stacked) / 2.0).max(0.0);
         for (&i, &h) in column.iter().zip(&heights) {
+            // A small node sits in the middle of the room its label needs.
+            let slot = h.max(params.min_slot);
+            let top = y + (slot - h) / 2.0;
             if let Some(r) = rects.get_mut(i) {
-                *r = Rect { min: Point { x, y }, max: Point { x: x + params.node_width, y: y + h } };
+                *r = Rect { min: Point { x, y: top }, max: Point { x: x + params.node_width, y: top + h } };
             }
-            y += h + params.node_gap;
+            y += slot + params.node_gap;
         }
     }
     let ribbons = stack_ribbons(links, &rects, &order, nodes, scale);
     Layout { nodes: rects, ribbons, order, scale }
+}
+
+fn node_height(node: Option<&NodeSpec>, scale: f32, params: &LayoutParams) -> f32 {
+    node.map_or(0.0, |n| (n.value.max(0.0) as f32 * scale).max(params.min_node_height))
+}
+
+/// The largest pixels-per-unit at which the column, each node given at least its slot,
+/// fits in `usable` (bisection: the stacked height only grows with the scale).
+fn column_scale(column: &[usize], nodes: &[NodeSpec], params: &LayoutParams, usable: f32) -> Option<f32> {
+    let total: f64 = column.iter().filter_map(|&i| nodes.get(i)).map(|n| n.value.max(0.0)).sum();
+    if total <= 0.0 {
+        return None;
+    }
+    let gaps = params.node_gap * column.len().saturating_sub(1) as f32;
+    let stacked = |scale: f32| -> f32 {
+        column.iter().map(|&i| node_height(nodes.get(i), scale, params).max(params.min_slot)).sum::<f32>() + gaps
+    };
+    let (mut lo, mut hi) = (0.0f32, (usable / total as f32).max(0.0));
+    if stacked(hi) <= usable {
+        return Some(hi);
+    }
+    if stacked(lo) > usable {
+        // Too many nodes even at the least height: keep them thin but visible.
+        return Some((usable * 0.2) / total as f32);
+    }
+    for _ in 0..40 {
+        let mid = (lo + hi) / 2.0;
+        if stacked(mid) <= usable {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    Some(lo)
 }
 
 /// Stacks each node's outgoing ribbons in the order of their targets and its incoming
@@ -226,7 +256,8 @@ pub fn order_columns(nodes: &[NodeSpec], links: &[LinkSpec], initial: Vec<Vec<us
             reorder_column(&mut order, c, c + 1, nodes, links);
         }
         let crossings = total_crossings(&order, links, nodes.len());
-        if crossings < best_crossings {
+        // Ties take the newer order: it has its groups together.
+        if crossings <= best_crossings {
             best_crossings = crossings;
             best = order.clone();
         }
@@ -370,6 +401,10 @@ pub fn spread_labels(wanted: &[f32], min_gap: f32, lo: f32, hi: f32) -> Vec<f32>
     placed
 }
 
+/// The group of a fold that mixes groups (when there are too many groups for one fold each);
+/// expanding it expands every group.
+pub const OTHERS: u32 = u32::MAX;
+
 /// How a crowded column is shown: the entries kept and, per group, the folded rest.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Slot {
@@ -388,14 +423,17 @@ pub fn fold_crowded(entries: &[(u32, f64)], capacity: usize, expanded: &dyn Fn(u
         let (va, vb) = (entries.get(a).map_or(0.0, |e| e.1), entries.get(b).map_or(0.0, |e| e.1));
         vb.partial_cmp(&va).unwrap_or(Ordering::Equal).then(a.cmp(&b))
     });
-    let forced: Vec<bool> = entries.iter().map(|e| expanded(e.0)).collect();
+    let all_expanded = expanded(OTHERS);
+    let forced: Vec<bool> = entries.iter().map(|e| all_expanded || expanded(e.0)).collect();
     let mut keep = vec![false; entries.len()];
+    let mut others: Vec<usize> = Vec::new();
+    let mut in_others = vec![false; entries.len()];
     if entries.len() <= capacity.max(1) {
         keep.iter_mut().for_each(|k| *k = true);
     } else {
         // The largest k such that k kept entries plus one slot per folded group fit.
-        let mut best = 0;
-        for k in (0..=capacity.min(entries.len())).rev() {
+        let mut best = None;
+        for k in (1..=capacity.min(entries.len())).rev() {
             let mut kept = vec![false; entries.len()];
             for &i in by_value.iter().take(k) {
                 kept[i] = true;
@@ -409,13 +447,23 @@ pub fn fold_crowded(entries: &[(u32, f64)], capacity: usize, expanded: &dyn Fn(u
             folded_groups.sort_unstable();
             folded_groups.dedup();
             let forced_extra = (0..entries.len()).filter(|&i| forced[i] && !kept[i]).count();
-            if k + folded_groups.len() + forced_extra <= capacity || k == 0 {
-                best = k;
+            if k + folded_groups.len() + forced_extra <= capacity {
+                best = Some(k);
                 break;
             }
         }
-        for &i in by_value.iter().take(best) {
-            keep[i] = true;
+        match best {
+            Some(k) => by_value.iter().take(k).for_each(|&i| keep[i] = true),
+            None => {
+                // Too many groups for one fold each: the largest entries stay and
+                // everything else shares one fold of mixed groups.
+                by_value.iter().take(capacity.saturating_sub(1).max(1)).for_each(|&i| keep[i] = true);
+                for (i, k) in keep.iter_mut().enumerate() {
+                    *k |= forced[i];
+                }
+                others = (0..entries.len()).filter(|&i| !keep[i]).collect();
+                others.iter().for_each(|&i| in_others[i] = true);
+            }
         }
         for (i, k) in keep.iter_mut().enumerate() {
             *k |= forced[i];
@@ -426,7 +474,7 @@ pub fn fold_crowded(entries: &[(u32, f64)], capacity: usize, expanded: &dyn Fn(u
     for (i, &(group, _)) in entries.iter().enumerate() {
         if keep[i] {
             slots.push(Slot::Keep(i));
-        } else {
+        } else if !in_others[i] {
             pending.entry(group).or_default().push(i);
         }
     }
@@ -438,6 +486,9 @@ pub fn fold_crowded(entries: &[(u32, f64)], capacity: usize, expanded: &dyn Fn(u
             Some(p) => slots.insert(p + 1, slot),
             None => slots.push(slot),
         }
+    }
+    if !others.is_empty() {
+        slots.push(Slot::More { group: OTHERS, members: others });
     }
     slots
 }

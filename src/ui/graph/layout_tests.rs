@@ -153,7 +153,23 @@ fn expanded_groups_are_never_folded_and_small_columns_are_left_alone() {
     for i in 0..3 {
         assert!(slots.contains(&Slot::Keep(i)), "{slots:?}");
     }
-    assert!(slots.iter().any(|s| matches!(s, Slot::More { group: 1, .. })));
+    let folded: Vec<usize> = slots.iter().flat_map(|s| if let Slot::More { members, .. } = s { members.clone() } else { vec![] }).collect();
+    assert_eq!(folded, vec![3, 4], "{slots:?}");
     let all = fold_crowded(&entries, 10, &|_| false);
     assert_eq!(all, (0..5).map(Slot::Keep).collect::<Vec<_>>());
+}
+
+#[test]
+fn every_node_gets_room_for_its_label_and_heights_stay_proportional() {
+    let nodes = vec![node(0, 1000.0), node(1, 990.0), node(1, 5.0), node(1, 5.0)];
+    let links = vec![link(0, 1, 990.0), link(0, 2, 5.0), link(0, 3, 5.0)];
+    let params = LayoutParams { height: 400.0, min_slot: 30.0, node_gap: 4.0, ..LayoutParams::default() };
+    let layout = layered(&nodes, &links, &params);
+    let mut centres: Vec<f32> = layout.order[1].iter().map(|&i| layout.nodes[i].center().y).collect();
+    centres.sort_by(f32::total_cmp);
+    for pair in centres.windows(2) {
+        assert!(pair[1] - pair[0] >= 30.0 - 1e-3, "{centres:?}");
+    }
+    assert!(layout.nodes.iter().all(|r| r.min.y >= params.vertical_margin - 1e-3 && r.max.y <= params.height - params.vertical_margin + 1e-3));
+    assert!((layout.nodes[1].height() / layout.nodes[0].height() - 0.99).abs() < 1e-3);
 }

@@ -7,7 +7,7 @@ use std::net::IpAddr;
 
 use ahash::AHashMap;
 
-use super::layout::{fold_crowded, Slot};
+use super::layout::{fold_crowded, Slot, OTHERS};
 use crate::snapshot::Snapshot;
 use crate::ui::view_filter::ViewFilter;
 
@@ -276,7 +276,7 @@ fn assemble(
     let mut hosts_sorted: Vec<usize> = present_hosts.into_iter().map(|h| h as usize).collect();
     hosts_sorted.sort_by_key(|&h| (std::cmp::Reverse(host_bytes.get(h).copied().unwrap_or(0)), h));
     let hosts_name = |_: u32| "hosts".to_string();
-    let host_node = place_column(&mut nodes, HOSTS, &hosts_sorted, capacity[HOSTS], expanded, &hosts_name, &|_| u32::MAX, &|h| {
+    let host_node = place_column(&mut nodes, HOSTS, &hosts_sorted, capacity[HOSTS], expanded, &hosts_name, &|_| 0, &|h| {
         (hosts.get(h).map_or_else(String::new, ToString::to_string), None, host_bytes.get(h).copied().unwrap_or(0))
     });
     for n in &mut nodes {
@@ -336,6 +336,7 @@ fn place_column(
     group_of: &dyn Fn(usize) -> u32,
     describe: &dyn Fn(usize) -> (String, Option<String>, u64),
 ) -> AHashMap<usize, usize> {
+    let group_name = |g: u32| if g == OTHERS { "others".to_string() } else { group_name(g) };
     let entries: Vec<(u32, f64)> = items.iter().map(|&i| (group_of(i), describe(i).2 as f64)).collect();
     let is_expanded = |g: u32| expanded.contains(&more_key(column, &group_name(g)));
     let mut map = AHashMap::new();
@@ -358,12 +359,16 @@ fn place_column(
                         bytes += describe(item).2;
                     }
                 }
-                let what = if column == HOSTS { "hosts".to_string() } else { name.clone() };
+                let what = match (column, group) {
+                    (HOSTS, _) => "hosts".to_string(),
+                    (_, OTHERS) => "other providers".to_string(),
+                    _ => name.clone(),
+                };
                 nodes.push(GraphNode {
                     column,
                     label: format!("{} more", members.len()),
                     detail: Some(what),
-                    owner: Some(name.clone()),
+                    owner: (group != OTHERS).then(|| name.clone()),
                     bytes,
                     packets: 0,
                     kind: NodeKind::More { key: more_key(column, &name) },

@@ -11,6 +11,7 @@ use crate::ui::theme::human_bytes;
 pub const LABEL_SLOT: f32 = 32.0;
 pub const LINE_HEIGHT: f32 = 15.0;
 const LABEL_PAD: f32 = 6.0;
+const NODE_GAP: f32 = 4.0;
 const MARGIN: f32 = 14.0;
 /// Longest label shown; longer names are cut with an ellipsis (the tooltip has them whole).
 const MAX_LABEL_CHARS: usize = 34;
@@ -59,7 +60,7 @@ impl Scene {
 
 /// How many nodes fit in a column of this height before the column folds.
 pub fn capacity_for(height: f32) -> [usize; 3] {
-    let per_column = ((height - 2.0 * MARGIN) / LABEL_SLOT).floor().max(3.0) as usize;
+    let per_column = ((height - 2.0 * MARGIN + NODE_GAP) / (LABEL_SLOT + NODE_GAP)).floor().max(3.0) as usize;
     [per_column; 3]
 }
 
@@ -111,6 +112,8 @@ pub fn layered_scene(model: &GraphModel, width: f32, height: f32, measure: &dyn 
         left_margin: MARGIN + widest(HOSTS) + LABEL_PAD,
         right_margin: MARGIN + widest(last) + LABEL_PAD,
         vertical_margin: MARGIN,
+        node_gap: NODE_GAP,
+        min_slot: LABEL_SLOT,
         ..LayoutParams::default()
     };
     let specs: Vec<NodeSpec> = model.nodes.iter().map(|n| NodeSpec { column: n.column, value: n.bytes as f64, group: n.group }).collect();

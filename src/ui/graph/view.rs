@@ -106,12 +106,13 @@ pub(super) fn canvas_ui(ui: &mut egui::Ui, snapshot: &Snapshot, filter: &ViewFil
     draw_links(&painter, &cache, state, canvas, dark);
     let mut command = None;
     for (i, node) in cache.scene.nodes.iter().enumerate() {
-        let Some(model_node) = cache.model.nodes.get(i) else { continue };
+        if cache.model.nodes.get(i).is_none() {
+            continue;
+        }
         draw_node(ui, &painter, &cache, i, state, canvas, dark);
         // Each node is a widget of its own: clickable, hoverable and visible to accessibility.
-        let target = Rect::from_min_max(screen_from_graph(canvas, state, node.rect.min), screen_from_graph(canvas, state, node.rect.max))
-            .union(label_screen_rect(canvas, state, &node.label, node.label_right_aligned))
-            .intersect(canvas);
+        // (The label is the widget; the node box itself is hit-tested by the canvas.)
+        let target = label_screen_rect(canvas, state, &node.label, node.label_right_aligned).intersect(canvas);
         if !target.is_positive() {
             continue;
         }
@@ -120,25 +121,39 @@ pub(super) fn canvas_ui(ui: &mut egui::Ui, snapshot: &Snapshot, filter: &ViewFil
         node_response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &spoken));
         let node_response = node_response.on_hover_ui_at_pointer(|ui| node_tooltip_ui(ui, &cache.model, i));
         if node_response.clicked() {
-            command = match &model_node.kind {
-                NodeKind::More { key } => {
-                    state.expanded.insert(key.clone());
-                    None
-                }
-                _ => Some(ViewCommand::SelectFlows(cache.model.flows_of_node(i))),
-            };
+            command = node_clicked(&cache.model, i, state);
         }
     }
-    if let Some(Hit::Link(l)) = hit {
-        let response = response.on_hover_ui_at_pointer(|ui| link_tooltip_ui(ui, &cache.model, l));
-        if response.clicked() {
-            if let Some(link) = cache.model.links.get(l) {
-                command = Some(ViewCommand::SelectFlows(link.flows.clone()));
+    match hit {
+        Some(Hit::Link(l)) => {
+            let response = response.on_hover_ui_at_pointer(|ui| link_tooltip_ui(ui, &cache.model, l));
+            if response.clicked() {
+                if let Some(link) = cache.model.links.get(l) {
+                    command = Some(ViewCommand::SelectFlows(link.flows.clone()));
+                }
             }
         }
+        Some(Hit::Node(n)) => {
+            let response = response.on_hover_ui_at_pointer(|ui| node_tooltip_ui(ui, &cache.model, n));
+            if response.clicked() {
+                command = node_clicked(&cache.model, n, state);
+            }
+        }
+        None => {}
     }
     state.cache = Some(cache);
     command
+}
+
+/// A fold opens; any other node selects its flows.
+fn node_clicked(model: &GraphModel, node: usize, state: &mut GraphState) -> Option<ViewCommand> {
+    match &model.nodes.get(node)?.kind {
+        NodeKind::More { key } => {
+            state.expanded.insert(key.clone());
+            None
+        }
+        _ => Some(ViewCommand::SelectFlows(model.flows_of_node(node))),
+    }
 }
 
 fn refresh_cache(ui: &egui::Ui, snapshot: &Snapshot, filter: &ViewFilter, state: &mut GraphState, canvas: Rect) {
@@ -284,7 +299,7 @@ fn node_tooltip_ui(ui: &mut egui::Ui, model: &GraphModel, node: usize) {
 fn link_tooltip_ui(ui: &mut egui::Ui, model: &GraphModel, link: usize) {
     let Some(l) = model.links.get(link) else { return };
     let name = |i: usize| model.nodes.get(i).map_or("?", |n| n.label.as_str());
-    ui.strong(format!("{} → {}", name(l.source), name(l.target)));
+    ui.strong(format!("{} -> {}", name(l.source), name(l.target)));
     ui.label(format!("Provider: {}", l.owner));
     ui.label(format!("{} in {} packets, {} flows", human_bytes(l.bytes), l.packets, l.flows.len()));
     ui.weak("Click to select these flows");
