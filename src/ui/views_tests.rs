@@ -123,6 +123,7 @@ fn dragging_on_the_timeline_selects_a_range_and_a_click_clears_it() {
     let (first, last) = (fake_snapshot::START_NS, harness.state().snapshot.totals.last_ns.unwrap());
     assert!(first <= from && from < to && to <= last, "{from} {to}");
     harness.state_mut().filter.time_range = Some((from, to));
+    harness.event(Event::PointerGone);
     harness.run();
     harness.snapshot("timeline_view_selected");
     let click = Pos2::new(550.0, 150.0);
@@ -132,4 +133,40 @@ fn dragging_on_the_timeline_selects_a_range_and_a_click_clears_it() {
     }
     harness.run();
     assert_eq!(harness.state().commands.last(), Some(&ViewCommand::SetTimeRange(None)));
+}
+
+#[test]
+fn graph_force_layout_image() {
+    let mut probe = Probe::new();
+    probe.graph.mode = crate::ui::graph::LayoutMode::Force;
+    let mut harness = graph_harness(probe);
+    harness.run();
+    harness.snapshot("graph_view_force");
+}
+
+/// The engine's benchmark size: once the scene is cached, a frame only draws.
+#[test]
+fn frames_over_100k_flows_are_cheap_once_cached() {
+    let snapshot = fake_snapshot::large(100_000);
+    for view in ["graph", "timeline"] {
+        let probe = Probe { snapshot: snapshot.clone(), ..Probe::new() };
+        let first = std::time::Instant::now();
+        let mut harness = Harness::builder().with_size([1200.0, 700.0]).build_ui_state(
+            move |ui, p: &mut Probe| {
+                if view == "graph" {
+                    p.commands.extend(graph_ui(ui, &p.snapshot, &p.filter, &mut p.graph));
+                } else {
+                    p.commands.extend(timeline_ui(ui, &p.snapshot, &p.filter, &mut p.timeline));
+                }
+            },
+            probe,
+        );
+        harness.step();
+        let cold = first.elapsed();
+        let warm = std::time::Instant::now();
+        harness.run_steps(10);
+        let per_frame = warm.elapsed() / 10;
+        eprintln!("100k flows, {view}: first frames (cache cold) {cold:?}, then {per_frame:?} per frame (debug build, no rendering)");
+        assert!(per_frame.as_millis() < 500);
+    }
 }

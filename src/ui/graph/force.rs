@@ -4,19 +4,24 @@
 
 use super::layout::Point;
 
+/// Strength of the pull to the centre relative to a link's pull.
+const GRAVITY: f32 = 0.08;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ForceParams {
     pub width: f32,
     pub height: f32,
-    /// Free border kept around the nodes (labels).
+    /// Free border kept around the nodes.
     pub margin: f32,
+    /// Extra room kept on the right, where labels hang.
+    pub right_margin: f32,
     pub iterations: usize,
     pub seed: u64,
 }
 
 impl Default for ForceParams {
     fn default() -> Self {
-        ForceParams { width: 1000.0, height: 600.0, margin: 60.0, iterations: 300, seed: 0x5eed }
+        ForceParams { width: 1000.0, height: 600.0, margin: 60.0, right_margin: 0.0, iterations: 300, seed: 0x5eed }
     }
 }
 
@@ -39,6 +44,17 @@ pub fn attraction(delta: Point, k: f32, weight: f32) -> Point {
         return Point::default();
     }
     let f = d * d / k * weight;
+    Point { x: -delta.x / d * f, y: -delta.y / d * f }
+}
+
+/// Pull towards the centre, with `delta` = the node's position minus the centre: keeps
+/// loosely linked parts from drifting to the border.
+pub fn gravity(delta: Point, k: f32, strength: f32) -> Point {
+    let d = (delta.x * delta.x + delta.y * delta.y).sqrt();
+    if d < 1e-6 {
+        return Point::default();
+    }
+    let f = d * d / k * strength;
     Point { x: -delta.x / d * f, y: -delta.y / d * f }
 }
 
@@ -66,8 +82,8 @@ pub fn initial_positions(count: usize, seed: u64, lo: Point, hi: Point) -> Vec<P
 }
 
 /// One step: returns each node's displacement from all repulsions and attractions.
-pub fn displacements(positions: &[Point], edges: &[(usize, usize, f32)], k: f32) -> Vec<Point> {
-    let mut out = vec![Point::default(); positions.len()];
+pub fn displacements(positions: &[Point], edges: &[(usize, usize, f32)], k: f32, centre: Point) -> Vec<Point> {
+    let mut out: Vec<Point> = positions.iter().map(|p| gravity(Point { x: p.x - centre.x, y: p.y - centre.y }, k, GRAVITY)).collect();
     for (i, a) in positions.iter().enumerate() {
         for (j, b) in positions.iter().enumerate() {
             if i != j {
@@ -97,17 +113,18 @@ pub fn displacements(positions: &[Point], edges: &[(usize, usize, f32)], k: f32)
 /// Settles `count` nodes linked by `edges` (source, target, weight in 0..=1).
 pub fn force_layout(count: usize, edges: &[(usize, usize, f32)], params: &ForceParams) -> Vec<Point> {
     let lo = Point { x: params.margin, y: params.margin };
-    let hi = Point { x: params.width - params.margin, y: params.height - params.margin };
+    let hi = Point { x: params.width - params.margin - params.right_margin, y: params.height - params.margin };
+    let centre = Point { x: (lo.x + hi.x) / 2.0, y: (lo.y + hi.y) / 2.0 };
     let mut positions = initial_positions(count, params.seed, lo, hi);
     if count == 0 {
         return positions;
     }
     let area = ((hi.x - lo.x) * (hi.y - lo.y)).max(1.0);
-    let k = (area / count as f32).sqrt() * 0.8;
+    let k = (area / count as f32).sqrt() * 0.6;
     let start_temperature = (hi.x - lo.x).max(hi.y - lo.y) / 10.0;
     for step in 0..params.iterations {
         let temperature = start_temperature * (1.0 - step as f32 / params.iterations as f32) + 0.5;
-        let moves = displacements(&positions, edges, k);
+        let moves = displacements(&positions, edges, k, centre);
         for (p, d) in positions.iter_mut().zip(&moves) {
             *p = displace(*p, *d, temperature, lo, hi);
         }
@@ -141,6 +158,13 @@ mod tests {
         assert!(near.y < 0.0);
         assert!(far.y < near.y);
         assert!((heavy.y - 2.0 * near.y).abs() < 1e-4);
+    }
+
+    #[test]
+    fn gravity_pulls_towards_the_centre() {
+        let g = gravity(Point { x: 100.0, y: 0.0 }, 10.0, 0.1);
+        assert!(g.x < 0.0 && g.y == 0.0);
+        assert_eq!(gravity(Point::default(), 10.0, 0.1), Point::default());
     }
 
     #[test]

@@ -149,9 +149,10 @@ pub fn force_scene(model: &GraphModel, width: f32, height: f32, measure: &dyn Fn
     let max_node = model.nodes.iter().map(|n| n.bytes).max().unwrap_or(1).max(1) as f32;
     let edges: Vec<(usize, usize, f32)> =
         model.links.iter().map(|l| (l.source, l.target, 0.2 + 0.8 * (l.bytes as f32 / max_link).sqrt())).collect();
-    let params = ForceParams { width, height, margin: 40.0, ..ForceParams::default() };
+    let widest = lines.iter().map(|l| label_width(l, measure)).fold(0.0f32, f32::max);
+    let params = ForceParams { width, height, margin: 40.0, right_margin: widest.min(width / 3.0), ..ForceParams::default() };
     let positions = force_layout(model.nodes.len(), &edges, &params);
-    let nodes = model
+    let mut nodes: Vec<SceneNode> = model
         .nodes
         .iter()
         .zip(lines)
@@ -164,6 +165,7 @@ pub fn force_scene(model: &GraphModel, width: f32, height: f32, measure: &dyn Fn
             SceneNode { rect, lines, label, label_right_aligned: false, leader: false }
         })
         .collect();
+    separate_labels(&mut nodes, height);
     let links = model
         .links
         .iter()
@@ -173,6 +175,30 @@ pub fn force_scene(model: &GraphModel, width: f32, height: f32, measure: &dyn Fn
         })
         .collect();
     Scene { nodes, links, width, height }
+}
+
+/// Moves labels down (top to bottom, greedily) until no two overlap; a moved label gets a
+/// leader line to its node.
+fn separate_labels(nodes: &mut [SceneNode], height: f32) {
+    let mut by_y: Vec<usize> = (0..nodes.len()).collect();
+    by_y.sort_by(|&a, &b| nodes[a].label.min.y.total_cmp(&nodes[b].label.min.y).then(a.cmp(&b)));
+    let mut placed: Vec<Rect> = Vec::with_capacity(nodes.len());
+    for i in by_y {
+        let Some(node) = nodes.get_mut(i) else { continue };
+        let mut label = node.label;
+        while let Some(blocker) = placed.iter().find(|p| p.min.x < label.max.x && label.min.x < p.max.x && p.min.y < label.max.y && label.min.y < p.max.y) {
+            let shift = blocker.max.y - label.min.y + 1.0;
+            label.min.y += shift;
+            label.max.y += shift;
+        }
+        if label.max.y > height {
+            // No room below: keep it where it was rather than outside the picture.
+            label = node.label;
+        }
+        node.leader = label != node.label;
+        node.label = label;
+        placed.push(label);
+    }
 }
 
 #[cfg(test)]
