@@ -36,7 +36,7 @@ impl eframe::App for Demo {
         let start = std::time::Instant::now();
         theme::apply(ui.ctx(), self.dark);
         let mut commands = Vec::new();
-        egui::Panel::top("demo_top").show_inside(ui, |ui| {
+        egui::Panel::top("demo_top").show(ui, |ui| {
             ui.horizontal(|ui| {
                 ui.checkbox(&mut self.dark, "Dark");
                 ui.label("Filter:");
@@ -47,10 +47,10 @@ impl eframe::App for Demo {
                 ui.label(format!("{} flows selected · last frame {:.1} ms", self.selected.len(), self.last_frame_ms));
             });
         });
-        egui::Panel::bottom("demo_timeline").default_size(260.0).resizable(true).show_inside(ui, |ui| {
+        egui::Panel::bottom("demo_timeline").default_size(260.0).resizable(true).show(ui, |ui| {
             commands.extend(timeline_ui(ui, &self.snapshot, &self.filter, &mut self.timeline));
         });
-        egui::CentralPanel::default().show_inside(ui, |ui| {
+        egui::CentralPanel::default().show(ui, |ui| {
             commands.extend(graph_ui(ui, &self.snapshot, &self.filter, &mut self.graph));
         });
         for command in commands {
@@ -76,6 +76,9 @@ fn main() -> eframe::Result {
         dark: args.iter().any(|a| a == "--dark"),
         last_frame_ms: 0.0,
     };
-    let options = eframe::NativeOptions { viewport: egui::ViewportBuilder::default().with_inner_size([1280.0, 860.0]), ..Default::default() };
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default().with_inner_size([1280.0, 860.0]),
+        ..Default::default()
+    };
     eframe::run_native("whohosts views demo", options, Box::new(|_cc| Ok(Box::new(demo))))
 }

@@ -21,11 +21,36 @@ struct Remote {
 }
 
 const REMOTES: &[Remote] = &[
-    Remote { ip: [52, 239, 148, 20], name: Some("p47-content.icloud.com"), owner: ("Azure", Some("Storage"), Some("westeurope")), weight: 900 },
-    Remote { ip: [52, 239, 148, 21], name: Some("p47-content.icloud.com"), owner: ("Azure", Some("Storage"), Some("westeurope")), weight: 500 },
-    Remote { ip: [54, 231, 0, 4], name: Some("p47-content.icloud.com"), owner: ("AWS", Some("S3"), Some("us-east-1")), weight: 650 },
-    Remote { ip: [3, 5, 20, 10], name: Some("s3.amazonaws.com"), owner: ("AWS", Some("S3"), Some("us-east-1")), weight: 300 },
-    Remote { ip: [18, 200, 7, 9], name: Some("api.example-shop.com"), owner: ("AWS", Some("EC2"), Some("eu-west-1")), weight: 180 },
+    Remote {
+        ip: [52, 239, 148, 20],
+        name: Some("p47-content.icloud.com"),
+        owner: ("Azure", Some("Storage"), Some("westeurope")),
+        weight: 900,
+    },
+    Remote {
+        ip: [52, 239, 148, 21],
+        name: Some("p47-content.icloud.com"),
+        owner: ("Azure", Some("Storage"), Some("westeurope")),
+        weight: 500,
+    },
+    Remote {
+        ip: [54, 231, 0, 4],
+        name: Some("p47-content.icloud.com"),
+        owner: ("AWS", Some("S3"), Some("us-east-1")),
+        weight: 650,
+    },
+    Remote {
+        ip: [3, 5, 20, 10],
+        name: Some("s3.amazonaws.com"),
+        owner: ("AWS", Some("S3"), Some("us-east-1")),
+        weight: 300,
+    },
+    Remote {
+        ip: [18, 200, 7, 9],
+        name: Some("api.example-shop.com"),
+        owner: ("AWS", Some("EC2"), Some("eu-west-1")),
+        weight: 180,
+    },
     Remote { ip: [17, 248, 130, 6], name: Some("gateway.icloud.com"), owner: ("Apple", None, None), weight: 240 },
     Remote { ip: [17, 253, 144, 10], name: Some("time.apple.com"), owner: ("Apple", None, None), weight: 8 },
     Remote { ip: [142, 250, 74, 46], name: Some("www.google.com"), owner: ("Google Cloud", None, None), weight: 120 },
@@ -74,7 +99,11 @@ fn build(flows_in: &[(usize, usize, u64, i64, i64)]) -> Snapshot {
     let mut endpoints: Vec<EndpointView> = REMOTES
         .iter()
         .map(|remote| {
-            let owner = Owner { name: remote.owner.0.into(), service: remote.owner.1.map(Into::into), region: remote.owner.2.map(Into::into) };
+            let owner = Owner {
+                name: remote.owner.0.into(),
+                service: remote.owner.1.map(Into::into),
+                region: remote.owner.2.map(Into::into),
+            };
             let index = owners.iter().position(|o| o.owner == owner).unwrap_or_else(|| {
                 owners.push(OwnerTotals { owner, bytes: 0, packets: 0, endpoints: 0 });
                 owners.len() - 1
@@ -104,7 +133,12 @@ fn build(flows_in: &[(usize, usize, u64, i64, i64)]) -> Snapshot {
             dst: IpAddr::V4(Ipv4Addr::from(remote.ip)),
             dst_port: 443,
             forward: half,
-            reverse: DirectionStats { bytes: bytes - bytes / 2, captured_bytes: bytes - bytes / 2, packets: packets - packets / 2, ..half },
+            reverse: DirectionStats {
+                bytes: bytes - bytes / 2,
+                captured_bytes: bytes - bytes / 2,
+                packets: packets - packets / 2,
+                ..half
+            },
             first_ns: first,
             last_ns: last,
             first_frame: i as u64 + 1,

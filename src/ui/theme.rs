@@ -126,9 +126,12 @@ pub fn owner_legend_ui(ui: &mut egui::Ui, entries: &[LegendEntry], hidden: &BTre
             if !shown {
                 text = text.strikethrough().weak();
             }
-            let response = ui
-                .add(egui::Button::new(text).frame(false))
-                .on_hover_text(format!("{} — {}; click to {}", entry.owner, human_bytes(entry.bytes), if shown { "hide" } else { "show" }));
+            let response = ui.add(egui::Button::new(text).frame(false)).on_hover_text(format!(
+                "{} — {}; click to {}",
+                entry.owner,
+                human_bytes(entry.bytes),
+                if shown { "hide" } else { "show" }
+            ));
             if response.clicked() {
                 clicked = Some(entry.owner.clone());
             }
@@ -174,7 +177,8 @@ mod tests {
 
     #[test]
     fn canonical_providers_get_distinct_fixed_colours() {
-        let names = ["Azure", "AWS", "Apple", "Google Cloud", "Cloudflare", "Akamai", "Fastly", "DigitalOcean", "Oracle Cloud"];
+        let names =
+            ["Azure", "AWS", "Apple", "Google Cloud", "Cloudflare", "Akamai", "Fastly", "DigitalOcean", "Oracle Cloud"];
         for dark in [false, true] {
             let colours: BTreeSet<[u8; 4]> = names.iter().map(|n| owner_color(n, dark).to_array()).collect();
             assert_eq!(colours.len(), names.len());

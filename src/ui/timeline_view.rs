@@ -63,7 +63,12 @@ fn origin_ns(snapshot: &Snapshot) -> i64 {
 }
 
 /// Draws the timeline; returns a time range to set or clear, or an owner to toggle.
-pub fn timeline_ui(ui: &mut egui::Ui, snapshot: &Snapshot, filter: &ViewFilter, state: &mut TimelineState) -> Option<ViewCommand> {
+pub fn timeline_ui(
+    ui: &mut egui::Ui,
+    snapshot: &Snapshot,
+    filter: &ViewFilter,
+    state: &mut TimelineState,
+) -> Option<ViewCommand> {
     let mut command = None;
     ui.horizontal(|ui| {
         ui.weak("Drag to select a range").on_hover_text(
@@ -82,7 +87,9 @@ pub fn timeline_ui(ui: &mut egui::Ui, snapshot: &Snapshot, filter: &ViewFilter, 
     let origin = origin_ns(snapshot);
     let dark = ui.visuals().dark_mode;
     let width_px = ui.available_width().max(100.0);
-    let (vis_from, vis_to) = state.visible.map_or((first, last.max(first + 1)), |(a, b)| (origin + (a * NS_PER_S) as i64, origin + (b * NS_PER_S) as i64));
+    let (vis_from, vis_to) = state.visible.map_or((first, last.max(first + 1)), |(a, b)| {
+        (origin + (a * NS_PER_S) as i64, origin + (b * NS_PER_S) as i64)
+    });
     let level = snapshot.timeline.level_for(vis_from, vis_to, (width_px / MIN_BIN_PX) as usize);
     refresh_bins(snapshot, filter, state, level, (vis_from, vis_to), (first, last));
     let to_x = move |ns: i64| (ns - origin) as f64 / NS_PER_S;
@@ -156,7 +163,14 @@ pub fn timeline_ui(ui: &mut egui::Ui, snapshot: &Snapshot, filter: &ViewFilter, 
 
 /// Recomputes the stacked bins when the level, the snapshot or the filter's owners changed,
 /// or when the visible range moved outside what is cached.
-fn refresh_bins(snapshot: &Snapshot, filter: &ViewFilter, state: &mut TimelineState, level: usize, visible: (i64, i64), extent: (i64, i64)) {
+fn refresh_bins(
+    snapshot: &Snapshot,
+    filter: &ViewFilter,
+    state: &mut TimelineState,
+    level: usize,
+    visible: (i64, i64),
+    extent: (i64, i64),
+) {
     let width = LEVEL_WIDTHS_NS.get(level).copied().unwrap_or(LEVEL_WIDTHS_NS[0]);
     let span = (visible.1 - visible.0).max(width);
     let wanted = |from: i64, to: i64| BinKey {
@@ -183,21 +197,30 @@ fn refresh_bins(snapshot: &Snapshot, filter: &ViewFilter, state: &mut TimelineSt
 
 /// Whether an owner the cache left out is no longer hidden.
 fn owners_unhidden(cache: &Binned, snapshot: &Snapshot, filter: &ViewFilter) -> bool {
-    snapshot.owners.iter().any(|o| !filter.hidden_owners.contains(&o.owner.name) && !cache.owners.contains(&o.owner.name))
+    snapshot
+        .owners
+        .iter()
+        .any(|o| !filter.hidden_owners.contains(&o.owner.name) && !cache.owners.contains(&o.owner.name))
 }
 
 fn stack(snapshot: &Snapshot, filter: &ViewFilter, level: usize, key: BinKey, width: i64) -> Binned {
     let entries = theme::legend_entries(&snapshot.owners);
-    let owners: Vec<String> = entries.iter().map(|e| e.owner.clone()).filter(|o| !filter.hidden_owners.contains(o)).collect();
+    let owners: Vec<String> =
+        entries.iter().map(|e| e.owner.clone()).filter(|o| !filter.hidden_owners.contains(o)).collect();
     let group_of_owner: Vec<usize> = snapshot
         .owners
         .iter()
         .map(|o| owners.iter().position(|n| *n == o.owner.name).unwrap_or(owners.len()))
         .collect();
     let endpoints = Arc::clone(&snapshot.endpoints);
-    let group_of = |series: u32| endpoints.get(series as usize).and_then(|e| group_of_owner.get(e.owner)).copied().unwrap_or(owners.len());
+    let group_of = |series: u32| {
+        endpoints.get(series as usize).and_then(|e| group_of_owner.get(e.owner)).copied().unwrap_or(owners.len())
+    };
     let grouped = snapshot.timeline.grouped(level, key.from_ns, key.to_ns, owners.len() + 1, group_of);
-    let bins: Vec<(i64, Vec<u64>)> = grouped.into_iter().map(|(start, counts)| (start, counts.iter().take(owners.len()).map(|c| c.bytes).collect())).collect();
+    let bins: Vec<(i64, Vec<u64>)> = grouped
+        .into_iter()
+        .map(|(start, counts)| (start, counts.iter().take(owners.len()).map(|c| c.bytes).collect()))
+        .collect();
     let origin = origin_ns(snapshot);
     let seconds = width as f64 / NS_PER_S;
     let x = |ns: i64| (ns - origin) as f64 / NS_PER_S;
@@ -212,7 +235,8 @@ fn stack(snapshot: &Snapshot, filter: &ViewFilter, level: usize, key: BinKey, wi
     let mut below = vec![0.0f64; count];
     let mut bands = Vec::new();
     for (g, owner) in owners.iter().enumerate() {
-        let mut band = Band { owner: owner.clone(), xs: Vec::with_capacity(2 * count), lower: Vec::new(), upper: Vec::new() };
+        let mut band =
+            Band { owner: owner.clone(), xs: Vec::with_capacity(2 * count), lower: Vec::new(), upper: Vec::new() };
         for (i, row) in dense.iter().enumerate() {
             let start = key.from_ns + i as i64 * width;
             let rate = row.get(g).copied().unwrap_or(0) as f64 / seconds;
@@ -276,7 +300,8 @@ fn duration_label(ns: i64) -> String {
 /// Grid steps in seconds that read well as clock times (1 ms ... 1 day).
 fn time_steps(input: GridInput) -> [f64; 3] {
     const NICE: [f64; 22] = [
-        0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0, 21600.0,
+        0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0,
+        600.0, 1800.0, 3600.0, 21600.0,
     ];
     let base = input.base_step_size.max(1e-3);
     let at = |min: f64| NICE.iter().copied().find(|&s| s >= min).unwrap_or(86_400.0);
@@ -333,7 +358,14 @@ mod tests {
         let (first, last) = (snapshot.totals.first_ns.unwrap(), snapshot.totals.last_ns.unwrap());
         let level = 3; // one-second bins
         let width = LEVEL_WIDTHS_NS[level];
-        let key = BinKey { timeline: 0, endpoints: 0, frames: 0, level, from_ns: first.div_euclid(width) * width, to_ns: last + width };
+        let key = BinKey {
+            timeline: 0,
+            endpoints: 0,
+            frames: 0,
+            level,
+            from_ns: first.div_euclid(width) * width,
+            to_ns: last + width,
+        };
         let binned = stack(&snapshot, &ViewFilter::default(), level, key, width);
         let top = binned.bands.last().unwrap();
         // Integrate the top of the stack (step-shaped: pairs of points per bin).
@@ -347,7 +379,14 @@ mod tests {
         let snapshot = fake_snapshot::demo();
         let mut filter = ViewFilter::default();
         filter.hidden_owners.insert("AWS".into());
-        let key = BinKey { timeline: 0, endpoints: 0, frames: 0, level: 3, from_ns: fake_snapshot::START_NS, to_ns: fake_snapshot::START_NS + 120 * 1_000_000_000 };
+        let key = BinKey {
+            timeline: 0,
+            endpoints: 0,
+            frames: 0,
+            level: 3,
+            from_ns: fake_snapshot::START_NS,
+            to_ns: fake_snapshot::START_NS + 120 * 1_000_000_000,
+        };
         let binned = stack(&snapshot, &filter, 3, key, LEVEL_WIDTHS_NS[3]);
         assert!(!binned.owners.iter().any(|o| o == "AWS"));
         assert!(binned.bands.iter().all(|b| b.owner != "AWS"));

@@ -33,29 +33,23 @@ impl Probe {
 }
 
 fn graph_harness(probe: Probe) -> Harness<'static, Probe> {
-    Harness::builder()
-        .with_size([1200.0, 640.0])
-        .with_theme(egui::Theme::Light)
-        .build_ui_state(
-            |ui, p: &mut Probe| {
-                theme::apply(ui.ctx(), false);
-                p.commands.extend(graph_ui(ui, &p.snapshot, &p.filter, &mut p.graph));
-            },
-            probe,
-        )
+    Harness::builder().with_size([1200.0, 640.0]).with_theme(egui::Theme::Light).build_ui_state(
+        |ui, p: &mut Probe| {
+            theme::apply(ui.ctx(), false);
+            p.commands.extend(graph_ui(ui, &p.snapshot, &p.filter, &mut p.graph));
+        },
+        probe,
+    )
 }
 
 fn timeline_harness(probe: Probe) -> Harness<'static, Probe> {
-    Harness::builder()
-        .with_size([1200.0, 340.0])
-        .with_theme(egui::Theme::Light)
-        .build_ui_state(
-            |ui, p: &mut Probe| {
-                theme::apply(ui.ctx(), false);
-                p.commands.extend(timeline_ui(ui, &p.snapshot, &p.filter, &mut p.timeline));
-            },
-            probe,
-        )
+    Harness::builder().with_size([1200.0, 340.0]).with_theme(egui::Theme::Light).build_ui_state(
+        |ui, p: &mut Probe| {
+            theme::apply(ui.ctx(), false);
+            p.commands.extend(timeline_ui(ui, &p.snapshot, &p.filter, &mut p.timeline));
+        },
+        probe,
+    )
 }
 
 #[test]
@@ -104,11 +98,21 @@ fn timeline_legend_and_image() {
 
 fn drag(harness: &Harness<'_, Probe>, from: Pos2, to: Pos2) {
     harness.event(Event::PointerMoved(from));
-    harness.event(Event::PointerButton { pos: from, button: PointerButton::Primary, pressed: true, modifiers: Modifiers::NONE });
+    harness.event(Event::PointerButton {
+        pos: from,
+        button: PointerButton::Primary,
+        pressed: true,
+        modifiers: Modifiers::NONE,
+    });
     for step in 1..=10 {
         harness.event(Event::PointerMoved(from + (to - from) * step as f32 / 10.0));
     }
-    harness.event(Event::PointerButton { pos: to, button: PointerButton::Primary, pressed: false, modifiers: Modifiers::NONE });
+    harness.event(Event::PointerButton {
+        pos: to,
+        button: PointerButton::Primary,
+        pressed: false,
+        modifiers: Modifiers::NONE,
+    });
 }
 
 #[test]
@@ -129,7 +133,12 @@ fn dragging_on_the_timeline_selects_a_range_and_a_click_clears_it() {
     let click = Pos2::new(550.0, 150.0);
     harness.event(Event::PointerMoved(click));
     for pressed in [true, false] {
-        harness.event(Event::PointerButton { pos: click, button: PointerButton::Primary, pressed, modifiers: Modifiers::NONE });
+        harness.event(Event::PointerButton {
+            pos: click,
+            button: PointerButton::Primary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
     }
     harness.run();
     assert_eq!(harness.state().commands.last(), Some(&ViewCommand::SetTimeRange(None)));
@@ -169,4 +178,16 @@ fn frames_over_100k_flows_are_cheap_once_cached() {
         eprintln!("100k flows, {view}: first frames (cache cold) {cold:?}, then {per_frame:?} per frame (debug build, no rendering)");
         assert!(per_frame.as_millis() < 500);
     }
+}
+
+#[test]
+fn crowded_columns_fold_and_a_click_on_the_fold_expands_it() {
+    let probe = Probe { snapshot: fake_snapshot::large(3_000), ..Probe::new() };
+    let mut harness = graph_harness(probe);
+    harness.run();
+    harness.snapshot("graph_view_folded");
+    harness.get_by_label_contains("more, ").click();
+    harness.run();
+    assert!(harness.state().commands.is_empty(), "{:?}", harness.state().commands);
+    assert!(harness.state().graph.expanded.contains("0:hosts"));
 }

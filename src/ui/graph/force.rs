@@ -83,7 +83,8 @@ pub fn initial_positions(count: usize, seed: u64, lo: Point, hi: Point) -> Vec<P
 
 /// One step: returns each node's displacement from all repulsions and attractions.
 pub fn displacements(positions: &[Point], edges: &[(usize, usize, f32)], k: f32, centre: Point) -> Vec<Point> {
-    let mut out: Vec<Point> = positions.iter().map(|p| gravity(Point { x: p.x - centre.x, y: p.y - centre.y }, k, GRAVITY)).collect();
+    let mut out: Vec<Point> =
+        positions.iter().map(|p| gravity(Point { x: p.x - centre.x, y: p.y - centre.y }, k, GRAVITY)).collect();
     for (i, a) in positions.iter().enumerate() {
         for (j, b) in positions.iter().enumerate() {
             if i != j {
@@ -191,6 +192,9 @@ mod tests {
         let params = ForceParams::default();
         assert_eq!(force_layout(3, &edges, &params), force_layout(3, &edges, &params));
         let other = ForceParams { seed: 7, ..params.clone() };
-        assert_ne!(initial_positions(3, params.seed, Point::default(), Point { x: 1.0, y: 1.0 }), initial_positions(3, other.seed, Point::default(), Point { x: 1.0, y: 1.0 }));
+        assert_ne!(
+            initial_positions(3, params.seed, Point::default(), Point { x: 1.0, y: 1.0 }),
+            initial_positions(3, other.seed, Point::default(), Point { x: 1.0, y: 1.0 })
+        );
     }
 }

@@ -123,18 +123,21 @@ pub struct Layout {
 /// Lays the graph out in `params.width` x `params.height`.
 pub fn layered(nodes: &[NodeSpec], links: &[LinkSpec], params: &LayoutParams) -> Layout {
     let columns = nodes.iter().map(|n| n.column + 1).max().unwrap_or(0);
-    let initial: Vec<Vec<usize>> =
-        (0..columns).map(|c| (0..nodes.len()).filter(|&i| nodes.get(i).is_some_and(|n| n.column == c)).collect()).collect();
+    let initial: Vec<Vec<usize>> = (0..columns)
+        .map(|c| (0..nodes.len()).filter(|&i| nodes.get(i).is_some_and(|n| n.column == c)).collect())
+        .collect();
     let order = order_columns(nodes, links, initial, params.sweeps);
     let usable = (params.height - 2.0 * params.vertical_margin).max(1.0);
-    let scale = order.iter().filter_map(|column| column_scale(column, nodes, params, usable)).fold(f32::INFINITY, f32::min);
+    let scale =
+        order.iter().filter_map(|column| column_scale(column, nodes, params, usable)).fold(f32::INFINITY, f32::min);
     let scale = if scale.is_finite() { scale } else { 0.0 };
     let span = (params.width - params.left_margin - params.right_margin - params.node_width).max(1.0);
     let mut rects = vec![Rect::default(); nodes.len()];
     for (c, column) in order.iter().enumerate() {
         let x = params.left_margin + if columns > 1 { span * c as f32 / (columns - 1) as f32 } else { 0.0 };
         let heights: Vec<f32> = column.iter().map(|&i| node_height(nodes.get(i), scale, params)).collect();
-        let stacked: f32 = heights.iter().map(|&h| h.max(params.min_slot)).sum::<f32>() + params.node_gap * column.len().saturating_sub(1) as f32;
+        let stacked: f32 = heights.iter().map(|&h| h.max(params.min_slot)).sum::<f32>()
+            + params.node_gap * column.len().saturating_sub(1) as f32;
         let mut y = params.vertical_margin + ((usable - stacked) / 2.0).max(0.0);
         for (&i, &h) in column.iter().zip(&heights) {
             // A small node sits in the middle of the room its label needs.
@@ -186,14 +189,22 @@ fn column_scale(column: &[usize], nodes: &[NodeSpec], params: &LayoutParams, usa
 
 /// Stacks each node's outgoing ribbons in the order of their targets and its incoming
 /// ribbons in the order of their sources, so ribbons leave and arrive without crossing.
-fn stack_ribbons(links: &[LinkSpec], rects: &[Rect], order: &[Vec<usize>], nodes: &[NodeSpec], scale: f32) -> Vec<RibbonGeometry> {
+fn stack_ribbons(
+    links: &[LinkSpec],
+    rects: &[Rect],
+    order: &[Vec<usize>],
+    nodes: &[NodeSpec],
+    scale: f32,
+) -> Vec<RibbonGeometry> {
     let rank = ranks(order, nodes.len());
     let mut ribbons = vec![RibbonGeometry::default(); links.len()];
     let mut by_source: Vec<usize> = (0..links.len()).collect();
     by_source.sort_by_key(|&l| links.get(l).map(|k| (k.source, rank.get(k.target).copied().unwrap_or(0), l)));
     let mut cursor = vec![f32::NAN; nodes.len()];
     for &l in &by_source {
-        let (Some(link), Some(source)) = (links.get(l), links.get(l).and_then(|k| rects.get(k.source))) else { continue };
+        let (Some(link), Some(source)) = (links.get(l), links.get(l).and_then(|k| rects.get(k.source))) else {
+            continue;
+        };
         let top = cursor.get_mut(link.source).map(|c| {
             if c.is_nan() {
                 *c = source.min.y;
@@ -212,7 +223,9 @@ fn stack_ribbons(links: &[LinkSpec], rects: &[Rect], order: &[Vec<usize>], nodes
     by_target.sort_by_key(|&l| links.get(l).map(|k| (k.target, rank.get(k.source).copied().unwrap_or(0), l)));
     cursor.iter_mut().for_each(|c| *c = f32::NAN);
     for &l in &by_target {
-        let (Some(link), Some(target)) = (links.get(l), links.get(l).and_then(|k| rects.get(k.target))) else { continue };
+        let (Some(link), Some(target)) = (links.get(l), links.get(l).and_then(|k| rects.get(k.target))) else {
+            continue;
+        };
         let top = cursor.get_mut(link.target).map(|c| {
             if c.is_nan() {
                 *c = target.min.y;
@@ -244,7 +257,12 @@ fn ranks(order: &[Vec<usize>], node_count: usize) -> Vec<usize> {
 
 /// Reorders each column by the weighted mean position of its neighbours, sweeping down
 /// (left to right) then up, keeping the order with the fewest crossings seen.
-pub fn order_columns(nodes: &[NodeSpec], links: &[LinkSpec], initial: Vec<Vec<usize>>, sweeps: usize) -> Vec<Vec<usize>> {
+pub fn order_columns(
+    nodes: &[NodeSpec],
+    links: &[LinkSpec],
+    initial: Vec<Vec<usize>>,
+    sweeps: usize,
+) -> Vec<Vec<usize>> {
     let mut order = initial;
     let mut best = order.clone();
     let mut best_crossings = total_crossings(&order, links, nodes.len());
@@ -273,7 +291,11 @@ fn reorder_column(order: &mut [Vec<usize>], c: usize, fixed: usize, nodes: &[Nod
     let mut sum = vec![0.0f64; nodes.len()];
     let mut weight = vec![0.0f64; nodes.len()];
     for link in links {
-        let (mine, other) = if nodes.get(link.target).is_some_and(|n| n.column == c) { (link.target, link.source) } else { (link.source, link.target) };
+        let (mine, other) = if nodes.get(link.target).is_some_and(|n| n.column == c) {
+            (link.target, link.source)
+        } else {
+            (link.source, link.target)
+        };
         if nodes.get(mine).is_some_and(|n| n.column == c) && nodes.get(other).is_some_and(|n| n.column == fixed) {
             let w = link.value.max(1e-9);
             if let (Some(s), Some(wt)) = (sum.get_mut(mine), weight.get_mut(mine)) {
@@ -334,7 +356,12 @@ pub fn total_crossings(order: &[Vec<usize>], links: &[LinkSpec], node_count: usi
     let columns = order.len();
     for c in 0..columns.saturating_sub(1) {
         pairs.clear();
-        pairs.extend(links.iter().filter(|l| column_of.get(l.source) == Some(&c)).filter_map(|l| Some((*rank.get(l.source)?, *rank.get(l.target)?))));
+        pairs.extend(
+            links
+                .iter()
+                .filter(|l| column_of.get(l.source) == Some(&c))
+                .filter_map(|l| Some((*rank.get(l.source)?, *rank.get(l.target)?))),
+        );
         pairs.sort_unstable();
         let mut targets: Vec<usize> = pairs.iter().map(|p| p.1).collect();
         total += count_inversions(&mut targets);
@@ -410,7 +437,10 @@ pub const OTHERS: u32 = u32::MAX;
 pub enum Slot {
     Keep(usize),
     /// "N more" for a group, with the entries it stands for.
-    More { group: u32, members: Vec<usize> },
+    More {
+        group: u32,
+        members: Vec<usize>,
+    },
 }
 
 /// Chooses which of `entries` (group, value) get their own node when at most `capacity` fit:
@@ -438,12 +468,8 @@ pub fn fold_crowded(entries: &[(u32, f64)], capacity: usize, expanded: &dyn Fn(u
             for &i in by_value.iter().take(k) {
                 kept[i] = true;
             }
-            let mut folded_groups: Vec<u32> = entries
-                .iter()
-                .enumerate()
-                .filter(|&(i, _)| !kept[i] && !forced[i])
-                .map(|(_, e)| e.0)
-                .collect();
+            let mut folded_groups: Vec<u32> =
+                entries.iter().enumerate().filter(|&(i, _)| !kept[i] && !forced[i]).map(|(_, e)| e.0).collect();
             folded_groups.sort_unstable();
             folded_groups.dedup();
             let forced_extra = (0..entries.len()).filter(|&i| forced[i] && !kept[i]).count();
@@ -480,7 +506,8 @@ pub fn fold_crowded(entries: &[(u32, f64)], capacity: usize, expanded: &dyn Fn(u
     }
     for (group, members) in pending {
         // Place the group's fold right after its last kept entry, else at the end.
-        let after = slots.iter().rposition(|s| matches!(s, Slot::Keep(i) if entries.get(*i).is_some_and(|e| e.0 == group)));
+        let after =
+            slots.iter().rposition(|s| matches!(s, Slot::Keep(i) if entries.get(*i).is_some_and(|e| e.0 == group)));
         let slot = Slot::More { group, members };
         match after {
             Some(p) => slots.insert(p + 1, slot),

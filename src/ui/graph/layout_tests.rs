@@ -10,7 +10,15 @@ fn link(source: usize, target: usize, value: f64) -> LinkSpec {
 
 /// Two hosts, three endpoints, two owners; input order chosen to cross.
 fn crossing_graph() -> (Vec<NodeSpec>, Vec<LinkSpec>) {
-    let nodes = vec![node(0, 300.0), node(0, 300.0), node(1, 100.0), node(1, 200.0), node(1, 300.0), node(2, 300.0), node(2, 300.0)];
+    let nodes = vec![
+        node(0, 300.0),
+        node(0, 300.0),
+        node(1, 100.0),
+        node(1, 200.0),
+        node(1, 300.0),
+        node(2, 300.0),
+        node(2, 300.0),
+    ];
     let links = vec![
         link(0, 4, 300.0),
         link(1, 2, 100.0),
@@ -50,14 +58,16 @@ fn ribbons_stack_on_their_nodes_without_gaps() {
     let (nodes, links) = crossing_graph();
     let layout = layered(&nodes, &links, &LayoutParams::default());
     // Host 1 sends two ribbons: they start at its top and together fill it exactly.
-    let mut tops: Vec<(f32, f32)> = [1, 2].iter().map(|&l| (layout.ribbons[l].source_top, layout.ribbons[l].width)).collect();
+    let mut tops: Vec<(f32, f32)> =
+        [1, 2].iter().map(|&l| (layout.ribbons[l].source_top, layout.ribbons[l].width)).collect();
     tops.sort_by(|a, b| a.0.total_cmp(&b.0));
     let host = layout.nodes[1];
     assert!((tops[0].0 - host.min.y).abs() < 1e-3);
     assert!((tops[0].0 + tops[0].1 - tops[1].0).abs() < 1e-3);
     assert!((tops[1].0 + tops[1].1 - host.max.y).abs() < 1e-3);
     // Owner 6 receives two ribbons stacked the same way.
-    let mut arrivals: Vec<(f32, f32)> = [3, 4].iter().map(|&l| (layout.ribbons[l].target_top, layout.ribbons[l].width)).collect();
+    let mut arrivals: Vec<(f32, f32)> =
+        [3, 4].iter().map(|&l| (layout.ribbons[l].target_top, layout.ribbons[l].width)).collect();
     arrivals.sort_by(|a, b| a.0.total_cmp(&b.0));
     assert!((arrivals[0].0 - layout.nodes[6].min.y).abs() < 1e-3);
     assert!((arrivals[0].0 + arrivals[0].1 - arrivals[1].0).abs() < 1e-3);
@@ -153,7 +163,8 @@ fn expanded_groups_are_never_folded_and_small_columns_are_left_alone() {
     for i in 0..3 {
         assert!(slots.contains(&Slot::Keep(i)), "{slots:?}");
     }
-    let folded: Vec<usize> = slots.iter().flat_map(|s| if let Slot::More { members, .. } = s { members.clone() } else { vec![] }).collect();
+    let folded: Vec<usize> =
+        slots.iter().flat_map(|s| if let Slot::More { members, .. } = s { members.clone() } else { vec![] }).collect();
     assert_eq!(folded, vec![3, 4], "{slots:?}");
     let all = fold_crowded(&entries, 10, &|_| false);
     assert_eq!(all, (0..5).map(Slot::Keep).collect::<Vec<_>>());
@@ -170,6 +181,9 @@ fn every_node_gets_room_for_its_label_and_heights_stay_proportional() {
     for pair in centres.windows(2) {
         assert!(pair[1] - pair[0] >= 30.0 - 1e-3, "{centres:?}");
     }
-    assert!(layout.nodes.iter().all(|r| r.min.y >= params.vertical_margin - 1e-3 && r.max.y <= params.height - params.vertical_margin + 1e-3));
+    assert!(layout
+        .nodes
+        .iter()
+        .all(|r| r.min.y >= params.vertical_margin - 1e-3 && r.max.y <= params.height - params.vertical_margin + 1e-3));
     assert!((layout.nodes[1].height() / layout.nodes[0].height() - 0.99).abs() < 1e-3);
 }

@@ -40,7 +40,14 @@ pub struct GraphState {
 
 impl Default for GraphState {
     fn default() -> Self {
-        GraphState { mode: LayoutMode::Layered, expanded: BTreeSet::new(), pan: egui::Vec2::ZERO, zoom: 1.0, hovered: None, cache: None }
+        GraphState {
+            mode: LayoutMode::Layered,
+            expanded: BTreeSet::new(),
+            pan: egui::Vec2::ZERO,
+            zoom: 1.0,
+            hovered: None,
+            cache: None,
+        }
     }
 }
 
@@ -59,7 +66,12 @@ impl GraphState {
 }
 
 /// Draws the graph with its toolbar and legend; returns what the user asked for.
-pub fn graph_ui(ui: &mut egui::Ui, snapshot: &Snapshot, filter: &ViewFilter, state: &mut GraphState) -> Option<ViewCommand> {
+pub fn graph_ui(
+    ui: &mut egui::Ui,
+    snapshot: &Snapshot,
+    filter: &ViewFilter,
+    state: &mut GraphState,
+) -> Option<ViewCommand> {
     let mut command = None;
     ui.horizontal(|ui| {
         ui.selectable_value(&mut state.mode, LayoutMode::Layered, "Layered");
@@ -67,7 +79,9 @@ pub fn graph_ui(ui: &mut egui::Ui, snapshot: &Snapshot, filter: &ViewFilter, sta
         if ui.button("Reset view").on_hover_text("Undo pan and zoom (or double-click the graph)").clicked() {
             state.reset_view();
         }
-        if !state.expanded.is_empty() && ui.button("Fold again").on_hover_text("Fold the groups you opened back into \"N more\"").clicked() {
+        if !state.expanded.is_empty()
+            && ui.button("Fold again").on_hover_text("Fold the groups you opened back into \"N more\"").clicked()
+        {
             state.expanded.clear();
         }
         ui.separator();
@@ -97,7 +111,11 @@ mod tests {
         let built = start.elapsed();
         let scene = scene::layered_scene(&model, 1200.0, 700.0, &measure);
         let total = start.elapsed();
-        eprintln!("100k flows: model {built:?}, model+layout {total:?}, {} nodes, {} links", scene.nodes.len(), scene.links.len());
+        eprintln!(
+            "100k flows: model {built:?}, model+layout {total:?}, {} nodes, {} links",
+            scene.nodes.len(),
+            scene.links.len()
+        );
         assert!(scene.nodes.len() <= 3 * scene::capacity_for(700.0)[0]);
         // Generous bound for debug builds on a shared machine; release numbers are in the report.
         assert!(total.as_secs_f32() < 5.0);

@@ -21,7 +21,9 @@ pub enum NodeKind {
     Endpoint,
     Owner,
     /// A fold of a column's smaller entries; clicking it expands `key`.
-    More { key: String },
+    More {
+        key: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -86,7 +88,12 @@ struct Tally {
 }
 
 /// Builds the model. `capacity` is how many nodes fit in each column before folding.
-pub fn build(snapshot: &Snapshot, filter: &ViewFilter, expanded: &BTreeSet<String>, capacity: [usize; 3]) -> GraphModel {
+pub fn build(
+    snapshot: &Snapshot,
+    filter: &ViewFilter,
+    expanded: &BTreeSet<String>,
+    capacity: [usize; 3],
+) -> GraphModel {
     let owners = &snapshot.owners;
     // Owner names, one id each, largest provider first (owners are sorted by bytes).
     let mut names: Vec<String> = Vec::new();
@@ -169,7 +176,10 @@ pub fn build(snapshot: &Snapshot, filter: &ViewFilter, expanded: &BTreeSet<Strin
         }
         if !needle.is_empty() {
             let ports = flow.src_port.to_string().contains(&needle) || flow.dst_port.to_string().contains(&needle);
-            if !(endpoint_matches.get(ep).copied().unwrap_or(false) || host_text_match.get(host as usize).copied().unwrap_or(false) || ports) {
+            if !(endpoint_matches.get(ep).copied().unwrap_or(false)
+                || host_text_match.get(host as usize).copied().unwrap_or(false)
+                || ports)
+            {
                 continue;
             }
         }
@@ -202,7 +212,11 @@ fn in_range_factors(snapshot: &Snapshot, from: i64, to: i64) -> Vec<f64> {
             }
         }
     }
-    in_range.iter().zip(&overlapping).map(|(&a, &b)| if b == 0 { 1.0 } else { (a as f64 / b as f64).min(1.0) }).collect()
+    in_range
+        .iter()
+        .zip(&overlapping)
+        .map(|(&a, &b)| if b == 0 { 1.0 } else { (a as f64 / b as f64).min(1.0) })
+        .collect()
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -245,7 +259,14 @@ fn assemble(
         }
     }
     let name_total: Vec<u64> = (0..names.len() as u32)
-        .map(|n| owner_name.iter().enumerate().filter(|(_, &x)| x == n).map(|(o, _)| owner_bytes.get(o).copied().unwrap_or(0)).sum())
+        .map(|n| {
+            owner_name
+                .iter()
+                .enumerate()
+                .filter(|(_, &x)| x == n)
+                .map(|(o, _)| owner_bytes.get(o).copied().unwrap_or(0))
+                .sum()
+        })
         .collect();
     let group_rank = |name: u32| std::cmp::Reverse(name_total.get(name as usize).copied().unwrap_or(0));
 
@@ -253,32 +274,53 @@ fn assemble(
     // Owners column.
     let mut owners_sorted: Vec<usize> = present_owners.into_iter().collect();
     let group_of_owner = |o: usize| owner_name.get(o).copied().unwrap_or(0);
-    owners_sorted.sort_by_key(|&o| (group_rank(group_of_owner(o)), group_of_owner(o), std::cmp::Reverse(owner_bytes.get(o).copied().unwrap_or(0)), o));
-    let owner_node = place_column(&mut nodes, OWNERS, &owners_sorted, capacity[OWNERS], expanded, name_of, &|o| group_of_owner(o), &|o| {
-        let owner = snapshot.owners.get(o).map(|t| t.owner.clone()).unwrap_or_else(crate::snapshot::Owner::unknown);
-        let detail = [owner.service.clone(), owner.region.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
-        (owner.name.clone(), (!detail.is_empty()).then_some(detail), owner_bytes.get(o).copied().unwrap_or(0))
+    owners_sorted.sort_by_key(|&o| {
+        (
+            group_rank(group_of_owner(o)),
+            group_of_owner(o),
+            std::cmp::Reverse(owner_bytes.get(o).copied().unwrap_or(0)),
+            o,
+        )
     });
+    let owner_node = place_column(
+        &mut nodes,
+        OWNERS,
+        &owners_sorted,
+        capacity[OWNERS],
+        expanded,
+        name_of,
+        &|o| group_of_owner(o),
+        &|o| {
+            let owner = snapshot.owners.get(o).map(|t| t.owner.clone()).unwrap_or_else(crate::snapshot::Owner::unknown);
+            let detail =
+                [owner.service.clone(), owner.region.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
+            (owner.name.clone(), (!detail.is_empty()).then_some(detail), owner_bytes.get(o).copied().unwrap_or(0))
+        },
+    );
     // Endpoints column.
     let key_group = |k: usize| key_main.get(&(k as u32)).map_or(0, |&(_, o)| group_of_owner(o));
     let mut keys_sorted: Vec<usize> = present_keys.into_iter().map(|k| k as usize).collect();
-    keys_sorted.sort_by_key(|&k| (group_rank(key_group(k)), key_group(k), std::cmp::Reverse(key_bytes.get(k).copied().unwrap_or(0)), k));
-    let key_node = place_column(&mut nodes, ENDPOINTS, &keys_sorted, capacity[ENDPOINTS], expanded, name_of, &key_group, &|k| {
-        let (label, ip, count) = keys.get(k).cloned().unwrap_or_default();
-        let detail = match (count, ip) {
-            (1, Some(ip)) if ip.to_string() != label => Some(ip.to_string()),
-            (1, _) => None,
-            (n, _) => Some(format!("{n} addresses")),
-        };
-        (label, detail, key_bytes.get(k).copied().unwrap_or(0))
+    keys_sorted.sort_by_key(|&k| {
+        (group_rank(key_group(k)), key_group(k), std::cmp::Reverse(key_bytes.get(k).copied().unwrap_or(0)), k)
     });
+    let key_node =
+        place_column(&mut nodes, ENDPOINTS, &keys_sorted, capacity[ENDPOINTS], expanded, name_of, &key_group, &|k| {
+            let (label, ip, count) = keys.get(k).cloned().unwrap_or_default();
+            let detail = match (count, ip) {
+                (1, Some(ip)) if ip.to_string() != label => Some(ip.to_string()),
+                (1, _) => None,
+                (n, _) => Some(format!("{n} addresses")),
+            };
+            (label, detail, key_bytes.get(k).copied().unwrap_or(0))
+        });
     // Hosts column: one group, named "hosts".
     let mut hosts_sorted: Vec<usize> = present_hosts.into_iter().map(|h| h as usize).collect();
     hosts_sorted.sort_by_key(|&h| (std::cmp::Reverse(host_bytes.get(h).copied().unwrap_or(0)), h));
     let hosts_name = |_: u32| "hosts".to_string();
-    let host_node = place_column(&mut nodes, HOSTS, &hosts_sorted, capacity[HOSTS], expanded, &hosts_name, &|_| 0, &|h| {
-        (hosts.get(h).map_or_else(String::new, ToString::to_string), None, host_bytes.get(h).copied().unwrap_or(0))
-    });
+    let host_node =
+        place_column(&mut nodes, HOSTS, &hosts_sorted, capacity[HOSTS], expanded, &hosts_name, &|_| 0, &|h| {
+            (hosts.get(h).map_or_else(String::new, ToString::to_string), None, host_bytes.get(h).copied().unwrap_or(0))
+        });
     for n in &mut nodes {
         if n.column == HOSTS {
             n.owner = None;
@@ -347,8 +389,20 @@ fn place_column(
                 let (label, detail, bytes) = describe(item);
                 let group = group_of(item);
                 map.insert(item, nodes.len());
-                let kind = [NodeKind::Host, NodeKind::Endpoint, NodeKind::Owner].get(column).cloned().unwrap_or(NodeKind::Owner);
-                nodes.push(GraphNode { column, label, detail, owner: Some(group_name(group)), bytes, packets: 0, kind, group: Some(group) });
+                let kind = [NodeKind::Host, NodeKind::Endpoint, NodeKind::Owner]
+                    .get(column)
+                    .cloned()
+                    .unwrap_or(NodeKind::Owner);
+                nodes.push(GraphNode {
+                    column,
+                    label,
+                    detail,
+                    owner: Some(group_name(group)),
+                    bytes,
+                    packets: 0,
+                    kind,
+                    group: Some(group),
+                });
             }
             Slot::More { group, members } => {
                 let name = group_name(group);

@@ -26,11 +26,13 @@ fn bytes_are_conserved_through_the_columns() {
     let snapshot = fake_snapshot::demo();
     let model = build(&snapshot, &ViewFilter::default(), &BTreeSet::new(), roomy());
     let total: u64 = snapshot.flows.iter().map(|f| f.bytes()).sum();
-    let into_endpoints: u64 = model.links.iter().filter(|l| model.nodes[l.source].column == HOSTS).map(|l| l.bytes).sum();
+    let into_endpoints: u64 =
+        model.links.iter().filter(|l| model.nodes[l.source].column == HOSTS).map(|l| l.bytes).sum();
     let into_owners: u64 = model.links.iter().filter(|l| model.nodes[l.target].column == OWNERS).map(|l| l.bytes).sum();
     assert_eq!(into_endpoints, total);
     assert_eq!(into_owners, total);
-    let flows: usize = model.links.iter().filter(|l| model.nodes[l.source].column == HOSTS).map(|l| l.flows.len()).sum();
+    let flows: usize =
+        model.links.iter().filter(|l| model.nodes[l.source].column == HOSTS).map(|l| l.flows.len()).sum();
     assert_eq!(flows, snapshot.flows.len());
 }
 
@@ -72,13 +74,18 @@ fn crowded_endpoints_fold_per_provider_and_expand() {
     let more: Vec<&GraphNode> = middle.iter().copied().filter(|n| matches!(n.kind, NodeKind::More { .. })).collect();
     assert!(!more.is_empty());
     // Every flow still reaches the owners column through some node.
-    let flows: usize = model.links.iter().filter(|l| model.nodes[l.source].column == HOSTS).map(|l| l.flows.len()).sum();
+    let flows: usize =
+        model.links.iter().filter(|l| model.nodes[l.source].column == HOSTS).map(|l| l.flows.len()).sum();
     assert_eq!(flows, snapshot.flows.len());
     let NodeKind::More { key } = &more[0].kind else { unreachable!() };
     let expanded: BTreeSet<String> = [key.clone()].into();
     let model = build(&snapshot, &ViewFilter::default(), &expanded, [100, 6, 100]);
     let group = more[0].owner.clone();
-    assert!(model.nodes.iter().filter(|n| n.column == ENDPOINTS && n.owner == group).all(|n| n.kind == NodeKind::Endpoint));
+    assert!(model
+        .nodes
+        .iter()
+        .filter(|n| n.column == ENDPOINTS && n.owner == group)
+        .all(|n| n.kind == NodeKind::Endpoint));
 }
 
 #[test]

@@ -58,9 +58,11 @@ impl Scene {
     }
 }
 
-/// How many nodes fit in a column of this height before the column folds.
+/// How many nodes a column of this height shows before it folds: three quarters of the
+/// label slots that fit, so that a quarter of the height is left for heights by bytes.
 pub fn capacity_for(height: f32) -> [usize; 3] {
-    let per_column = ((height - 2.0 * MARGIN + NODE_GAP) / (LABEL_SLOT + NODE_GAP)).floor().max(3.0) as usize;
+    let slots = (height - 2.0 * MARGIN + NODE_GAP) / (LABEL_SLOT + NODE_GAP);
+    let per_column = (slots * 0.75).floor().max(3.0) as usize;
     [per_column; 3]
 }
 
@@ -103,7 +105,13 @@ fn label_width(lines: &[String; 2], measure: &dyn Fn(&str) -> f32) -> f32 {
 pub fn layered_scene(model: &GraphModel, width: f32, height: f32, measure: &dyn Fn(&str) -> f32) -> Scene {
     let lines = label_lines(model);
     let widest = |column: usize| {
-        model.nodes.iter().zip(&lines).filter(|(n, _)| n.column == column).map(|(_, l)| label_width(l, measure)).fold(0.0f32, f32::max)
+        model
+            .nodes
+            .iter()
+            .zip(&lines)
+            .filter(|(n, _)| n.column == column)
+            .map(|(_, l)| label_width(l, measure))
+            .fold(0.0f32, f32::max)
     };
     let last = model.nodes.iter().map(|n| n.column).max().unwrap_or(0);
     let params = LayoutParams {
@@ -116,14 +124,22 @@ pub fn layered_scene(model: &GraphModel, width: f32, height: f32, measure: &dyn 
         min_slot: LABEL_SLOT,
         ..LayoutParams::default()
     };
-    let specs: Vec<NodeSpec> = model.nodes.iter().map(|n| NodeSpec { column: n.column, value: n.bytes as f64, group: n.group }).collect();
-    let links: Vec<LinkSpec> = model.links.iter().map(|l| LinkSpec { source: l.source, target: l.target, value: l.bytes as f64 }).collect();
+    let specs: Vec<NodeSpec> =
+        model.nodes.iter().map(|n| NodeSpec { column: n.column, value: n.bytes as f64, group: n.group }).collect();
+    let links: Vec<LinkSpec> =
+        model.links.iter().map(|l| LinkSpec { source: l.source, target: l.target, value: l.bytes as f64 }).collect();
     let layout = layered(&specs, &links, &params);
     let mut nodes: Vec<SceneNode> = layout
         .nodes
         .iter()
         .zip(lines)
-        .map(|(&rect, lines)| SceneNode { rect, lines, label: Rect::default(), label_right_aligned: false, leader: false })
+        .map(|(&rect, lines)| SceneNode {
+            rect,
+            lines,
+            label: Rect::default(),
+            label_right_aligned: false,
+            leader: false,
+        })
         .collect();
     for (c, column) in layout.order.iter().enumerate() {
         let wanted: Vec<f32> = column.iter().filter_map(|&i| nodes.get(i)).map(|n| n.rect.center().y).collect();
@@ -150,7 +166,8 @@ pub fn force_scene(model: &GraphModel, width: f32, height: f32, measure: &dyn Fn
     let edges: Vec<(usize, usize, f32)> =
         model.links.iter().map(|l| (l.source, l.target, 0.2 + 0.8 * (l.bytes as f32 / max_link).sqrt())).collect();
     let widest = lines.iter().map(|l| label_width(l, measure)).fold(0.0f32, f32::max);
-    let params = ForceParams { width, height, margin: 40.0, right_margin: widest.min(width / 3.0), ..ForceParams::default() };
+    let params =
+        ForceParams { width, height, margin: 40.0, right_margin: widest.min(width / 3.0), ..ForceParams::default() };
     let positions = force_layout(model.nodes.len(), &edges, &params);
     let mut nodes: Vec<SceneNode> = model
         .nodes
@@ -161,7 +178,10 @@ pub fn force_scene(model: &GraphModel, width: f32, height: f32, measure: &dyn Fn
             let r = 4.0 + 18.0 * (n.bytes as f32 / max_node).sqrt();
             let rect = Rect { min: Point { x: p.x - r, y: p.y - r }, max: Point { x: p.x + r, y: p.y + r } };
             let w = label_width(&lines, measure);
-            let label = Rect { min: Point { x: p.x + r + 4.0, y: p.y - LABEL_SLOT / 2.0 }, max: Point { x: p.x + r + 4.0 + w, y: p.y + LABEL_SLOT / 2.0 } };
+            let label = Rect {
+                min: Point { x: p.x + r + 4.0, y: p.y - LABEL_SLOT / 2.0 },
+                max: Point { x: p.x + r + 4.0 + w, y: p.y + LABEL_SLOT / 2.0 },
+            };
             SceneNode { rect, lines, label, label_right_aligned: false, leader: false }
         })
         .collect();
@@ -186,7 +206,10 @@ fn separate_labels(nodes: &mut [SceneNode], height: f32) {
     for i in by_y {
         let Some(node) = nodes.get_mut(i) else { continue };
         let mut label = node.label;
-        while let Some(blocker) = placed.iter().find(|p| p.min.x < label.max.x && label.min.x < p.max.x && p.min.y < label.max.y && label.min.y < p.max.y) {
+        while let Some(blocker) = placed
+            .iter()
+            .find(|p| p.min.x < label.max.x && label.min.x < p.max.x && p.min.y < label.max.y && label.min.y < p.max.y)
+        {
             let shift = blocker.max.y - label.min.y + 1.0;
             label.min.y += shift;
             label.max.y += shift;

@@ -55,7 +55,10 @@ impl CachedScene {
     pub(super) fn node_screen_rect(&self, state: &GraphState, label: &str) -> Option<Rect> {
         let node = self.model.nodes.iter().position(|n| n.label == label)?;
         let rect = self.scene.nodes.get(node)?.rect;
-        Some(Rect::from_min_max(screen_from_graph(self.canvas, state, rect.min), screen_from_graph(self.canvas, state, rect.max)))
+        Some(Rect::from_min_max(
+            screen_from_graph(self.canvas, state, rect.min),
+            screen_from_graph(self.canvas, state, rect.max),
+        ))
     }
 }
 
@@ -69,13 +72,18 @@ fn pos_in_graph(canvas: Rect, state: &GraphState, pos: Pos2) -> Point {
 }
 
 /// The canvas: draws the scene, handles pan/zoom/hover/click.
-pub(super) fn canvas_ui(ui: &mut egui::Ui, snapshot: &Snapshot, filter: &ViewFilter, state: &mut GraphState) -> Option<ViewCommand> {
+pub(super) fn canvas_ui(
+    ui: &mut egui::Ui,
+    snapshot: &Snapshot,
+    filter: &ViewFilter,
+    state: &mut GraphState,
+) -> Option<ViewCommand> {
     let size = ui.available_size().max(Vec2::new(240.0, 160.0));
     let (response, painter) = ui.allocate_painter(size, Sense::click_and_drag());
     let canvas = response.rect;
     refresh_cache(ui, snapshot, filter, state, canvas);
     let dark = ui.visuals().dark_mode;
-    let Some(cache) = state.cache.take() else { return None };
+    let cache = state.cache.take()?;
 
     if response.dragged() {
         state.pan += response.drag_delta();
@@ -93,15 +101,21 @@ pub(super) fn canvas_ui(ui: &mut egui::Ui, snapshot: &Snapshot, filter: &ViewFil
     if response.double_clicked() {
         state.reset_view();
     }
-    let hit = pointer.map(|p| pos_in_graph(canvas, state, p)).and_then(|p| {
-        cache.scene.node_at(p).map(Hit::Node).or_else(|| cache.scene.link_at(p).map(Hit::Link))
-    });
+    let hit = pointer
+        .map(|p| pos_in_graph(canvas, state, p))
+        .and_then(|p| cache.scene.node_at(p).map(Hit::Node).or_else(|| cache.scene.link_at(p).map(Hit::Link)));
     state.hovered = hit;
 
     let painter = painter.with_clip_rect(canvas);
     if cache.model.nodes.is_empty() {
         let text = if snapshot.flows.is_empty() { "No flows yet" } else { "No traffic matches the filter" };
-        painter.text(canvas.center(), Align2::CENTER_CENTER, text, FontId::proportional(14.0), ui.visuals().weak_text_color());
+        painter.text(
+            canvas.center(),
+            Align2::CENTER_CENTER,
+            text,
+            FontId::proportional(14.0),
+            ui.visuals().weak_text_color(),
+        );
     }
     draw_links(&painter, &cache, state, canvas, dark);
     let mut command = None;
@@ -166,7 +180,8 @@ fn refresh_cache(ui: &egui::Ui, snapshot: &Snapshot, filter: &ViewFilter, state:
         expanded: state.expanded.clone(),
         capacity: scene::capacity_for(canvas.height()),
     };
-    let scene_key = SceneKey { size: (canvas.width().round() as i32, canvas.height().round() as i32), mode: state.mode };
+    let scene_key =
+        SceneKey { size: (canvas.width().round() as i32, canvas.height().round() as i32), mode: state.mode };
     let old = state.cache.take();
     let (model, model_changed) = match old {
         Some(c) if c.model_key == model_key => {
@@ -180,7 +195,8 @@ fn refresh_cache(ui: &egui::Ui, snapshot: &Snapshot, filter: &ViewFilter, state:
     };
     let _ = model_changed;
     let measure = |text: &str| -> f32 {
-        ui.ctx().fonts_mut(|f| f.layout_no_wrap(text.to_owned(), FontId::proportional(NAME_FONT), Color32::WHITE).size().x)
+        ui.ctx()
+            .fonts_mut(|f| f.layout_no_wrap(text.to_owned(), FontId::proportional(NAME_FONT), Color32::WHITE).size().x)
     };
     let (w, h) = (canvas.width(), canvas.height());
     let scene = match state.mode {
@@ -244,14 +260,25 @@ fn label_screen_rect(canvas: Rect, state: &GraphState, label: &super::layout::Re
     }
 }
 
-fn draw_node(ui: &egui::Ui, painter: &egui::Painter, cache: &CachedScene, i: usize, state: &GraphState, canvas: Rect, dark: bool) {
+fn draw_node(
+    ui: &egui::Ui,
+    painter: &egui::Painter,
+    cache: &CachedScene,
+    i: usize,
+    state: &GraphState,
+    canvas: Rect,
+    dark: bool,
+) {
     let (Some(node), Some(model_node)) = (cache.scene.nodes.get(i), cache.model.nodes.get(i)) else { return };
     let ink = theme::ink(dark);
     let fill = match &model_node.owner {
         Some(owner) if model_node.column != HOSTS => theme::owner_color(owner, dark),
         _ => ink.gamma_multiply(0.65),
     };
-    let rect = Rect::from_min_max(screen_from_graph(canvas, state, node.rect.min), screen_from_graph(canvas, state, node.rect.max));
+    let rect = Rect::from_min_max(
+        screen_from_graph(canvas, state, node.rect.min),
+        screen_from_graph(canvas, state, node.rect.max),
+    );
     let hovered = state.hovered == Some(Hit::Node(i));
     let folded = matches!(model_node.kind, NodeKind::More { .. });
     match state.mode {
@@ -262,7 +289,11 @@ fn draw_node(ui: &egui::Ui, painter: &egui::Painter, cache: &CachedScene, i: usi
             }
         }
         LayoutMode::Force => {
-            painter.circle_filled(rect.center(), rect.width() / 2.0, if folded { fill.gamma_multiply(0.45) } else { fill });
+            painter.circle_filled(
+                rect.center(),
+                rect.width() / 2.0,
+                if folded { fill.gamma_multiply(0.45) } else { fill },
+            );
             painter.circle_stroke(rect.center(), rect.width() / 2.0, Stroke::new(if hovered { 1.5 } else { 0.5 }, ink));
         }
     }
@@ -274,10 +305,17 @@ fn draw_node(ui: &egui::Ui, painter: &egui::Painter, cache: &CachedScene, i: usi
         let to = if node.label_right_aligned { label.right_center() } else { label.left_center() };
         painter.line_segment([from, to], Stroke::new(0.75, ink.gamma_multiply(0.6)));
     }
-    let (align, x) = if node.label_right_aligned { (Align2::RIGHT_TOP, label.right()) } else { (Align2::LEFT_TOP, label.left()) };
+    let (align, x) =
+        if node.label_right_aligned { (Align2::RIGHT_TOP, label.right()) } else { (Align2::LEFT_TOP, label.left()) };
     let top = label.center().y - LINE_HEIGHT;
     painter.text(Pos2::new(x, top), align, &node.lines[0], FontId::proportional(NAME_FONT), ink);
-    painter.text(Pos2::new(x, top + LINE_HEIGHT + 1.0), align, &node.lines[1], FontId::proportional(DETAIL_FONT), ink.gamma_multiply(0.7));
+    painter.text(
+        Pos2::new(x, top + LINE_HEIGHT + 1.0),
+        align,
+        &node.lines[1],
+        FontId::proportional(DETAIL_FONT),
+        ink.gamma_multiply(0.7),
+    );
 }
 
 fn node_tooltip_ui(ui: &mut egui::Ui, model: &GraphModel, node: usize) {
