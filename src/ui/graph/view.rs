@@ -222,7 +222,7 @@ fn draw_links(painter: &egui::Painter, cache: &CachedScene, state: &GraphState, 
     for (i, (link, shape)) in cache.model.links.iter().zip(&cache.scene.links).enumerate() {
         let color = theme::owner_color(&link.owner, dark).gamma_multiply(emphasis(state.hovered, &cache.model, i));
         match shape {
-            SceneLink::Band(r) => painter.add(ribbon_mesh(r, canvas, state, color)),
+            SceneLink::Band(r) => painter.add(ribbon_shape(r, canvas, state, color)),
             SceneLink::Line { from, to, width } => painter.line_segment(
                 [screen_from_graph(canvas, state, *from), screen_from_graph(canvas, state, *to)],
                 Stroke::new(width * state.zoom.sqrt(), color),
@@ -231,21 +231,30 @@ fn draw_links(painter: &egui::Painter, cache: &CachedScene, state: &GraphState, 
     }
 }
 
-fn ribbon_mesh(r: &RibbonGeometry, canvas: Rect, state: &GraphState, color: Color32) -> egui::Shape {
+/// A ribbon as a filled band, its edges drawn as thin anti-aliased lines (meshes have no
+/// anti-aliasing); a ribbon thinner than two points is a single smooth line instead.
+fn ribbon_shape(r: &RibbonGeometry, canvas: Rect, state: &GraphState, color: Color32) -> egui::Shape {
+    let xs = (0..=RIBBON_SAMPLES).map(|s| r.x0 + (r.x1 - r.x0) * s as f32 / RIBBON_SAMPLES as f32);
+    let edge = |offset: f32| -> Vec<Pos2> {
+        xs.clone().map(|x| screen_from_graph(canvas, state, Point { x, y: r.top_at(x).unwrap_or(r.source_top) + offset })).collect()
+    };
+    let screen_width = r.width * state.zoom;
+    if screen_width < 2.0 {
+        return egui::Shape::line(edge(r.width / 2.0), Stroke::new(screen_width.max(0.75), color));
+    }
+    let (top, bottom) = (edge(0.0), edge(r.width));
     let mut mesh = egui::Mesh::default();
-    let width = r.width.max(0.75);
-    for s in 0..=RIBBON_SAMPLES {
-        let x = r.x0 + (r.x1 - r.x0) * s as f32 / RIBBON_SAMPLES as f32;
-        let top = r.top_at(x).unwrap_or(r.source_top);
-        mesh.colored_vertex(screen_from_graph(canvas, state, Point { x, y: top }), color);
-        mesh.colored_vertex(screen_from_graph(canvas, state, Point { x, y: top + width }), color);
+    for (s, (t, b)) in top.iter().zip(&bottom).enumerate() {
+        mesh.colored_vertex(*t, color);
+        mesh.colored_vertex(*b, color);
         if s > 0 {
             let base = 2 * s as u32;
             mesh.add_triangle(base - 2, base - 1, base);
             mesh.add_triangle(base - 1, base + 1, base);
         }
     }
-    egui::Shape::mesh(mesh)
+    let feather = Stroke::new(0.6, color);
+    egui::Shape::Vec(vec![egui::Shape::mesh(mesh), egui::Shape::line(top, feather), egui::Shape::line(bottom, feather)])
 }
 
 fn label_screen_rect(canvas: Rect, state: &GraphState, label: &super::layout::Rect, right_aligned: bool) -> Rect {
@@ -298,7 +307,7 @@ fn draw_node(
         }
     }
     let label = label_screen_rect(canvas, state, &node.label, node.label_right_aligned);
-    let background = ui.visuals().extreme_bg_color.gamma_multiply(0.8);
+    let background = ui.visuals().extreme_bg_color.gamma_multiply(0.7);
     painter.rect_filled(label.expand2(Vec2::new(3.0, 0.0)), 3.0, background);
     if node.leader {
         let from = if node.label_right_aligned { rect.left_center() } else { rect.right_center() };
