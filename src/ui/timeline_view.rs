@@ -35,6 +35,7 @@ struct BinKey {
     level: usize,
     from_ns: i64,
     to_ns: i64,
+    text: String,
 }
 
 /// One owner's band of the stack, as plot points (seconds, bytes/s), step-shaped.
@@ -180,6 +181,7 @@ fn refresh_bins(
         level,
         from_ns: from,
         to_ns: to,
+        text: filter.text.trim().to_lowercase(),
     };
     if let Some(c) = &state.cache {
         let same = wanted(c.key.from_ns, c.key.to_ns) == c.key;
@@ -213,7 +215,13 @@ fn stack(snapshot: &Snapshot, filter: &ViewFilter, level: usize, key: BinKey, wi
         .map(|o| owners.iter().position(|n| *n == o.owner.name).unwrap_or(owners.len()))
         .collect();
     let endpoints = Arc::clone(&snapshot.endpoints);
+    // Series are endpoints: the text filter keeps those whose address, name or owner match
+    // (a match on a local host or a port cannot be told apart per endpoint here).
+    let matches = crate::ui::graph::model::endpoint_matches(snapshot, &key.text);
     let group_of = |series: u32| {
+        if !key.text.is_empty() && !matches.get(series as usize).copied().unwrap_or(false) {
+            return owners.len();
+        }
         endpoints.get(series as usize).and_then(|e| group_of_owner.get(e.owner)).copied().unwrap_or(owners.len())
     };
     let grouped = snapshot.timeline.grouped(level, key.from_ns, key.to_ns, owners.len() + 1, group_of);
@@ -339,62 +347,5 @@ fn civil_date(ns: i64) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::ui::fake_snapshot;
-
-    #[test]
-    fn clock_and_date_formats() {
-        assert_eq!(time_of_day(9.0 * 3600.0 + 30.0 * 60.0 + 5.25), "09:30:05.250");
-        assert_eq!(time_of_day(86_400.0 + 1.0), "00:00:01.000 +1d");
-        assert_eq!(civil_date(fake_snapshot::START_NS), "2026-11-25");
-        assert_eq!(civil_date(0), "1970-01-01");
-        assert_eq!(civil_date(951_782_400 * 1_000_000_000), "2000-02-29");
-    }
-
-    #[test]
-    fn stacked_bands_sum_to_the_capture_bytes() {
-        let snapshot = fake_snapshot::demo();
-        let (first, last) = (snapshot.totals.first_ns.unwrap(), snapshot.totals.last_ns.unwrap());
-        let level = 3; // one-second bins
-        let width = LEVEL_WIDTHS_NS[level];
-        let key = BinKey {
-            timeline: 0,
-            endpoints: 0,
-            frames: 0,
-            level,
-            from_ns: first.div_euclid(width) * width,
-            to_ns: last + width,
-        };
-        let binned = stack(&snapshot, &ViewFilter::default(), level, key, width);
-        let top = binned.bands.last().unwrap();
-        // Integrate the top of the stack (step-shaped: pairs of points per bin).
-        let total: f64 = top.upper.chunks(2).map(|p| p[0] * width as f64 / NS_PER_S).sum();
-        assert!((total - snapshot.totals.bytes as f64).abs() < 1.0, "{total} vs {}", snapshot.totals.bytes);
-        assert_eq!(binned.owners.first().map(String::as_str), Some("Azure"));
-    }
-
-    #[test]
-    fn hidden_owners_leave_the_stack() {
-        let snapshot = fake_snapshot::demo();
-        let mut filter = ViewFilter::default();
-        filter.hidden_owners.insert("AWS".into());
-        let key = BinKey {
-            timeline: 0,
-            endpoints: 0,
-            frames: 0,
-            level: 3,
-            from_ns: fake_snapshot::START_NS,
-            to_ns: fake_snapshot::START_NS + 120 * 1_000_000_000,
-        };
-        let binned = stack(&snapshot, &filter, 3, key, LEVEL_WIDTHS_NS[3]);
-        assert!(!binned.owners.iter().any(|o| o == "AWS"));
-        assert!(binned.bands.iter().all(|b| b.owner != "AWS"));
-    }
-
-    #[test]
-    fn grid_steps_are_clock_friendly() {
-        let steps = time_steps(GridInput { bounds: (0.0, 100.0), base_step_size: 7.0 });
-        assert_eq!(steps, [10.0, 60.0, 300.0]);
-    }
-}
+#[path = "timeline_view_tests.rs"]
+mod tests;

@@ -1,4 +1,6 @@
 use super::*;
+use crate::ui::graph::fold::{fold_crowded, Slot};
+use crate::ui::graph::ordering::{count_inversions, order_columns, total_crossings};
 
 fn node(column: usize, value: f64) -> NodeSpec {
     NodeSpec { column, value, group: None }

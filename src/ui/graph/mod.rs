@@ -3,9 +3,12 @@
 //! view's state (pan, zoom, expanded folds, layout mode, cached scene); reads a snapshot and a
 //! view filter, and answers with a `ViewCommand`, never touching other views.
 
+pub mod filtering;
+pub mod fold;
 pub mod force;
 pub mod layout;
 pub mod model;
+pub mod ordering;
 pub mod scene;
 mod view;
 

@@ -7,9 +7,11 @@ use std::net::IpAddr;
 
 use ahash::AHashMap;
 
-use super::layout::{fold_crowded, Slot, OTHERS};
+use super::fold::{fold_crowded, Slot, OTHERS};
 use crate::snapshot::Snapshot;
 use crate::ui::view_filter::ViewFilter;
+
+pub use super::filtering::{endpoint_matches, in_range_factors};
 
 pub const HOSTS: usize = 0;
 pub const ENDPOINTS: usize = 1;
@@ -130,24 +132,7 @@ pub fn build(
         .collect();
 
     let needle = filter.text.trim().to_lowercase();
-    let endpoint_matches: Vec<bool> = if needle.is_empty() {
-        Vec::new()
-    } else {
-        snapshot
-            .endpoints
-            .iter()
-            .map(|e| {
-                let owner = owners.get(e.owner).map(|o| &o.owner);
-                e.endpoint.ip.to_string().contains(&needle)
-                    || e.best_name.as_deref().is_some_and(|n| n.to_lowercase().contains(&needle))
-                    || owner.is_some_and(|o| {
-                        o.name.to_lowercase().contains(&needle)
-                            || o.service.as_deref().is_some_and(|s| s.to_lowercase().contains(&needle))
-                            || o.region.as_deref().is_some_and(|s| s.to_lowercase().contains(&needle))
-                    })
-            })
-            .collect()
-    };
+    let endpoint_matches = endpoint_matches(snapshot, &needle);
     let range_factor = filter.time_range.map(|(from, to)| in_range_factors(snapshot, from, to));
 
     let mut host_index: AHashMap<IpAddr, u32> = AHashMap::new();
@@ -191,32 +176,6 @@ pub fn build(
         tally.flows.push(i);
     }
     assemble(he, &hosts, &keys, &names, &name_of, &owner_name, snapshot, expanded, capacity)
-}
-
-/// Per endpoint, the share of its overlapping flows' bytes that the timeline puts inside
-/// [from, to): ribbon widths then follow the range, not whole flows.
-fn in_range_factors(snapshot: &Snapshot, from: i64, to: i64) -> Vec<f64> {
-    let timeline = &snapshot.timeline;
-    let level = timeline.level_for(from, to, 100_000);
-    let mut in_range = vec![0u64; snapshot.endpoints.len()];
-    for (_, series, counts) in timeline.bins(level, from, to) {
-        if let Some(slot) = in_range.get_mut(series as usize) {
-            *slot += counts.bytes;
-        }
-    }
-    let mut overlapping = vec![0u64; snapshot.endpoints.len()];
-    for (i, flow) in snapshot.flows.iter().enumerate() {
-        if flow.first_ns < to && flow.last_ns >= from {
-            if let Some(slot) = snapshot.flow_endpoint.get(i).and_then(|&ep| overlapping.get_mut(ep as usize)) {
-                *slot += flow.bytes();
-            }
-        }
-    }
-    in_range
-        .iter()
-        .zip(&overlapping)
-        .map(|(&a, &b)| if b == 0 { 1.0 } else { (a as f64 / b as f64).min(1.0) })
-        .collect()
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -236,7 +236,9 @@ fn draw_links(painter: &egui::Painter, cache: &CachedScene, state: &GraphState, 
 fn ribbon_shape(r: &RibbonGeometry, canvas: Rect, state: &GraphState, color: Color32) -> egui::Shape {
     let xs = (0..=RIBBON_SAMPLES).map(|s| r.x0 + (r.x1 - r.x0) * s as f32 / RIBBON_SAMPLES as f32);
     let edge = |offset: f32| -> Vec<Pos2> {
-        xs.clone().map(|x| screen_from_graph(canvas, state, Point { x, y: r.top_at(x).unwrap_or(r.source_top) + offset })).collect()
+        xs.clone()
+            .map(|x| screen_from_graph(canvas, state, Point { x, y: r.top_at(x).unwrap_or(r.source_top) + offset }))
+            .collect()
     };
     let screen_width = r.width * state.zoom;
     if screen_width < 2.0 {
