@@ -109,36 +109,52 @@ pub fn legend_entries(owners: &[crate::snapshot::OwnerTotals]) -> Vec<LegendEntr
     entries
 }
 
-/// A wrapped row of colour swatches and owner names; clicking one asks to hide or show it.
-/// Returns the owner name that was clicked.
+/// Legend entries shown inline; the smaller owners go into a "+N more" menu.
+const INLINE_LEGEND: usize = 12;
+
+/// Colour swatches and owner names, added to the caller's (horizontal, wrapping) layout;
+/// clicking one asks to hide or show that owner. Returns the owner name that was clicked.
 pub fn owner_legend_ui(ui: &mut egui::Ui, entries: &[LegendEntry], hidden: &BTreeSet<String>) -> Option<String> {
-    let dark = ui.visuals().dark_mode;
     let mut clicked = None;
-    ui.horizontal_wrapped(|ui| {
-        ui.spacing_mut().item_spacing.x = 4.0;
-        for entry in entries {
-            let shown = !hidden.contains(&entry.owner);
-            let color = owner_color(&entry.owner, dark);
-            let swatch = if shown { color } else { color.gamma_multiply(0.25) };
-            let (rect, _) = ui.allocate_exact_size(egui::vec2(11.0, 11.0), egui::Sense::hover());
-            ui.painter().rect_filled(rect, 2.0, swatch);
-            let mut text = RichText::new(&entry.owner);
-            if !shown {
-                text = text.strikethrough().weak();
-            }
-            let response = ui.add(egui::Button::new(text).frame(false)).on_hover_text(format!(
-                "{} — {}; click to {}",
-                entry.owner,
-                human_bytes(entry.bytes),
-                if shown { "hide" } else { "show" }
-            ));
-            if response.clicked() {
-                clicked = Some(entry.owner.clone());
-            }
-            ui.add_space(8.0);
+    let (inline, rest) = entries.split_at(entries.len().min(INLINE_LEGEND));
+    for entry in inline {
+        if legend_entry_ui(ui, entry, hidden) {
+            clicked = Some(entry.owner.clone());
         }
-    });
+    }
+    if !rest.is_empty() {
+        ui.menu_button(format!("+{} more", rest.len()), |ui| {
+            for entry in rest {
+                ui.horizontal(|ui| {
+                    if legend_entry_ui(ui, entry, hidden) {
+                        clicked = Some(entry.owner.clone());
+                    }
+                });
+            }
+        });
+    }
     clicked
+}
+
+/// One swatch and name; true when clicked.
+fn legend_entry_ui(ui: &mut egui::Ui, entry: &LegendEntry, hidden: &BTreeSet<String>) -> bool {
+    let shown = !hidden.contains(&entry.owner);
+    let color = owner_color(&entry.owner, ui.visuals().dark_mode);
+    let swatch = if shown { color } else { color.gamma_multiply(0.25) };
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(11.0, 11.0), egui::Sense::hover());
+    ui.painter().rect_filled(rect, 2.0, swatch);
+    let mut text = RichText::new(&entry.owner);
+    if !shown {
+        text = text.strikethrough().weak();
+    }
+    let action = if shown { "hide" } else { "show" };
+    let response = ui.add(egui::Button::new(text).frame(false)).on_hover_text(format!(
+        "{}: {}; click to {action}",
+        entry.owner,
+        human_bytes(entry.bytes)
+    ));
+    ui.add_space(4.0);
+    response.clicked()
 }
 
 /// Bytes with a decimal unit: "950 B", "12.3 kB", "4.56 MB".

@@ -71,7 +71,7 @@ pub fn timeline_ui(
     state: &mut TimelineState,
 ) -> Option<ViewCommand> {
     let mut command = None;
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.weak("Drag to select a range").on_hover_text(
             "Drag: select a time range for every view · click: clear it\nRight-drag or scroll: pan · Ctrl+scroll: zoom · double-click: fit",
         );

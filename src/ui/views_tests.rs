@@ -191,3 +191,16 @@ fn crowded_columns_fold_and_a_click_on_the_fold_expands_it() {
     assert!(harness.state().commands.is_empty(), "{:?}", harness.state().commands);
     assert!(harness.state().graph.expanded.contains("0:hosts"));
 }
+
+#[test]
+fn graph_view_dark_image() {
+    let mut harness = Harness::builder().with_size([1200.0, 640.0]).with_theme(egui::Theme::Dark).build_ui_state(
+        |ui, p: &mut Probe| {
+            theme::apply(ui.ctx(), true);
+            p.commands.extend(graph_ui(ui, &p.snapshot, &p.filter, &mut p.graph));
+        },
+        Probe::new(),
+    );
+    harness.run();
+    harness.snapshot("graph_view_dark");
+}

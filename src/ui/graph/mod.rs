@@ -76,7 +76,7 @@ pub fn graph_ui(
     state: &mut GraphState,
 ) -> Option<ViewCommand> {
     let mut command = None;
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.selectable_value(&mut state.mode, LayoutMode::Layered, "Layered");
         ui.selectable_value(&mut state.mode, LayoutMode::Force, "Force");
         if ui.button("Reset view").on_hover_text("Undo pan and zoom (or double-click the graph)").clicked() {
