@@ -58,6 +58,11 @@ struct Binned {
     bands: Vec<Band>,
 }
 
+/// Nanoseconds at `seconds` past the origin (saturating: a wild axis value cannot overflow).
+fn ns_at(origin: i64, seconds: f64) -> i64 {
+    origin.saturating_add((seconds * NS_PER_S) as i64)
+}
+
 /// The wall-clock day the x axis counts from: midnight UTC before the first packet.
 fn origin_ns(snapshot: &Snapshot) -> i64 {
     snapshot.totals.first_ns.unwrap_or(0).div_euclid(DAY_NS) * DAY_NS
@@ -88,12 +93,11 @@ pub fn timeline_ui(
     let origin = origin_ns(snapshot);
     let dark = ui.visuals().dark_mode;
     let width_px = ui.available_width().max(100.0);
-    let (vis_from, vis_to) = state.visible.map_or((first, last.max(first + 1)), |(a, b)| {
-        (origin + (a * NS_PER_S) as i64, origin + (b * NS_PER_S) as i64)
-    });
+    let (vis_from, vis_to) =
+        state.visible.map_or((first, last.max(first.saturating_add(1))), |(a, b)| (ns_at(origin, a), ns_at(origin, b)));
     let level = snapshot.timeline.level_for(vis_from, vis_to, (width_px / MIN_BIN_PX) as usize);
     refresh_bins(snapshot, filter, state, level, (vis_from, vis_to), (first, last));
-    let to_x = move |ns: i64| (ns - origin) as f64 / NS_PER_S;
+    let to_x = move |ns: i64| ns.saturating_sub(origin) as f64 / NS_PER_S;
 
     let date = civil_date(origin);
     let plot = Plot::new("whohosts_timeline")
@@ -142,7 +146,7 @@ pub fn timeline_ui(
         if let Some((a, b)) = state.selecting.take() {
             let (lo, hi) = (a.min(b), a.max(b));
             if hi > lo {
-                let range = (origin + (lo * NS_PER_S) as i64, origin + (hi * NS_PER_S).ceil() as i64);
+                let range = (ns_at(origin, lo), ns_at(origin, hi).saturating_add(1));
                 command = Some(ViewCommand::SetTimeRange(Some(range)));
             }
         }
@@ -155,7 +159,7 @@ pub fn timeline_ui(
     }
     if state.selecting.is_none() {
         if let (Some(cache), Some(pos)) = (&state.cache, response.hover_pos()) {
-            let x_ns = origin + (transform.value_from_position(pos).x * NS_PER_S) as i64;
+            let x_ns = ns_at(origin, transform.value_from_position(pos).x);
             response.on_hover_ui_at_pointer(|ui| bin_tooltip_ui(ui, cache, x_ns, origin, dark));
         }
     }
@@ -185,15 +189,19 @@ fn refresh_bins(
     };
     if let Some(c) = &state.cache {
         let same = wanted(c.key.from_ns, c.key.to_ns) == c.key;
-        let covers = c.key.from_ns <= visible.0.max(extent.0) && c.key.to_ns >= visible.1.min(extent.1 + width);
+        let covers =
+            c.key.from_ns <= visible.0.max(extent.0) && c.key.to_ns >= visible.1.min(extent.1.saturating_add(width));
         let hidden_same = c.owners.iter().all(|o| !filter.hidden_owners.contains(o));
         if same && covers && hidden_same && !owners_unhidden(c, snapshot, filter) {
             return;
         }
     }
     // Cache half a screen either side so that small pans reuse the bins.
-    let from = (visible.0 - span / 2).max(extent.0).div_euclid(width) * width;
-    let to = ((visible.1 + span / 2).min(extent.1 + width)).div_euclid(width) * width + width;
+    let from = visible.0.saturating_sub(span / 2).max(extent.0).div_euclid(width).saturating_mul(width);
+    let to = (visible.1.saturating_add(span / 2).min(extent.1.saturating_add(width)))
+        .div_euclid(width)
+        .saturating_mul(width)
+        .saturating_add(width);
     state.cache = Some(stack(snapshot, filter, level, wanted(from, to), width));
 }
 
@@ -231,12 +239,14 @@ fn stack(snapshot: &Snapshot, filter: &ViewFilter, level: usize, key: BinKey, wi
         .collect();
     let origin = origin_ns(snapshot);
     let seconds = width as f64 / NS_PER_S;
-    let x = |ns: i64| (ns - origin) as f64 / NS_PER_S;
+    let x = |ns: i64| ns.saturating_sub(origin) as f64 / NS_PER_S;
     // Dense steps: every bin in the cached range, zero where nothing was sent.
-    let count = ((key.to_ns - key.from_ns) / width).clamp(0, 20_000) as usize;
+    let count = (key.to_ns.saturating_sub(key.from_ns) / width).clamp(0, 20_000) as usize;
     let mut dense = vec![vec![0u64; owners.len()]; count];
     for (start, bytes) in &bins {
-        if let Some(slot) = usize::try_from((start - key.from_ns) / width).ok().and_then(|i| dense.get_mut(i)) {
+        if let Some(slot) =
+            usize::try_from(start.saturating_sub(key.from_ns) / width).ok().and_then(|i| dense.get_mut(i))
+        {
             *slot = bytes.clone();
         }
     }
@@ -249,7 +259,7 @@ fn stack(snapshot: &Snapshot, filter: &ViewFilter, level: usize, key: BinKey, wi
             let start = key.from_ns + i as i64 * width;
             let rate = row.get(g).copied().unwrap_or(0) as f64 / seconds;
             let base = below.get(i).copied().unwrap_or(0.0);
-            for xv in [x(start), x(start + width)] {
+            for xv in [x(start), x(start.saturating_add(width))] {
                 band.xs.push(xv);
                 band.lower.push(base);
                 band.upper.push(base + rate);
@@ -282,7 +292,11 @@ fn paint_selection(ui: &egui::Ui, transform: &PlotTransform, from: f64, to: f64,
 fn bin_tooltip_ui(ui: &mut egui::Ui, cache: &Binned, x_ns: i64, origin: i64, dark: bool) {
     let start = x_ns.div_euclid(cache.width_ns) * cache.width_ns;
     let seconds = cache.width_ns as f64 / NS_PER_S;
-    ui.strong(format!("{} + {}", time_of_day((start - origin) as f64 / NS_PER_S), duration_label(cache.width_ns)));
+    ui.strong(format!(
+        "{} + {}",
+        time_of_day(start.saturating_sub(origin) as f64 / NS_PER_S),
+        duration_label(cache.width_ns)
+    ));
     let Some((_, bytes)) = cache.bins.iter().find(|(s, _)| *s == start) else {
         ui.weak("No traffic");
         return;
