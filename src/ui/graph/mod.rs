@@ -3,6 +3,7 @@
 //! view's state (pan, zoom, expanded folds, layout mode, cached scene); reads a snapshot and a
 //! view filter, and answers with a `ViewCommand`, never touching other views.
 
+pub mod columns;
 pub mod filtering;
 pub mod fold;
 pub mod force;

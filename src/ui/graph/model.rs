@@ -7,7 +7,7 @@ use std::net::IpAddr;
 
 use ahash::AHashMap;
 
-use super::fold::{fold_crowded, Slot, OTHERS};
+use super::columns::{place_column, Described, MAX_MEMBERS};
 use crate::snapshot::Snapshot;
 use crate::ui::view_filter::ViewFilter;
 
@@ -41,6 +41,8 @@ pub struct GraphNode {
     pub kind: NodeKind,
     /// Nodes of one group (one provider) are kept together in their column.
     pub group: Option<u32>,
+    /// For the tooltip: the addresses behind a name, or the largest members of a fold.
+    pub members: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -114,7 +116,7 @@ pub fn build(
 
     // Middle column keys: one per name, else one per address.
     let mut key_index: AHashMap<String, u32> = AHashMap::new();
-    let mut keys: Vec<(String, Option<IpAddr>, u32)> = Vec::new(); // label, single address, address count
+    let mut keys: Vec<(String, Vec<IpAddr>, u32)> = Vec::new(); // label, first addresses, address count
     let endpoint_key: Vec<u32> = snapshot
         .endpoints
         .iter()
@@ -123,9 +125,12 @@ pub fn build(
             let next = keys.len() as u32;
             let id = *key_index.entry(label.clone()).or_insert(next);
             if id == next {
-                keys.push((label, Some(e.endpoint.ip), 1));
+                keys.push((label, vec![e.endpoint.ip], 1));
             } else if let Some(k) = keys.get_mut(id as usize) {
                 k.2 += 1;
+                if k.1.len() < MAX_MEMBERS {
+                    k.1.push(e.endpoint.ip);
+                }
             }
             id
         })
@@ -182,7 +187,7 @@ pub fn build(
 fn assemble(
     he: AHashMap<(u32, u32, usize), Tally>,
     hosts: &[IpAddr],
-    keys: &[(String, Option<IpAddr>, u32)],
+    keys: &[(String, Vec<IpAddr>, u32)],
     names: &[String],
     name_of: &dyn Fn(u32) -> String,
     owner_name: &[u32],
@@ -253,7 +258,12 @@ fn assemble(
             let owner = snapshot.owners.get(o).map(|t| t.owner.clone()).unwrap_or_else(crate::snapshot::Owner::unknown);
             let detail =
                 [owner.service.clone(), owner.region.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
-            (owner.name.clone(), (!detail.is_empty()).then_some(detail), owner_bytes.get(o).copied().unwrap_or(0))
+            Described {
+                label: owner.name.clone(),
+                detail: (!detail.is_empty()).then_some(detail),
+                bytes: owner_bytes.get(o).copied().unwrap_or(0),
+                members: Vec::new(),
+            }
         },
     );
     // Endpoints column.
@@ -264,13 +274,14 @@ fn assemble(
     });
     let key_node =
         place_column(&mut nodes, ENDPOINTS, &keys_sorted, capacity[ENDPOINTS], expanded, name_of, &key_group, &|k| {
-            let (label, ip, count) = keys.get(k).cloned().unwrap_or_default();
-            let detail = match (count, ip) {
-                (1, Some(ip)) if ip.to_string() != label => Some(ip.to_string()),
+            let (label, addresses, count) = keys.get(k).cloned().unwrap_or_default();
+            let members: Vec<String> = addresses.iter().map(ToString::to_string).collect();
+            let detail = match (count, members.first()) {
+                (1, Some(ip)) if *ip != label => Some(ip.clone()),
                 (1, _) => None,
                 (n, _) => Some(format!("{n} addresses")),
             };
-            (label, detail, key_bytes.get(k).copied().unwrap_or(0))
+            Described { label, detail, bytes: key_bytes.get(k).copied().unwrap_or(0), members }
         });
     // Hosts column: one group, named "hosts".
     let mut hosts_sorted: Vec<usize> = present_hosts.into_iter().map(|h| h as usize).collect();
@@ -278,7 +289,12 @@ fn assemble(
     let hosts_name = |_: u32| "hosts".to_string();
     let host_node =
         place_column(&mut nodes, HOSTS, &hosts_sorted, capacity[HOSTS], expanded, &hosts_name, &|_| 0, &|h| {
-            (hosts.get(h).map_or_else(String::new, ToString::to_string), None, host_bytes.get(h).copied().unwrap_or(0))
+            Described {
+                label: hosts.get(h).map_or_else(String::new, ToString::to_string),
+                detail: None,
+                bytes: host_bytes.get(h).copied().unwrap_or(0),
+                members: Vec::new(),
+            }
         });
     for n in &mut nodes {
         if n.column == HOSTS {
@@ -323,74 +339,6 @@ fn assemble(
         }
     }
     GraphModel { nodes, links }
-}
-
-/// Folds one column and appends its nodes; returns raw item -> node index.
-#[allow(clippy::too_many_arguments)]
-fn place_column(
-    nodes: &mut Vec<GraphNode>,
-    column: usize,
-    items: &[usize],
-    capacity: usize,
-    expanded: &BTreeSet<String>,
-    group_name: &dyn Fn(u32) -> String,
-    group_of: &dyn Fn(usize) -> u32,
-    describe: &dyn Fn(usize) -> (String, Option<String>, u64),
-) -> AHashMap<usize, usize> {
-    let group_name = |g: u32| if g == OTHERS { "others".to_string() } else { group_name(g) };
-    let entries: Vec<(u32, f64)> = items.iter().map(|&i| (group_of(i), describe(i).2 as f64)).collect();
-    let is_expanded = |g: u32| expanded.contains(&more_key(column, &group_name(g)));
-    let mut map = AHashMap::new();
-    for slot in fold_crowded(&entries, capacity, &is_expanded) {
-        match slot {
-            Slot::Keep(e) => {
-                let Some(&item) = items.get(e) else { continue };
-                let (label, detail, bytes) = describe(item);
-                let group = group_of(item);
-                map.insert(item, nodes.len());
-                let kind = [NodeKind::Host, NodeKind::Endpoint, NodeKind::Owner]
-                    .get(column)
-                    .cloned()
-                    .unwrap_or(NodeKind::Owner);
-                nodes.push(GraphNode {
-                    column,
-                    label,
-                    detail,
-                    owner: Some(group_name(group)),
-                    bytes,
-                    packets: 0,
-                    kind,
-                    group: Some(group),
-                });
-            }
-            Slot::More { group, members } => {
-                let name = group_name(group);
-                let mut bytes = 0;
-                for &e in &members {
-                    if let Some(&item) = items.get(e) {
-                        map.insert(item, nodes.len());
-                        bytes += describe(item).2;
-                    }
-                }
-                let what = match (column, group) {
-                    (HOSTS, _) => "hosts".to_string(),
-                    (_, OTHERS) => "other providers".to_string(),
-                    _ => name.clone(),
-                };
-                nodes.push(GraphNode {
-                    column,
-                    label: format!("{} more", members.len()),
-                    detail: Some(what),
-                    owner: (group != OTHERS).then(|| name.clone()),
-                    bytes,
-                    packets: 0,
-                    kind: NodeKind::More { key: more_key(column, &name) },
-                    group: Some(group),
-                });
-            }
-        }
-    }
-    map
 }
 
 #[cfg(test)]

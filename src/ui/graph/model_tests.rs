@@ -100,3 +100,21 @@ fn node_flows_are_the_flows_of_its_ribbons() {
         assert_eq!(snapshot.owners[owner].owner.name, "Apple");
     }
 }
+
+#[test]
+fn the_same_snapshot_gives_the_same_model() {
+    let snapshot = fake_snapshot::demo();
+    let a = build(&snapshot, &ViewFilter::default(), &BTreeSet::new(), [4, 6, 5]);
+    let b = build(&snapshot, &ViewFilter::default(), &BTreeSet::new(), [4, 6, 5]);
+    assert_eq!(a, b);
+}
+
+#[test]
+fn names_list_their_addresses_and_folds_their_members() {
+    let snapshot = fake_snapshot::demo();
+    let model = build(&snapshot, &ViewFilter::default(), &BTreeSet::new(), [100, 6, 100]);
+    let icloud = model.nodes.iter().find(|n| n.label == "p47-content.icloud.com").unwrap();
+    assert_eq!(icloud.members, vec!["52.239.148.20", "52.239.148.21", "54.231.0.4"]);
+    let fold = model.nodes.iter().find(|n| matches!(n.kind, NodeKind::More { .. })).unwrap();
+    assert!(!fold.members.is_empty());
+}

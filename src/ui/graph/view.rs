@@ -335,6 +335,11 @@ fn node_tooltip_ui(ui: &mut egui::Ui, model: &GraphModel, node: usize) {
     if let Some(detail) = &n.detail {
         ui.label(detail);
     }
+    if n.members.len() > 1 || matches!(n.kind, NodeKind::More { .. }) {
+        for member in &n.members {
+            ui.weak(member);
+        }
+    }
     if let (Some(owner), false) = (&n.owner, n.column == HOSTS) {
         ui.label(format!("Provider: {owner}"));
     }
