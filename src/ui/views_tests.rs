@@ -204,3 +204,28 @@ fn graph_view_dark_image() {
     harness.run();
     harness.snapshot("graph_view_dark");
 }
+
+#[test]
+fn clicking_a_ribbon_selects_the_flows_it_carries() {
+    let mut harness = graph_harness(Probe::new());
+    harness.run();
+    // Azure receives a single ribbon (from p47-content.icloud.com): click just left of it.
+    let azure = harness.state().graph.node_screen_rect("Azure").expect("Azure node drawn");
+    let at = Pos2::new(azure.left() - 4.0, azure.center().y);
+    harness.event(Event::PointerMoved(at));
+    for pressed in [true, false] {
+        harness.event(Event::PointerButton {
+            pos: at,
+            button: PointerButton::Primary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
+    }
+    harness.run();
+    let state = harness.state();
+    let Some(ViewCommand::SelectFlows(flows)) = state.commands.last() else { panic!("{:?}", state.commands) };
+    let to_azure = (0..state.snapshot.flows.len())
+        .filter(|&f| state.snapshot.owners[state.snapshot.flow_owner(f).unwrap()].owner.name == "Azure")
+        .count();
+    assert_eq!(flows.len(), to_azure);
+}
