@@ -70,6 +70,23 @@ pub fn fold_crowded(entries: &[(u32, f64)], capacity: usize, expanded: &dyn Fn(u
             *k |= forced[i];
         }
     }
+    // A fold of one entry takes the same room as the entry: show the entry instead.
+    let mut folded_per_group: std::collections::BTreeMap<u32, Vec<usize>> = std::collections::BTreeMap::new();
+    for (i, &(group, _)) in entries.iter().enumerate() {
+        if !keep[i] && !in_others[i] {
+            folded_per_group.entry(group).or_default().push(i);
+        }
+    }
+    for members in folded_per_group.values() {
+        if let [only] = members.as_slice() {
+            keep[*only] = true;
+        }
+    }
+    if let [only] = others.as_slice() {
+        keep[*only] = true;
+        in_others[*only] = false;
+        others.clear();
+    }
     let mut slots = Vec::new();
     let mut pending: std::collections::BTreeMap<u32, Vec<usize>> = std::collections::BTreeMap::new();
     for (i, &(group, _)) in entries.iter().enumerate() {

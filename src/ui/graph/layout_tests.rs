@@ -189,3 +189,16 @@ fn every_node_gets_room_for_its_label_and_heights_stay_proportional() {
         .all(|r| r.min.y >= params.vertical_margin - 1e-3 && r.max.y <= params.height - params.vertical_margin + 1e-3));
     assert!((layout.nodes[1].height() / layout.nodes[0].height() - 0.99).abs() < 1e-3);
 }
+
+#[test]
+fn a_fold_never_hides_a_single_entry() {
+    // Four groups, one small entry each beyond the largest: folding would give "1 more" nodes.
+    let entries = [(0, 100.0), (0, 90.0), (1, 5.0), (2, 4.0), (3, 3.0)];
+    let slots = fold_crowded(&entries, 4, &|_| false);
+    assert!(slots.len() <= 4 || slots.iter().all(|s| matches!(s, Slot::Keep(_))), "{slots:?}");
+    for s in &slots {
+        if let Slot::More { members, .. } = s {
+            assert!(members.len() > 1, "{slots:?}");
+        }
+    }
+}
