@@ -229,3 +229,16 @@ fn clicking_a_ribbon_selects_the_flows_it_carries() {
         .count();
     assert_eq!(flows.len(), to_azure);
 }
+
+#[test]
+fn an_empty_snapshot_draws_without_panicking() {
+    for graph in [true, false] {
+        let probe = Probe { snapshot: Snapshot::empty(), ..Probe::new() };
+        let mut harness = if graph { graph_harness(probe) } else { timeline_harness(probe) };
+        harness.run();
+        assert!(harness.state().commands.is_empty());
+    }
+    let mut harness = graph_harness(Probe { snapshot: Snapshot::empty(), ..Probe::new() });
+    harness.run();
+    harness.get_by_label_contains("No flows yet");
+}

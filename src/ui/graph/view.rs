@@ -109,13 +109,8 @@ pub(super) fn canvas_ui(
     let painter = painter.with_clip_rect(canvas);
     if cache.model.nodes.is_empty() {
         let text = if snapshot.flows.is_empty() { "No flows yet" } else { "No traffic matches the filter" };
-        painter.text(
-            canvas.center(),
-            Align2::CENTER_CENTER,
-            text,
-            FontId::proportional(14.0),
-            ui.visuals().weak_text_color(),
-        );
+        let message = Rect::from_center_size(canvas.center(), Vec2::new(320.0, 24.0));
+        ui.put(message, egui::Label::new(egui::RichText::new(text).weak()));
     }
     draw_links(&painter, &cache, state, canvas, dark);
     let mut command = None;
