@@ -1,3 +1,4 @@
+//! Unit tests for `timeline_view`.
 use super::*;
 use crate::ui::fake_snapshot;
 

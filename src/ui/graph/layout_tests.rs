@@ -1,3 +1,4 @@
+//! Unit tests for `layout`.
 use super::*;
 use crate::ui::graph::fold::{fold_crowded, Slot};
 use crate::ui::graph::ordering::{count_inversions, order_columns, total_crossings};

@@ -1,3 +1,4 @@
+//! Unit tests for `model`.
 use super::*;
 use crate::ui::fake_snapshot;
 

@@ -178,17 +178,16 @@ fn refresh_cache(ui: &egui::Ui, snapshot: &Snapshot, filter: &ViewFilter, state:
     let scene_key =
         SceneKey { size: (canvas.width().round() as i32, canvas.height().round() as i32), mode: state.mode };
     let old = state.cache.take();
-    let (model, model_changed) = match old {
+    let model = match old {
         Some(c) if c.model_key == model_key => {
             if c.scene_key == scene_key {
                 state.cache = Some(CachedScene { canvas, ..c });
                 return;
             }
-            (c.model, false)
+            c.model
         }
-        _ => (model::build(snapshot, filter, &state.expanded, model_key.capacity), true),
+        _ => model::build(snapshot, filter, &state.expanded, model_key.capacity),
     };
-    let _ = model_changed;
     let measure = |text: &str| -> f32 {
         ui.ctx()
             .fonts_mut(|f| f.layout_no_wrap(text.to_owned(), FontId::proportional(NAME_FONT), Color32::WHITE).size().x)
