@@ -78,3 +78,30 @@ fn the_text_filter_keeps_matching_endpoints_only() {
         assert_eq!(drawn, band.owner == "Google Cloud", "{}", band.owner);
     }
 }
+
+#[test]
+fn bins_follow_the_zoom_and_small_pans_reuse_them() {
+    let snapshot = fake_snapshot::demo();
+    let (first, last) = (snapshot.totals.first_ns.unwrap(), snapshot.totals.last_ns.unwrap());
+    let filter = ViewFilter::default();
+    let mut state = TimelineState::default();
+    let whole = snapshot.timeline.level_for(first, last, 400);
+    let second = 1_000_000_000;
+    let zoomed = snapshot.timeline.level_for(first, first + second, 400);
+    assert!(zoomed < whole, "{zoomed} !< {whole}");
+    refresh_bins(&snapshot, &filter, &mut state, zoomed, (first, first + second), (first, last));
+    let cached = state.cache.as_ref().unwrap().key.clone();
+    // A pan by a tenth of the view stays inside the cached half-screen margins.
+    refresh_bins(
+        &snapshot,
+        &filter,
+        &mut state,
+        zoomed,
+        (first + second / 10, first + 11 * second / 10),
+        (first, last),
+    );
+    assert_eq!(state.cache.as_ref().unwrap().key, cached);
+    // A pan by three screens does not.
+    refresh_bins(&snapshot, &filter, &mut state, zoomed, (first + 3 * second, first + 4 * second), (first, last));
+    assert_ne!(state.cache.as_ref().unwrap().key, cached);
+}
