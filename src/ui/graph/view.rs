@@ -122,7 +122,7 @@ pub(super) fn canvas_ui(
         // Each node is a widget of its own: clickable, hoverable and visible to accessibility.
         // (The label is the widget; the node box itself is hit-tested by the canvas.)
         let target = label_screen_rect(canvas, state, &node.label, node.label_right_aligned).intersect(canvas);
-        if !target.is_positive() {
+        if !target.is_positive() || state.zoom < 0.5 {
             continue;
         }
         let node_response = ui.interact(target, response.id.with(("node", i)), Sense::click());
@@ -254,7 +254,7 @@ fn ribbon_shape(r: &RibbonGeometry, canvas: Rect, state: &GraphState, color: Col
 }
 
 fn label_screen_rect(canvas: Rect, state: &GraphState, label: &super::layout::Rect, right_aligned: bool) -> Rect {
-    let size = Vec2::new(label.max.x - label.min.x, label.max.y - label.min.y);
+    let size = Vec2::new(label.max.x - label.min.x, label.max.y - label.min.y) * state.zoom.min(1.0);
     let centre_y = screen_from_graph(canvas, state, label.center()).y;
     if right_aligned {
         let right = screen_from_graph(canvas, state, label.max).x;
@@ -302,6 +302,11 @@ fn draw_node(
             painter.circle_stroke(rect.center(), rect.width() / 2.0, Stroke::new(if hovered { 1.5 } else { 0.5 }, ink));
         }
     }
+    // Zoomed out, labels shrink with the picture, and vanish once too small to read.
+    let shrink = state.zoom.min(1.0);
+    if shrink < 0.5 {
+        return;
+    }
     let label = label_screen_rect(canvas, state, &node.label, node.label_right_aligned);
     let background = ui.visuals().extreme_bg_color.gamma_multiply(0.7);
     painter.rect_filled(label.expand2(Vec2::new(3.0, 0.0)), 3.0, background);
@@ -312,13 +317,14 @@ fn draw_node(
     }
     let (align, x) =
         if node.label_right_aligned { (Align2::RIGHT_TOP, label.right()) } else { (Align2::LEFT_TOP, label.left()) };
-    let top = label.center().y - LINE_HEIGHT;
-    painter.text(Pos2::new(x, top), align, &node.lines[0], FontId::proportional(NAME_FONT), ink);
+    let line = LINE_HEIGHT * shrink;
+    let top = label.center().y - line;
+    painter.text(Pos2::new(x, top), align, &node.lines[0], FontId::proportional(NAME_FONT * shrink), ink);
     painter.text(
-        Pos2::new(x, top + LINE_HEIGHT + 1.0),
+        Pos2::new(x, top + line + shrink),
         align,
         &node.lines[1],
-        FontId::proportional(DETAIL_FONT),
+        FontId::proportional(DETAIL_FONT * shrink),
         ink.gamma_multiply(0.7),
     );
 }
