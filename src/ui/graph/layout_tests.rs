@@ -203,3 +203,13 @@ fn a_fold_never_hides_a_single_entry() {
         }
     }
 }
+
+#[test]
+fn swaps_remove_crossings_the_sweeps_left() {
+    let nodes = vec![node(0, 1.0), node(0, 1.0), node(1, 1.0), node(1, 1.0)];
+    let links = vec![link(0, 3, 1.0), link(1, 2, 1.0)];
+    let mut order = vec![vec![0, 1], vec![2, 3]];
+    assert_eq!(total_crossings(&order, &links, 4), 1);
+    crate::ui::graph::ordering::refine_by_swaps(&mut order, &nodes, &links);
+    assert_eq!(total_crossings(&order, &links, 4), 0);
+}

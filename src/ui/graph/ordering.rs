@@ -44,7 +44,69 @@ pub fn order_columns(
             best = order.clone();
         }
     }
+    refine_by_swaps(&mut best, nodes, links);
     best
+}
+
+/// Local search after the sweeps: swaps neighbouring group blocks, then neighbouring nodes
+/// of one group, keeping a swap only when it removes crossings. Groups stay contiguous.
+pub fn refine_by_swaps(order: &mut [Vec<usize>], nodes: &[NodeSpec], links: &[LinkSpec]) {
+    let group = |i: usize| nodes.get(i).and_then(|n| n.group);
+    let mut crossings = total_crossings(order, links, nodes.len());
+    for _ in 0..8 {
+        let before = crossings;
+        for c in 0..order.len() {
+            // Blocks of equal group (ungrouped nodes are blocks of one).
+            let Some(column) = order.get(c) else { continue };
+            let mut blocks: Vec<Vec<usize>> = Vec::new();
+            for &n in column {
+                match blocks.last_mut() {
+                    Some(b) if group(n).is_some() && b.first().map(|&f| group(f)) == Some(group(n)) => b.push(n),
+                    _ => blocks.push(vec![n]),
+                }
+            }
+            for b in 0..blocks.len().saturating_sub(1) {
+                blocks.swap(b, b + 1);
+                try_column(order, c, blocks.concat(), links, nodes.len(), &mut crossings);
+                if order.get(c) != Some(&blocks.concat()) {
+                    blocks.swap(b, b + 1);
+                }
+            }
+            let len = order.get(c).map_or(0, Vec::len);
+            for p in 0..len.saturating_sub(1) {
+                let Some(column) = order.get(c) else { break };
+                let (a, b) = (column[p], column[p + 1]);
+                if group(a).is_none() || group(a) != group(b) {
+                    continue;
+                }
+                let mut swapped = column.clone();
+                swapped.swap(p, p + 1);
+                try_column(order, c, swapped, links, nodes.len(), &mut crossings);
+            }
+        }
+        if crossings >= before {
+            break;
+        }
+    }
+}
+
+/// Puts `candidate` in column `c` if that strictly lowers the crossing count.
+fn try_column(
+    order: &mut [Vec<usize>],
+    c: usize,
+    candidate: Vec<usize>,
+    links: &[LinkSpec],
+    nodes: usize,
+    crossings: &mut u64,
+) {
+    let Some(slot) = order.get_mut(c) else { return };
+    let previous = std::mem::replace(slot, candidate);
+    let after = total_crossings(order, links, nodes);
+    if after < *crossings {
+        *crossings = after;
+    } else if let Some(slot) = order.get_mut(c) {
+        *slot = previous;
+    }
 }
 
 /// Sorts column `c` by barycentres against column `fixed`; groups stay contiguous, ordered by
