@@ -175,7 +175,7 @@ fn frames_over_100k_flows_are_cheap_once_cached() {
         let warm = std::time::Instant::now();
         harness.run_steps(10);
         let per_frame = warm.elapsed() / 10;
-        eprintln!("100k flows, {view}: first frames (cache cold) {cold:?}, then {per_frame:?} per frame (debug build, no rendering)");
+        eprintln!("100k flows, {view}: first frames (cache cold) {cold:?}, then {per_frame:?} per frame (egui logic, no GPU rendering)");
         assert!(per_frame.as_millis() < 500);
     }
 }
