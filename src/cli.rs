@@ -36,6 +36,8 @@ pub enum Command {
     Report(ReportArgs),
     /// List the network interfaces that can be captured on.
     Interfaces(InterfacesArgs),
+    /// Write a print-ready PNG figure, and the data behind it as CSV, JSON or pcap.
+    Export(crate::export::command::ExportArgs),
 }
 
 #[derive(Debug, clap::Args)]

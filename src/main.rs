@@ -24,9 +24,15 @@ fn main() -> ExitCode {
 
 fn run() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
+    if matches!(cli.command, Some(Command::Export(_))) {
+        // Mesa's Vulkan device-select layer complains about XDG_RUNTIME_DIR on headless
+        // machines; off-screen rendering does not need it. No threads exist yet.
+        std::env::set_var("NODEVICE_SELECT", "1");
+    }
     match cli.command {
         Some(Command::Report(args)) => report(&args),
         Some(Command::Interfaces(args)) => interfaces(&args),
+        Some(Command::Export(args)) => whohosts::export::command::run_export(&args).map(|()| ExitCode::SUCCESS),
         None if cli.live.is_some() => anyhow::bail!(
             "the window cannot capture live yet; for a capture without the window use: whohosts report --live IFACE --duration 10s"
         ),

@@ -17,7 +17,7 @@ use crate::timeline::Timeline;
 /// Who owns a remote address, as shown to users. `name` is a canonical provider name
 /// ("AWS", "Azure", "Apple" ...), "AS1234 Org" when only the AS is known, "Local" for
 /// special-purpose space, or "Unknown".
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Owner {
     pub name: String,
     pub service: Option<String>,
@@ -62,7 +62,7 @@ pub struct EndpointView {
     pub endpoint: Endpoint,
     /// The name the client asked for (SNI or DNS query name), when the capture revealed one.
     pub best_name: Option<String>,
-    /// Index into `Snapshot::owners` (owners group by provider name).
+    /// Index into `Snapshot::owners`.
     pub owner: usize,
     /// This address's own owner, with the service and region of its range.
     pub owner_detail: Owner,
@@ -90,7 +90,8 @@ pub struct Snapshot {
     /// Remote endpoint of each flow, indexed like `flows`.
     pub flow_endpoint: Arc<Vec<EndpointId>>,
     pub endpoints: Arc<Vec<EndpointView>>,
-    /// Owners, largest by bytes first.
+    /// Owners by provider, service and region, largest by bytes first (the same provider
+    /// name can appear several times, e.g. AWS S3 us-east-1 and AWS CLOUDFRONT).
     pub owners: Arc<Vec<OwnerTotals>>,
     /// Per-endpoint timeline (series = `EndpointId`), flushed.
     pub timeline: Arc<Timeline>,
@@ -134,18 +135,13 @@ impl Snapshot {
 
 fn endpoint_views(analysis: &Analysis) -> (Vec<EndpointView>, Vec<OwnerTotals>) {
     let mut owners: Vec<OwnerTotals> = Vec::new();
-    let mut owner_index: HashMap<String, usize> = HashMap::new();
+    let mut owner_index: HashMap<Owner, usize> = HashMap::new();
     let mut views = Vec::with_capacity(analysis.endpoints().len());
     for (id, endpoint) in analysis.endpoints().iter().enumerate() {
         let id = id as EndpointId;
         let owner_detail = analysis.owner_of(id);
-        let index = *owner_index.entry(owner_detail.name.clone()).or_insert_with(|| {
-            owners.push(OwnerTotals {
-                owner: Owner { name: owner_detail.name.clone(), service: None, region: None },
-                bytes: 0,
-                packets: 0,
-                endpoints: 0,
-            });
+        let index = *owner_index.entry(owner_detail.clone()).or_insert_with(|| {
+            owners.push(OwnerTotals { owner: owner_detail.clone(), bytes: 0, packets: 0, endpoints: 0 });
             owners.len() - 1
         });
         if let Some(o) = owners.get_mut(index) {

@@ -183,9 +183,9 @@ fn csv_and_json_tables_match_the_report() {
     let dir = tempfile::tempdir().unwrap();
     let capture = dir.path().join("five.pcap");
     build_capture(&capture);
-    let mut analysis = analyse(&capture);
+    let analysis = analyse(&capture);
     let report = Report::build("five.pcap", &analysis);
-    let snapshot = Snapshot::of(&mut analysis);
+    let snapshot = Snapshot::of(&analysis);
     assert_eq!(report.flows.len(), 5);
 
     let out = dir.path().join("tables");
@@ -193,7 +193,7 @@ fn csv_and_json_tables_match_the_report() {
     let rows: Vec<FlowRow> =
         csv::Reader::from_path(out.join("flows.csv")).unwrap().deserialize().map(Result::unwrap).collect();
     assert_eq!(rows.len(), report.flows.len());
-    for (row, flow) in rows.iter().zip(&report.flows) {
+    for (row, flow) in rows.iter().zip(report.flows.iter()) {
         assert_eq!(
             (&row.proto, &row.src, row.sport, &row.dst, row.dport),
             (&flow.proto, &flow.src, flow.sport, &flow.dst, flow.dport)
@@ -236,8 +236,8 @@ fn exported_pcap_holds_exactly_the_selected_flows() {
     let dir = tempfile::tempdir().unwrap();
     let capture = dir.path().join("five.pcap");
     build_capture(&capture);
-    let mut analysis = analyse(&capture);
-    let snapshot = Snapshot::of(&mut analysis);
+    let analysis = analyse(&capture);
+    let snapshot = Snapshot::of(&analysis);
     let all = flow_counts(&analysis);
 
     // Port 443 flows (IPv4 and IPv6) plus the fragmented UDP flow.
@@ -268,8 +268,8 @@ fn many_flows_export_through_several_filters_in_time_order() {
         })
         .collect();
     write_frames(&capture, &frames);
-    let mut analysis = analyse(&capture);
-    let snapshot = Snapshot::of(&mut analysis);
+    let analysis = analyse(&capture);
+    let snapshot = Snapshot::of(&analysis);
     assert_eq!(snapshot.flows.len(), 150);
     let out = dir.path().join("all.pcap");
     let written = pcap_export::write_pcap(&capture, &out, &snapshot.flows, Overwrite::Refuse).unwrap();

@@ -79,6 +79,12 @@ impl AtomicFile {
         // fsync works on the file, not the descriptor: this also covers data libpcap wrote
         // through its own handle.
         temp.as_file().sync_all().map_err(|e| AtomicError::io(&destination, e))?;
+        // Temp files are private (0600); an exported figure or table is an ordinary file.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = temp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644));
+        }
         let persisted = match overwrite {
             Overwrite::Replace => temp.persist(&destination),
             Overwrite::Refuse => temp.persist_noclobber(&destination),

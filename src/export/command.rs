@@ -62,9 +62,6 @@ pub struct ExportArgs {
     /// Words of your own for the first line of the figure's caption.
     #[arg(long, value_name = "TEXT")]
     pub caption: Option<String>,
-    /// Provider range files to attribute addresses with; repeatable.
-    #[arg(long, value_name = "FILE")]
-    pub ranges: Vec<PathBuf>,
     /// Write flows.csv, endpoints.csv and providers.csv into this directory.
     #[arg(long, value_name = "DIR")]
     pub csv: Option<PathBuf>,
@@ -103,19 +100,34 @@ impl FigureViews for PlaceholderViews {
     }
 }
 
-/// Runs the export with the placeholder views and no range sources.
+/// Runs the export with the app's own graph and timeline; the caption names the range data.
 pub fn run_export(args: &ExportArgs) -> anyhow::Result<()> {
-    run_export_with(args, &mut PlaceholderViews, &[])
+    run_export_with(args, &mut super::views::AppViews::default(), &[])
+}
+
+/// One caption line per dataset the attribution used: name, date, licence.
+pub fn dataset_lines(config: &crate::analysis::AnalysisConfig) -> Vec<String> {
+    let datasets = config.providers.datasets();
+    let mut lines: Vec<String> =
+        datasets.iter().map(|d| format!("{} ({}, data of {}, {})", d.name, d.source, d.date, d.licence)).collect();
+    // Licences such as CC BY require their credit line wherever the data is shown.
+    for d in datasets {
+        if !d.attribution.is_empty() && !lines.contains(&d.attribution) {
+            lines.push(d.attribution.clone());
+        }
+    }
+    lines
 }
 
 /// Runs the export drawing the figure with `views`; `sources` are the range data lines
 /// for the caption.
 pub fn run_export_with(args: &ExportArgs, views: &mut dyn FigureViews, sources: &[String]) -> anyhow::Result<()> {
     let config = args.analysis.to_config().map_err(anyhow::Error::msg)?;
+    let sources = if sources.is_empty() { dataset_lines(&config) } else { sources.to_vec() };
     check_outputs(args)?;
     let started = Instant::now();
-    let mut analysis = analyse_file(&args.file, config, |_, _| ControlFlow::Continue(()))?;
-    let snapshot = Snapshot::of(&mut analysis);
+    let analysis = analyse_file(&args.file, config, |_, _| ControlFlow::Continue(()))?;
+    let snapshot = Snapshot::of(&analysis);
     for warning in &snapshot.warnings {
         eprintln!("whohosts: warning: {warning}");
     }
@@ -135,7 +147,7 @@ pub fn run_export_with(args: &ExportArgs, views: &mut dyn FigureViews, sources: 
             title: args.title.clone().unwrap_or_else(|| format!("Who hosts the traffic in {file_name}")),
             caption: args.caption.clone().unwrap_or_default(),
             capture_name: file_name.clone(),
-            sources: sources.to_vec(),
+            sources: sources.clone(),
         };
         let dark = spec.dark;
         let views = std::cell::RefCell::new(views);

@@ -1,22 +1,9 @@
 //! Which flows an export covers: the same narrowing the views apply (time range, hidden
 //! owners, free text), so that a file exported from the app holds what the user sees.
 
-use std::collections::BTreeSet;
-
 use crate::snapshot::Snapshot;
 
-// TODO(lead): replace this stand-in with `pub use crate::ui::view_filter::ViewFilter;` when
-// the ui branch is merged; it is a field-for-field copy of the shared contract's type.
-/// What the user has narrowed the views to; every view and total honours it.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ViewFilter {
-    /// Only traffic in [from_ns, to_ns) when set (a dragged time range on the timeline).
-    pub time_range: Option<(i64, i64)>,
-    /// Owner names (as in `Owner::name`) the user switched off.
-    pub hidden_owners: BTreeSet<String>,
-    /// Free text matched against addresses, names, ports and owner names.
-    pub text: String,
-}
+pub use crate::ui::view_filter::ViewFilter;
 
 /// Indices into `snapshot.flows` of the flows that pass `filter`, in flow order.
 ///

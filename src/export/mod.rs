@@ -16,6 +16,7 @@ pub mod png;
 pub mod records;
 pub mod render;
 pub mod timefmt;
+pub mod views;
 
 use std::path::PathBuf;
 

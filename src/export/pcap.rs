@@ -50,10 +50,11 @@ fn fragment_clause(a: IpAddr, b: IpAddr) -> String {
 
 /// BPF expressions that together match every packet of `flows`, at most
 /// [`FLOWS_PER_FILTER`] flows each. Flows between the same two hosts share an expression
-/// where they fit, so that their fragments are matched by exactly one of them.
+/// where they fit, so that their fragments are matched by exactly one of them. The folded
+/// "other" flow has no addresses to match and is left out.
 pub fn bpf_filters(flows: &[Flow]) -> Vec<String> {
     let mut by_pair: Vec<((IpAddr, IpAddr), Vec<&Flow>)> = Vec::new();
-    for flow in flows {
+    for flow in flows.iter().filter(|f| !f.other) {
         let pair = if flow.src <= flow.dst { (flow.src, flow.dst) } else { (flow.dst, flow.src) };
         match by_pair.iter_mut().find(|(p, _)| *p == pair) {
             Some((_, group)) => group.push(flow),
@@ -176,6 +177,7 @@ mod tests {
             last_ns: 0,
             first_frame: 1,
             remote_is_dst: true,
+            other: false,
         }
     }
 

@@ -113,17 +113,32 @@ impl Serialize for EndpointRecords {
     }
 }
 
+/// Totals per provider name (services and regions of one provider added together).
 pub(super) fn provider_records(snapshot: &Snapshot) -> Vec<ProviderRecord> {
     let total: u64 = snapshot.owners.iter().map(|o| o.bytes).sum();
-    snapshot
-        .owners
-        .iter()
-        .map(|o| ProviderRecord {
-            name: o.owner.name.clone(),
-            bytes: o.bytes,
-            packets: o.packets,
-            endpoints: o.endpoints,
-            share: if total == 0 { 0.0 } else { o.bytes as f64 / total as f64 },
-        })
-        .collect()
+    let mut records: Vec<ProviderRecord> = Vec::new();
+    for o in snapshot.owners.iter() {
+        let record = match records.iter_mut().find(|r| r.name == o.owner.name) {
+            Some(r) => r,
+            None => {
+                records.push(ProviderRecord {
+                    name: o.owner.name.clone(),
+                    bytes: 0,
+                    packets: 0,
+                    endpoints: 0,
+                    share: 0.0,
+                });
+                let last = records.len() - 1;
+                &mut records[last]
+            }
+        };
+        record.bytes += o.bytes;
+        record.packets += o.packets;
+        record.endpoints += o.endpoints;
+    }
+    for r in &mut records {
+        r.share = if total == 0 { 0.0 } else { r.bytes as f64 / total as f64 };
+    }
+    records.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.name.cmp(&b.name)));
+    records
 }

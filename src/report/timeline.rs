@@ -37,14 +37,28 @@ pub(super) fn timeline_record(snapshot: &Snapshot) -> TimelineRecord {
     };
     let timeline = &snapshot.timeline;
     let level = timeline.level_for(first, last.saturating_add(1), MAX_BINS);
-    let owner_of = |series: u32| snapshot.endpoints.get(series as usize).map_or(0, |e| e.owner);
-    let grouped = timeline.grouped(level, first, last.saturating_add(1), snapshot.owners.len(), owner_of);
-    let series = snapshot
+    // One series per provider name: services and regions of a provider are added together.
+    let mut names: Vec<&str> = Vec::new();
+    let name_index: Vec<usize> = snapshot
         .owners
         .iter()
+        .map(|o| match names.iter().position(|n| *n == o.owner.name) {
+            Some(i) => i,
+            None => {
+                names.push(&o.owner.name);
+                names.len() - 1
+            }
+        })
+        .collect();
+    let group_of = |series: u32| {
+        snapshot.endpoints.get(series as usize).and_then(|e| name_index.get(e.owner)).copied().unwrap_or(0)
+    };
+    let grouped = timeline.grouped(level, first, last.saturating_add(1), names.len(), group_of);
+    let series = names
+        .iter()
         .enumerate()
-        .map(|(i, owner)| TimelineSeries {
-            provider: owner.owner.name.clone(),
+        .map(|(i, name)| TimelineSeries {
+            provider: name.to_string(),
             bins: grouped
                 .iter()
                 .filter_map(|(start, counts)| {

@@ -8,6 +8,7 @@
 pub mod about;
 pub mod app;
 pub mod demo;
+pub mod fake_snapshot;
 pub mod file_dialog;
 pub mod flow_table;
 pub mod format;
@@ -22,6 +23,9 @@ pub mod theme;
 pub mod timeline_view;
 pub mod view_filter;
 pub mod welcome;
+
+#[cfg(test)]
+mod views_tests;
 
 use std::sync::{Arc, Mutex};
 
