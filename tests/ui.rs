@@ -230,7 +230,7 @@ fn menus_switch_theme_and_open_the_about_box() {
     harness.run_steps(5);
     harness.get_by_label("About whohosts").click();
     harness.run_steps(5);
-    harness.get_by_label_contains("Provider ranges");
+    harness.get_by_label_contains("Names are learned from the capture itself");
     harness.key_press(egui::Key::Escape);
     harness.run_steps(5);
     assert!(harness.query_by_label_contains("Provider ranges").is_none());

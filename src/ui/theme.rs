@@ -76,7 +76,9 @@ pub fn apply(ctx: &egui::Context, dark: bool) {
     let mut visuals = if dark { egui::Visuals::dark() } else { egui::Visuals::light() };
     visuals.window_corner_radius = egui::CornerRadius::same(4);
     visuals.menu_corner_radius = egui::CornerRadius::same(4);
-    ctx.set_visuals(visuals);
+    let theme = if dark { egui::Theme::Dark } else { egui::Theme::Light };
+    ctx.set_theme(theme);
+    ctx.set_visuals_of(theme, visuals);
 }
 
 /// A neutral colour for text and strokes drawn over the views' own canvas.
