@@ -2,7 +2,7 @@
 CARGO ?= cargo
 SAMPLE ?= samples/icloud.pcap
 
-.PHONY: run test bench deps build check clean
+.PHONY: run test bench build clean
 
 run: build
 	./target/release/whohosts $(SAMPLE)
@@ -16,11 +16,13 @@ test:
 	$(CARGO) fmt --check
 	$(CARGO) clippy --locked --all-targets -- -D warnings
 	$(CARGO) test --locked
+	scripts/screenshot_test.sh $(SAMPLE) target/debug/whohosts
 
 bench:
 	@scripts/deps.sh bench
 	$(CARGO) build --release --locked --bins --examples
 	scripts/bench.sh
+	scripts/bench_live.sh
 
 clean:
 	$(CARGO) clean

@@ -72,7 +72,9 @@ pub fn flow_filter_bar_ui(
         }
         // The largest owners as chips; the long tail of AS owners in a menu, so the bar stays
         // one line and costs the same each frame however many owners there are.
-        let owners = snapshot.owners.as_slice();
+        // One chip per provider name: AWS S3 and AWS CloudFront are both "AWS".
+        let mut seen = std::collections::HashSet::new();
+        let owners: Vec<&OwnerTotals> = snapshot.owners.iter().filter(|o| seen.insert(o.owner.name.as_str())).collect();
         let (chips, rest) = owners.split_at(owners.len().min(MAX_OWNER_CHIPS));
         for owner in chips {
             commands.extend(owner_toggle_ui(ui, owner, filter, dark));
