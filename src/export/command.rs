@@ -113,7 +113,7 @@ pub fn dataset_lines(config: &crate::analysis::AnalysisConfig) -> Vec<String> {
     // Licences such as CC BY require their credit line wherever the data is shown.
     for d in datasets {
         if !d.attribution.is_empty() && !lines.contains(&d.attribution) {
-            lines.push(d.attribution.clone());
+            lines.push(d.attribution.trim_end_matches('.').to_string());
         }
     }
     lines
