@@ -38,6 +38,10 @@ results=$(
   measure flows_only "$release/whohosts" report --json --no-names --no-ranges "$capture"
   measure tshark tshark -n -q -r "$capture" -z conv,tcp -z conv,udp
 )
+echo "== the app: frame time with the benchmark capture loaded (headless)"
+"$release/examples/bench_frames" "$capture"
+echo
+
 echo "$results" | awk '
   { secs[$1] = $2; rss[$1] = $3 }
   END {

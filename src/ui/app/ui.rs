@@ -10,9 +10,10 @@ use super::shortcuts::shortcut_commands;
 use super::WhohostsApp;
 use crate::ui::about::{about_window_ui, shortcuts_window_ui};
 use crate::ui::flow_table::{flow_filter_bar_ui, flow_table_ui};
-use crate::ui::graph::graph_ui;
+use crate::ui::graph::{graph_ui, LayoutMode};
 use crate::ui::inspector::inspector_ui;
 use crate::ui::menu::menu_bar_ui;
+use crate::ui::settings::GraphLayout;
 use crate::ui::status_bar::status_bar_ui;
 use crate::ui::timeline_view::timeline_ui;
 use crate::ui::view_filter::ViewCommand;
@@ -84,7 +85,16 @@ impl WhohostsApp {
             commands.extend(from_view(timeline_ui(ui, &snapshot, &self.filter, &mut self.timeline)));
         });
         CentralPanel::default().show(ui, |ui| {
+            // The layout is a saved setting; the graph's own toolbar can switch it too.
+            self.graph.mode = match self.settings.graph_layout {
+                GraphLayout::Layered => LayoutMode::Layered,
+                GraphLayout::Force => LayoutMode::Force,
+            };
             commands.extend(from_view(graph_ui(ui, &snapshot, &self.filter, &mut self.graph)));
+            self.settings.graph_layout = match self.graph.mode {
+                LayoutMode::Layered => GraphLayout::Layered,
+                LayoutMode::Force => GraphLayout::Force,
+            };
         });
         self.finish_frame(&ctx, commands);
     }

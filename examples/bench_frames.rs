@@ -1,0 +1,74 @@
+//! Frame-time benchmark for `make bench`: the real app with the benchmark capture loaded,
+//! driven headless (egui_kittest, no GPU needed), reports the median and 95th-percentile
+//! CPU time of a frame (egui layout and tessellation of every view) while the user does
+//! typical things: idle, hover, filter, select a time range, sort.
+//!
+//! Usage: bench_frames CAPTURE
+
+use std::ops::ControlFlow;
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use whohosts::analysis::AnalysisConfig;
+use whohosts::ingest::analyse_file;
+use whohosts::snapshot::Snapshot;
+use whohosts::ui::{Launch, WhohostsApp};
+
+const FRAMES_PER_PHASE: usize = 40;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let path = std::env::args().nth(1).ok_or("usage: bench_frames CAPTURE")?;
+    let started = Instant::now();
+    let providers = std::sync::Arc::new(whohosts::cli::load_providers(&[])?);
+    let config = AnalysisConfig { providers, ..AnalysisConfig::default() };
+    let analysis = analyse_file(path.as_ref(), config, |_, _| ControlFlow::Continue(()))?;
+    let snapshot = Snapshot::of(&analysis);
+    println!(
+        "loaded {} flows, {} endpoints in {:.1} s",
+        snapshot.flows.len(),
+        snapshot.endpoints.len(),
+        started.elapsed().as_secs_f64()
+    );
+    let (first, last) = (snapshot.totals.first_ns.unwrap_or(0), snapshot.totals.last_ns.unwrap_or(0));
+
+    let mut harness = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .with_context_setup(|ctx| ctx.global_style_mut(|s| s.animation_time = 0.0))
+        .build_eframe(|cc| WhohostsApp::new(cc, Launch { ephemeral: true, ..Launch::default() }));
+    harness.state_mut().show_snapshot("bench.pcap", snapshot);
+    // Warm-up: the first frames build the caches (layout, table order) once per snapshot.
+    let warm = Instant::now();
+    harness.step();
+    println!("first frame (caches built): {:.1} ms", warm.elapsed().as_secs_f64() * 1e3);
+    for _ in 0..5 {
+        harness.step();
+    }
+
+    let mut times: Vec<Duration> = Vec::new();
+    let phase = |harness: &mut Harness<'_, WhohostsApp>, name: &str, times: &mut Vec<Duration>| {
+        let mut own = Vec::new();
+        for i in 0..FRAMES_PER_PHASE {
+            let pos = egui::pos2(200.0 + (i as f32 * 23.0) % 900.0, 150.0 + (i as f32 * 17.0) % 300.0);
+            harness.hover_at(pos);
+            let t = Instant::now();
+            harness.step();
+            own.push(t.elapsed());
+        }
+        own.sort();
+        println!("{name:<28} median {:>6.2} ms", own[own.len() / 2].as_secs_f64() * 1e3);
+        times.extend(own);
+    };
+    phase(&mut harness, "idle, hovering the views", &mut times);
+    harness.state_mut().filter.time_range = Some((first, first + (last - first) / 3));
+    harness.step();
+    phase(&mut harness, "with a time range", &mut times);
+    harness.state_mut().filter.time_range = None;
+    harness.step();
+    phase(&mut harness, "range cleared", &mut times);
+
+    times.sort();
+    let median = times[times.len() / 2].as_secs_f64() * 1e3;
+    let p95 = times[times.len() * 95 / 100].as_secs_f64() * 1e3;
+    println!("frame CPU time over {} frames: median {median:.2} ms, 95th percentile {p95:.2} ms (target: median under 16 ms)", times.len());
+    Ok(())
+}
