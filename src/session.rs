@@ -92,6 +92,26 @@ impl Drop for Session {
     }
 }
 
+/// Sends one update: blocking when it must arrive (the last one), otherwise skipped when the
+/// receiver has no room, so the reader never waits for the UI. Wakes the receiver.
+pub(crate) fn send_update(
+    tx: &SyncSender<Update>,
+    generation: u64,
+    notify: &Notify,
+    kind: UpdateKind,
+    must_arrive: bool,
+) {
+    let update = Update { generation, kind };
+    let sent = if must_arrive {
+        tx.send(update).is_ok()
+    } else {
+        !matches!(tx.try_send(update), Err(TrySendError::Disconnected(_)))
+    };
+    if sent {
+        notify();
+    }
+}
+
 fn read_file(
     path: &Path,
     config: AnalysisConfig,
@@ -100,17 +120,7 @@ fn read_file(
     cancel: &AtomicBool,
     notify: &Notify,
 ) {
-    let send = |kind: UpdateKind, must_arrive: bool| {
-        let update = Update { generation, kind };
-        let sent = if must_arrive {
-            tx.send(update).is_ok()
-        } else {
-            !matches!(tx.try_send(update), Err(TrySendError::Disconnected(_)))
-        };
-        if sent {
-            notify();
-        }
-    };
+    let send = |kind: UpdateKind, must_arrive: bool| send_update(tx, generation, notify, kind, must_arrive);
     let source = match FileSource::open(path) {
         Ok(s) => s,
         Err(e) => return send(UpdateKind::Failed { error: e.to_string() }, true),

@@ -8,11 +8,11 @@
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender, TryRecvError, TrySendError};
+use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender, TryRecvError};
 use std::sync::Arc;
 use std::time::Instant;
 
-use super::{Notify, Session, Update, UpdateKind, MIN_SNAPSHOT_INTERVAL};
+use super::{send_update, Notify, Session, Update, UpdateKind, MIN_SNAPSHOT_INTERVAL};
 use crate::analysis::{Analysis, AnalysisConfig};
 use crate::capture::{CaptureError, SavedCapture};
 use crate::ingest::live::{capture_into, save_after_end, LiveCapture, LiveCommand};
@@ -112,17 +112,7 @@ fn run(
     cancel: &AtomicBool,
     notify: &Notify,
 ) {
-    let send = |kind: UpdateKind, must_arrive: bool| {
-        let update = Update { generation, kind };
-        let sent = if must_arrive {
-            tx.send(update).is_ok()
-        } else {
-            !matches!(tx.try_send(update), Err(TrySendError::Disconnected(_)))
-        };
-        if sent {
-            notify();
-        }
-    };
+    let send = |kind: UpdateKind, must_arrive: bool| send_update(tx, generation, notify, kind, must_arrive);
     let mut analysis = Analysis::new(config);
     let mut last_snapshot = Instant::now();
     let mut last_progress = Instant::now();
