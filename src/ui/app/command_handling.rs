@@ -47,6 +47,11 @@ impl WhohostsApp {
                 }
             }
             AppCommand::ForgetRecentFiles => self.settings.recent_files.clear(),
+            AppCommand::ShowExport => {
+                if let Some(capture) = &self.capture {
+                    self.export.show(&capture.path);
+                }
+            }
         }
     }
 
