@@ -42,7 +42,7 @@ fn open_capture(harness: &mut Harness<'_, WhohostsApp>, name: &str) {
 fn open_export_window_from_menu(harness: &mut Harness<'_, WhohostsApp>) {
     harness.get_by_label("File").click();
     harness.run_steps(2);
-    harness.get_by_label("Export…").click();
+    harness.get_by_label("Export… Ctrl+E").click();
     harness.run_steps(3);
     harness.get_by_label(WINDOW_TITLE);
 }
