@@ -8,6 +8,10 @@ use std::time::{Duration, Instant};
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 
+use whohosts::export::command::dataset_lines;
+use whohosts::export::figure::{FigureSpec, View};
+use whohosts::export::png;
+use whohosts::export::views::AppViews;
 use whohosts::ui::export_dialog::{ExportStatus, DESTINATION_LABEL, WINDOW_TITLE};
 use whohosts::ui::{Launch, WhohostsApp};
 
@@ -57,6 +61,24 @@ fn set_destination(harness: &mut Harness<'_, WhohostsApp>, path: &Path) {
     assert_eq!(harness.state().export.path, path.display().to_string());
 }
 
+/// The figure `whohosts export --png` would draw of the app's capture and filter at this size.
+fn same_figure_as_the_cli(harness: &Harness<'_, WhohostsApp>, width: u32, height: u32) -> image::RgbaImage {
+    let app = harness.state();
+    let capture = app.capture.as_ref().unwrap();
+    let spec = FigureSpec {
+        view: View::Figure,
+        width,
+        height,
+        scale: 1.0,
+        dark: false,
+        title: png::default_title(&capture.file_name()),
+        caption: String::new(),
+        capture_name: capture.file_name(),
+        sources: dataset_lines(app.config()),
+    };
+    png::render_figure_with(&capture.snapshot, &app.filter, &spec, &mut AppViews::default()).unwrap()
+}
+
 /// Steps the window until the export thread has answered.
 fn wait_for_export(harness: &mut Harness<'_, WhohostsApp>) -> ExportStatus {
     let deadline = Instant::now() + EXPORT_TIMEOUT;
@@ -94,6 +116,11 @@ fn export_writes_a_png_of_the_chosen_size_and_asks_before_replacing() {
     harness.get_by_label(&format!("Saved {}", png_path.display()));
     let image = image::open(&png_path).unwrap();
     assert_eq!((image.width(), image.height()), (400, 300));
+    assert_eq!(
+        image.to_rgba8(),
+        same_figure_as_the_cli(&harness, 400, 300),
+        "the CLI's function draws the same picture"
+    );
 
     // A second export to the same file asks first; Cancel keeps it, Replace writes it again.
     harness.get_by_label("Export").click();
