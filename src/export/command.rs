@@ -112,8 +112,10 @@ pub fn dataset_lines(config: &crate::analysis::AnalysisConfig) -> Vec<String> {
         datasets.iter().map(|d| format!("{} ({}, data of {}, {})", d.name, d.source, d.date, d.licence)).collect();
     // Licences such as CC BY require their credit line wherever the data is shown.
     for d in datasets {
-        if !d.attribution.is_empty() && !lines.contains(&d.attribution) {
-            lines.push(d.attribution.trim_end_matches('.').to_string());
+        // Compared as pushed (without the full stop), so a credit shared by two datasets shows once.
+        let credit = d.attribution.trim_end_matches('.').to_string();
+        if !credit.is_empty() && !lines.contains(&credit) {
+            lines.push(credit);
         }
     }
     lines
