@@ -12,7 +12,7 @@ use whohosts::export::command::dataset_lines;
 use whohosts::export::figure::{FigureSpec, View};
 use whohosts::export::png;
 use whohosts::export::views::AppViews;
-use whohosts::ui::export_dialog::{ExportStatus, DESTINATION_LABEL, WINDOW_TITLE};
+use whohosts::ui::export_dialog::{ExportKind, ExportStatus, DESTINATION_LABEL, WINDOW_TITLE};
 use whohosts::ui::{Launch, WhohostsApp};
 
 use crate::ui::test_capture;
@@ -155,6 +155,9 @@ fn ctrl_e_opens_the_window_and_csv_export_writes_the_filtered_flows() {
     harness.run_steps(3);
     harness.get_by_label(WINDOW_TITLE);
     // Without a selection the pcap choice is disabled.
+    harness.get_by_label("pcap of the selected flows").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().export.kind, ExportKind::Figure);
     harness.get_by_label("CSV tables (into a folder)").click();
     harness.run_steps(2);
     assert!(harness.state().export.path.ends_with("export-csv-tables"), "{}", harness.state().export.path);
@@ -173,4 +176,28 @@ fn ctrl_e_opens_the_window_and_csv_export_writes_the_filtered_flows() {
     harness.get_by_label("Close").click();
     harness.run_steps(2);
     assert!(harness.query_by_label(WINDOW_TITLE).is_none());
+}
+
+#[test]
+fn the_selected_flows_export_as_pcap() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("selected.pcap");
+    let mut harness = harness();
+    open_capture(&mut harness, "export-pcap.pcap");
+    harness.get_by_label("93.184.216.34:443").click();
+    harness.run_steps(3);
+    assert_eq!(harness.state().selection.len(), 1);
+    open_export_window_from_menu(&mut harness);
+    harness.get_by_label("pcap of the selected flows").click();
+    harness.run_steps(2);
+    harness.get_by_label("1 flow selected");
+    set_destination(&mut harness, &out);
+    harness.get_by_label("Export").click();
+    harness.run_steps(1);
+    let status = wait_for_export(&mut harness);
+    // The HTTPS flow: three packets each way.
+    assert_eq!(status, ExportStatus::Saved(format!("Saved {} (1 flow, 6 packets)", out.display())));
+    if std::env::var_os("WHOHOSTS_EXPORT_LOOK").is_some() {
+        harness.render().unwrap().save("/tmp/appexport-window.png").unwrap();
+    }
 }

@@ -13,6 +13,7 @@ use super::export_job::{existing_output, ExportJob, ExportRequest, ExportTarget}
 use crate::export::figure::{FigureSpec, View};
 use crate::export::{png, Overwrite, ViewFilter};
 use crate::snapshot::Snapshot;
+use crate::ui::format::counted;
 
 /// The window's title (tests find it by this).
 pub const WINDOW_TITLE: &str = "Export the current view";
@@ -225,7 +226,7 @@ impl ExportDialog {
         }
         let shown = crate::export::selected_flows(input.snapshot, input.filter).len();
         let covered = match self.kind {
-            ExportKind::Pcap => format!("{} selected flows", input.selection.len()),
+            ExportKind::Pcap => format!("{} selected", counted(input.selection.len() as u64, "flow")),
             _ => format!("{shown} of {} flows, as filtered in the views", input.snapshot.flows.len()),
         };
         ui.weak(covered);

@@ -10,6 +10,7 @@ use crate::export::figure::FigureSpec;
 use crate::export::views::AppViews;
 use crate::export::{csv, json, pcap, png, Overwrite, ViewFilter};
 use crate::snapshot::Snapshot;
+use crate::ui::format::counted;
 
 /// What one export writes.
 #[derive(Debug, Clone, PartialEq)]
@@ -74,7 +75,14 @@ pub fn run_export(request: &ExportRequest) -> Result<String, String> {
         ExportTarget::Pcap => {
             let flows: Vec<_> = selection.iter().filter_map(|&i| snapshot.flows.get(i).cloned()).collect();
             pcap::write_pcap(capture_path, destination, &flows, *overwrite)
-                .map(|w| format!("{} ({} flows, {} packets)", saved(destination), flows.len(), w.packets))
+                .map(|w| {
+                    format!(
+                        "{} ({}, {})",
+                        saved(destination),
+                        counted(flows.len() as u64, "flow"),
+                        counted(w.packets, "packet")
+                    )
+                })
                 .map_err(|e| e.to_string())
         }
     }
