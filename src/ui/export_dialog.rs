@@ -4,12 +4,12 @@
 //! ([`super::export_job`]) and asks before replacing a file.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{channel, Receiver, TryRecvError};
 use std::sync::Arc;
 
 use egui::{DragValue, RichText};
 
 use super::export_job::{existing_output, ExportJob, ExportRequest, ExportTarget};
+use super::save_dialog::{SaveAnswer, SaveDialog};
 use crate::export::figure::{FigureSpec, View};
 use crate::export::{png, Overwrite, ViewFilter};
 use crate::snapshot::Snapshot;
@@ -112,7 +112,7 @@ pub struct ExportDialog {
     /// Set when the destination exists and the user has not yet said to replace it.
     confirm_replace: Option<PathBuf>,
     job: Option<ExportJob>,
-    chooser: Option<Receiver<Option<PathBuf>>>,
+    chooser: SaveDialog,
 }
 
 impl Default for ExportDialog {
@@ -132,7 +132,7 @@ impl Default for ExportDialog {
             default_path: String::new(),
             confirm_replace: None,
             job: None,
-            chooser: None,
+            chooser: SaveDialog::default(),
         }
     }
 }
@@ -184,17 +184,14 @@ impl ExportDialog {
                 Err(error) => ExportStatus::Failed(error),
             });
         }
-        if let Some(rx) = &self.chooser {
-            match rx.try_recv() {
-                Ok(picked) => {
-                    if let Some(path) = picked {
-                        self.path = path.display().to_string();
-                    }
-                    self.chooser = None;
-                }
-                Err(TryRecvError::Disconnected) => self.chooser = None,
-                Err(TryRecvError::Empty) => {}
+        match self.chooser.poll() {
+            Some(SaveAnswer::Picked(path)) => self.path = path.display().to_string(),
+            Some(SaveAnswer::Unavailable) => {
+                self.status = Some(ExportStatus::Failed(
+                    "No file dialog on this system: type the destination in the field".to_string(),
+                ));
             }
+            Some(SaveAnswer::Cancelled) | None => {}
         }
     }
 
@@ -238,9 +235,10 @@ impl ExportDialog {
         ui.horizontal(|ui| {
             let label = ui.label(DESTINATION_LABEL);
             ui.add(egui::TextEdit::singleline(&mut self.path).desired_width(360.0)).labelled_by(label.id);
-            let choosing = self.chooser.is_some();
-            if ui.add_enabled(!choosing, egui::Button::new("Choose…")).clicked() {
-                self.start_chooser(ui.ctx());
+            if ui.add_enabled(!self.chooser.is_open(), egui::Button::new("Choose…")).clicked() {
+                let wake = ui.ctx().clone();
+                self.chooser
+                    .start(Path::new(self.path.trim()), self.kind == ExportKind::Csv, move || wake.request_repaint());
             }
         });
         ui.add_space(6.0);
@@ -307,11 +305,9 @@ impl ExportDialog {
                     ui.label("Exporting…");
                 });
             }
-            Some(ExportStatus::Saved(message)) => {
-                ui.label(message);
-            }
+            Some(ExportStatus::Saved(message)) => _ = ui.label(message),
             Some(ExportStatus::Failed(error)) => {
-                ui.label(RichText::new(error).color(ui.visuals().error_fg_color));
+                _ = ui.label(RichText::new(error).color(ui.visuals().error_fg_color));
             }
             None => {}
         }
@@ -372,32 +368,6 @@ impl ExportDialog {
                 self.status = Some(ExportStatus::Exporting);
             }
             Err(error) => self.status = Some(ExportStatus::Failed(error)),
-        }
-    }
-
-    /// The system's save dialog (a folder picker for CSV) on its own thread; without one,
-    /// rfd answers `None` and the path field stays as it was.
-    fn start_chooser(&mut self, ctx: &egui::Context) {
-        let (tx, rx) = channel();
-        let current = PathBuf::from(self.path.trim());
-        let folder = self.kind == ExportKind::Csv;
-        let wake = ctx.clone();
-        let spawned = std::thread::Builder::new().name("whohosts-save-dialog".into()).spawn(move || {
-            let mut dialog = rfd::FileDialog::new().set_title("Export to");
-            if let Some(dir) = current.parent().filter(|d| d.is_dir()) {
-                dialog = dialog.set_directory(dir);
-            }
-            let picked = if folder {
-                dialog.pick_folder()
-            } else {
-                let name = current.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                dialog.set_file_name(name).save_file()
-            };
-            let _ = tx.send(picked);
-            wake.request_repaint();
-        });
-        if spawned.is_ok() {
-            self.chooser = Some(rx);
         }
     }
 }

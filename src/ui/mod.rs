@@ -18,6 +18,7 @@ pub mod graph;
 pub mod inspector;
 pub mod loading;
 pub mod menu;
+pub mod save_dialog;
 pub mod screenshot;
 pub mod settings;
 pub mod status_bar;
