@@ -200,4 +200,9 @@ fn the_selected_flows_export_as_pcap() {
     if std::env::var_os("WHOHOSTS_EXPORT_LOOK").is_some() {
         harness.render().unwrap().save("/tmp/appexport-window.png").unwrap();
     }
+    // Esc closes the window and keeps the selection.
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(2);
+    assert!(harness.query_by_label(WINDOW_TITLE).is_none());
+    assert_eq!(harness.state().selection.len(), 1);
 }

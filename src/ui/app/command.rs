@@ -34,4 +34,5 @@ pub enum AppCommand {
     ForgetRecentFiles,
     /// Open the export window for the open capture.
     ShowExport,
+    HideExport,
 }

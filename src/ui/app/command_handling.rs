@@ -52,6 +52,7 @@ impl WhohostsApp {
                     self.export.show(&capture.path);
                 }
             }
+            AppCommand::HideExport => self.export.open = false,
         }
     }
 

@@ -46,6 +46,7 @@ pub fn shortcut_commands(ctx: &egui::Context, dialog_open: bool) -> Vec<AppComma
         if dialog_open && i.consume_key(Modifiers::NONE, Key::Escape) {
             commands.push(AppCommand::ShowAbout(false));
             commands.push(AppCommand::ShowShortcuts(false));
+            commands.push(AppCommand::HideExport);
         } else if esc_is_ours && i.consume_key(Modifiers::NONE, Key::Escape) {
             commands.push(AppCommand::ClearSelectionOrRange);
         }

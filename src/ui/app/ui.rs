@@ -22,7 +22,8 @@ use crate::ui::welcome::welcome_ui;
 impl WhohostsApp {
     pub(super) fn ui_impl(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
-        let mut commands = shortcut_commands(&ctx, self.show_about || self.show_shortcuts);
+        let windows_open = self.show_about || self.show_shortcuts || self.export.open;
+        let mut commands = shortcut_commands(&ctx, windows_open);
         let dark = self.settings.dark;
 
         Panel::top("menu_bar").show(ui, |ui| {
