@@ -112,8 +112,10 @@ pub fn dataset_lines(config: &crate::analysis::AnalysisConfig) -> Vec<String> {
         datasets.iter().map(|d| format!("{} ({}, data of {}, {})", d.name, d.source, d.date, d.licence)).collect();
     // Licences such as CC BY require their credit line wherever the data is shown.
     for d in datasets {
-        if !d.attribution.is_empty() && !lines.contains(&d.attribution) {
-            lines.push(d.attribution.trim_end_matches('.').to_string());
+        // Compared as pushed (without the full stop), so a credit shared by two datasets shows once.
+        let credit = d.attribution.trim_end_matches('.').to_string();
+        if !credit.is_empty() && !lines.contains(&credit) {
+            lines.push(credit);
         }
     }
     lines
@@ -144,20 +146,12 @@ pub fn run_export_with(args: &ExportArgs, views: &mut dyn FigureViews, sources: 
             height: args.height,
             scale: args.scale,
             dark: args.theme == Theme::Dark,
-            title: args.title.clone().unwrap_or_else(|| format!("Who hosts the traffic in {file_name}")),
+            title: args.title.clone().unwrap_or_else(|| png::default_title(&file_name)),
             caption: args.caption.clone().unwrap_or_default(),
             capture_name: file_name.clone(),
             sources: sources.clone(),
         };
-        let dark = spec.dark;
-        let views = std::cell::RefCell::new(views);
-        let image = png::render_figure(
-            &snapshot,
-            &filter,
-            &spec,
-            &mut |ui: &mut Ui, rect: Rect| views.borrow_mut().graph_ui(ui, rect, &snapshot, &filter, dark),
-            &mut |ui: &mut Ui, rect: Rect| views.borrow_mut().timeline_ui(ui, rect, &snapshot, &filter, dark),
-        )?;
+        let image = png::render_figure_with(&snapshot, &filter, &spec, views)?;
         let rendered = started.elapsed();
         png::write_png(path, &image, overwrite)?;
         println!(

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use image::RgbaImage;
 
 use super::atomic::{write_atomically, Overwrite};
+use super::command::FigureViews;
 use super::figure::{draw_figure, FigureSpec, ViewDrawer};
 use super::filter::ViewFilter;
 use super::render::{render_offscreen, RenderError};
@@ -30,6 +31,30 @@ pub fn render_figure(
     render_offscreen(width, height, spec.scale, spec.dark, |ui| {
         draw_figure(ui, snapshot, filter, spec, &mut *graph, &mut *timeline);
     })
+}
+
+/// The title a figure gets when the user gave none.
+pub fn default_title(capture_name: &str) -> String {
+    format!("Who hosts the traffic in {capture_name}")
+}
+
+/// Renders the figure with `views` drawing the graph and timeline: what the CLI and the
+/// app's export window both call, so the same settings give the same picture.
+pub fn render_figure_with(
+    snapshot: &Snapshot,
+    filter: &ViewFilter,
+    spec: &FigureSpec,
+    views: &mut dyn FigureViews,
+) -> Result<RgbaImage, RenderError> {
+    let dark = spec.dark;
+    let views = std::cell::RefCell::new(views);
+    render_figure(
+        snapshot,
+        filter,
+        spec,
+        &mut |ui: &mut egui::Ui, rect: egui::Rect| views.borrow_mut().graph_ui(ui, rect, snapshot, filter, dark),
+        &mut |ui: &mut egui::Ui, rect: egui::Rect| views.borrow_mut().timeline_ui(ui, rect, snapshot, filter, dark),
+    )
 }
 
 /// Encodes `image` as PNG into `path`, atomically.

@@ -41,8 +41,10 @@ pub fn menu_bar_ui(
                 }
             });
             ui.separator();
-            ui.add_enabled(false, egui::Button::new("Export figure…"))
-                .on_disabled_hover_text("Coming soon: PNG, CSV and JSON export");
+            let export = ui.add_enabled(has_capture, egui::Button::new("Export…").shortcut_text("Ctrl+E"));
+            if export.on_disabled_hover_text("Open a capture first").clicked() {
+                commands.push(AppCommand::ShowExport);
+            }
             if ui.add_enabled(has_capture, egui::Button::new("Close").shortcut_text("Ctrl+W")).clicked() {
                 commands.push(AppCommand::Close);
             }

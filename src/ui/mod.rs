@@ -8,6 +8,8 @@
 pub mod about;
 pub mod app;
 pub mod demo;
+pub mod export_dialog;
+pub mod export_job;
 pub mod fake_snapshot;
 pub mod file_dialog;
 pub mod flow_table;
@@ -16,6 +18,7 @@ pub mod graph;
 pub mod inspector;
 pub mod loading;
 pub mod menu;
+pub mod save_dialog;
 pub mod screenshot;
 pub mod settings;
 pub mod status_bar;

@@ -32,4 +32,7 @@ pub enum AppCommand {
     ShowShortcuts(bool),
     DismissError,
     ForgetRecentFiles,
+    /// Open the export window for the open capture.
+    ShowExport,
+    HideExport,
 }

@@ -47,6 +47,12 @@ impl WhohostsApp {
                 }
             }
             AppCommand::ForgetRecentFiles => self.settings.recent_files.clear(),
+            AppCommand::ShowExport => {
+                if let Some(capture) = &self.capture {
+                    self.export.show(&capture.path);
+                }
+            }
+            AppCommand::HideExport => self.export.open = false,
         }
     }
 

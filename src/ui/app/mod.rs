@@ -16,6 +16,7 @@ pub use shortcuts::SHORTCUT_HELP;
 
 use crate::analysis::AnalysisConfig;
 use crate::snapshot::Snapshot;
+use crate::ui::export_dialog::ExportDialog;
 use crate::ui::file_dialog::FileDialog;
 use crate::ui::flow_table::FlowTableState;
 use crate::ui::graph::GraphState;
@@ -64,6 +65,8 @@ pub struct WhohostsApp {
     screenshot: Option<ScreenshotJob>,
     applied_dark: Option<bool>,
     shown_title: String,
+    /// The File → Export… window and its running export.
+    pub export: ExportDialog,
 }
 
 impl WhohostsApp {
@@ -97,6 +100,7 @@ impl WhohostsApp {
             screenshot: launch.screenshot.map(ScreenshotJob::new),
             applied_dark: None,
             shown_title: String::new(),
+            export: ExportDialog::default(),
         }
     }
 

@@ -8,13 +8,15 @@ pub const OPEN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key
 pub const CLOSE: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::W);
 pub const QUIT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Q);
 pub const FIND: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::F);
+pub const EXPORT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::E);
 
 /// (keys, what they do) for the Help window.
-pub const SHORTCUT_HELP: [(&str, &str); 7] = [
+pub const SHORTCUT_HELP: [(&str, &str); 8] = [
     ("Ctrl+O", "Open a capture"),
     ("Ctrl+W", "Close the capture"),
     ("Ctrl+Q", "Quit"),
     ("Ctrl+F", "Filter flows"),
+    ("Ctrl+E", "Export a figure or tables"),
     ("Esc", "Clear the selection, then the time range"),
     ("↑ ↓", "Previous or next flow in the table"),
     ("Drop a file", "Open it"),
@@ -38,9 +40,13 @@ pub fn shortcut_commands(ctx: &egui::Context, dialog_open: bool) -> Vec<AppComma
         if i.consume_shortcut(&FIND) {
             commands.push(AppCommand::FocusFilter);
         }
+        if i.consume_shortcut(&EXPORT) {
+            commands.push(AppCommand::ShowExport);
+        }
         if dialog_open && i.consume_key(Modifiers::NONE, Key::Escape) {
             commands.push(AppCommand::ShowAbout(false));
             commands.push(AppCommand::ShowShortcuts(false));
+            commands.push(AppCommand::HideExport);
         } else if esc_is_ours && i.consume_key(Modifiers::NONE, Key::Escape) {
             commands.push(AppCommand::ClearSelectionOrRange);
         }

@@ -9,6 +9,7 @@ use super::command::AppCommand;
 use super::shortcuts::shortcut_commands;
 use super::WhohostsApp;
 use crate::ui::about::{about_window_ui, shortcuts_window_ui};
+use crate::ui::export_dialog::ExportInput;
 use crate::ui::flow_table::{flow_filter_bar_ui, flow_table_ui};
 use crate::ui::graph::{graph_ui, LayoutMode};
 use crate::ui::inspector::inspector_ui;
@@ -22,7 +23,8 @@ use crate::ui::welcome::welcome_ui;
 impl WhohostsApp {
     pub(super) fn ui_impl(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
-        let mut commands = shortcut_commands(&ctx, self.show_about || self.show_shortcuts);
+        let windows_open = self.show_about || self.show_shortcuts || self.export.open;
+        let mut commands = shortcut_commands(&ctx, windows_open);
         let dark = self.settings.dark;
 
         Panel::top("menu_bar").show(ui, |ui| {
@@ -107,10 +109,28 @@ impl WhohostsApp {
         if self.show_shortcuts {
             commands.extend(shortcuts_window_ui(ctx));
         }
+        self.export_window_ui(ctx);
         drop_overlay_ui(ctx);
         for command in commands {
             self.apply(ctx, command);
         }
+    }
+}
+
+impl WhohostsApp {
+    /// The export window, fed with what the views show now.
+    fn export_window_ui(&mut self, ctx: &egui::Context) {
+        let Some(capture) = &self.capture else { return };
+        let config = &self.config;
+        let sources = || crate::export::command::dataset_lines(config);
+        let input = ExportInput {
+            capture_path: &capture.path,
+            snapshot: &capture.snapshot,
+            filter: &self.filter,
+            selection: &self.selection,
+            sources: &sources,
+        };
+        self.export.window_ui(ctx, &input);
     }
 }
 
