@@ -22,7 +22,9 @@ pub fn status_bar_ui(
             return;
         };
         if let Some(rates) = capture.rates() {
-            if ui.button("Cancel").on_hover_text("Stop reading; what was read stays").clicked() {
+            // A live capture has its own Stop in the live bar.
+            let file = capture.live_info().is_none();
+            if file && ui.button("Cancel").on_hover_text("Stop reading; what was read stays").clicked() {
                 commands.push(AppCommand::CancelReading);
             }
             let LoadState::Reading { progress } = &capture.state else { return };
@@ -40,11 +42,15 @@ pub fn status_bar_ui(
                 .show_percentage()
                 .animate(rates.fraction.is_none());
             ui.add(bar);
-            ui.label(RichText::new(format!("Reading {}", capture.file_name())).strong());
+            let verb = if capture.live_info().is_some() { "Capturing on" } else { "Reading" };
+            ui.label(RichText::new(format!("{verb} {}", capture.file_name())).strong());
             ui.weak(text);
             ui.separator();
         } else {
             match (&capture.state, capture.read_time()) {
+                (LoadState::Cancelled, _) if capture.live_info().is_some() => {
+                    ui.label(RichText::new(format!("Capture on {} stopped", capture.file_name())).strong());
+                }
                 (LoadState::Cancelled, _) => {
                     ui.label(RichText::new("Reading cancelled: partial results").color(ui.visuals().warn_fg_color));
                 }

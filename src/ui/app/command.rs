@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use crate::ui::flow_table::model::SortOrder;
+use crate::ui::live_panel::LiveAction;
 use crate::ui::settings::GraphLayout;
 use crate::ui::view_filter::ViewCommand;
 
@@ -32,4 +33,6 @@ pub enum AppCommand {
     ShowShortcuts(bool),
     DismissError,
     ForgetRecentFiles,
+    /// Live capture: picker, start, pause/resume/stop, save.
+    Live(LiveAction),
 }

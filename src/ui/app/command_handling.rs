@@ -47,6 +47,7 @@ impl WhohostsApp {
                 }
             }
             AppCommand::ForgetRecentFiles => self.settings.recent_files.clear(),
+            AppCommand::Live(action) => self.apply_live(ctx, action),
         }
     }
 

@@ -4,6 +4,7 @@
 
 mod command;
 mod command_handling;
+mod live;
 mod logic;
 mod shortcuts;
 mod ui;
@@ -20,6 +21,7 @@ use crate::ui::file_dialog::FileDialog;
 use crate::ui::flow_table::FlowTableState;
 use crate::ui::graph::GraphState;
 use crate::ui::inspector::InspectorState;
+use crate::ui::live_panel::LivePanel;
 use crate::ui::loading::OpenCapture;
 use crate::ui::screenshot::{Outcome, ScreenshotJob};
 use crate::ui::settings::Settings;
@@ -37,6 +39,8 @@ pub struct Launch {
     pub ephemeral: bool,
     /// How captures are analysed: local networks and the provider data, loaded once.
     pub config: AnalysisConfig,
+    /// Start capturing on this interface (with this capture filter) at once.
+    pub live: Option<(String, Option<String>)>,
 }
 
 pub struct WhohostsApp {
@@ -64,6 +68,8 @@ pub struct WhohostsApp {
     screenshot: Option<ScreenshotJob>,
     applied_dark: Option<bool>,
     shown_title: String,
+    /// Live capture: the interface picker, the live bar's state, the save prompt.
+    pub live: LivePanel,
 }
 
 impl WhohostsApp {
@@ -97,6 +103,7 @@ impl WhohostsApp {
             screenshot: launch.screenshot.map(ScreenshotJob::new),
             applied_dark: None,
             shown_title: String::new(),
+            live: LivePanel::starting(launch.live),
         }
     }
 
