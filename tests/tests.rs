@@ -5,3 +5,4 @@ mod export;
 mod live;
 mod samples;
 mod ui;
+mod ui_live;

@@ -54,6 +54,9 @@ pub fn status_bar_ui(
                 (LoadState::Cancelled, _) => {
                     ui.label(RichText::new("Reading cancelled: partial results").color(ui.visuals().warn_fg_color));
                 }
+                (LoadState::Failed, _) if capture.live_info().is_some() => {
+                    ui.label(RichText::new("Could not capture").color(ui.visuals().error_fg_color));
+                }
                 (LoadState::Failed, _) => {
                     ui.label(RichText::new("Could not read the capture").color(ui.visuals().error_fg_color));
                 }

@@ -24,7 +24,8 @@ pub fn welcome_ui(
             commands.push(AppCommand::ShowOpenDialog);
         }
         ui.add_space(6.0);
-        let live = egui::Button::new(RichText::new("Live capture…").size(16.0)).min_size(egui::vec2(200.0, 36.0));
+        let live =
+            egui::Button::new(RichText::new("Start a live capture…").size(16.0)).min_size(egui::vec2(200.0, 36.0));
         if ui.add(live).on_hover_text("Capture on a network interface").clicked() {
             commands.push(AppCommand::Live(crate::ui::live_panel::LiveAction::ShowPicker));
         }

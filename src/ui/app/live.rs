@@ -70,11 +70,9 @@ impl WhohostsApp {
         if let Some(path) = self.live.poll_save_dialog() {
             self.save_live(&path);
         }
-        if self.live.ticket.is_some() {
-            if !self.live.poll_ticket() {
-                // The save thread does not wake the UI; look again soon.
-                ctx.request_repaint_after(std::time::Duration::from_millis(100));
-            }
+        if self.live.ticket.is_some() && !self.live.poll_ticket() {
+            // The save thread does not wake the UI; look again soon.
+            ctx.request_repaint_after(std::time::Duration::from_millis(100));
         }
         let Some(capture) = &self.capture else { return };
         let Some(info) = capture.live_info() else { return };
@@ -129,5 +127,33 @@ impl WhohostsApp {
             commands.extend(save_prompt_ui(ctx, capture));
         }
         commands
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::app::Launch;
+
+    #[test]
+    fn following_keeps_the_newest_minutes_until_the_user_picks_a_range() {
+        let mut app = WhohostsApp::for_tests(Launch::default());
+        app.live.follow = true;
+        app.live.follow_minutes = 2;
+        app.follow_newest(Some(10 * NANOS_PER_MINUTE));
+        assert_eq!(app.filter.time_range, Some((8 * NANOS_PER_MINUTE, 10 * NANOS_PER_MINUTE + 1)));
+        app.follow_newest(Some(11 * NANOS_PER_MINUTE));
+        assert_eq!(app.filter.time_range, Some((9 * NANOS_PER_MINUTE, 11 * NANOS_PER_MINUTE + 1)));
+        // Switching off shows everything again.
+        app.live.follow = false;
+        app.follow_newest(Some(12 * NANOS_PER_MINUTE));
+        assert_eq!(app.filter.time_range, None);
+        // A range dragged on the timeline while following ends following and stays.
+        app.live.follow = true;
+        app.follow_newest(Some(12 * NANOS_PER_MINUTE));
+        app.filter.time_range = Some((1, 2));
+        app.follow_newest(Some(13 * NANOS_PER_MINUTE));
+        assert!(!app.live.follow);
+        assert_eq!(app.filter.time_range, Some((1, 2)));
     }
 }
