@@ -73,47 +73,53 @@ impl InterfacePicker {
 pub fn interface_picker_ui(ctx: &egui::Context, picker: &mut InterfacePicker) -> Vec<AppCommand> {
     let mut commands = Vec::new();
     let mut open = picker.open;
-    egui::Window::new("Live capture").open(&mut open).collapsible(false).default_width(520.0).show(ctx, |ui| {
-        ui.horizontal(|ui| {
-            ui.label(RichText::new("Interface").strong());
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if ui.small_button("Refresh").clicked() {
-                    picker.refresh();
+    egui::Window::new("Live capture")
+        .open(&mut open)
+        .collapsible(false)
+        .default_width(520.0)
+        .pivot(egui::Align2::CENTER_CENTER)
+        .default_pos(ctx.content_rect().center())
+        .show(ctx, |ui| {
+            ui.horizontal(|ui| {
+                ui.label(RichText::new("Interface").strong());
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    if ui.small_button("Refresh").clicked() {
+                        picker.refresh();
+                    }
+                });
+            });
+            interface_list_ui(ui, picker);
+            ui.add_space(8.0);
+            let label = ui.label(RichText::new(FILTER_LABEL).strong());
+            ui.add(
+                egui::TextEdit::singleline(&mut picker.filter)
+                    .hint_text("e.g. tcp port 443 or udp port 53 (empty: everything)")
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(label.id);
+            let check = picker.filter_check();
+            match &check {
+                Err(message) => {
+                    ui.label(RichText::new(message).color(ui.visuals().error_fg_color));
                 }
+                Ok(()) if !picker.filter.trim().is_empty() => {
+                    ui.weak("Filter is valid");
+                }
+                Ok(()) => {}
+            }
+            ui.add_space(8.0);
+            ui.horizontal(|ui| {
+                let ready = picker.selected.is_some() && check.is_ok();
+                if ui.add_enabled(ready, egui::Button::new("Start")).clicked() {
+                    if let Some(interface) = picker.selected.clone() {
+                        let filter = Some(picker.filter.trim().to_string()).filter(|f| !f.is_empty());
+                        commands.push(AppCommand::Live(LiveAction::Start { interface, filter }));
+                        picker.open = false;
+                    }
+                }
+                ui.weak("Needs root or cap_net_raw; the interface's own addresses count as local.");
             });
         });
-        interface_list_ui(ui, picker);
-        ui.add_space(8.0);
-        let label = ui.label(RichText::new(FILTER_LABEL).strong());
-        ui.add(
-            egui::TextEdit::singleline(&mut picker.filter)
-                .hint_text("e.g. tcp port 443 or udp port 53 (empty: everything)")
-                .desired_width(f32::INFINITY),
-        )
-        .labelled_by(label.id);
-        let check = picker.filter_check();
-        match &check {
-            Err(message) => {
-                ui.label(RichText::new(message).color(ui.visuals().error_fg_color));
-            }
-            Ok(()) if !picker.filter.trim().is_empty() => {
-                ui.weak("Filter is valid");
-            }
-            Ok(()) => {}
-        }
-        ui.add_space(8.0);
-        ui.horizontal(|ui| {
-            let ready = picker.selected.is_some() && check.is_ok();
-            if ui.add_enabled(ready, egui::Button::new("Start")).clicked() {
-                if let Some(interface) = picker.selected.clone() {
-                    let filter = Some(picker.filter.trim().to_string()).filter(|f| !f.is_empty());
-                    commands.push(AppCommand::Live(LiveAction::Start { interface, filter }));
-                    picker.open = false;
-                }
-            }
-            ui.weak("Needs root or cap_net_raw; the interface's own addresses count as local.");
-        });
-    });
     picker.open = picker.open && open;
     commands
 }

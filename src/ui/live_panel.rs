@@ -234,17 +234,22 @@ pub fn live_bar_ui(ui: &mut egui::Ui, capture: &OpenCapture, panel: &mut LivePan
 pub fn save_prompt_ui(ctx: &egui::Context, capture: &OpenCapture) -> Vec<AppCommand> {
     let mut commands = Vec::new();
     let packets = capture.live_info().map_or(0, |i| i.stats.analysed);
-    egui::Window::new("Capture stopped").collapsible(false).resizable(false).show(ctx, |ui| {
-        ui.label(format!("Save the {} captured packets as pcapng?", format::count(packets)));
-        ui.horizontal(|ui| {
-            if ui.button("Save…").clicked() {
-                commands.push(AppCommand::Live(LiveAction::ChooseSavePath));
-                commands.push(AppCommand::Live(LiveAction::DismissPrompt));
-            }
-            if ui.button("Discard").on_hover_text("Keep looking at it without saving").clicked() {
-                commands.push(AppCommand::Live(LiveAction::DismissPrompt));
-            }
+    egui::Window::new("Capture stopped")
+        .collapsible(false)
+        .resizable(false)
+        .pivot(egui::Align2::CENTER_CENTER)
+        .default_pos(ctx.content_rect().center())
+        .show(ctx, |ui| {
+            ui.label(format!("Save the {} captured packets as pcapng?", format::count(packets)));
+            ui.horizontal(|ui| {
+                if ui.button("Save…").clicked() {
+                    commands.push(AppCommand::Live(LiveAction::ChooseSavePath));
+                    commands.push(AppCommand::Live(LiveAction::DismissPrompt));
+                }
+                if ui.button("Discard").on_hover_text("Keep looking at it without saving").clicked() {
+                    commands.push(AppCommand::Live(LiveAction::DismissPrompt));
+                }
+            });
         });
-    });
     commands
 }

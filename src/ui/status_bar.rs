@@ -41,8 +41,11 @@ pub fn status_bar_ui(
                 .desired_width(160.0)
                 .show_percentage()
                 .animate(rates.fraction.is_none());
-            ui.add(bar);
-            let verb = if capture.live_info().is_some() { "Capturing on" } else { "Reading" };
+            // A live capture has no end to measure progress towards.
+            if file {
+                ui.add(bar);
+            }
+            let verb = if file { "Reading" } else { "Capturing on" };
             ui.label(RichText::new(format!("{verb} {}", capture.file_name())).strong());
             ui.weak(text);
             ui.separator();
