@@ -135,3 +135,20 @@ fn a_loopback_capture_fills_the_views_pauses_stops_and_saves() {
     assert_eq!(frames, DATAGRAMS);
     std::fs::remove_file(&dest).unwrap();
 }
+
+#[test]
+fn a_capture_that_cannot_start_says_why_in_the_banner() {
+    let launch = Launch { ephemeral: true, live: Some(("no-such-if9".into(), None)), ..Launch::default() };
+    let mut harness = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .with_context_setup(|ctx| ctx.global_style_mut(|s| s.animation_time = 0.0))
+        .build_eframe(move |cc| WhohostsApp::new(cc, launch));
+    step_until(&mut harness, "the capture to fail", |app| app.capture.is_some() && !app.is_reading());
+    // The core's explanation, not a bare libpcap message (as root: no such interface;
+    // without privilege: the setcap command).
+    let error = harness.state().capture.as_ref().and_then(|c| c.error.clone()).unwrap();
+    assert!(error.contains("no-such-if9"), "{error}");
+    assert!(error.contains("whohosts interfaces") || error.contains("setcap"), "{error}");
+    harness.get_by_label(&error);
+    harness.get_by_label("Could not capture on no-such-if9");
+}

@@ -13,7 +13,7 @@ use crate::session::SaveTicket;
 use crate::ui::app::AppCommand;
 use crate::ui::format;
 use crate::ui::interface_picker::InterfacePicker;
-use crate::ui::loading::OpenCapture;
+use crate::ui::loading::{LoadState, OpenCapture};
 
 /// The accessible label of the save path field (tests find it by this).
 pub const SAVE_PATH_LABEL: &str = "Save to";
@@ -156,6 +156,15 @@ pub fn live_bar_ui(ui: &mut egui::Ui, capture: &OpenCapture, panel: &mut LivePan
     let stats = info.stats;
     let capturing = capture.is_reading();
     let error = ui.visuals().error_fg_color;
+    if capture.state == LoadState::Failed {
+        // Nothing was captured (the banner says why): nothing to pause, count or save.
+        ui.horizontal(|ui| {
+            ui.label(RichText::new("●").color(ui.visuals().weak_text_color()));
+            ui.label(RichText::new(format!("Could not capture on {}", info.interface)).strong());
+            ui.weak("Capture → Live capture… to try again");
+        });
+        return commands;
+    }
     ui.horizontal_wrapped(|ui| {
         let (dot, state) = match (capturing, stats.paused) {
             (true, false) => (Color32::from_rgb(220, 40, 40), "Capturing on"),
