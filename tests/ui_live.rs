@@ -9,6 +9,7 @@ use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 
 use whohosts::capture::{FileSource, FrameSource};
+use whohosts::ui::loading::LoadState;
 use whohosts::ui::{Launch, WhohostsApp};
 
 /// The port the test's datagrams go to; the capture filter keeps only them.
@@ -70,6 +71,11 @@ fn analysed(app: &WhohostsApp) -> u64 {
     app.capture.as_ref().and_then(|c| c.live_info()).map_or(0, |i| i.stats.analysed)
 }
 
+/// Whether the capture thread has reported from a running capture (so the kernel captures).
+fn capturing(app: &WhohostsApp) -> bool {
+    app.capture.as_ref().is_some_and(|c| matches!(&c.state, LoadState::Reading { progress } if progress.live.is_some()))
+}
+
 fn paused(app: &WhohostsApp) -> bool {
     app.capture.as_ref().and_then(|c| c.live_info()).is_some_and(|i| i.stats.paused)
 }
@@ -91,10 +97,7 @@ fn a_loopback_capture_fills_the_views_pauses_stops_and_saves() {
     assert!(harness.get_all_by_label("Capturing on lo").next().is_some());
     // Both drop counters are shown from the start.
     harness.get_by_label("Dropped: 0 by the kernel, 0 by the interface");
-    step_until(&mut harness, "the capture to report", |app| {
-        app.capture.as_ref().and_then(|c| c.live_info()).is_some_and(|i| i.stats != Default::default())
-            || app.capture.as_ref().is_some_and(|c| c.snapshot.totals.frames == 0 && c.version > 0)
-    });
+    step_until(&mut harness, "the capture to report", capturing);
 
     send_udp(DATAGRAMS);
     step_until(&mut harness, "the datagrams to be analysed", |app| {
@@ -151,4 +154,32 @@ fn a_capture_that_cannot_start_says_why_in_the_banner() {
     assert!(error.contains("whohosts interfaces") || error.contains("setcap"), "{error}");
     harness.get_by_label(&error);
     harness.get_by_label("Could not capture on no-such-if9");
+}
+
+/// Runs `ip` with these arguments; whether it worked.
+fn ip(args: &[&str]) -> bool {
+    std::process::Command::new("ip").args(args).output().is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn an_interface_that_disappears_ends_the_capture_and_keeps_the_window() {
+    const TAP: &str = "whtapui0";
+    if !whohosts::capture::can_capture() || !ip(&["tuntap", "add", "dev", TAP, "mode", "tap"]) {
+        let _ = writeln!(std::io::stderr(), "SKIPPED: needs root and `ip tuntap`");
+        return;
+    }
+    let _ = ip(&["link", "set", TAP, "up"]);
+    let launch = Launch { ephemeral: true, live: Some((TAP.into(), None)), ..Launch::default() };
+    let mut harness = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .with_context_setup(|ctx| ctx.global_style_mut(|s| s.animation_time = 0.0))
+        .build_eframe(move |cc| WhohostsApp::new(cc, launch));
+    step_until(&mut harness, "the capture to report", capturing);
+    let removed = ip(&["tuntap", "del", "dev", TAP, "mode", "tap"]);
+    assert!(removed, "could not remove {TAP}");
+    step_until(&mut harness, "the capture to end", |app| !app.is_reading());
+    let error = harness.state().capture.as_ref().and_then(|c| c.error.clone()).unwrap_or_default();
+    assert!(error.contains(TAP) && error.contains("went away"), "{error}");
+    harness.get_by_label(&format!("Stopped on {TAP}"));
+    harness.get_by_label(&format!("Capture on {TAP} ended"));
 }

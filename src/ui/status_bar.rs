@@ -51,8 +51,8 @@ pub fn status_bar_ui(
             ui.separator();
         } else {
             match (&capture.state, capture.read_time()) {
-                (LoadState::Cancelled, _) if capture.live_info().is_some() => {
-                    ui.label(RichText::new(format!("Capture on {} stopped", capture.file_name())).strong());
+                (LoadState::Cancelled | LoadState::Done, _) if capture.live_info().is_some() => {
+                    ui.label(RichText::new(format!("Capture on {} ended", capture.file_name())).strong());
                 }
                 (LoadState::Cancelled, _) => {
                     ui.label(RichText::new("Reading cancelled: partial results").color(ui.visuals().warn_fg_color));
