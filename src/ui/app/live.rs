@@ -80,12 +80,15 @@ impl WhohostsApp {
             self.live.prompt = true;
             self.live.prompted = true;
         }
-        self.follow_newest(capture.snapshot.totals.last_ns);
+        let totals = &capture.snapshot.totals;
+        let (first, last) = (totals.first_ns, totals.last_ns);
+        self.follow_newest(first.zip(last));
     }
 
     /// While following, the time range is the last N minutes up to the newest packet; a range
     /// the user picked (or cleared) instead ends following.
-    fn follow_newest(&mut self, last_ns: Option<i64>) {
+    /// `span` is the first and last packet's time; the range never starts before the first.
+    fn follow_newest(&mut self, span: Option<(i64, i64)>) {
         let live = &mut self.live;
         if !live.follow {
             if live.follow_range.take().is_some_and(|r| self.filter.time_range == Some(r)) {
@@ -98,9 +101,9 @@ impl WhohostsApp {
             live.follow_range = None;
             return;
         }
-        let Some(last) = last_ns else { return };
-        let span = i64::from(live.follow_minutes).saturating_mul(NANOS_PER_MINUTE);
-        let range = (last.saturating_sub(span), last.saturating_add(1));
+        let Some((first, last)) = span else { return };
+        let window = i64::from(live.follow_minutes).saturating_mul(NANOS_PER_MINUTE);
+        let range = (last.saturating_sub(window).max(first), last.saturating_add(1));
         self.filter.time_range = Some(range);
         live.follow_range = Some(range);
     }
@@ -140,19 +143,20 @@ mod tests {
         let mut app = WhohostsApp::for_tests(Launch::default());
         app.live.follow = true;
         app.live.follow_minutes = 2;
-        app.follow_newest(Some(10 * NANOS_PER_MINUTE));
-        assert_eq!(app.filter.time_range, Some((8 * NANOS_PER_MINUTE, 10 * NANOS_PER_MINUTE + 1)));
-        app.follow_newest(Some(11 * NANOS_PER_MINUTE));
+        // Less than the window captured yet: from the first packet.
+        app.follow_newest(Some((9 * NANOS_PER_MINUTE, 10 * NANOS_PER_MINUTE)));
+        assert_eq!(app.filter.time_range, Some((9 * NANOS_PER_MINUTE, 10 * NANOS_PER_MINUTE + 1)));
+        app.follow_newest(Some((0, 11 * NANOS_PER_MINUTE)));
         assert_eq!(app.filter.time_range, Some((9 * NANOS_PER_MINUTE, 11 * NANOS_PER_MINUTE + 1)));
         // Switching off shows everything again.
         app.live.follow = false;
-        app.follow_newest(Some(12 * NANOS_PER_MINUTE));
+        app.follow_newest(Some((0, 12 * NANOS_PER_MINUTE)));
         assert_eq!(app.filter.time_range, None);
         // A range dragged on the timeline while following ends following and stays.
         app.live.follow = true;
-        app.follow_newest(Some(12 * NANOS_PER_MINUTE));
+        app.follow_newest(Some((0, 12 * NANOS_PER_MINUTE)));
         app.filter.time_range = Some((1, 2));
-        app.follow_newest(Some(13 * NANOS_PER_MINUTE));
+        app.follow_newest(Some((0, 13 * NANOS_PER_MINUTE)));
         assert!(!app.live.follow);
         assert_eq!(app.filter.time_range, Some((1, 2)));
     }
