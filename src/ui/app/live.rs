@@ -126,7 +126,9 @@ impl WhohostsApp {
         if self.live.picker.open {
             commands.extend(interface_picker_ui(ctx, &mut self.live.picker));
         }
-        if let Some(capture) = self.capture.as_ref().filter(|_| self.live.prompt) {
+        // Only for the live capture it was offered for, not a file opened since.
+        let live_capture = self.capture.as_ref().filter(|c| c.live_info().is_some());
+        if let Some(capture) = live_capture.filter(|_| self.live.prompt) {
             commands.extend(save_prompt_ui(ctx, capture));
         }
         commands
