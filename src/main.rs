@@ -33,22 +33,23 @@ fn run() -> anyhow::Result<ExitCode> {
         Some(Command::Report(args)) => report(&args),
         Some(Command::Interfaces(args)) => interfaces(&args),
         Some(Command::Export(args)) => whohosts::export::command::run_export(&args).map(|()| ExitCode::SUCCESS),
-        None if cli.live.is_some() => anyhow::bail!(
-            "the window cannot capture live yet; for a capture without the window use: whohosts report --live IFACE --duration 10s"
-        ),
-        None => window(cli.file, cli.screenshot, &cli.analysis),
+        None => {
+            let live = cli.live.map(|interface| (interface, cli.filter));
+            window(cli.file, cli.screenshot, live, &cli.analysis)
+        }
     }
 }
 
-/// Opens the window, on `file` when given; with `screenshot`, saves it as a PNG and exits.
+/// Opens the window, on `file` or capturing on `live` when given; with `screenshot`, saves it as a PNG and exits.
 fn window(
     file: Option<std::path::PathBuf>,
     screenshot: Option<std::path::PathBuf>,
+    live: Option<(String, Option<String>)>,
     analysis: &AnalysisArgs,
 ) -> anyhow::Result<ExitCode> {
     let config = analysis.to_config().map_err(anyhow::Error::msg)?;
     let ephemeral = screenshot.is_some();
-    let launch = whohosts::ui::Launch { file, screenshot, ephemeral, config };
+    let launch = whohosts::ui::Launch { file, screenshot, ephemeral, config, live };
     let warning = whohosts::ui::run_window(launch).map_err(anyhow::Error::msg)?;
     if let Some(warning) = warning {
         eprintln!("whohosts: warning: {warning}");

@@ -6,3 +6,4 @@ mod live;
 mod samples;
 mod ui;
 mod ui_export;
+mod ui_live;

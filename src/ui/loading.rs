@@ -7,8 +7,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::analysis::AnalysisConfig;
+use crate::capture::LiveStats;
+use crate::ingest::live::LiveCapture;
 use crate::ingest::Progress;
-use crate::session::{Session, UpdateKind};
+use crate::session::{LiveControl, Session, UpdateKind};
 use crate::snapshot::Snapshot;
 
 /// Where reading the capture stands.
@@ -36,6 +38,17 @@ pub struct OpenCapture {
     started: Instant,
     finished_after: Option<Duration>,
     session: Option<Session>,
+    /// Set for a live capture: what it captures and the latest counters.
+    live: Option<LiveInfo>,
+}
+
+/// What the app shows about a live capture besides its snapshot.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LiveInfo {
+    pub interface: String,
+    pub filter: Option<String>,
+    /// The kernel's and libpcap's counters; zero until the first update.
+    pub stats: LiveStats,
 }
 
 impl OpenCapture {
@@ -51,7 +64,46 @@ impl OpenCapture {
             started: Instant::now(),
             finished_after: None,
             session: Some(session),
+            live: None,
         }
+    }
+
+    /// Starts capturing live; the session stays after the capture ends so it can still be
+    /// saved. `config.local` should already be the interface's own addresses.
+    pub fn live(capture: LiveCapture, config: AnalysisConfig, generation: u64, notify: crate::session::Notify) -> Self {
+        let live = LiveInfo {
+            interface: capture.source.interface.clone(),
+            filter: capture.source.filter.clone(),
+            stats: LiveStats::default(),
+        };
+        let session = Session::open_live(capture, config, generation, notify);
+        let mut open = OpenCapture::open_session(session);
+        open.live = Some(live);
+        open
+    }
+
+    fn open_session(session: Session) -> OpenCapture {
+        OpenCapture {
+            path: session.path.clone(),
+            snapshot: Arc::new(Snapshot::empty()),
+            version: 0,
+            state: LoadState::Reading { progress: Progress { frames: 0, position: 0, size: None, live: None } },
+            error: None,
+            started: Instant::now(),
+            finished_after: None,
+            session: Some(session),
+            live: None,
+        }
+    }
+
+    /// The live capture's interface, filter and counters; `None` for a file.
+    pub fn live_info(&self) -> Option<&LiveInfo> {
+        self.live.as_ref()
+    }
+
+    /// Pause, resume, stop and save, while the live session lasts.
+    pub fn live_control(&self) -> Option<&LiveControl> {
+        self.session.as_ref().and_then(Session::live)
     }
 
     /// Shows a snapshot that did not come from a file (tests, demos).
@@ -65,6 +117,7 @@ impl OpenCapture {
             started: Instant::now(),
             finished_after: Some(Duration::ZERO),
             session: None,
+            live: None,
         }
     }
 
@@ -78,7 +131,10 @@ impl OpenCapture {
     }
 
     pub fn cancel(&self) {
-        if let Some(session) = &self.session {
+        if let Some(control) = self.live_control() {
+            // A live capture stops cleanly and stays savable.
+            control.stop();
+        } else if let Some(session) = &self.session {
             session.cancel();
         }
     }
@@ -109,6 +165,12 @@ impl OpenCapture {
             changed = true;
             match update.kind {
                 UpdateKind::Progress { progress, snapshot } => {
+                    if let (Some(live), Some(stats)) = (&mut self.live, progress.live) {
+                        live.stats = stats;
+                    }
+                    if !self.is_reading() {
+                        continue; // the live capture's last counters come after it ended
+                    }
                     self.state = LoadState::Reading { progress };
                     if let Some(s) = snapshot {
                         newest = Some(*s);
@@ -131,7 +193,8 @@ impl OpenCapture {
             self.snapshot = Arc::new(snapshot);
             self.version += 1;
         }
-        if !self.is_reading() {
+        // A live session stays after the end: it serves saves of what was captured.
+        if !self.is_reading() && self.live.is_none() {
             self.session = None;
         }
         changed

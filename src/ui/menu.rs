@@ -1,4 +1,4 @@
-//! The menu bar: File (open, recent, export, quit), View (theme, graph layout), Help.
+//! The menu bar: File (open, recent, export, quit), Capture (live), View (theme, graph layout), Help.
 
 use std::path::PathBuf;
 
@@ -51,6 +51,11 @@ pub fn menu_bar_ui(
             ui.separator();
             if ui.add(egui::Button::new("Quit").shortcut_text("Ctrl+Q")).clicked() {
                 commands.push(AppCommand::Quit);
+            }
+        });
+        ui.menu_button("Capture", |ui| {
+            if ui.button("Live capture…").clicked() {
+                commands.push(AppCommand::Live(crate::ui::live_panel::LiveAction::ShowPicker));
             }
         });
         ui.menu_button("View", |ui| {

@@ -16,6 +16,8 @@ pub mod flow_table;
 pub mod format;
 pub mod graph;
 pub mod inspector;
+pub mod interface_picker;
+pub mod live_panel;
 pub mod loading;
 pub mod menu;
 pub mod save_dialog;

@@ -22,7 +22,9 @@ pub fn status_bar_ui(
             return;
         };
         if let Some(rates) = capture.rates() {
-            if ui.button("Cancel").on_hover_text("Stop reading; what was read stays").clicked() {
+            // A live capture has its own Stop in the live bar.
+            let file = capture.live_info().is_none();
+            if file && ui.button("Cancel").on_hover_text("Stop reading; what was read stays").clicked() {
                 commands.push(AppCommand::CancelReading);
             }
             let LoadState::Reading { progress } = &capture.state else { return };
@@ -39,14 +41,24 @@ pub fn status_bar_ui(
                 .desired_width(160.0)
                 .show_percentage()
                 .animate(rates.fraction.is_none());
-            ui.add(bar);
-            ui.label(RichText::new(format!("Reading {}", capture.file_name())).strong());
+            // A live capture has no end to measure progress towards.
+            if file {
+                ui.add(bar);
+            }
+            let verb = if file { "Reading" } else { "Capturing on" };
+            ui.label(RichText::new(format!("{verb} {}", capture.file_name())).strong());
             ui.weak(text);
             ui.separator();
         } else {
             match (&capture.state, capture.read_time()) {
+                (LoadState::Cancelled | LoadState::Done, _) if capture.live_info().is_some() => {
+                    ui.label(RichText::new(format!("Capture on {} ended", capture.file_name())).strong());
+                }
                 (LoadState::Cancelled, _) => {
                     ui.label(RichText::new("Reading cancelled: partial results").color(ui.visuals().warn_fg_color));
+                }
+                (LoadState::Failed, _) if capture.live_info().is_some() => {
+                    ui.label(RichText::new("Could not capture").color(ui.visuals().error_fg_color));
                 }
                 (LoadState::Failed, _) => {
                     ui.label(RichText::new("Could not read the capture").color(ui.visuals().error_fg_color));

@@ -1,4 +1,5 @@
-//! The start screen shown when no capture is open: open button, path field, recent files.
+//! The start screen shown when no capture is open: open and live capture buttons, path
+//! field, recent files.
 
 use egui::RichText;
 
@@ -21,6 +22,12 @@ pub fn welcome_ui(
         let open = egui::Button::new(RichText::new("Open a capture…").size(16.0)).min_size(egui::vec2(200.0, 36.0));
         if ui.add(open).on_hover_text("Ctrl+O").clicked() {
             commands.push(AppCommand::ShowOpenDialog);
+        }
+        ui.add_space(6.0);
+        let live =
+            egui::Button::new(RichText::new("Start a live capture…").size(16.0)).min_size(egui::vec2(200.0, 36.0));
+        if ui.add(live).on_hover_text("Capture on a network interface").clicked() {
+            commands.push(AppCommand::Live(crate::ui::live_panel::LiveAction::ShowPicker));
         }
         if no_dialog {
             ui.add_space(6.0);

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use crate::ui::flow_table::model::SortOrder;
+use crate::ui::live_panel::LiveAction;
 use crate::ui::settings::GraphLayout;
 use crate::ui::view_filter::ViewCommand;
 
@@ -35,4 +36,6 @@ pub enum AppCommand {
     /// Open the export window for the open capture.
     ShowExport,
     HideExport,
+    /// Live capture: picker, start, pause/resume/stop, save.
+    Live(LiveAction),
 }

@@ -53,6 +53,7 @@ impl WhohostsApp {
                 }
             }
             AppCommand::HideExport => self.export.open = false,
+            AppCommand::Live(action) => self.apply_live(ctx, action),
         }
     }
 

@@ -29,11 +29,13 @@ impl WhohostsApp {
                 ctx.request_repaint();
                 // Recent files list only what could be read (partial results count).
                 let readable = matches!(capture.state, LoadState::Done | LoadState::Cancelled);
-                if readable && !self.ephemeral && self.settings.recent_files.first() != Some(&capture.path) {
+                let file = capture.live_info().is_none();
+                if readable && file && !self.ephemeral && self.settings.recent_files.first() != Some(&capture.path) {
                     self.settings.remember_file(&capture.path);
                 }
             }
         }
+        self.live_logic(ctx);
         if self.applied_dark != Some(self.settings.dark) {
             self.apply_theme_now(ctx);
         }

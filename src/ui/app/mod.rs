@@ -4,6 +4,7 @@
 
 mod command;
 mod command_handling;
+mod live;
 mod logic;
 mod shortcuts;
 mod ui;
@@ -21,6 +22,7 @@ use crate::ui::file_dialog::FileDialog;
 use crate::ui::flow_table::FlowTableState;
 use crate::ui::graph::GraphState;
 use crate::ui::inspector::InspectorState;
+use crate::ui::live_panel::LivePanel;
 use crate::ui::loading::OpenCapture;
 use crate::ui::screenshot::{Outcome, ScreenshotJob};
 use crate::ui::settings::Settings;
@@ -38,6 +40,8 @@ pub struct Launch {
     pub ephemeral: bool,
     /// How captures are analysed: local networks and the provider data, loaded once.
     pub config: AnalysisConfig,
+    /// Start capturing on this interface (with this capture filter) at once.
+    pub live: Option<(String, Option<String>)>,
 }
 
 pub struct WhohostsApp {
@@ -67,6 +71,8 @@ pub struct WhohostsApp {
     shown_title: String,
     /// The File → Export… window and its running export.
     pub export: ExportDialog,
+    /// Live capture: the interface picker, the live bar's state, the save prompt.
+    pub live: LivePanel,
 }
 
 impl WhohostsApp {
@@ -101,6 +107,7 @@ impl WhohostsApp {
             applied_dark: None,
             shown_title: String::new(),
             export: ExportDialog::default(),
+            live: LivePanel::starting(launch.live),
         }
     }
 

@@ -34,6 +34,7 @@ impl WhohostsApp {
         if let Some(error) = self.capture.as_ref().and_then(|c| c.error.clone()) {
             Panel::top("error_banner").show(ui, |ui| commands.extend(error_banner_ui(ui, &error)));
         }
+        commands.extend(self.live_bar(ui));
 
         // The filtered rows feed both the table and the status bar totals; cached per change.
         let snapshot = self.capture.as_ref().map(|c| (c.version, Arc::clone(&c.snapshot)));
@@ -110,6 +111,7 @@ impl WhohostsApp {
             commands.extend(shortcuts_window_ui(ctx));
         }
         self.export_window_ui(ctx);
+        commands.extend(self.live_windows(ctx));
         drop_overlay_ui(ctx);
         for command in commands {
             self.apply(ctx, command);
