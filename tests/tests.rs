@@ -6,4 +6,5 @@ mod live;
 mod samples;
 mod ui;
 mod ui_export;
+mod ui_icloud;
 mod ui_live;

@@ -133,6 +133,11 @@ impl WhohostsApp {
         self.applied_dark = Some(self.settings.dark);
     }
 
+    /// The graph view's state (where its nodes were drawn), for tests.
+    pub fn graph_state(&self) -> &GraphState {
+        &self.graph
+    }
+
     /// How captures are analysed (local networks, provider data).
     pub fn config(&self) -> &AnalysisConfig {
         &self.config
