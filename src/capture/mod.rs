@@ -1,5 +1,7 @@
 //! Frame sources: capture files now, live interfaces later, behind one pull interface.
 //! Owns libpcap access and the translation of its errors into messages that name the file.
+// Parsers of capture input: no index that hostile bytes can push out of range.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
 mod batch;
 mod file;
