@@ -1,4 +1,5 @@
 //! Integration tests over the committed samples (see samples/README.md).
 
 mod cli;
+mod hostile;
 mod samples;
