@@ -6,7 +6,9 @@
 
 use std::net::IpAddr;
 
-use etherparse::{Ipv6ExtensionSlice, LaxIpSlice};
+use etherparse::{
+    ip_number, IpAuthHeaderSlice, Ipv6ExtensionsSlice, Ipv6FragmentHeaderSlice, Ipv6RawExtHeaderSlice, LaxIpSlice,
+};
 
 /// TCP flag bits as they appear in the header's flags byte.
 pub mod tcp_flags {
@@ -238,14 +240,7 @@ fn decode_ip(data: &[u8]) -> Result<Decoded<'_>, DecodeError> {
                 more: header.more_fragments(),
             })
         }
-        LaxIpSlice::Ipv6(v6) => v6.extensions().clone().into_iter().find_map(|ext| match ext {
-            Ipv6ExtensionSlice::Fragment(f) if f.is_fragmenting_payload() => Some(Fragment {
-                id: f.identification(),
-                offset: u32::from(f.fragment_offset().byte_offset()),
-                more: f.more_fragments(),
-            }),
-            _ => None,
-        }),
+        LaxIpSlice::Ipv6(v6) => ipv6_fragment(v6.extensions()),
     };
     Ok(Decoded::Ip(Datagram {
         src: ip.source_addr(),
@@ -254,6 +249,43 @@ fn decode_ip(data: &[u8]) -> Result<Decoded<'_>, DecodeError> {
         fragment,
         ip_payload: payload.payload,
     }))
+}
+
+/// The fragment header among an IPv6 datagram's extension headers, if it fragments.
+///
+/// Walks the headers with etherparse's checked slicers instead of its extension iterator:
+/// after a lax parse stopped at a broken header, the iterator (0.21) goes on into the
+/// header that was never checked and reads past the frame (found by `fuzz/decode`).
+fn ipv6_fragment(extensions: &Ipv6ExtensionsSlice<'_>) -> Option<Fragment> {
+    let mut next = extensions.first_header()?;
+    let mut rest = extensions.slice();
+    while !rest.is_empty() {
+        let (len, after) = match next {
+            ip_number::IPV6_FRAG => {
+                let f = Ipv6FragmentHeaderSlice::from_slice(rest).ok()?;
+                if f.is_fragmenting_payload() {
+                    return Some(Fragment {
+                        id: f.identification(),
+                        offset: u32::from(f.fragment_offset().byte_offset()),
+                        more: f.more_fragments(),
+                    });
+                }
+                (f.slice().len(), f.next_header())
+            }
+            ip_number::AUTH => {
+                let auth = IpAuthHeaderSlice::from_slice(rest).ok()?;
+                (auth.slice().len(), auth.next_header())
+            }
+            ip_number::IPV6_HOP_BY_HOP | ip_number::IPV6_ROUTE | ip_number::IPV6_DEST_OPTIONS => {
+                let raw = Ipv6RawExtHeaderSlice::from_slice(rest).ok()?;
+                (raw.slice().len(), raw.next_header())
+            }
+            _ => return None,
+        };
+        rest = rest.get(len..)?;
+        next = after;
+    }
+    None
 }
 
 /// Reads the transport header at the start of an IP payload. Ports need only the first four
