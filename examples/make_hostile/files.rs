@@ -305,7 +305,7 @@ pub fn quic_garbage(path: &Path) -> Result<()> {
         p.extend((0..body).map(|i| (i * 151 % 251) as u8));
         p
     };
-    let datagrams = vec![
+    let datagrams = [
         initial(8, &[0], &[0x44, 0xd0], 1232), // right length, garbage payload
         initial(8, &[0], &[0x7f, 0xff], 1200), // length past the datagram
         initial(8, &[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff], &[0x40, 0x10], 1200), // 2^62 token
