@@ -1,9 +1,17 @@
 //! Writes the fuzz seed corpora under `fuzz/seeds/<target>/` from the committed samples:
 //! frames for `decode`, whole small captures for `ingest`, DNS answers, ClientHellos, QUIC
-//! Initials and HTTP requests for the name parsers, range files for `ranges`. Deterministic;
+//! Initials and HTTP requests for the name parsers, range files for `ranges`, and the small
+//! hostile captures of `examples/make_hostile` for `ingest`. Deterministic;
 //! file names are content hashes, so re-running adds nothing new.
 //!
 //! Run: `cargo run --example fuzz_seeds [OUT_DIR]` (default `fuzz/seeds`).
+
+#[allow(dead_code)]
+#[path = "make_hostile/files.rs"]
+mod files;
+#[allow(dead_code)]
+#[path = "make_hostile/packets.rs"]
+mod packets;
 
 use std::collections::HashSet;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -130,6 +138,17 @@ fn main() -> Result<()> {
         // A cut or garbage sample still gives the frames before its fault.
         let _ = from_capture(&mut seeds, sample);
     }
+    // The small hostile captures too: each holds a trap the reader must survive.
+    let scratch = std::env::temp_dir().join(format!("whohosts-seeds-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch)?;
+    for (name, writer) in files::SMALL {
+        let path = scratch.join(name);
+        writer(&path)?;
+        if std::fs::metadata(&path)?.len() <= INGEST_MAX_BYTES {
+            seeds.add("ingest", &std::fs::read(&path)?)?;
+        }
+    }
+    std::fs::remove_dir_all(&scratch)?;
     let mut range_files: Vec<PathBuf> =
         std::fs::read_dir("src/providers/testdata")?.filter_map(|e| e.ok().map(|e| e.path())).collect();
     range_files.sort();

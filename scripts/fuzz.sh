@@ -2,7 +2,8 @@
 # Runs every fuzz target for FUZZ_SECONDS (default 600), FUZZ_JOBS at a time (default 2),
 # from the committed seeds plus the corpus kept in fuzz/corpus/<target>, then prints
 # target, seconds, execs and crashes. Needs the nightly toolchain; installs cargo-fuzz.
-# FUZZ_TARGETS="dns tls" limits the run. Exits non-zero if any target crashed.
+# FUZZ_TARGETS="dns tls" limits the run. Exits non-zero if any target crashed. Built optimised
+# with debug assertions and overflow checks (-O -a): an overflow on hostile input is a bug too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,13 +19,13 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
     cargo install cargo-fuzz --locked
 fi
 
-cargo +nightly fuzz build -O
+cargo +nightly fuzz build -O -a
 mkdir -p fuzz/logs
 run_one() {
     local target="$1" seconds="$2"
     mkdir -p "fuzz/corpus/$target" "fuzz/artifacts/$target"
     # -rss_limit_mb: memory must stay bounded on any input; -timeout: no input may hang.
-    if cargo +nightly fuzz run -O "$target" "fuzz/corpus/$target" "fuzz/seeds/$target" -- \
+    if cargo +nightly fuzz run -O -a "$target" "fuzz/corpus/$target" "fuzz/seeds/$target" -- \
         -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
         >"fuzz/logs/$target.log" 2>&1; then
         echo "$target: clean"
