@@ -72,6 +72,25 @@ fn with_cut(at: usize, payload: &[u8]) -> Vec<u8> {
     seed
 }
 
+/// A quic seed in protected mode: the handshake message in two CRYPTO frames (offset 0
+/// and the rest), one per Initial, each padded as clients do.
+fn quic_plaintext_seed(handshake: &[u8]) -> Vec<u8> {
+    let crypto = |offset: usize, data: &[u8]| {
+        let mut f = vec![0x06];
+        f.extend_from_slice(&(0x4000 | offset as u16).to_be_bytes());
+        f.extend_from_slice(&(0x4000 | data.len() as u16).to_be_bytes());
+        f.extend_from_slice(data);
+        f.resize(f.len().max(1100), 0); // PADDING frames
+        f
+    };
+    let half = handshake.len() / 2;
+    let first = crypto(0, &handshake[..half]);
+    let second = crypto(half, &handshake[half..]);
+    let mut seed = vec![1];
+    seed.extend_from_slice(&with_cut(first.len(), &[first, second].concat()));
+    seed
+}
+
 fn from_capture(seeds: &mut Seeds, path: &Path) -> Result<()> {
     let mut source = FileSource::open(path)?;
     let mut frames = 0;
@@ -99,16 +118,20 @@ fn from_capture(seeds: &mut Seeds, path: &Path) -> Result<()> {
                     && p.first().is_some_and(|b| b & 0xc0 == 0xc0)
                     && seeds.count("quic") < PAYLOADS_PER_KIND =>
             {
-                // Whole, and cut in two datagrams (a ClientHello over two Initials).
-                seeds.add("quic", &with_cut(p.len(), p))?;
-                seeds.add("quic", &with_cut(p.len() / 2, p))?
+                // Raw mode (first byte even): whole, and cut in two datagrams.
+                seeds.add("quic", &[&[0], &with_cut(p.len(), p)[..]].concat())?;
+                seeds.add("quic", &[&[0], &with_cut(p.len() / 2, p)[..]].concat())?
             }
             Transport::Tcp { dport: 443, .. }
                 if p.starts_with(&[0x16, 0x03])
                     && p.get(5) == Some(&0x01)
                     && seeds.count("tls") < PAYLOADS_PER_KIND =>
             {
-                seeds.add("tls", &with_cut(p.len() / 3, p))?
+                seeds.add("tls", &with_cut(p.len() / 3, p))?;
+                // Protected mode for quic (first byte odd): the hello in CRYPTO frames.
+                if let Some(handshake) = p.get(5..) {
+                    seeds.add("quic", &quic_plaintext_seed(handshake))?;
+                }
             }
             Transport::Tcp { .. }
                 if [&b"GET "[..], b"POST ", b"HEAD "].iter().any(|m| p.starts_with(m))

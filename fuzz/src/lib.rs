@@ -1,6 +1,8 @@
 //! Helpers shared by the fuzz targets: packets aimed at the name parsers, a scratch file
 //! per process for the file-reading entry points, and the checks every target ends with.
 
+pub mod quic_initial;
+
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::PathBuf;
 
@@ -52,4 +54,29 @@ pub fn scratch_file(name: &str, bytes: &[u8]) -> PathBuf {
     let path = std::env::temp_dir().join(format!("whohosts-fuzz-{}-{name}", std::process::id()));
     std::fs::write(&path, bytes).expect("temp dir writable");
     path
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A ClientHello in a CRYPTO frame inside an Initial made here is read back by the
+    /// library: the quic target's encrypted mode reaches the frame parsers.
+    #[test]
+    fn protected_initial_opens_in_the_library() {
+        let hello = std::fs::read_dir("seeds/tls")
+            .expect("seeds")
+            .filter_map(|e| std::fs::read(e.ok()?.path()).ok())
+            .next()
+            .expect("a tls seed");
+        let handshake = &hello[2 + 5..];
+        let mut frame = vec![0x06, 0x00, 0x40 | (handshake.len() >> 8) as u8, handshake.len() as u8];
+        frame.extend_from_slice(handshake);
+        frame.resize(1200, 0); // PADDING
+        let packet = quic_initial::protect_initial(&[7; 8], 0, &frame);
+        let mut book = NameBook::new();
+        book.observe(1, &udp(CLIENT, 50000, SERVER, 443, &packet));
+        let stats = book.stats();
+        assert_eq!((stats.quic_initials_decrypted, stats.quic_client_hellos), (1, 1), "{stats:?}");
+    }
 }
