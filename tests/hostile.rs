@@ -21,11 +21,11 @@ use whohosts::names::NameSource;
 use whohosts::report::Report;
 use whohosts::session::{Session, UpdateKind};
 
-/// The small hostile files, written once per test run.
+/// The small hostile files, written once per test run (under the target directory).
 fn small_dir() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("whohosts-hostile-{}", std::process::id()));
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("hostile");
         std::fs::create_dir_all(&dir).unwrap();
         for (name, writer) in files::SMALL {
             writer(&dir.join(name)).unwrap();
@@ -214,7 +214,7 @@ fn every_small_hostile_file_loads_in_the_app_without_panic() {
 
 /// The large files, each in its own directory so that only this test pays for them.
 fn large(name: &str, write: impl FnOnce(&Path) -> anyhow::Result<()>) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("whohosts-hostile-large-{}", std::process::id()));
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("hostile-large");
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(name);
     write(&path).unwrap();
