@@ -91,6 +91,15 @@ impl BatchReader {
         BatchReader { batches, recycle, thread }
     }
 
+    /// Waits for the reader thread to end, after it sent `End` (then it is only dropping
+    /// its source). Without this the thread may outlive the analysis by a moment, still
+    /// holding the file and its buffers.
+    pub fn join(mut self) {
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+
     /// Hands an analysed batch back to be refilled.
     pub fn give_back(&self, mut batch: Batch) {
         batch.clear();
