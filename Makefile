@@ -2,7 +2,7 @@
 CARGO ?= cargo
 SAMPLE ?= samples/icloud.pcap
 
-.PHONY: run test bench build clean
+.PHONY: run test bench build clean stress fuzz
 
 run: build
 	./target/release/whohosts $(SAMPLE)
@@ -23,6 +23,16 @@ bench:
 	$(CARGO) build --release --locked --bins --examples
 	scripts/bench.sh
 	scripts/bench_live.sh
+
+# Hostile captures (cut, broken headers, floods, parser traps): peak RSS per file, < 500 MB.
+stress:
+	@scripts/deps.sh bench
+	scripts/stress.sh
+
+# Every fuzz target for FUZZ_SECONDS each (default 600), two at a time; needs nightly.
+FUZZ_SECONDS ?= 600
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
 
 clean:
 	$(CARGO) clean

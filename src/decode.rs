@@ -1,10 +1,14 @@
 //! Link layers and IP -> [`Datagram`] -> [`Packet`]. Owns nothing but parsing: fragment
 //! reassembly lives in `fragments`, flow state in `flows`. Lenient by design: a frame cut
 //! short by the snaplen yields whatever headers it still holds.
+// Parsers of capture input: no index that hostile bytes can push out of range.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
 use std::net::IpAddr;
 
-use etherparse::{Ipv6ExtensionSlice, LaxIpSlice};
+use etherparse::{
+    ip_number, IpAuthHeaderSlice, Ipv6ExtensionsSlice, Ipv6FragmentHeaderSlice, Ipv6RawExtHeaderSlice, LaxIpSlice,
+};
 
 /// TCP flag bits as they appear in the header's flags byte.
 pub mod tcp_flags {
@@ -198,9 +202,9 @@ fn decode_ether_type(mut ether_type: u16, mut rest: &[u8]) -> Result<Decoded<'_>
 /// Skips an MPLS label stack; the payload's IP version tells IPv4 from IPv6.
 fn decode_mpls(mut rest: &[u8]) -> Result<Decoded<'_>, DecodeError> {
     for _ in 0..MAX_LINK_TAGS {
-        let label = rest.get(..4).ok_or(DecodeError::TruncatedLink { len: rest.len() })?;
+        let (label, after) = rest.split_first_chunk::<4>().ok_or(DecodeError::TruncatedLink { len: rest.len() })?;
         let bottom_of_stack = label[2] & 0x01 != 0;
-        rest = &rest[4..];
+        rest = after;
         if bottom_of_stack {
             return decode_ip(rest);
         }
@@ -211,14 +215,14 @@ fn decode_mpls(mut rest: &[u8]) -> Result<Decoded<'_>, DecodeError> {
 /// BSD loopback: a 4-byte address family, host order for NULL, network order for LOOP.
 /// Captures travel between machines, so both byte orders are accepted for either.
 fn decode_null(frame: &[u8]) -> Result<Decoded<'_>, DecodeError> {
-    let family = frame.get(..4).ok_or(DecodeError::TruncatedLink { len: frame.len() })?;
-    let little = u32::from_le_bytes([family[0], family[1], family[2], family[3]]);
-    let big = u32::from_be_bytes([family[0], family[1], family[2], family[3]]);
+    let (family, rest) = frame.split_first_chunk::<4>().ok_or(DecodeError::TruncatedLink { len: frame.len() })?;
+    let little = u32::from_le_bytes(*family);
+    let big = u32::from_be_bytes(*family);
     const AF_INET: u32 = 2;
     // AF_INET6 differs per OS: Linux 10, FreeBSD 28, macOS 30, NetBSD/OpenBSD 24.
     let is_ip = |f: u32| matches!(f, AF_INET | 10 | 24 | 28 | 30);
     if is_ip(little) || is_ip(big) {
-        decode_ip(&frame[4..])
+        decode_ip(rest)
     } else {
         Ok(Decoded::NonIp { ether_type: 0 })
     }
@@ -236,14 +240,7 @@ fn decode_ip(data: &[u8]) -> Result<Decoded<'_>, DecodeError> {
                 more: header.more_fragments(),
             })
         }
-        LaxIpSlice::Ipv6(v6) => v6.extensions().clone().into_iter().find_map(|ext| match ext {
-            Ipv6ExtensionSlice::Fragment(f) if f.is_fragmenting_payload() => Some(Fragment {
-                id: f.identification(),
-                offset: u32::from(f.fragment_offset().byte_offset()),
-                more: f.more_fragments(),
-            }),
-            _ => None,
-        }),
+        LaxIpSlice::Ipv6(v6) => ipv6_fragment(v6.extensions()),
     };
     Ok(Decoded::Ip(Datagram {
         src: ip.source_addr(),
@@ -252,6 +249,43 @@ fn decode_ip(data: &[u8]) -> Result<Decoded<'_>, DecodeError> {
         fragment,
         ip_payload: payload.payload,
     }))
+}
+
+/// The fragment header among an IPv6 datagram's extension headers, if it fragments.
+///
+/// Walks the headers with etherparse's checked slicers instead of its extension iterator:
+/// after a lax parse stopped at a broken header, the iterator (0.21) goes on into the
+/// header that was never checked and reads past the frame (found by `fuzz/decode`).
+fn ipv6_fragment(extensions: &Ipv6ExtensionsSlice<'_>) -> Option<Fragment> {
+    let mut next = extensions.first_header()?;
+    let mut rest = extensions.slice();
+    while !rest.is_empty() {
+        let (len, after) = match next {
+            ip_number::IPV6_FRAG => {
+                let f = Ipv6FragmentHeaderSlice::from_slice(rest).ok()?;
+                if f.is_fragmenting_payload() {
+                    return Some(Fragment {
+                        id: f.identification(),
+                        offset: u32::from(f.fragment_offset().byte_offset()),
+                        more: f.more_fragments(),
+                    });
+                }
+                (f.slice().len(), f.next_header())
+            }
+            ip_number::AUTH => {
+                let auth = IpAuthHeaderSlice::from_slice(rest).ok()?;
+                (auth.slice().len(), auth.next_header())
+            }
+            ip_number::IPV6_HOP_BY_HOP | ip_number::IPV6_ROUTE | ip_number::IPV6_DEST_OPTIONS => {
+                let raw = Ipv6RawExtHeaderSlice::from_slice(rest).ok()?;
+                (raw.slice().len(), raw.next_header())
+            }
+            _ => return None,
+        };
+        rest = rest.get(len..)?;
+        next = after;
+    }
+    None
 }
 
 /// Reads the transport header at the start of an IP payload. Ports need only the first four
@@ -278,13 +312,13 @@ pub fn packet_from_ip_payload(src: IpAddr, dst: IpAddr, proto: u8, data: &[u8]) 
 }
 
 fn be16(data: &[u8], at: usize) -> Option<u16> {
-    let b = data.get(at..at.checked_add(2)?)?;
-    Some(u16::from_be_bytes([b[0], b[1]]))
+    let (b, _) = data.get(at..)?.split_first_chunk::<2>()?;
+    Some(u16::from_be_bytes(*b))
 }
 
 fn be32(data: &[u8], at: usize) -> Option<u32> {
-    let b = data.get(at..at.checked_add(4)?)?;
-    Some(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    let (b, _) = data.get(at..)?.split_first_chunk::<4>()?;
+    Some(u32::from_be_bytes(*b))
 }
 
 #[cfg(test)]

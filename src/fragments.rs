@@ -2,6 +2,8 @@
 //! fragment carries ports) and reassembles datagrams so names can be read from them.
 //! Bounded: incomplete datagrams expire after a capture-time timeout or when the table is
 //! full, and their fragments are handed back so they are still counted.
+// Parsers of capture input: no index that hostile bytes can push out of range.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;

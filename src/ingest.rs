@@ -67,7 +67,10 @@ pub fn read_into_pipelined(
     loop {
         let batch = match reader.batches.recv() {
             Ok(BatchMessage::Frames(batch)) => batch,
-            Ok(BatchMessage::End(result)) => return result.map(|()| Finish::EndOfInput),
+            Ok(BatchMessage::End(result)) => {
+                reader.join();
+                return result.map(|()| Finish::EndOfInput);
+            }
             Err(_) => return Ok(Finish::EndOfInput),
         };
         for frame in batch.frames() {

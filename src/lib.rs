@@ -3,6 +3,9 @@
 //! The core (everything but `ui`) turns frames from a capture into flows, names learned from
 //! the capture, provider attributions and a timeline. It never imports egui, so the CLI, the
 //! GUI and the tests all drive it the same way.
+// Nothing read from a capture or a range file may take the program down: outside tests,
+// failures are values. (Parser modules also deny panicking indexing.)
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 pub mod analysis;
 pub mod capture;
 pub mod cli;

@@ -1,3 +1,6 @@
+// Same discipline as the library: errors are printed once, never panicked.
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::io::{IsTerminal, Write};
 use std::ops::ControlFlow;
 use std::process::ExitCode;

@@ -2,6 +2,7 @@
 
 mod cli;
 mod export;
+mod hostile;
 mod live;
 mod samples;
 mod ui;

@@ -91,6 +91,15 @@ impl BatchReader {
         BatchReader { batches, recycle, thread }
     }
 
+    /// Waits for the reader thread to end, after it sent `End` (then it is only dropping
+    /// its source). Without this the thread may outlive the analysis by a moment, still
+    /// holding the file and its buffers.
+    pub fn join(mut self) {
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+
     /// Hands an analysed batch back to be refilled.
     pub fn give_back(&self, mut batch: Batch) {
         batch.clear();
@@ -137,5 +146,63 @@ fn fill_batches(
         if done {
             return Ok(());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    use super::*;
+
+    /// Three empty frames, then the end; records when it is dropped.
+    struct CountingSource {
+        left: u32,
+        dropped: Arc<AtomicBool>,
+    }
+
+    impl FrameSource for CountingSource {
+        fn next_frame(&mut self) -> Result<Option<Frame<'_>>, CaptureError> {
+            if self.left == 0 {
+                return Ok(None);
+            }
+            self.left -= 1;
+            Ok(Some(Frame { ts_ns: 0, wire_len: 0, link_type: 1, data: &[] }))
+        }
+        fn position(&self) -> u64 {
+            0
+        }
+        fn size(&self) -> Option<u64> {
+            None
+        }
+    }
+
+    impl Drop for CountingSource {
+        fn drop(&mut self) {
+            self.dropped.store(true, Ordering::SeqCst);
+        }
+    }
+
+    /// fuzz/ingest (LeakSanitizer): the reader thread outlived `analyse_file`, still holding
+    /// its source. After `End` and `join`, the source is gone.
+    #[test]
+    fn reader_has_dropped_its_source_once_joined_after_end() {
+        let dropped = Arc::new(AtomicBool::new(false));
+        let reader = BatchReader::spawn(Box::new(CountingSource { left: 3, dropped: dropped.clone() }));
+        let mut frames = 0;
+        loop {
+            match reader.batches.recv() {
+                Ok(BatchMessage::Frames(batch)) => frames += batch.len(),
+                Ok(BatchMessage::End(result)) => {
+                    assert!(result.is_ok());
+                    break;
+                }
+                Err(e) => panic!("{e}"),
+            }
+        }
+        reader.join();
+        assert_eq!(frames, 3);
+        assert!(dropped.load(Ordering::SeqCst));
     }
 }

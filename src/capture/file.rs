@@ -95,6 +95,17 @@ fn classify_open_error(path: &Path, message: &str) -> CaptureError {
     }
 }
 
+/// A pcap record's seconds are an unsigned 32-bit field (good until 2106), but libpcap
+/// reads it as signed: a time after January 2038 arrives negative. No capture predates
+/// 1970, so a negative value is taken back to the unsigned one it was.
+fn seconds_since_epoch(tv_sec: i64) -> i64 {
+    if tv_sec < 0 && tv_sec >= i64::from(i32::MIN) {
+        tv_sec & 0xffff_ffff
+    } else {
+        tv_sec
+    }
+}
+
 impl FrameSource for FileSource {
     fn next_frame(&mut self) -> Result<Option<Frame<'_>>, CaptureError> {
         if self.done {
@@ -118,7 +129,9 @@ impl FrameSource for FileSource {
                 // With nanosecond precision libpcap puts nanoseconds in tv_usec. The field
                 // widths differ between platforms, hence the conversions.
                 #[allow(clippy::useless_conversion)]
-                let ts_ns = i64::from(ts.tv_sec).saturating_mul(1_000_000_000).saturating_add(i64::from(ts.tv_usec));
+                let ts_ns = seconds_since_epoch(i64::from(ts.tv_sec))
+                    .saturating_mul(1_000_000_000)
+                    .saturating_add(i64::from(ts.tv_usec));
                 Ok(Some(Frame {
                     ts_ns,
                     wire_len: packet.header.len.max(packet.header.caplen),
@@ -154,5 +167,19 @@ impl FrameSource for FileSource {
 
     fn size(&self) -> Option<u64> {
         Some(self.size)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::seconds_since_epoch;
+
+    #[test]
+    fn record_seconds_after_2038_are_not_read_as_before_1970() {
+        assert_eq!(seconds_since_epoch(-1), i64::from(u32::MAX));
+        assert_eq!(seconds_since_epoch(i64::from(i32::MIN)), 1 << 31);
+        assert_eq!(seconds_since_epoch(0), 0);
+        assert_eq!(seconds_since_epoch(1_767_225_600), 1_767_225_600);
+        assert_eq!(seconds_since_epoch(1 << 40), 1 << 40);
     }
 }

@@ -1,6 +1,8 @@
 //! Frame sources: capture files and live interfaces, behind one pull interface.
 //! Owns libpcap access and the translation of its errors into messages that name the file
 //! or the interface.
+// Parsers of capture input: no index that hostile bytes can push out of range.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
 mod batch;
 mod file;

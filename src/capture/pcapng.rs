@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use pcap_file::pcapng::blocks::interface_description::{InterfaceDescriptionBlock, InterfaceDescriptionOption};
 use pcap_file::pcapng::{Block, PcapNgReader};
+use pcap_file::PcapError;
 
 use super::{CaptureError, Frame};
 
@@ -66,7 +67,7 @@ impl PcapNgFallback {
     /// `Ok(None)` at the end; `Ok(Some(None))` for a block that is not a packet.
     fn next_header(&mut self) -> Result<Option<Option<Header>>, CaptureError> {
         let Some(block) = self.reader.next_block() else { return Ok(None) };
-        let block = block.map_err(|e| read_error(&self.path, self.frames, &e.to_string()))?;
+        let block = block.map_err(|e| read_error(&self.path, self.frames, &describe(&e)))?;
         // (interface, raw timestamp, original length); the bytes go to `self.data`.
         let (interface_id, raw_ts, original_len) = match block {
             Block::EnhancedPacket(p) => {
@@ -87,6 +88,18 @@ impl PcapNgFallback {
             wire_len: original_len.max(u32::try_from(self.data.len()).unwrap_or(u32::MAX)),
             link_type: interface.map_or(-1, |i| u32::from(i.linktype) as i32),
         })))
+    }
+}
+
+/// pcap-file's I/O error says only "Error reading bytes"; the cause is in its source.
+fn describe(error: &PcapError) -> String {
+    match error {
+        PcapError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
+            format!("incomplete block at the end of the file ({io})")
+        }
+        PcapError::IncompleteBuffer => "incomplete block at the end of the file".into(),
+        PcapError::IoError(io) => format!("{error}: {io}"),
+        other => other.to_string(),
     }
 }
 

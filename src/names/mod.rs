@@ -1,6 +1,8 @@
 //! Names learned from the capture itself, never from network look-ups: DNS answers with
 //! their CNAME chains, TLS and QUIC SNI, HTTP Host headers, and (kept apart) mDNS/LLMNR
 //! answers. Owns all name state of one capture, bounded; reads `decode::Packet` only.
+// Parsers of capture input: no index that hostile bytes can push out of range.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
 mod crypto_assembly;
 mod dns;

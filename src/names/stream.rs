@@ -73,9 +73,8 @@ impl PrefixBuffer {
         loop {
             let mut moved = false;
             let mut i = 0;
-            while i < self.pending.len() {
-                let (seq, ref seg) = self.pending[i];
-                let seg = seg.clone();
+            while let Some((seq, seg)) = self.pending.get(i) {
+                let (seq, seg) = (*seq, seg.clone());
                 if self.append_if_adjacent(seq, &seg)? {
                     self.pending_bytes -= seg.len();
                     self.pending.swap_remove(i);

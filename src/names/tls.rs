@@ -63,13 +63,14 @@ pub(crate) fn client_hello_from_records(stream: &[u8]) -> Result<RecordProgress,
                 return Ok(RecordProgress::Complete(message));
             }
         }
-        let Some(header) = rest.get(..RECORD_HEADER_LEN) else {
+        let Some((header, _)) = rest.split_first_chunk::<RECORD_HEADER_LEN>() else {
             return Ok(RecordProgress::NeedMore);
         };
-        if header[0] != HANDSHAKE_RECORD || header[1] != 0x03 {
+        let [content_type, major, _minor, len_hi, len_lo] = *header;
+        if content_type != HANDSHAKE_RECORD || major != 0x03 {
             return Err(TlsError::NotHandshakeRecord { first: header.to_vec() });
         }
-        let len = usize::from(u16::from_be_bytes([header[3], header[4]]));
+        let len = usize::from(u16::from_be_bytes([len_hi, len_lo]));
         let Some(fragment) = rest.get(RECORD_HEADER_LEN..RECORD_HEADER_LEN + len) else {
             return Ok(RecordProgress::NeedMore);
         };

@@ -15,6 +15,8 @@
 //! assert_eq!(found.conflicts[0].hinted, "Apple"); // an Apple name on an Azure range
 //! # Ok::<(), whohosts::providers::ProviderError>(())
 //! ```
+// Parsers of capture input: no index that hostile bytes can push out of range.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
 mod asn;
 mod db;
