@@ -71,6 +71,11 @@ pub struct Endpoint {
 
 pub type EndpointId = u32;
 
+/// Remote addresses kept apart; later ones share one "other" endpoint. Bounds memory (an
+/// endpoint with its owner, timeline bins and evidence costs about a kilobyte) on floods
+/// from spoofed sources.
+pub const MAX_ENDPOINTS: usize = 100_000;
+
 pub struct Analysis {
     config: AnalysisConfig,
     totals: CaptureTotals,
@@ -81,6 +86,10 @@ pub struct Analysis {
     /// Owner of each endpoint's address, decided from the ranges when it is first seen.
     endpoint_owner: Vec<Owner>,
     endpoint_index: HashMap<IpAddr, EndpointId, ahash::RandomState>,
+    /// The endpoint that stands for every address seen once the endpoint table was full.
+    other_endpoint: Option<EndpointId>,
+    /// Flows whose remote address was folded into `other_endpoint`.
+    folded_endpoint_flows: u64,
     /// Shared with snapshots; copied on write only while a snapshot still holds it.
     timeline: Arc<Timeline>,
     defrag: Defragmenter,
@@ -99,6 +108,8 @@ impl Analysis {
             endpoints: Vec::new(),
             endpoint_owner: Vec::new(),
             endpoint_index: HashMap::default(),
+            other_endpoint: None,
+            folded_endpoint_flows: 0,
             timeline: Arc::default(),
             defrag: Defragmenter::default(),
             names: NameBook::new(),
@@ -270,6 +281,16 @@ impl Analysis {
         if let Some(&id) = self.endpoint_index.get(&ip) {
             return id;
         }
+        if other || self.endpoints.len() >= MAX_ENDPOINTS {
+            // Full (or the folded "other" flow): one explicit endpoint stands for the rest.
+            if !other {
+                self.folded_endpoint_flows += 1;
+            }
+            if let Some(id) = self.other_endpoint {
+                return id;
+            }
+        }
+        let other = other || self.endpoints.len() >= MAX_ENDPOINTS;
         let id = EndpointId::try_from(self.endpoints.len()).unwrap_or(EndpointId::MAX);
         self.endpoints.push(Endpoint { ip, packets: 0, bytes: 0, flows: 0, first_ns: ts_ns, last_ns: ts_ns });
         let owner = if other {
@@ -278,7 +299,11 @@ impl Analysis {
             Owner::of_address(&self.config.providers, ip)
         };
         self.endpoint_owner.push(owner);
-        self.endpoint_index.insert(ip, id);
+        if other {
+            self.other_endpoint = Some(id);
+        } else {
+            self.endpoint_index.insert(ip, id);
+        }
         id
     }
 
@@ -314,6 +339,12 @@ impl Analysis {
                 "more than {} flows: {} packets of later new flows are counted together as \"other\"",
                 crate::flows::MAX_FLOWS,
                 self.flows.folded_packets()
+            ));
+        }
+        if self.folded_endpoint_flows > 0 {
+            out.push(format!(
+                "more than {MAX_ENDPOINTS} remote addresses: {} later flows are counted under one \"other\" endpoint",
+                self.folded_endpoint_flows
             ));
         }
         if frag.incomplete > 0 {

@@ -120,8 +120,8 @@ pub struct FlowPacket {
 }
 
 /// Flows kept apart before new ones are folded into "other": bounds memory on a SYN flood
-/// (about 200 bytes a flow).
-pub const MAX_FLOWS: usize = 1_000_000;
+/// (about 200 bytes a flow, twice that while a report or snapshot is built).
+pub const MAX_FLOWS: usize = 500_000;
 
 /// The address that stands for "many" in the "other" flow.
 pub const OTHER_ADDRESS: IpAddr = IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED);

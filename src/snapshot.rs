@@ -27,8 +27,8 @@ pub struct Owner {
 /// Owner name of special-purpose space (private, loopback, link-local ...).
 pub const LOCAL_OWNER: &str = "Local network";
 pub const UNKNOWN_OWNER: &str = "Unknown";
-/// Owner of the flows folded together once the flow table is full.
-pub const OTHER_OWNER: &str = "Other (flow table full)";
+/// Owner of the flows and addresses folded together once the flow or endpoint table is full.
+pub const OTHER_OWNER: &str = "Other (tables full)";
 
 impl Owner {
     pub fn unknown() -> Self {

@@ -108,3 +108,21 @@ fn non_ip_and_unsupported_link_types_are_counted_not_dropped() {
     assert_eq!(t.unsupported_link.get(&147), Some(&1));
     assert!(a.warnings().iter().any(|w| w.contains("LINKTYPE_147")));
 }
+
+#[test]
+fn past_the_endpoint_limit_new_addresses_share_one_other_endpoint() {
+    let mut a = Analysis::new(AnalysisConfig::default());
+    let extra = 5;
+    for i in 0..(MAX_ENDPOINTS + extra) as u32 {
+        let remote = (0x0b00_0000 + i).to_be_bytes(); // 11.x.y.z, distinct and public
+        let packet = udp(PHONE, 5000, remote, 443, &[0; 8]);
+        a.ingest(&frame(i64::from(i), &packet));
+    }
+    a.finish();
+    assert_eq!(a.endpoints().len(), MAX_ENDPOINTS + 1);
+    let other = a.endpoints().last().unwrap();
+    assert_eq!(other.flows as usize, extra);
+    assert_eq!(a.owner_of((a.endpoints().len() - 1) as u32).name, crate::snapshot::OTHER_OWNER);
+    assert_eq!(a.flows().len(), MAX_ENDPOINTS + extra, "flows stay apart");
+    assert!(a.warnings().iter().any(|w| w.contains("remote addresses")));
+}
