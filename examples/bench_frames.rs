@@ -16,8 +16,34 @@ use whohosts::ui::{Launch, WhohostsApp};
 
 const FRAMES_PER_PHASE: usize = 40;
 
+/// How long after opening a capture the app has its first snapshot to draw (the session
+/// the window uses, reading in the background).
+fn first_picture(path: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
+    use whohosts::session::{Session, UpdateKind};
+    let started = Instant::now();
+    let session = Session::open_file(path, AnalysisConfig::default(), 1, Box::new(|| {}));
+    while let Ok(update) = session.updates.recv() {
+        match update.kind {
+            UpdateKind::Progress { snapshot: Some(s), progress } => {
+                println!(
+                    "first picture after {:.0} ms ({} flows from the first {:.1} MB; target: under 1 s)",
+                    started.elapsed().as_secs_f64() * 1e3,
+                    s.flows.len(),
+                    progress.position as f64 / 1e6
+                );
+                return Ok(());
+            }
+            UpdateKind::Finished { .. } | UpdateKind::Failed { .. } => break,
+            UpdateKind::Progress { .. } => {}
+        }
+    }
+    println!("first picture after {:.0} ms (at the end of reading)", started.elapsed().as_secs_f64() * 1e3);
+    Ok(())
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = std::env::args().nth(1).ok_or("usage: bench_frames CAPTURE")?;
+    first_picture(path.as_ref())?;
     let started = Instant::now();
     let providers = std::sync::Arc::new(whohosts::cli::load_providers(&[])?);
     let config = AnalysisConfig { providers, ..AnalysisConfig::default() };
