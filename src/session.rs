@@ -92,6 +92,33 @@ impl Drop for Session {
     }
 }
 
+/// Decides when a reader takes a snapshot: at most every `MIN_SNAPSHOT_INTERVAL`, and less
+/// often when building one is slow, so snapshots cost at most a fifth of the reader's time.
+pub(crate) struct SnapshotPacer {
+    last: Instant,
+    interval: Duration,
+}
+
+impl Default for SnapshotPacer {
+    fn default() -> Self {
+        SnapshotPacer { last: Instant::now(), interval: MIN_SNAPSHOT_INTERVAL }
+    }
+}
+
+impl SnapshotPacer {
+    pub(crate) fn snapshot_if_due(&mut self, analysis: &mut Analysis) -> Option<Box<Snapshot>> {
+        if self.last.elapsed() < self.interval {
+            return None;
+        }
+        let started = Instant::now();
+        analysis.flush_timeline();
+        let snapshot = Box::new(Snapshot::of(analysis));
+        self.interval = MIN_SNAPSHOT_INTERVAL.max(started.elapsed() * 5);
+        self.last = Instant::now();
+        Some(snapshot)
+    }
+}
+
 /// Sends one update: blocking when it must arrive (the last one), otherwise skipped when the
 /// receiver has no room, so the reader never waits for the UI. Wakes the receiver.
 pub(crate) fn send_update(
@@ -126,21 +153,12 @@ fn read_file(
         Err(e) => return send(UpdateKind::Failed { error: e.to_string() }, true),
     };
     let mut analysis = Analysis::new(config);
-    let mut last_snapshot = Instant::now();
-    let mut interval = MIN_SNAPSHOT_INTERVAL;
+    let mut pacer = SnapshotPacer::default();
     let result = read_into_pipelined(Box::new(source), &mut analysis, |progress, analysis| {
         if cancel.load(Ordering::Relaxed) {
             return ControlFlow::Break(());
         }
-        let snapshot = (last_snapshot.elapsed() >= interval).then(|| {
-            let started = Instant::now();
-            analysis.flush_timeline();
-            let s = Box::new(Snapshot::of(analysis));
-            // Keep snapshot building under a fifth of the reader's time.
-            interval = MIN_SNAPSHOT_INTERVAL.max(started.elapsed() * 5);
-            last_snapshot = Instant::now();
-            s
-        });
+        let snapshot = pacer.snapshot_if_due(analysis);
         send(UpdateKind::Progress { progress: *progress, snapshot }, false);
         ControlFlow::Continue(())
     });

@@ -114,9 +114,8 @@ fn run(
 ) {
     let send = |kind: UpdateKind, must_arrive: bool| send_update(tx, generation, notify, kind, must_arrive);
     let mut analysis = Analysis::new(config);
-    let mut last_snapshot = Instant::now();
+    let mut pacer = super::SnapshotPacer::default();
     let mut last_progress = Instant::now();
-    let mut interval = MIN_SNAPSHOT_INTERVAL;
     let result = capture_into(capture, &mut analysis, commands, |progress, analysis| {
         if cancel.load(Ordering::Relaxed) {
             return ControlFlow::Break(());
@@ -125,15 +124,7 @@ fn run(
             return ControlFlow::Continue(());
         }
         last_progress = Instant::now();
-        let snapshot = (last_snapshot.elapsed() >= interval).then(|| {
-            let started = Instant::now();
-            analysis.flush_timeline();
-            let s = Box::new(Snapshot::of(analysis));
-            // Keep snapshot building under a fifth of the capture thread's time.
-            interval = MIN_SNAPSHOT_INTERVAL.max(started.elapsed() * 5);
-            last_snapshot = Instant::now();
-            s
-        });
+        let snapshot = pacer.snapshot_if_due(analysis);
         send(UpdateKind::Progress { progress: *progress, snapshot }, false);
         ControlFlow::Continue(())
     });

@@ -54,18 +54,7 @@ pub struct LiveInfo {
 impl OpenCapture {
     /// Starts reading `path` in the background; `notify` wakes the UI after each update.
     pub fn open(path: &Path, config: AnalysisConfig, generation: u64, notify: crate::session::Notify) -> OpenCapture {
-        let session = Session::open_file(path, config, generation, notify);
-        OpenCapture {
-            path: path.to_path_buf(),
-            snapshot: Arc::new(Snapshot::empty()),
-            version: 0,
-            state: LoadState::Reading { progress: Progress { frames: 0, position: 0, size: None, live: None } },
-            error: None,
-            started: Instant::now(),
-            finished_after: None,
-            session: Some(session),
-            live: None,
-        }
+        OpenCapture::open_session(Session::open_file(path, config, generation, notify))
     }
 
     /// Starts capturing live; the session stays after the capture ends so it can still be
