@@ -22,18 +22,7 @@ use whohosts::capture::{FileSource, FrameSource};
 use whohosts::decode::{decode, link_type, Decoded, Transport};
 
 /// Must match the order in `fuzz/fuzz_targets/decode.rs`: the seed's first byte indexes it.
-const DECODE_LINK_TYPES: [i32; 10] = [
-    link_type::NULL,
-    link_type::ETHERNET,
-    link_type::RAW_OPENBSD,
-    link_type::RAW_BSDOS,
-    link_type::RAW,
-    link_type::LOOP,
-    link_type::LINUX_SLL,
-    link_type::IPV4,
-    link_type::IPV6,
-    link_type::LINUX_SLL2,
-];
+const DECODE_LINK_TYPES: [i32; 10] = link_type::SUPPORTED;
 /// Samples up to this size are ingest seeds whole.
 const INGEST_MAX_BYTES: u64 = 16 * 1024;
 const FRAMES_PER_SAMPLE: usize = 12;

@@ -47,11 +47,12 @@ pub mod link_type {
         }
     }
 
+    /// Every link type `decode` understands.
+    pub const SUPPORTED: [i32; 10] =
+        [NULL, ETHERNET, RAW_OPENBSD, RAW_BSDOS, RAW, LOOP, LINUX_SLL, IPV4, IPV6, LINUX_SLL2];
+
     pub fn is_supported(link_type: i32) -> bool {
-        matches!(
-            link_type,
-            NULL | ETHERNET | RAW_OPENBSD | RAW_BSDOS | RAW | LOOP | LINUX_SLL | IPV4 | IPV6 | LINUX_SLL2
-        )
+        SUPPORTED.contains(&link_type)
     }
 }
 
