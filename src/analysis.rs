@@ -2,6 +2,7 @@
 //! out. Owns all mutable analysis state; callers feed it frames and read it when done (or
 //! take snapshots while reading).
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -14,7 +15,6 @@ use crate::flows::{FlowHit, FlowId, FlowPacket, FlowTable};
 use crate::fragments::{Defragmenter, FragmentStats, Release};
 use crate::locality::LocalPolicy;
 use crate::names::NameBook;
-use crate::providers::evidence::{attribute, Attribution};
 use crate::providers::ProviderDb;
 use crate::snapshot::{Owner, OTHER_OWNER};
 use crate::timeline::Timeline;
@@ -83,7 +83,9 @@ pub struct Analysis {
     /// Remote endpoint of every flow, indexed by `FlowId`.
     flow_endpoint: Vec<EndpointId>,
     endpoints: Vec<Endpoint>,
-    /// Owner of each endpoint's address, decided from the ranges when it is first seen.
+    /// Owner of each endpoint's address, decided from the ranges when the timeline is
+    /// flushed or the capture finished (not per packet), so that the ranges may still be
+    /// loading while the first frames are read. Shorter than `endpoints` until then.
     endpoint_owner: Vec<Owner>,
     endpoint_index: HashMap<IpAddr, EndpointId, ahash::RandomState>,
     /// The endpoint that stands for every address seen once the endpoint table was full.
@@ -145,28 +147,47 @@ impl Analysis {
     /// Writes the timeline's open bins so it can be read mid-capture.
     pub fn flush_timeline(&mut self) {
         Arc::make_mut(&mut self.timeline).flush();
+        self.resolve_owners();
     }
-    /// Who owns an endpoint's address.
-    pub fn owner_of(&self, endpoint: EndpointId) -> Owner {
-        self.endpoint_owner.get(endpoint as usize).cloned().unwrap_or_else(Owner::unknown)
+    /// Who owns an endpoint's address (looked up now if not yet decided).
+    pub fn owner_of(&self, endpoint: EndpointId) -> Cow<'_, Owner> {
+        if let Some(owner) = self.endpoint_owner.get(endpoint as usize) {
+            return Cow::Borrowed(owner);
+        }
+        Cow::Owned(self.decide_owner(endpoint))
     }
-    /// The full attribution of an endpoint: range, AS, and the hints and conflicts from the
-    /// names the capture revealed for it.
-    pub fn attribution_of(&self, endpoint: EndpointId) -> Option<Attribution> {
-        let ip = self.endpoints.get(endpoint as usize)?.ip;
-        let names = self.names.endpoint(ip);
-        let all_names = names
-            .into_iter()
-            .flat_map(|n| n.names.iter().map(|s| s.name.as_str()).chain(n.cname_chain.iter().map(String::as_str)));
-        Some(attribute(&self.config.providers, ip, all_names))
+
+    fn decide_owner(&self, endpoint: EndpointId) -> Owner {
+        match self.endpoints.get(endpoint as usize) {
+            _ if self.other_endpoint == Some(endpoint) => {
+                Owner { name: OTHER_OWNER.into(), service: None, region: None }
+            }
+            Some(e) => Owner::of_address(&self.config.providers, e.ip),
+            None => Owner::unknown(),
+        }
+    }
+
+    /// Decides the owners of endpoints seen since the last call.
+    fn resolve_owners(&mut self) {
+        for id in self.endpoint_owner.len()..self.endpoints.len() {
+            let owner = self.decide_owner(id as EndpointId);
+            self.endpoint_owner.push(owner);
+        }
+    }
+
+    /// Replaces the range data (e.g. once it has loaded beside the reading) and decides
+    /// every owner again.
+    pub fn set_providers(&mut self, providers: Arc<ProviderDb>) {
+        self.config.providers = providers;
+        self.endpoint_owner.clear();
+        self.resolve_owners();
     }
     pub fn providers(&self) -> &ProviderDb {
         &self.config.providers
     }
-    /// The name the client asked for, when the capture revealed one.
-    pub fn best_name_of(&self, endpoint: EndpointId) -> Option<String> {
-        let ip = self.endpoints.get(endpoint as usize)?.ip;
-        self.names.endpoint(ip)?.best_name().map(str::to_string)
+    /// The range data, shared without copying.
+    pub fn shared_providers(&self) -> Arc<ProviderDb> {
+        Arc::clone(&self.config.providers)
     }
     /// Names learned from the capture (DNS, SNI, QUIC, HTTP).
     pub fn names(&self) -> &NameBook {
@@ -293,12 +314,6 @@ impl Analysis {
         let other = other || self.endpoints.len() >= MAX_ENDPOINTS;
         let id = EndpointId::try_from(self.endpoints.len()).unwrap_or(EndpointId::MAX);
         self.endpoints.push(Endpoint { ip, packets: 0, bytes: 0, flows: 0, first_ns: ts_ns, last_ns: ts_ns });
-        let owner = if other {
-            Owner { name: OTHER_OWNER.into(), service: None, region: None }
-        } else {
-            Owner::of_address(&self.config.providers, ip)
-        };
-        self.endpoint_owner.push(owner);
         if other {
             self.other_endpoint = Some(id);
         } else {
@@ -318,6 +333,7 @@ impl Analysis {
             self.count_release(&release);
         }
         Arc::make_mut(&mut self.timeline).flush();
+        self.resolve_owners();
     }
 
     /// Human-readable warnings about what was skipped or odd, for reports and the UI.

@@ -1,6 +1,7 @@
 //! Command-line arguments, and their check into a config before anything runs.
 
 use std::path::PathBuf;
+use std::sync::mpsc::{channel, Receiver};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -163,12 +164,61 @@ pub struct AnalysisArgs {
 impl AnalysisArgs {
     /// Checks the options and turns them into an analysis config; errors name the flag.
     pub fn to_config(&self) -> Result<AnalysisConfig, String> {
+        let (mut config, ranges) = self.to_config_loading_ranges()?;
+        config.providers = Arc::new(ranges.wait()?);
+        Ok(config)
+    }
+
+    /// Like `to_config`, but the range data (about 60 ms of work) loads on its own thread
+    /// while the caller starts reading; the config holds no ranges until it is put in with
+    /// [`Analysis::set_providers`](crate::analysis::Analysis::set_providers).
+    pub fn to_config_loading_ranges(&self) -> Result<(AnalysisConfig, RangesLoading), String> {
         let local = match &self.local {
             Some(list) => LocalPolicy::parse_list(list).map_err(|e| format!("--local: {e}"))?,
             None => LocalPolicy::default(),
         };
-        let providers = if self.no_ranges { ProviderDb::empty() } else { load_providers(&self.ranges)? };
-        Ok(AnalysisConfig { local, providers: Arc::new(providers), learn_names: !self.no_names })
+        let ranges =
+            if self.no_ranges { RangesLoading::ready(ProviderDb::empty()) } else { RangesLoading::start(&self.ranges) };
+        let config = AnalysisConfig { local, providers: Arc::new(ProviderDb::empty()), learn_names: !self.no_names };
+        Ok((config, ranges))
+    }
+}
+
+/// Range data being loaded on another thread.
+pub struct RangesLoading {
+    receiver: Receiver<Result<ProviderDb, String>>,
+    done: Option<Result<ProviderDb, String>>,
+}
+
+impl RangesLoading {
+    fn ready(db: ProviderDb) -> Self {
+        RangesLoading { receiver: channel().1, done: Some(Ok(db)) }
+    }
+
+    fn start(extra: &[PathBuf]) -> Self {
+        let (sender, receiver) = channel();
+        let extra = extra.to_vec();
+        std::thread::spawn(move || {
+            // Nobody waiting any more (the reading failed first) is fine.
+            let _ = sender.send(load_providers(&extra));
+        });
+        RangesLoading { receiver, done: None }
+    }
+
+    /// Whether loading has already failed (so that reading can stop early).
+    pub fn failed(&mut self) -> bool {
+        if self.done.is_none() {
+            self.done = self.receiver.try_recv().ok();
+        }
+        matches!(self.done, Some(Err(_)))
+    }
+
+    /// Waits for the data.
+    pub fn wait(self) -> Result<ProviderDb, String> {
+        match self.done {
+            Some(done) => done,
+            None => self.receiver.recv().unwrap_or_else(|_| Err("the range data loader stopped".into())),
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! An immutable picture of an analysis at one moment, cheap to hand to another thread.
 //! The UI and exporters read snapshots only; they never see the mutable analysis.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -10,7 +11,7 @@ use serde::Serialize;
 use crate::analysis::{Analysis, CaptureTotals, Endpoint, EndpointId};
 use crate::flows::Flow;
 use crate::names::NameSighting;
-use crate::providers::evidence::Attribution;
+use crate::providers::evidence::{attribute, Attribution};
 use crate::providers::{is_special_purpose, ProviderDb};
 use crate::timeline::Timeline;
 
@@ -62,16 +63,13 @@ pub struct EndpointView {
     pub endpoint: Endpoint,
     /// The name the client asked for (SNI or DNS query name), when the capture revealed one.
     pub best_name: Option<String>,
-    /// Index into `Snapshot::owners`.
+    /// Index into `Snapshot::owners`: this address's owner, with the service and region
+    /// of its range.
     pub owner: usize,
-    /// This address's own owner, with the service and region of its range.
-    pub owner_detail: Owner,
     /// Every name seen for this address, with its source and first frame.
     pub names: Vec<NameSighting>,
     /// The CNAME chain of the DNS answer that gave this address, query first.
     pub cname_chain: Vec<String>,
-    /// Range, AS, hints and conflicts: the evidence behind `owner`.
-    pub attribution: Option<Attribution>,
 }
 
 /// Totals per owner (provider), for legends and tables.
@@ -96,6 +94,9 @@ pub struct Snapshot {
     /// Per-endpoint timeline (series = `EndpointId`), flushed.
     pub timeline: Arc<Timeline>,
     pub warnings: Vec<String>,
+    /// The range data the owners came from, for the evidence of one endpoint at a time
+    /// (see [`Snapshot::attribution`]); `None` in hand-made snapshots.
+    pub providers: Option<Arc<ProviderDb>>,
 }
 
 impl Snapshot {
@@ -108,6 +109,7 @@ impl Snapshot {
             owners: Arc::default(),
             timeline: Arc::default(),
             warnings: Vec::new(),
+            providers: None,
         }
     }
 
@@ -123,7 +125,22 @@ impl Snapshot {
             owners: Arc::new(owners),
             timeline: analysis.shared_timeline(),
             warnings: analysis.warnings(),
+            providers: Some(analysis.shared_providers()),
         }
+    }
+
+    /// The range, AS, hints and conflicts behind an endpoint's owner. Made on request
+    /// rather than kept per endpoint: it is wanted for one endpoint at a time (the
+    /// inspector) or once each (the report).
+    pub fn attribution(&self, view: &EndpointView) -> Option<Attribution> {
+        let providers = self.providers.as_ref()?;
+        let names = view.names.iter().map(|n| n.name.as_str()).chain(view.cname_chain.iter().map(String::as_str));
+        Some(attribute(providers, view.endpoint.ip, names))
+    }
+
+    /// The owner of an endpoint.
+    pub fn owner(&self, view: &EndpointView) -> Option<&Owner> {
+        self.owners.get(view.owner).map(|o| &o.owner)
     }
 
     /// The owner of a flow's remote endpoint.
@@ -135,15 +152,19 @@ impl Snapshot {
 
 fn endpoint_views(analysis: &Analysis) -> (Vec<EndpointView>, Vec<OwnerTotals>) {
     let mut owners: Vec<OwnerTotals> = Vec::new();
-    let mut owner_index: HashMap<Owner, usize> = HashMap::new();
+    let mut owner_index: HashMap<Cow<'_, Owner>, usize> = HashMap::new();
     let mut views = Vec::with_capacity(analysis.endpoints().len());
     for (id, endpoint) in analysis.endpoints().iter().enumerate() {
         let id = id as EndpointId;
-        let owner_detail = analysis.owner_of(id);
-        let index = *owner_index.entry(owner_detail.clone()).or_insert_with(|| {
-            owners.push(OwnerTotals { owner: owner_detail.clone(), bytes: 0, packets: 0, endpoints: 0 });
-            owners.len() - 1
-        });
+        let owner = analysis.owner_of(id);
+        let index = match owner_index.get(owner.as_ref()) {
+            Some(&index) => index,
+            None => {
+                owners.push(OwnerTotals { owner: owner.clone().into_owned(), bytes: 0, packets: 0, endpoints: 0 });
+                owner_index.insert(owner, owners.len() - 1);
+                owners.len() - 1
+            }
+        };
         if let Some(o) = owners.get_mut(index) {
             o.bytes += endpoint.bytes;
             o.packets += endpoint.packets;
@@ -152,12 +173,10 @@ fn endpoint_views(analysis: &Analysis) -> (Vec<EndpointView>, Vec<OwnerTotals>) 
         let names = analysis.names().endpoint(endpoint.ip);
         views.push(EndpointView {
             endpoint: endpoint.clone(),
-            best_name: analysis.best_name_of(id),
+            best_name: names.and_then(|n| n.best_name()).map(str::to_string),
             owner: index,
-            owner_detail,
             names: names.map(|n| n.names.clone()).unwrap_or_default(),
             cname_chain: names.map(|n| n.cname_chain.clone()).unwrap_or_default(),
-            attribution: analysis.attribution_of(id),
         });
     }
     // Largest first, keeping endpoint indices valid through a remap.

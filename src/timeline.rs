@@ -25,7 +25,7 @@ pub struct Counts {
 }
 
 impl Counts {
-    fn add(&mut self, other: Counts) {
+    pub fn add(&mut self, other: Counts) {
         self.bytes += other.bytes;
         self.packets += other.packets;
     }
@@ -161,6 +161,20 @@ impl Timeline {
             }
         }
         out
+    }
+
+    /// Calls `f(bin start, series, counts)` for every stored bin of `level` between the two
+    /// times, in no particular order and without merging: for totals over many bins that
+    /// should not be copied first.
+    pub fn for_each_bin(&self, level: usize, from_ns: i64, to_ns: i64, mut f: impl FnMut(i64, SeriesId, Counts)) {
+        let width = LEVEL_WIDTHS_NS.get(level).copied().unwrap_or(LEVEL_WIDTHS_NS[0]);
+        let first = from_ns.div_euclid(width);
+        let end = to_ns.div_euclid(width).saturating_add(i64::from(to_ns.rem_euclid(width) != 0));
+        for b in self.levels.get(level).map_or(&[][..], |l| &l.bins[..]) {
+            if b.bin >= first && b.bin < end {
+                f(b.bin * width, b.series, b.counts);
+            }
+        }
     }
 
     /// Bins of `level` summed per group (e.g. per provider), in time order:

@@ -195,8 +195,8 @@ fn csv_and_json_tables_match_the_report() {
     assert_eq!(rows.len(), report.flows.len());
     for (row, flow) in rows.iter().zip(report.flows.iter()) {
         assert_eq!(
-            (&row.proto, &row.src, row.sport, &row.dst, row.dport),
-            (&flow.proto, &flow.src, flow.sport, &flow.dst, flow.dport)
+            (row.proto.as_str(), row.src.clone(), row.sport, row.dst.clone(), row.dport),
+            (flow.proto.as_ref(), flow.src.to_string(), flow.sport, flow.dst.to_string(), flow.dport)
         );
         assert_eq!((row.packets, row.bytes), (flow.packets, flow.bytes));
         assert_eq!((row.fwd_bytes, row.rev_bytes), (flow.forward.bytes, flow.reverse.bytes));

@@ -5,10 +5,13 @@ use std::path::{Path, PathBuf};
 use pcap::{Capture, Offline, Precision};
 
 use super::pcapng::{looks_like_pcapng, PcapNgFallback};
+use super::read_buffer::{self, ReadBuffer};
 use super::{CaptureError, Frame, FrameSource};
 
 enum Reader {
-    Libpcap(Capture<Offline>),
+    /// The buffer, when there is one, is declared after the capture so that it outlives the
+    /// stream that reads into it.
+    Libpcap { capture: Capture<Offline>, _buffer: Option<ReadBuffer> },
     /// For pcapng files whose interfaces mix link types.
     MixedPcapNg(PcapNgFallback),
 }
@@ -44,7 +47,8 @@ impl FileSource {
             }
             Ok(capture) => {
                 let link_type = capture.get_datalink().0;
-                (Reader::Libpcap(capture), link_type)
+                let buffer = if meta.is_file() { read_buffer::enlarge(&capture) } else { None };
+                (Reader::Libpcap { capture, _buffer: buffer }, link_type)
             }
             Err(e) => match classify_open_error(path, &e.to_string()) {
                 CaptureError::MixedLinkTypes { .. } => (Reader::MixedPcapNg(PcapNgFallback::open(path)?), -1),
@@ -119,7 +123,7 @@ impl FrameSource for FileSource {
                 }
                 return frame;
             }
-            Reader::Libpcap(capture) => capture,
+            Reader::Libpcap { capture, .. } => capture,
         };
         match capture.next_packet() {
             Ok(packet) => {
@@ -161,7 +165,7 @@ impl FrameSource for FileSource {
     fn position(&self) -> u64 {
         match &self.reader {
             Reader::MixedPcapNg(fallback) => fallback.position().min(self.size),
-            Reader::Libpcap(_) => self.position.min(self.size),
+            Reader::Libpcap { .. } => self.position.min(self.size),
         }
     }
 

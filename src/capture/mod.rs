@@ -10,6 +10,7 @@ mod interfaces;
 mod live;
 mod live_errors;
 mod pcapng;
+pub mod read_buffer;
 mod spill;
 
 use std::path::PathBuf;

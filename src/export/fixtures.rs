@@ -114,10 +114,8 @@ pub fn three_owner_snapshot() -> Snapshot {
             endpoint: Endpoint { ip: remote, packets: seconds, bytes, flows: 1, first_ns, last_ns },
             best_name: spec.name.map(Into::into),
             owner: i,
-            owner_detail: owner.clone(),
             names: Vec::new(),
             cname_chain: Vec::new(),
-            attribution: None,
         });
         owners.push(OwnerTotals { owner, bytes, packets: seconds, endpoints: 1 });
     }
@@ -137,5 +135,6 @@ pub fn three_owner_snapshot() -> Snapshot {
         owners: Arc::new(owners),
         timeline: Arc::new(timeline),
         warnings: Vec::new(),
+        providers: None,
     }
 }

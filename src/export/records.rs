@@ -97,7 +97,7 @@ pub fn tables(snapshot: &Snapshot, flows: &[usize]) -> Tables {
         let (remote, remote_port) = flow.remote();
         out.flows.push(FlowRow {
             flow: index,
-            proto: proto_name(flow.proto),
+            proto: proto_name(flow.proto).into_owned(),
             src: flow.src.to_string(),
             sport: flow.src_port,
             dst: flow.dst.to_string(),

@@ -6,7 +6,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use simple_dns::rdata::RData;
 
 use super::dns_guard::{self, DnsError};
-use super::hostname::normalize_name;
+use super::hostname::normalize_labels;
 
 /// Longest CNAME chain followed; real chains are 1-4 long.
 const MAX_CHAIN: usize = 16;
@@ -35,17 +35,17 @@ pub(crate) fn answered_addresses(msg: &[u8]) -> Result<Vec<AnsweredAddress>, Dns
         .map_err(|_| DnsError::Library { reason: "parser panicked".to_owned() })?
         .map_err(|e| DnsError::Library { reason: e.to_string() })?;
 
-    let query = parsed.questions.first().and_then(|q| normalize_name(&q.qname.to_string()));
+    let query = parsed.questions.first().and_then(|q| normalize_labels(q.qname.as_bytes()));
     let mut cnames: Vec<(String, String)> = Vec::new();
     let mut addresses: Vec<(String, IpAddr, u32)> = Vec::new();
     // Additional-section glue (a name server's address) is kept too, under its own name.
     for record in parsed.answers.iter().chain(&parsed.additional_records) {
-        let Some(owner) = normalize_name(&record.name.to_string()) else {
+        let Some(owner) = normalize_labels(record.name.as_bytes()) else {
             continue;
         };
         match &record.rdata {
             RData::CNAME(target) => {
-                if let Some(target) = normalize_name(&target.0.to_string()) {
+                if let Some(target) = normalize_labels(target.0.as_bytes()) {
                     cnames.push((owner, target));
                 }
             }

@@ -18,6 +18,8 @@ mod tls;
 use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 
+use ahash::RandomState;
+
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 
@@ -156,12 +158,12 @@ pub struct NameStats {
 /// All name state of one capture, bounded.
 #[derive(Debug)]
 pub struct NameBook {
-    endpoints: HashMap<IpAddr, EndpointNames>,
+    endpoints: HashMap<IpAddr, EndpointNames, RandomState>,
     dns_answers: Vec<DnsAnswer>,
     /// (addr, chain) -> index into `dns_answers`.
-    answer_index: HashMap<(IpAddr, Vec<String>), usize>,
+    answer_index: HashMap<(IpAddr, Vec<String>), usize, RandomState>,
     local_names: Vec<LocalName>,
-    local_index: HashSet<(IpAddr, String)>,
+    local_index: HashSet<(IpAddr, String), RandomState>,
     tls_streams: stream::FlowTable<stream::PrefixBuffer>,
     dns_streams: stream::FlowTable<stream::PrefixBuffer>,
     quic: quic::QuicTracker,
@@ -177,11 +179,11 @@ impl Default for NameBook {
 impl NameBook {
     pub fn new() -> Self {
         Self {
-            endpoints: HashMap::new(),
+            endpoints: HashMap::default(),
             dns_answers: Vec::new(),
-            answer_index: HashMap::new(),
+            answer_index: HashMap::default(),
             local_names: Vec::new(),
-            local_index: HashSet::new(),
+            local_index: HashSet::default(),
             tls_streams: observe::new_tls_table(),
             dns_streams: observe::new_dns_table(),
             quic: quic::QuicTracker::default(),

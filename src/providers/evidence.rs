@@ -49,6 +49,11 @@ pub struct Attribution {
 }
 
 impl Attribution {
+    /// Nothing known: no range data to look in.
+    pub fn none(ip: IpAddr) -> Self {
+        Attribution { ip, special: None, provider: None, asn: None, hints: Vec::new(), conflicts: Vec::new() }
+    }
+
     /// A short owner label: the provider, else `AS123 Org`, else the special category.
     pub fn owner_label(&self) -> Option<String> {
         if let Some(p) = &self.provider {

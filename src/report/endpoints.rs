@@ -1,12 +1,14 @@
 //! Endpoint and provider records of the report: who each remote address is, who owns it,
 //! and the evidence for both.
 
+use std::net::IpAddr;
+
 use serde::Serialize;
 
 use crate::names::NameSighting;
-use crate::providers::evidence::{Asn, Conflict, ProviderInfo};
+use crate::providers::evidence::{Asn, Attribution, Conflict, ProviderInfo};
 use crate::providers::hints::NameHint;
-use crate::snapshot::{EndpointView, Snapshot};
+use crate::snapshot::{EndpointView, Snapshot, UNKNOWN_OWNER};
 
 #[derive(Debug, Serialize)]
 pub struct ProviderRecord {
@@ -19,8 +21,8 @@ pub struct ProviderRecord {
 }
 
 #[derive(Debug, Serialize)]
-pub struct NameRecord {
-    pub name: String,
+pub struct NameRecord<'a> {
+    pub name: &'a str,
     /// "dns", "sni", "quic" or "http".
     pub source: &'static str,
     /// First frame (1-based) that revealed the name.
@@ -30,17 +32,18 @@ pub struct NameRecord {
     pub ech_outer: bool,
 }
 
+/// Borrows from the snapshot; the evidence is made for this record only.
 #[derive(Debug, Serialize)]
-pub struct EndpointRecord {
-    pub ip: String,
+pub struct EndpointRecord<'a> {
+    pub ip: IpAddr,
     pub packets: u64,
     pub bytes: u64,
     pub flows: u32,
-    pub best_name: Option<String>,
-    pub names: Vec<NameRecord>,
-    pub cname_chain: Vec<String>,
+    pub best_name: Option<&'a str>,
+    pub names: Vec<NameRecord<'a>>,
+    pub cname_chain: &'a [String],
     /// Owner shown for this address (provider, AS, "Local network" or "Unknown").
-    pub owner: String,
+    pub owner: &'a str,
     pub provider: Option<ProviderInfo>,
     pub asn: Option<Asn>,
     /// Special-purpose category (private, loopback ...) when the address is one.
@@ -51,26 +54,26 @@ pub struct EndpointRecord {
     pub conflicts: Vec<Conflict>,
 }
 
-fn name_record(s: &NameSighting) -> NameRecord {
-    NameRecord { name: s.name.clone(), source: s.source.as_str(), frame: s.frame, ech_outer: s.ech_outer }
+fn name_record(s: &NameSighting) -> NameRecord<'_> {
+    NameRecord { name: &s.name, source: s.source.as_str(), frame: s.frame, ech_outer: s.ech_outer }
 }
 
-fn endpoint_record(e: &EndpointView) -> EndpointRecord {
-    let attribution = e.attribution.as_ref();
+fn endpoint_record<'a>(snapshot: &'a Snapshot, e: &'a EndpointView) -> EndpointRecord<'a> {
+    let attribution = snapshot.attribution(e).unwrap_or_else(|| Attribution::none(e.endpoint.ip));
     EndpointRecord {
-        ip: e.endpoint.ip.to_string(),
+        ip: e.endpoint.ip,
         packets: e.endpoint.packets,
         bytes: e.endpoint.bytes,
         flows: e.endpoint.flows,
-        best_name: e.best_name.clone(),
+        best_name: e.best_name.as_deref(),
         names: e.names.iter().map(name_record).collect(),
-        cname_chain: e.cname_chain.clone(),
-        owner: e.owner_detail.name.clone(),
-        provider: attribution.and_then(|a| a.provider.clone()),
-        asn: attribution.and_then(|a| a.asn.clone()),
-        special: attribution.and_then(|a| a.special),
-        hints: attribution.map(|a| a.hints.clone()).unwrap_or_default(),
-        conflicts: attribution.map(|a| a.conflicts.clone()).unwrap_or_default(),
+        cname_chain: &e.cname_chain,
+        owner: snapshot.owner(e).map_or(UNKNOWN_OWNER, |o| o.name.as_str()),
+        provider: attribution.provider,
+        asn: attribution.asn,
+        special: attribution.special,
+        hints: attribution.hints,
+        conflicts: attribution.conflicts,
     }
 }
 
@@ -102,8 +105,9 @@ impl EndpointRecords {
     }
 
     /// Records, largest endpoint first.
-    pub fn iter(&self) -> impl Iterator<Item = EndpointRecord> + '_ {
-        self.order.iter().filter_map(|&i| self.snapshot.endpoints.get(i as usize)).map(endpoint_record)
+    pub fn iter(&self) -> impl Iterator<Item = EndpointRecord<'_>> + '_ {
+        let s = &self.snapshot;
+        self.order.iter().filter_map(|&i| s.endpoints.get(i as usize)).map(|e| endpoint_record(s, e))
     }
 }
 

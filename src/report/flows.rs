@@ -1,17 +1,23 @@
 //! Flow records of the report.
 
+use std::borrow::Cow;
+use std::net::IpAddr;
+use std::sync::LazyLock;
+
 use serde::Serialize;
 
 use super::seconds;
 use crate::flows::{DirectionStats, Flow};
 use crate::snapshot::Snapshot;
 
+/// Borrows from the snapshot: a report of a million flows makes one record at a time, and
+/// no copies of the strings it already holds.
 #[derive(Debug, Serialize)]
-pub struct FlowRecord {
-    pub proto: String,
-    pub src: String,
+pub struct FlowRecord<'a> {
+    pub proto: Cow<'static, str>,
+    pub src: IpAddr,
     pub sport: u16,
-    pub dst: String,
+    pub dst: IpAddr,
     pub dport: u16,
     pub packets: u64,
     pub bytes: u64,
@@ -20,9 +26,9 @@ pub struct FlowRecord {
     /// "src" or "dst": which side is the remote endpoint.
     pub remote: &'static str,
     /// Owner of the remote side ("AWS", "AS714 APPLE-ENGINEERING", "Local network" ...).
-    pub provider: String,
+    pub provider: &'a str,
     /// Best name of the remote side, when the capture revealed one.
-    pub remote_name: Option<String>,
+    pub remote_name: Option<&'a str>,
     /// src -> dst
     pub forward: DirectionRecord,
     /// dst -> src
@@ -38,12 +44,12 @@ pub struct DirectionRecord {
     pub bytes: u64,
     pub captured_bytes: u64,
     /// TCP flags seen, as letters (e.g. "SAF"); empty for other protocols.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub tcp_flags: String,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub tcp_flags: &'static str,
 }
 
 /// Name of an IP protocol number as used in the report.
-pub fn proto_name(proto: u8) -> String {
+pub fn proto_name(proto: u8) -> Cow<'static, str> {
     match proto {
         6 => "tcp".into(),
         17 => "udp".into(),
@@ -53,14 +59,19 @@ pub fn proto_name(proto: u8) -> String {
         47 => "gre".into(),
         50 => "esp".into(),
         132 => "sctp".into(),
-        other => format!("ip-proto-{other}"),
+        other => format!("ip-proto-{other}").into(),
     }
 }
 
-fn flag_letters(flags: u8) -> String {
+/// The letters of every combination of TCP flags, made once.
+static FLAG_LETTERS: LazyLock<Vec<String>> = LazyLock::new(|| {
     const LETTERS: [(u8, char); 8] =
         [(0x02, 'S'), (0x10, 'A'), (0x08, 'P'), (0x01, 'F'), (0x04, 'R'), (0x20, 'U'), (0x40, 'E'), (0x80, 'C')];
-    LETTERS.iter().filter(|(bit, _)| flags & bit != 0).map(|(_, c)| *c).collect()
+    (0..=u8::MAX).map(|flags| LETTERS.iter().filter(|(bit, _)| flags & bit != 0).map(|(_, c)| *c).collect()).collect()
+});
+
+fn flag_letters(flags: u8) -> &'static str {
+    FLAG_LETTERS.get(usize::from(flags)).map_or("", String::as_str)
 }
 
 fn direction(d: &DirectionStats, proto: u8) -> DirectionRecord {
@@ -68,16 +79,16 @@ fn direction(d: &DirectionStats, proto: u8) -> DirectionRecord {
         packets: d.packets,
         bytes: d.bytes,
         captured_bytes: d.captured_bytes,
-        tcp_flags: if proto == 6 { flag_letters(d.tcp_flags) } else { String::new() },
+        tcp_flags: if proto == 6 { flag_letters(d.tcp_flags) } else { "" },
     }
 }
 
-fn flow_record(f: &Flow, provider: String, remote_name: Option<String>) -> FlowRecord {
+fn flow_record<'a>(f: &Flow, provider: &'a str, remote_name: Option<&'a str>) -> FlowRecord<'a> {
     FlowRecord {
         proto: proto_name(f.proto),
-        src: f.src.to_string(),
+        src: f.src,
         sport: f.src_port,
-        dst: f.dst.to_string(),
+        dst: f.dst,
         dport: f.dst_port,
         packets: f.packets(),
         bytes: f.bytes(),
@@ -113,22 +124,20 @@ impl FlowRecords {
     }
 
     /// The record of flow `index` (in order of first packet).
-    pub fn get(&self, index: usize) -> Option<FlowRecord> {
+    pub fn get(&self, index: usize) -> Option<FlowRecord<'_>> {
         let s = &self.snapshot;
         let f = s.flows.get(index)?;
         let endpoint = s.flow_endpoint.get(index).and_then(|&e| s.endpoints.get(e as usize));
-        let provider = endpoint
-            .and_then(|e| s.owners.get(e.owner))
-            .map_or_else(|| crate::snapshot::UNKNOWN_OWNER.to_string(), |o| o.owner.name.clone());
-        Some(flow_record(f, provider, endpoint.and_then(|e| e.best_name.clone())))
+        let provider = endpoint.and_then(|e| s.owner(e)).map_or(crate::snapshot::UNKNOWN_OWNER, |o| o.name.as_str());
+        Some(flow_record(f, provider, endpoint.and_then(|e| e.best_name.as_deref())))
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = FlowRecord> + '_ {
+    pub fn iter(&self) -> impl Iterator<Item = FlowRecord<'_>> + '_ {
         (0..self.len()).filter_map(|i| self.get(i))
     }
 
     /// The `n` largest flows by bytes, ties broken by start time.
-    pub fn top_by_bytes(&self, n: usize) -> Vec<FlowRecord> {
+    pub fn top_by_bytes(&self, n: usize) -> Vec<FlowRecord<'_>> {
         let flows = &self.snapshot.flows;
         let mut order: Vec<usize> = (0..flows.len()).collect();
         order.sort_by(|&a, &b| flows[b].bytes().cmp(&flows[a].bytes()).then(flows[a].first_ns.cmp(&flows[b].first_ns)));

@@ -1,6 +1,7 @@
 //! The human-readable report.
 
 use std::io::{self, Write};
+use std::net::IpAddr;
 
 use super::{EndpointRecord, FlowRecord, Report};
 
@@ -20,18 +21,16 @@ pub fn human_bytes(bytes: u64) -> String {
     }
 }
 
-fn endpoint(addr: &str, port: u16) -> String {
+fn endpoint(addr: &IpAddr, port: u16) -> String {
     if port == 0 {
         addr.to_string()
-    } else if addr.contains(':') {
-        format!("[{addr}]:{port}")
     } else {
-        format!("{addr}:{port}")
+        std::net::SocketAddr::new(*addr, port).to_string()
     }
 }
 
 fn flow_line(f: &FlowRecord) -> String {
-    let remote = f.remote_name.as_deref().map(|n| format!("  {n}")).unwrap_or_default();
+    let remote = f.remote_name.map(|n| format!("  {n}")).unwrap_or_default();
     format!(
         "  {:<4} {:>21} -> {:<27} {:>7} pkts {:>9} {:>9.3} s  {}{}",
         f.proto,
@@ -46,7 +45,7 @@ fn flow_line(f: &FlowRecord) -> String {
 }
 
 fn write_endpoint(e: &EndpointRecord, out: &mut dyn Write) -> io::Result<()> {
-    let name = e.best_name.as_deref().unwrap_or("(no name seen)");
+    let name = e.best_name.unwrap_or("(no name seen)");
     writeln!(out, "  {}  {}  {}  {}", e.ip, name, human_bytes(e.bytes), e.owner)?;
     if let Some(p) = &e.provider {
         let detail: Vec<&str> = [p.service.as_deref(), p.region.as_deref()].into_iter().flatten().collect();
@@ -160,7 +159,7 @@ mod tests {
 
     #[test]
     fn ipv6_endpoints_get_brackets() {
-        assert_eq!(endpoint("2001:db8::1", 443), "[2001:db8::1]:443");
-        assert_eq!(endpoint("10.0.0.1", 0), "10.0.0.1");
+        assert_eq!(endpoint(&"2001:db8::1".parse().unwrap(), 443), "[2001:db8::1]:443");
+        assert_eq!(endpoint(&"10.0.0.1".parse().unwrap(), 0), "10.0.0.1");
     }
 }

@@ -1,11 +1,13 @@
 //! The timeline of the report: bytes and packets per provider over time, at a resolution
 //! that shows the whole capture in at most a thousand bins.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use super::seconds;
 use crate::snapshot::Snapshot;
-use crate::timeline::LEVEL_WIDTHS_NS;
+use crate::timeline::{Counts, LEVEL_WIDTHS_NS};
 
 /// At most this many bins across the capture.
 const MAX_BINS: usize = 1000;
@@ -53,18 +55,22 @@ pub(super) fn timeline_record(snapshot: &Snapshot) -> TimelineRecord {
     let group_of = |series: u32| {
         snapshot.endpoints.get(series as usize).and_then(|e| name_index.get(e.owner)).copied().unwrap_or(0)
     };
-    let grouped = timeline.grouped(level, first, last.saturating_add(1), names.len(), group_of);
+    // Sparse: a thousand bins times a thousand owners would be a dense 16 MB.
+    let mut per_series: Vec<BTreeMap<i64, Counts>> = vec![BTreeMap::new(); names.len()];
+    timeline.for_each_bin(level, first, last.saturating_add(1), |start, series, counts| {
+        if let Some(bins) = per_series.get_mut(group_of(series)) {
+            bins.entry(start).or_default().add(counts);
+        }
+    });
     let series = names
         .iter()
-        .enumerate()
-        .map(|(i, name)| TimelineSeries {
+        .zip(per_series)
+        .map(|(name, bins)| TimelineSeries {
             provider: name.to_string(),
-            bins: grouped
-                .iter()
-                .filter_map(|(start, counts)| {
-                    let c = counts.get(i)?;
-                    (c.packets > 0).then(|| TimelineBin { t: seconds(*start), bytes: c.bytes, packets: c.packets })
-                })
+            bins: bins
+                .into_iter()
+                .filter(|(_, c)| c.packets > 0)
+                .map(|(start, c)| TimelineBin { t: seconds(start), bytes: c.bytes, packets: c.packets })
                 .collect(),
         })
         .collect();

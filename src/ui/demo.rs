@@ -99,10 +99,8 @@ pub fn demo_snapshot() -> Snapshot {
             endpoint,
             best_name: name.map(str::to_string),
             owner,
-            owner_detail: Owner { name: (*owner_name).to_string(), service: None, region: None },
             names,
             cname_chain: Vec::new(),
-            attribution: None,
         });
     }
     timeline.flush();
@@ -121,5 +119,6 @@ pub fn demo_snapshot() -> Snapshot {
         owners: Arc::new(owners),
         timeline: Arc::new(timeline),
         warnings: Vec::new(),
+        providers: None,
     }
 }

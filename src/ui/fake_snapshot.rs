@@ -104,7 +104,6 @@ fn build(flows_in: &[(usize, usize, u64, i64, i64)]) -> Snapshot {
                 service: remote.owner.1.map(Into::into),
                 region: remote.owner.2.map(Into::into),
             };
-            let owner_detail = owner.clone();
             let index = owners.iter().position(|o| o.owner == owner).unwrap_or_else(|| {
                 owners.push(OwnerTotals { owner, bytes: 0, packets: 0, endpoints: 0 });
                 owners.len() - 1
@@ -114,10 +113,8 @@ fn build(flows_in: &[(usize, usize, u64, i64, i64)]) -> Snapshot {
                 endpoint: Endpoint { ip, packets: 0, bytes: 0, flows: 0, first_ns: i64::MAX, last_ns: i64::MIN },
                 best_name: remote.name.map(Into::into),
                 owner: index,
-                owner_detail,
                 names: Vec::new(),
                 cname_chain: Vec::new(),
-                attribution: None,
             }
         })
         .collect();
@@ -200,5 +197,6 @@ fn build(flows_in: &[(usize, usize, u64, i64, i64)]) -> Snapshot {
         owners: Arc::new(owners),
         timeline: Arc::new(timeline),
         warnings: Vec::new(),
+        providers: None,
     }
 }

@@ -6,6 +6,7 @@ use egui_plot::{Bar, BarChart, Plot};
 
 use crate::flows::Flow;
 use crate::names::NameSource;
+use crate::providers::evidence::Attribution;
 use crate::snapshot::{EndpointView, OwnerTotals, Snapshot};
 use crate::ui::app::AppCommand;
 use crate::ui::format;
@@ -67,7 +68,7 @@ pub fn inspector_ui(
         section(ui, "Names");
         names_ui(ui, endpoint);
         section(ui, "Provider evidence");
-        evidence_ui(ui, endpoint, owner, dark);
+        evidence_ui(ui, endpoint.and_then(|e| snapshot.attribution(e)).as_ref(), owner, dark);
         if let Some(id) = endpoint_id {
             section(ui, "Remote endpoint over time");
             chart_ui(ui, snapshot, snapshot_version, id as usize, state, dark, owner);
@@ -213,8 +214,8 @@ fn names_ui(ui: &mut egui::Ui, endpoint: Option<&EndpointView>) {
 
 /// Why the owner is who we say it is: the matching published range with its dataset and
 /// date, the AS, the provider hints in the names, and any conflict between them.
-fn evidence_ui(ui: &mut egui::Ui, endpoint: Option<&EndpointView>, owner: Option<&OwnerTotals>, dark: bool) {
-    let Some(attribution) = endpoint.and_then(|e| e.attribution.as_ref()) else {
+fn evidence_ui(ui: &mut egui::Ui, attribution: Option<&Attribution>, owner: Option<&OwnerTotals>, dark: bool) {
+    let Some(attribution) = attribution else {
         ui.weak("Not attributed: no provider range or AS matched this address.");
         return;
     };
