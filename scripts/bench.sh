@@ -23,6 +23,10 @@ measure() {
   rm -f "$stats_file"
 }
 
+# Shared virtual machines are noisy: the fast runs are measured ROUNDS times, interleaved,
+# and the fastest time of each is kept (peak memory: the largest).
+ROUNDS=${BENCH_ROUNDS:-5}
+
 echo "== range data: start-up and lookups"
 "$release/examples/bench_lookup"
 echo
@@ -33,9 +37,12 @@ frames=$("$release/examples/pcap_read_loop" "$capture")
 echo "capture: $capture ($(du -h "$capture" | cut -f1), $frames)"
 
 results=$(
-  measure read_loop "$release/examples/pcap_read_loop" "$capture"
-  measure whohosts "$release/whohosts" report --json "$capture"
-  measure flows_only "$release/whohosts" report --json --no-names --no-ranges "$capture"
+  for _ in $(seq "$ROUNDS"); do
+    measure read_loop "$release/examples/pcap_read_loop" "$capture"
+    measure read_loop_1mb "$release/examples/pcap_read_loop" --big-buffer "$capture"
+    measure whohosts "$release/whohosts" report --json "$capture"
+    measure flows_only "$release/whohosts" report --json --no-names --no-ranges "$capture"
+  done
   measure tshark tshark -n -q -r "$capture" -z conv,tcp -z conv,udp
 )
 echo "== the app: frame time with the benchmark capture loaded (headless)"
@@ -43,11 +50,13 @@ echo "== the app: frame time with the benchmark capture loaded (headless)"
 echo
 
 echo "$results" | awk '
-  { secs[$1] = $2; rss[$1] = $3 }
+  !($1 in secs) || $2 < secs[$1] { secs[$1] = $2 }
+  $3 > rss[$1] { rss[$1] = $3 }
   END {
-    printf "%-10s %10s %12s\n", "run", "seconds", "peak RSS MB"
-    for (n in secs) printf "%-10s %10.2f %12.1f\n", n, secs[n], rss[n] / 1024
+    printf "%-14s %10s %12s\n", "run", "seconds", "peak RSS MB"
+    for (n in secs) printf "%-14s %10.2f %12.1f\n", n, secs[n], rss[n] / 1024
     printf "\nwhohosts vs bare libpcap read loop: %.2fx the time (target: at most 2x)\n", secs["whohosts"] / secs["read_loop"]
+    printf "whohosts vs the same loop with whohosts%s 1 MB read buffer: %.2fx the time\n", "\047", secs["whohosts"] / secs["read_loop_1mb"]
     printf "tshark vs whohosts: whohosts is %.1fx faster (target: at least 30x)\n", secs["tshark"] / secs["whohosts"]
     printf "names + attribution add %.0f%% to the report (flows only: %.2f s; target: at most 25%%)\n", (secs["whohosts"] / secs["flows_only"] - 1) * 100, secs["flows_only"]
     printf "whohosts peak RSS: %.0f MB (target: at most 150 MB); tshark: %.0f MB\n", rss["whohosts"] / 1024, rss["tshark"] / 1024
