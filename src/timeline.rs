@@ -17,6 +17,8 @@ pub const LEVEL_WIDTHS_NS: [i64; 9] =
     [MS, 10 * MS, 100 * MS, 1_000 * MS, 10_000 * MS, 60_000 * MS, 600_000 * MS, 3_600_000 * MS, 86_400_000 * MS];
 /// Bins (bin, series) kept per level before that level is given up.
 const MAX_BINS_PER_LEVEL: usize = 400_000;
+/// Longest range, in bins, that `grouped` covers with one slot per bin.
+const MAX_GROUPED_SPAN: usize = 1 << 16;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Counts {
@@ -187,6 +189,37 @@ impl Timeline {
         groups: usize,
         group_of: impl Fn(SeriesId) -> usize,
     ) -> Vec<(i64, Vec<Counts>)> {
+        let width = LEVEL_WIDTHS_NS.get(level).copied().unwrap_or(LEVEL_WIDTHS_NS[0]);
+        let first = from_ns.div_euclid(width);
+        let end = to_ns.div_euclid(width).saturating_add(i64::from(to_ns.rem_euclid(width) != 0));
+        // One slot per bin of the range, filled in one pass over the stored bins: no copy and
+        // no sort of what may be hundreds of thousands of (bin, series) entries, which a live
+        // view redoes for every snapshot.
+        let Some(span) = usize::try_from(end.saturating_sub(first)).ok().filter(|&n| n <= MAX_GROUPED_SPAN) else {
+            return self.grouped_sorted(level, from_ns, to_ns, groups, group_of);
+        };
+        let mut slots: Vec<Option<Vec<Counts>>> = vec![None; span];
+        self.for_each_bin(level, from_ns, to_ns, |start, series, counts| {
+            let index = usize::try_from(start.div_euclid(width) - first).unwrap_or(usize::MAX);
+            if let Some(slot) = slots.get_mut(index) {
+                let row = slot.get_or_insert_with(|| vec![Counts::default(); groups]);
+                if let Some(cell) = row.get_mut(group_of(series)) {
+                    cell.add(counts);
+                }
+            }
+        });
+        slots.into_iter().enumerate().filter_map(|(i, row)| Some(((first + i as i64) * width, row?))).collect()
+    }
+
+    /// `grouped` for ranges too long for one slot per bin.
+    fn grouped_sorted(
+        &self,
+        level: usize,
+        from_ns: i64,
+        to_ns: i64,
+        groups: usize,
+        group_of: impl Fn(SeriesId) -> usize,
+    ) -> Vec<(i64, Vec<Counts>)> {
         let mut out: Vec<(i64, Vec<Counts>)> = Vec::new();
         for (start, series, counts) in self.bins(level, from_ns, to_ns) {
             if out.last().is_none_or(|(s, _)| *s != start) {
@@ -276,6 +309,23 @@ mod tests {
         t.flush();
         let g = t.grouped(3, 0, S, 2, |s| if s == 2 { 1 } else { 0 });
         assert_eq!(g, vec![(0, vec![Counts { bytes: 3, packets: 2 }, Counts { bytes: 4, packets: 1 }])]);
+    }
+
+    #[test]
+    fn grouping_by_slots_matches_grouping_by_sorting() {
+        let mut t = Timeline::default();
+        // Series close their bins out of time order: a pseudo-random walk over 50 series.
+        let mut x: u64 = 7;
+        for i in 0..20_000i64 {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            let series = (x >> 33) as u32 % 50;
+            t.add(series, i * 3 * MS + (x >> 50) as i64, 100 + u64::from(series));
+        }
+        t.flush();
+        for (level, from, to) in [(1, 0, 60 * S), (1, 7 * S + 3, 31 * S), (3, -S, 100 * S), (0, 5 * S, 6 * S)] {
+            let group_of = |s: u32| (s % 7) as usize;
+            assert_eq!(t.grouped(level, from, to, 7, group_of), t.grouped_sorted(level, from, to, 7, group_of));
+        }
     }
 
     #[test]

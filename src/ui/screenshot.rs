@@ -35,7 +35,7 @@ impl ScreenshotJob {
     }
 
     /// Called every frame; asks for the picture once reading ended and the frame settled.
-    pub fn step(&mut self, ctx: &egui::Context, capture: Option<&OpenCapture>) {
+    pub fn step(&mut self, ctx: &egui::Context, capture: Option<&OpenCapture>, views_building: bool) {
         if self.requested {
             return;
         }
@@ -48,6 +48,7 @@ impl ScreenshotJob {
                     capture.error.clone().unwrap_or_else(|| format!("{}: could not be read", capture.file_name()));
                 self.finish(ctx, Err(message));
             }
+            LoadState::Done | LoadState::Cancelled if views_building => self.settled_frames = 0,
             LoadState::Done | LoadState::Cancelled => {
                 self.settled_frames += 1;
                 if self.settled_frames >= SETTLE_FRAMES {

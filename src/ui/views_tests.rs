@@ -242,3 +242,29 @@ fn an_empty_snapshot_draws_without_panicking() {
     harness.run();
     harness.get_by_label_contains("No flows yet");
 }
+
+#[test]
+fn a_big_graph_builds_on_a_worker_and_then_shows_the_same_picture() {
+    let snapshot = fake_snapshot::large(30_000);
+    let mut at_once = graph_harness(Probe { snapshot: snapshot.clone(), ..Probe::new() });
+    at_once.run();
+    assert!(!at_once.state().graph.is_building());
+
+    let mut probe = Probe { snapshot, ..Probe::new() };
+    probe.graph = GraphState::in_background();
+    let mut harness = graph_harness(probe);
+    harness.step();
+    assert!(harness.state().graph.is_building(), "the first frame hands the model to the worker");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while harness.state().graph.is_building() {
+        assert!(std::time::Instant::now() < deadline, "the worker never delivered");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        harness.step();
+    }
+    harness.run();
+    let label = "gateway.icloud.com";
+    let (shown, expected) =
+        (harness.state().graph.node_screen_rect(label), at_once.state().graph.node_screen_rect(label));
+    assert!(expected.is_some());
+    assert_eq!(shown, expected);
+}

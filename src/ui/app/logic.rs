@@ -48,7 +48,8 @@ impl WhohostsApp {
             self.shown_title = title;
         }
         if let Some(job) = &mut self.screenshot {
-            job.step(ctx, self.capture.as_ref());
+            // A big graph may still be building on its worker: the picture waits for it.
+            job.step(ctx, self.capture.as_ref(), self.graph.is_building());
         }
     }
 }

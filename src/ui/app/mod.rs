@@ -94,7 +94,7 @@ impl WhohostsApp {
             filter: ViewFilter::default(),
             selection: Vec::new(),
             table: FlowTableState::default(),
-            graph: GraphState::default(),
+            graph: GraphState::in_background(),
             timeline: TimelineState::default(),
             inspector: InspectorState::default(),
             dialog: FileDialog::default(),
@@ -175,7 +175,7 @@ impl WhohostsApp {
         self.selection.clear();
         self.filter.time_range = None;
         self.table = FlowTableState::default();
-        self.graph = GraphState::default();
+        self.graph = GraphState::in_background();
         self.timeline = TimelineState::default();
         self.inspector = InspectorState::default();
     }

@@ -3,6 +3,7 @@
 //! view's state (pan, zoom, expanded folds, layout mode, cached scene); reads a snapshot and a
 //! view filter, and answers with a `ViewCommand`, never touching other views.
 
+mod background;
 pub mod columns;
 pub mod filtering;
 pub mod fold;
@@ -40,6 +41,21 @@ pub struct GraphState {
     pub zoom: f32,
     hovered: Option<view::Hit>,
     cache: Option<view::CachedScene>,
+    /// Build big models on a worker thread (the window); an exported figure builds at once.
+    pub build_in_background: bool,
+    pending: Option<background::PendingModel<view::ModelKey>>,
+}
+
+impl GraphState {
+    /// For the window: big models are built on a worker thread.
+    pub fn in_background() -> Self {
+        GraphState { build_in_background: true, ..GraphState::default() }
+    }
+
+    /// Whether a model is being built (the picture shown is from before the last change).
+    pub fn is_building(&self) -> bool {
+        self.pending.is_some()
+    }
 }
 
 impl Default for GraphState {
@@ -51,6 +67,8 @@ impl Default for GraphState {
             zoom: 1.0,
             hovered: None,
             cache: None,
+            build_in_background: false,
+            pending: None,
         }
     }
 }

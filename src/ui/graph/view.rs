@@ -7,8 +7,9 @@ use std::sync::Arc;
 
 use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Stroke, Vec2};
 
+use super::background;
 use super::layout::{Point, RibbonGeometry};
-use super::model::{self, GraphModel, NodeKind, HOSTS};
+use super::model::{GraphModel, NodeKind, HOSTS};
 use super::scene::{self, Scene, SceneLink, LINE_HEIGHT};
 use super::{GraphState, LayoutMode};
 use crate::snapshot::Snapshot;
@@ -26,7 +27,7 @@ pub(super) enum Hit {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-struct ModelKey {
+pub(super) struct ModelKey {
     flows: usize,
     flow_count: usize,
     endpoints: usize,
@@ -178,15 +179,35 @@ fn refresh_cache(ui: &egui::Ui, snapshot: &Snapshot, filter: &ViewFilter, state:
     let scene_key =
         SceneKey { size: (canvas.width().round() as i32, canvas.height().round() as i32), mode: state.mode };
     let old = state.cache.take();
-    let model = match old {
+    let (model_key, model) = match old {
         Some(c) if c.model_key == model_key => {
             if c.scene_key == scene_key {
                 state.cache = Some(CachedScene { canvas, ..c });
                 return;
             }
-            c.model
+            (model_key, c.model)
         }
-        _ => model::build(snapshot, filter, &state.expanded, model_key.capacity),
+        old => {
+            let capacity = model_key.capacity;
+            let built = background::model_for(
+                &mut state.pending,
+                state.build_in_background,
+                ui.ctx(),
+                &model_key,
+                snapshot,
+                filter,
+                &state.expanded,
+                capacity,
+            );
+            match built {
+                Some(built) => built,
+                None => {
+                    // The worker is still on it: the last picture stays meanwhile.
+                    state.cache = old.map(|c| CachedScene { canvas, ..c });
+                    return;
+                }
+            }
+        }
     };
     let measure = |text: &str| -> f32 {
         ui.ctx()
