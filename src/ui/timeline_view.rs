@@ -55,7 +55,8 @@ struct Binned {
     owners: Vec<String>,
     /// Bin start and bytes per owner.
     bins: Vec<(i64, Vec<u64>)>,
-    bands: Vec<Band>,
+    /// Shared with the plot's closure each frame without copying.
+    bands: Arc<Vec<Band>>,
 }
 
 /// Nanoseconds at `seconds` past the origin (saturating: a wild axis value cannot overflow).
@@ -129,9 +130,9 @@ pub fn timeline_plot_ui(
         .show_crosshair(false)
         .label_formatter(|_| None)
         .set_margin_fraction(egui::Vec2::new(0.0, 0.05));
-    let bands = state.cache.as_ref().map(|c| c.bands.clone()).unwrap_or_default();
+    let bands = state.cache.as_ref().map(|c| Arc::clone(&c.bands)).unwrap_or_default();
     let shown = plot.show(ui, move |plot_ui| {
-        for band in &bands {
+        for band in bands.iter() {
             let color = theme::owner_color(&band.owner, dark);
             plot_ui.add(
                 FilledArea::new(band.owner.clone(), &band.xs, &band.lower, &band.upper)
@@ -281,7 +282,7 @@ fn stack(snapshot: &Snapshot, filter: &ViewFilter, level: usize, key: BinKey, wi
         }
         bands.push(band);
     }
-    Binned { key, width_ns: width, owners, bins, bands }
+    Binned { key, width_ns: width, owners, bins, bands: Arc::new(bands) }
 }
 
 fn paint_selection(ui: &egui::Ui, transform: &PlotTransform, from: f64, to: f64, dark: bool) {
