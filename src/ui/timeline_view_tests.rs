@@ -73,7 +73,7 @@ fn the_text_filter_keeps_matching_endpoints_only() {
         text: "google".into(),
     };
     let binned = stack(&snapshot, &ViewFilter::default(), 3, key, width);
-    for band in &binned.bands {
+    for band in binned.bands.iter() {
         let drawn = band.upper.iter().zip(&band.lower).any(|(u, l)| u > l);
         assert_eq!(drawn, band.owner == "Google Cloud", "{}", band.owner);
     }
