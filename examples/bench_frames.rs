@@ -42,6 +42,15 @@ fn first_picture(path: &std::path::Path) -> Result<(), Box<dyn std::error::Error
     Ok(())
 }
 
+/// Moves the pointer somewhere new over the views (frame `i`) and times one frame.
+fn hovered_frame(harness: &mut Harness<'_, WhohostsApp>, i: usize) -> Duration {
+    let pos = egui::pos2(200.0 + (i as f32 * 23.0) % 900.0, 150.0 + (i as f32 * 17.0) % 300.0);
+    harness.hover_at(pos);
+    let t = Instant::now();
+    harness.step();
+    t.elapsed()
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = std::env::args().nth(1).ok_or("usage: bench_frames CAPTURE")?;
     first_picture(path.as_ref())?;
@@ -82,11 +91,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let phase = |harness: &mut Harness<'_, WhohostsApp>, name: &str, times: &mut Vec<Duration>| {
         let mut own = Vec::new();
         for i in 0..FRAMES_PER_PHASE {
-            let pos = egui::pos2(200.0 + (i as f32 * 23.0) % 900.0, 150.0 + (i as f32 * 17.0) % 300.0);
-            harness.hover_at(pos);
-            let t = Instant::now();
-            harness.step();
-            own.push(t.elapsed());
+            own.push(hovered_frame(harness, i));
         }
         own.sort();
         println!("{name:<28} median {:>6.2} ms", own[own.len() / 2].as_secs_f64() * 1e3);
@@ -117,11 +122,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 capture.version += 1;
             }
         }
-        let pos = egui::pos2(200.0 + (i as f32 * 23.0) % 900.0, 150.0 + (i as f32 * 17.0) % 300.0);
-        harness.hover_at(pos);
-        let t = Instant::now();
-        harness.step();
-        streaming.push(t.elapsed());
+        streaming.push(hovered_frame(&mut harness, i));
     }
     streaming.sort();
     println!(
