@@ -164,23 +164,27 @@ pub struct AnalysisArgs {
 impl AnalysisArgs {
     /// Checks the options and turns them into an analysis config; errors name the flag.
     pub fn to_config(&self) -> Result<AnalysisConfig, String> {
-        let (mut config, ranges) = self.to_config_loading_ranges()?;
-        config.providers = Arc::new(ranges.wait()?);
-        Ok(config)
+        let config = self.config_without_ranges()?;
+        let ranges = if self.no_ranges { ProviderDb::empty() } else { load_providers(&self.ranges)? };
+        Ok(AnalysisConfig { providers: Arc::new(ranges), ..config })
     }
 
     /// Like `to_config`, but the range data (about 60 ms of work) loads on its own thread
     /// while the caller starts reading; the config holds no ranges until it is put in with
     /// [`Analysis::set_providers`](crate::analysis::Analysis::set_providers).
     pub fn to_config_loading_ranges(&self) -> Result<(AnalysisConfig, RangesLoading), String> {
+        let config = self.config_without_ranges()?;
+        let ranges =
+            if self.no_ranges { RangesLoading::ready(ProviderDb::empty()) } else { RangesLoading::start(&self.ranges) };
+        Ok((config, ranges))
+    }
+
+    fn config_without_ranges(&self) -> Result<AnalysisConfig, String> {
         let local = match &self.local {
             Some(list) => LocalPolicy::parse_list(list).map_err(|e| format!("--local: {e}"))?,
             None => LocalPolicy::default(),
         };
-        let ranges =
-            if self.no_ranges { RangesLoading::ready(ProviderDb::empty()) } else { RangesLoading::start(&self.ranges) };
-        let config = AnalysisConfig { local, providers: Arc::new(ProviderDb::empty()), learn_names: !self.no_names };
-        Ok((config, ranges))
+        Ok(AnalysisConfig { local, providers: Arc::new(ProviderDb::empty()), learn_names: !self.no_names })
     }
 }
 
