@@ -14,8 +14,8 @@ build:
 test:
 	@scripts/deps.sh test
 	$(CARGO) fmt --check
-	$(CARGO) clippy --locked --all-targets -- -D warnings
-	$(CARGO) test --locked
+	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
+	$(CARGO) test --locked --workspace
 	scripts/screenshot_test.sh $(SAMPLE) target/debug/whohosts
 
 bench:

@@ -10,17 +10,17 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
-use whohosts::analysis::AnalysisConfig;
-use whohosts::ingest::analyse_file;
-use whohosts::snapshot::Snapshot;
-use whohosts::ui::{Launch, WhohostsApp};
+use whohosts_app::{Launch, WhohostsApp};
+use whohosts_core::analysis::AnalysisConfig;
+use whohosts_core::ingest::analyse_file;
+use whohosts_core::snapshot::Snapshot;
 
 const FRAMES_PER_PHASE: usize = 40;
 
 /// How long after opening a capture the app has its first snapshot to draw (the session
 /// the window uses, reading in the background).
 fn first_picture(path: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
-    use whohosts::session::{Session, UpdateKind};
+    use whohosts_core::session::{Session, UpdateKind};
     let started = Instant::now();
     let session = Session::open_file(path, AnalysisConfig::default(), 1, Box::new(|| {}));
     while let Ok(update) = session.updates.recv() {

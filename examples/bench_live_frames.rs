@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
-use whohosts::ui::{Launch, WhohostsApp};
+use whohosts_app::{Launch, WhohostsApp};
 
 /// One frame every this long, as a 60 Hz display would ask for.
 const FRAME_INTERVAL: Duration = Duration::from_millis(16);

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use whohosts::providers::ProviderDb;
+use whohosts_core::providers::ProviderDb;
 
 const LOOKUPS: usize = 5_000_000;
 

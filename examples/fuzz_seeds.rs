@@ -18,8 +18,8 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use whohosts::capture::{FileSource, FrameSource};
-use whohosts::decode::{decode, link_type, Decoded, Transport};
+use whohosts_core::capture::{FileSource, FrameSource};
+use whohosts_core::decode::{decode, link_type, Decoded, Transport};
 
 /// Must match the order in `fuzz/fuzz_targets/decode.rs`: the seed's first byte indexes it.
 const DECODE_LINK_TYPES: [i32; 10] = link_type::SUPPORTED;
@@ -162,7 +162,7 @@ fn main() -> Result<()> {
     }
     std::fs::remove_dir_all(&scratch)?;
     let mut range_files: Vec<PathBuf> =
-        std::fs::read_dir("src/providers/testdata")?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        std::fs::read_dir("crates/whohosts-core/testdata")?.filter_map(|e| e.ok().map(|e| e.path())).collect();
     range_files.sort();
     for file in range_files.iter().filter(|p| p.file_name().is_some_and(|n| n != "README.md")) {
         seeds.add("ranges", &std::fs::read(file)?)?;

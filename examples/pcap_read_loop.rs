@@ -7,7 +7,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let big_buffer = args.iter().any(|a| a == "--big-buffer");
     let path = args.iter().find(|a| !a.starts_with("--")).ok_or("usage: pcap_read_loop [--big-buffer] FILE")?;
     let mut capture = pcap::Capture::from_file(path)?;
-    let _buffer = if big_buffer { whohosts::capture::read_buffer::enlarge(&capture) } else { None };
+    let _buffer = if big_buffer { whohosts_core::capture::read_buffer::enlarge(&capture) } else { None };
     let (mut frames, mut bytes) = (0u64, 0u64);
     loop {
         match capture.next_packet() {

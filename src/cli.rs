@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
-use crate::analysis::AnalysisConfig;
-use crate::locality::LocalPolicy;
-use crate::providers::ProviderDb;
+use whohosts_core::analysis::AnalysisConfig;
+use whohosts_core::locality::LocalPolicy;
+use whohosts_core::providers::ProviderDb;
 
 #[derive(Debug, Parser)]
 #[command(name = "whohosts", version, about = "Who really hosts what this machine talks to?")]
@@ -38,7 +38,7 @@ pub enum Command {
     /// List the network interfaces that can be captured on.
     Interfaces(InterfacesArgs),
     /// Write a print-ready PNG figure, and the data behind it as CSV, JSON or pcap.
-    Export(crate::export::command::ExportArgs),
+    Export(crate::export_command::ExportArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -171,7 +171,7 @@ impl AnalysisArgs {
 
     /// Like `to_config`, but the range data (about 60 ms of work) loads on its own thread
     /// while the caller starts reading; the config holds no ranges until it is put in with
-    /// [`Analysis::set_providers`](crate::analysis::Analysis::set_providers).
+    /// [`Analysis::set_providers`](whohosts_core::analysis::Analysis::set_providers).
     pub fn to_config_loading_ranges(&self) -> Result<(AnalysisConfig, RangesLoading), String> {
         let config = self.config_without_ranges()?;
         let ranges =

@@ -1,24 +1,7 @@
-//! whohosts: who really hosts what a machine talks to.
-//!
-//! The core (everything but `ui`) turns frames from a capture into flows, names learned from
-//! the capture, provider attributions and a timeline. It never imports egui, so the CLI, the
-//! GUI and the tests all drive it the same way.
-// Nothing read from a capture or a range file may take the program down: outside tests,
-// failures are values. (Parser modules also deny panicking indexing.)
+//! The `whohosts` command line: arguments (clap), checked into the core's configuration, and
+//! the `export` subcommand. `main` prints and picks exit codes; the work is in whohosts-core
+//! (no GUI) and whohosts-app (the window and the figure).
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
-pub mod analysis;
-pub mod capture;
+
 pub mod cli;
-pub mod decode;
-pub mod export;
-pub mod flows;
-pub mod fragments;
-pub mod ingest;
-pub mod locality;
-pub mod names;
-pub mod providers;
-pub mod report;
-pub mod session;
-pub mod snapshot;
-pub mod timeline;
-pub mod ui;
+pub mod export_command;

@@ -9,12 +9,12 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::Parser;
 
-use whohosts::analysis::Analysis;
-use whohosts::capture::{list_interfaces, local_policy_for};
 use whohosts::cli::{AnalysisArgs, Cli, Command, InterfacesArgs, ReportArgs, ReportInput};
-use whohosts::ingest::live::{capture_into, save_after_end, LiveCapture};
-use whohosts::ingest::{analyse_file, Progress};
-use whohosts::report::{write_text, LiveRecord, Report};
+use whohosts_core::analysis::Analysis;
+use whohosts_core::capture::{list_interfaces, local_policy_for};
+use whohosts_core::ingest::live::{capture_into, save_after_end, LiveCapture};
+use whohosts_core::ingest::{analyse_file, Progress};
+use whohosts_core::report::{write_text, LiveRecord, Report};
 
 fn main() -> ExitCode {
     match run() {
@@ -36,7 +36,7 @@ fn run() -> anyhow::Result<ExitCode> {
     match cli.command {
         Some(Command::Report(args)) => report(&args),
         Some(Command::Interfaces(args)) => interfaces(&args),
-        Some(Command::Export(args)) => whohosts::export::command::run_export(&args).map(|()| ExitCode::SUCCESS),
+        Some(Command::Export(args)) => whohosts::export_command::run_export(&args).map(|()| ExitCode::SUCCESS),
         None => {
             let live = cli.live.map(|interface| (interface, cli.filter));
             window(cli.file, cli.screenshot, live, &cli.analysis)
@@ -53,8 +53,8 @@ fn window(
 ) -> anyhow::Result<ExitCode> {
     let config = analysis.to_config().map_err(anyhow::Error::msg)?;
     let ephemeral = screenshot.is_some();
-    let launch = whohosts::ui::Launch { file, screenshot, ephemeral, config, live };
-    let warning = whohosts::ui::run_window(launch).map_err(anyhow::Error::msg)?;
+    let launch = whohosts_app::Launch { file, screenshot, ephemeral, config, live };
+    let warning = whohosts_app::run_window(launch).map_err(anyhow::Error::msg)?;
     if let Some(warning) = warning {
         eprintln!("whohosts: warning: {warning}");
     }

@@ -9,18 +9,18 @@ use clap::Parser;
 use etherparse::{Ethernet2Header, IpNumber, Ipv4Header, PacketBuilder};
 use pcap::{Capture, Linktype, Packet, PacketHeader};
 
-use whohosts::analysis::{Analysis, AnalysisConfig};
-use whohosts::export::command::{run_export, ExportArgs};
-use whohosts::export::figure::{FigureSpec, View};
-use whohosts::export::fixtures::three_owner_snapshot;
-use whohosts::export::json::ExportDocument;
-use whohosts::export::palette::owner_color;
-use whohosts::export::placeholder::{endpoint_bars_ui, owner_timeline_ui};
-use whohosts::export::records::FlowRow;
-use whohosts::export::{csv as csv_export, json, pcap as pcap_export, png, Overwrite, ViewFilter};
-use whohosts::ingest::analyse_file;
-use whohosts::report::Report;
-use whohosts::snapshot::Snapshot;
+use test_support::fixtures::three_owner_snapshot;
+use whohosts::export_command::{run_export, ExportArgs};
+use whohosts_app::figure::views::AppViews;
+use whohosts_app::figure::{png, FigureSpec, View};
+use whohosts_app::theme::owner_color;
+use whohosts_core::analysis::{Analysis, AnalysisConfig};
+use whohosts_core::export::json::ExportDocument;
+use whohosts_core::export::records::FlowRow;
+use whohosts_core::export::{csv as csv_export, json, pcap as pcap_export, Overwrite, ViewFilter};
+use whohosts_core::ingest::analyse_file;
+use whohosts_core::report::Report;
+use whohosts_core::snapshot::Snapshot;
 
 const T0: i64 = 1_700_000_000;
 const MAC_A: [u8; 6] = [2, 0, 0, 0, 0, 1];
@@ -127,16 +127,7 @@ fn near(a: [u8; 4], b: [u8; 4]) -> bool {
 }
 
 fn render(snapshot: &Snapshot, spec: &FigureSpec) -> image::RgbaImage {
-    let filter = ViewFilter::default();
-    let dark = spec.dark;
-    png::render_figure(
-        snapshot,
-        &filter,
-        spec,
-        &mut |ui, rect| endpoint_bars_ui(ui, rect, snapshot, &filter, dark),
-        &mut |ui, rect| owner_timeline_ui(ui, rect, snapshot, &filter, dark),
-    )
-    .unwrap()
+    png::render_figure_with(snapshot, &ViewFilter::default(), spec, &mut AppViews::default()).unwrap()
 }
 
 #[test]

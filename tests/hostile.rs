@@ -14,12 +14,12 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use serde_json::Value;
-use whohosts::analysis::{Analysis, AnalysisConfig};
-use whohosts::capture::CaptureError;
-use whohosts::ingest::analyse_file;
-use whohosts::names::NameSource;
-use whohosts::report::Report;
-use whohosts::session::{Session, UpdateKind};
+use whohosts_core::analysis::{Analysis, AnalysisConfig};
+use whohosts_core::capture::CaptureError;
+use whohosts_core::ingest::analyse_file;
+use whohosts_core::names::NameSource;
+use whohosts_core::report::Report;
+use whohosts_core::session::{Session, UpdateKind};
 
 /// The small hostile files, written once per test run (under the target directory).
 fn small_dir() -> &'static Path {

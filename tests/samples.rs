@@ -8,9 +8,9 @@ use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
-use whohosts::analysis::{Analysis, AnalysisConfig};
-use whohosts::ingest::analyse_file;
-use whohosts::names::NameSource;
+use whohosts_core::analysis::{Analysis, AnalysisConfig};
+use whohosts_core::ingest::analyse_file;
+use whohosts_core::names::NameSource;
 
 fn expected_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/expected")

@@ -8,8 +8,8 @@ use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 use etherparse::PacketBuilder;
 
-use whohosts::ui::flow_table::model::SortColumn;
-use whohosts::ui::{Launch, WhohostsApp};
+use whohosts_app::flow_table::model::SortColumn;
+use whohosts_app::{Launch, WhohostsApp};
 
 const CLIENT: [u8; 4] = [192, 168, 1, 10];
 /// (remote address, remote port, UDP?, packets each way)
@@ -145,7 +145,7 @@ fn a_file_that_is_not_a_capture_shows_its_name_and_the_error() {
 #[test]
 fn many_owners_and_names_show_in_table_and_legend() {
     let mut harness = harness();
-    harness.state_mut().show_snapshot("demo.pcap", whohosts::ui::demo::demo_snapshot());
+    harness.state_mut().show_snapshot("demo.pcap", test_support::demo::demo_snapshot());
     harness.run_steps(3);
     // The views may show the same owners and names (legend, graph labels): take the table's,
     // which come first, and identify rows by their "address:port" cells.
@@ -181,7 +181,7 @@ fn a_truncated_capture_keeps_what_was_read_and_says_why() {
 #[test]
 fn ctrl_f_focuses_the_filter_and_sorting_follows_header_clicks() {
     let mut harness = harness();
-    harness.state_mut().show_snapshot("demo.pcap", whohosts::ui::demo::demo_snapshot());
+    harness.state_mut().show_snapshot("demo.pcap", test_support::demo::demo_snapshot());
     harness.run_steps(2);
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
     harness.run_steps(2);
@@ -198,7 +198,7 @@ fn ctrl_f_focuses_the_filter_and_sorting_follows_header_clicks() {
 fn window_snapshot(name: &str, dark: bool) {
     let mut harness = harness();
     harness.state_mut().settings.dark = dark;
-    harness.state_mut().show_snapshot("demo.pcap", whohosts::ui::demo::demo_snapshot());
+    harness.state_mut().show_snapshot("demo.pcap", test_support::demo::demo_snapshot());
     harness.run_steps(3);
     harness.get_all_by_label("52.216.8.3:443").next().expect("an AWS row").click();
     harness.run_steps(4);
@@ -243,9 +243,9 @@ fn menus_switch_theme_and_open_the_about_box() {
 
 #[test]
 fn a_time_range_narrows_the_totals_and_esc_clears_it() {
-    use whohosts::ui::demo::DEMO_START_NS;
+    use test_support::demo::DEMO_START_NS;
     let mut harness = harness();
-    harness.state_mut().show_snapshot("demo.pcap", whohosts::ui::demo::demo_snapshot());
+    harness.state_mut().show_snapshot("demo.pcap", test_support::demo::demo_snapshot());
     harness.state_mut().filter.time_range = Some((DEMO_START_NS, DEMO_START_NS + 500_000_000));
     harness.run_steps(3);
     harness.get_by_label("Filtered:");
@@ -260,13 +260,13 @@ fn a_time_range_narrows_the_totals_and_esc_clears_it() {
 
 #[test]
 fn a_flow_selected_in_another_view_is_scrolled_into_the_table_and_inspected() {
-    use whohosts::ui::app::AppCommand;
-    use whohosts::ui::view_filter::ViewCommand;
+    use whohosts_app::app::AppCommand;
+    use whohosts_app::view_command::ViewCommand;
     // Ten copies of the demo's flows: 120 rows, far more than the table shows.
-    let demo = whohosts::ui::demo::demo_snapshot();
+    let demo = test_support::demo::demo_snapshot();
     let flows: Vec<_> = (0..10).flat_map(|_| demo.flows.iter().cloned()).collect();
     let flow_endpoint: Vec<_> = (0..10).flat_map(|_| demo.flow_endpoint.iter().copied()).collect();
-    let snapshot = whohosts::snapshot::Snapshot {
+    let snapshot = whohosts_core::snapshot::Snapshot {
         flows: std::sync::Arc::new(flows),
         flow_endpoint: std::sync::Arc::new(flow_endpoint),
         ..demo
@@ -303,7 +303,7 @@ fn without_a_file_dialog_the_window_points_at_the_path_field() {
 #[test]
 fn arrow_keys_move_the_selection_in_table_order() {
     let mut harness = harness();
-    harness.state_mut().show_snapshot("demo.pcap", whohosts::ui::demo::demo_snapshot());
+    harness.state_mut().show_snapshot("demo.pcap", test_support::demo::demo_snapshot());
     harness.run_steps(3);
     // Sorted by bytes, largest first: the two Apple flows (0, 1), then AWS (2, 3).
     harness.get_all_by_label("17.248.176.20:443").next().unwrap().click();

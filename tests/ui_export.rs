@@ -8,12 +8,12 @@ use std::time::{Duration, Instant};
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 
-use whohosts::export::command::dataset_lines;
-use whohosts::export::figure::{FigureSpec, View};
-use whohosts::export::png;
-use whohosts::export::views::AppViews;
-use whohosts::ui::export_dialog::{ExportKind, ExportStatus, DESTINATION_LABEL, WINDOW_TITLE};
-use whohosts::ui::{Launch, WhohostsApp};
+use whohosts_app::export_dialog::{ExportKind, ExportStatus, DESTINATION_LABEL, WINDOW_TITLE};
+use whohosts_app::figure::png;
+use whohosts_app::figure::views::AppViews;
+use whohosts_app::figure::{FigureSpec, View};
+use whohosts_app::{Launch, WhohostsApp};
+use whohosts_core::export::dataset_lines;
 
 use crate::ui::test_capture;
 

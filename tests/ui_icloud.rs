@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 
-use whohosts::analysis::AnalysisConfig;
-use whohosts::ui::{Launch, WhohostsApp};
+use whohosts_app::{Launch, WhohostsApp};
+use whohosts_core::analysis::AnalysisConfig;
 
 fn icloud_harness() -> Harness<'static, WhohostsApp> {
     let providers = Arc::new(whohosts::cli::load_providers(&[]).expect("shipped range data"));

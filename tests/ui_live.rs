@@ -8,9 +8,9 @@ use std::time::{Duration, Instant};
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 
-use whohosts::capture::{FileSource, FrameSource};
-use whohosts::ui::loading::LoadState;
-use whohosts::ui::{Launch, WhohostsApp};
+use whohosts_app::loading::LoadState;
+use whohosts_app::{Launch, WhohostsApp};
+use whohosts_core::capture::{FileSource, FrameSource};
 
 /// The port the test's datagrams go to; the capture filter keeps only them.
 const PORT: u16 = 39_977;
@@ -82,7 +82,7 @@ fn paused(app: &WhohostsApp) -> bool {
 
 #[test]
 fn a_loopback_capture_fills_the_views_pauses_stops_and_saves() {
-    if !whohosts::capture::can_capture() {
+    if !whohosts_core::capture::can_capture() {
         let _ = writeln!(std::io::stderr(), "SKIPPED: needs root");
         return;
     }
@@ -164,7 +164,7 @@ fn ip(args: &[&str]) -> bool {
 #[test]
 fn an_interface_that_disappears_ends_the_capture_and_keeps_the_window() {
     const TAP: &str = "whtapui0";
-    if !whohosts::capture::can_capture() || !ip(&["tuntap", "add", "dev", TAP, "mode", "tap"]) {
+    if !whohosts_core::capture::can_capture() || !ip(&["tuntap", "add", "dev", TAP, "mode", "tap"]) {
         let _ = writeln!(std::io::stderr(), "SKIPPED: needs root and `ip tuntap`");
         return;
     }

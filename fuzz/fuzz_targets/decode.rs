@@ -2,7 +2,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use whohosts::decode::{decode, link_type, packet_from_ip_payload, Decoded};
+use whohosts_core::decode::{decode, link_type, packet_from_ip_payload, Decoded};
 
 const LINK_TYPES: [i32; 11] = [
     link_type::NULL,

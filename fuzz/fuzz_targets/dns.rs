@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use whohosts::names::NameBook;
+use whohosts_core::names::NameBook;
 use whohosts_fuzz::{check_book, split_by_prefix, tcp, udp, CLIENT, SERVER};
 
 fuzz_target!(|data: &[u8]| {

@@ -2,7 +2,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use whohosts::names::NameBook;
+use whohosts_core::names::NameBook;
 use whohosts_fuzz::{check_book, tcp, CLIENT, SERVER};
 
 fuzz_target!(|data: &[u8]| {

@@ -6,10 +6,10 @@ use std::ops::ControlFlow;
 use std::sync::{Arc, OnceLock};
 
 use libfuzzer_sys::fuzz_target;
-use whohosts::analysis::AnalysisConfig;
-use whohosts::ingest::analyse_file;
-use whohosts::providers::ProviderDb;
-use whohosts::report::{write_text, Report};
+use whohosts_core::analysis::AnalysisConfig;
+use whohosts_core::ingest::analyse_file;
+use whohosts_core::providers::ProviderDb;
+use whohosts_core::report::{write_text, Report};
 
 /// The shipped ranges, loaded once, so attribution runs on real data.
 fn providers() -> Arc<ProviderDb> {

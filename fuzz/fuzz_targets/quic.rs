@@ -6,7 +6,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use whohosts::names::NameBook;
+use whohosts_core::names::NameBook;
 use whohosts_fuzz::quic_initial::protect_initial;
 use whohosts_fuzz::{check_book, split_by_prefix, udp, CLIENT, SERVER};
 

@@ -5,7 +5,7 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use libfuzzer_sys::fuzz_target;
-use whohosts::providers::ProviderDb;
+use whohosts_core::providers::ProviderDb;
 
 fuzz_target!(|data: &[u8]| {
     let path = whohosts_fuzz::scratch_file("ranges.json", data);

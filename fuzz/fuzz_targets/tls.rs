@@ -3,8 +3,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use whohosts::decode::tcp_flags;
-use whohosts::names::NameBook;
+use whohosts_core::decode::tcp_flags;
+use whohosts_core::names::NameBook;
 use whohosts_fuzz::{check_book, split_by_prefix, tcp, CLIENT, SERVER};
 
 fuzz_target!(|data: &[u8]| {

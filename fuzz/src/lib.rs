@@ -6,8 +6,8 @@ pub mod quic_initial;
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::PathBuf;
 
-use whohosts::decode::{tcp_flags, Packet, Transport};
-use whohosts::names::NameBook;
+use whohosts_core::decode::{tcp_flags, Packet, Transport};
+use whohosts_core::names::NameBook;
 
 pub const CLIENT: IpAddr = IpAddr::V4(Ipv4Addr::new(192, 168, 1, 10));
 pub const SERVER: IpAddr = IpAddr::V4(Ipv4Addr::new(203, 0, 113, 7));

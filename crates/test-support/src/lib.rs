@@ -1,0 +1,6 @@
+//! Dev-only: hand-built snapshots for tests, demos and benchmarks. Never a dependency of the
+//! product crates' normal builds.
+
+pub mod demo;
+pub mod fixtures;
+pub mod scenes;

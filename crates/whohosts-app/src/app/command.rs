@@ -1,0 +1,41 @@
+//! Everything a panel can ask the app to do. Panels return these instead of touching each
+//! other's state; `WhohostsApp::apply` (command_handling.rs) carries them out in one place.
+
+use std::path::PathBuf;
+
+use crate::flow_table::model::SortOrder;
+use crate::live_panel::LiveAction;
+use crate::settings::GraphLayout;
+use crate::view_command::ViewCommand;
+
+#[derive(Debug, Clone, PartialEq)]
+#[must_use]
+pub enum AppCommand {
+    /// Show the native open dialog (on its own thread).
+    ShowOpenDialog,
+    Open(PathBuf),
+    /// Close the capture and go back to the start screen.
+    Close,
+    CancelReading,
+    Quit,
+    /// From the graph, timeline, table or legend.
+    View(ViewCommand),
+    /// Scroll the flow table to this flow (selected in another view).
+    RevealFlow(usize),
+    /// Esc: clear the selection, then the time range.
+    ClearSelectionOrRange,
+    SetFilterText(String),
+    FocusFilter,
+    SetDark(bool),
+    SetGraphLayout(GraphLayout),
+    SetSort(SortOrder),
+    ShowAbout(bool),
+    ShowShortcuts(bool),
+    DismissError,
+    ForgetRecentFiles,
+    /// Open the export window for the open capture.
+    ShowExport,
+    HideExport,
+    /// Live capture: picker, start, pause/resume/stop, save.
+    Live(LiveAction),
+}

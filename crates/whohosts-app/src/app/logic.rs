@@ -1,0 +1,55 @@
+//! Per-frame work that draws nothing: take in the reader's snapshots (within a time budget),
+//! the file dialog's answer and dropped files; keep the theme and title in step.
+
+use std::time::Duration;
+
+use egui::ViewportCommand;
+
+use super::WhohostsApp;
+use crate::loading::LoadState;
+
+/// Time per frame the UI spends taking in updates from the reader.
+const DRAIN_BUDGET: Duration = Duration::from_millis(10);
+
+impl WhohostsApp {
+    pub(super) fn logic_impl(&mut self, ctx: &egui::Context) {
+        if let Some(path) = self.pending_open.take() {
+            self.open(ctx, &path);
+        }
+        if let Some(path) = self.dialog.poll() {
+            self.open(ctx, &path);
+        }
+        let dropped = ctx
+            .input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).find(|p| !p.as_os_str().is_empty()));
+        if let Some(path) = dropped {
+            self.open(ctx, &path);
+        }
+        if let Some(capture) = &mut self.capture {
+            if capture.drain(DRAIN_BUDGET) {
+                ctx.request_repaint();
+                // Recent files list only what could be read (partial results count).
+                let readable = matches!(capture.state, LoadState::Done | LoadState::Cancelled);
+                let file = capture.live_info().is_none();
+                if readable && file && !self.ephemeral && self.settings.recent_files.first() != Some(&capture.path) {
+                    self.settings.remember_file(&capture.path);
+                }
+            }
+        }
+        self.live_logic(ctx);
+        if self.applied_dark != Some(self.settings.dark) {
+            self.apply_theme_now(ctx);
+        }
+        let title = match &self.capture {
+            Some(capture) => format!("{} — whohosts", capture.file_name()),
+            None => "whohosts".to_string(),
+        };
+        if title != self.shown_title {
+            ctx.send_viewport_cmd(ViewportCommand::Title(title.clone()));
+            self.shown_title = title;
+        }
+        if let Some(job) = &mut self.screenshot {
+            // A big graph may still be building on its worker: the picture waits for it.
+            job.step(ctx, self.capture.as_ref(), self.graph.is_building());
+        }
+    }
+}

@@ -1,0 +1,242 @@
+//! The whohosts window: the app type eframe runs. Split by job: `logic.rs` takes in what the
+//! background threads sent, `ui.rs` lays the panels out, `command_handling.rs` applies what
+//! panels asked for, `shortcuts.rs` turns keys into commands.
+
+mod command;
+mod command_handling;
+mod live;
+mod logic;
+mod shortcuts;
+mod ui;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+pub use command::AppCommand;
+pub use shortcuts::SHORTCUT_HELP;
+
+use crate::export_dialog::ExportDialog;
+use crate::file_dialog::FileDialog;
+use crate::flow_table::FlowTableState;
+use crate::graph::GraphState;
+use crate::inspector::InspectorState;
+use crate::live_panel::LivePanel;
+use crate::loading::OpenCapture;
+use crate::screenshot::{Outcome, ScreenshotJob};
+use crate::settings::Settings;
+use crate::timeline_view::TimelineState;
+use whohosts_core::analysis::AnalysisConfig;
+use whohosts_core::filter::ViewFilter;
+use whohosts_core::snapshot::Snapshot;
+
+/// How the window was asked to start.
+#[derive(Debug, Clone, Default)]
+pub struct Launch {
+    /// A capture to open at once.
+    pub file: Option<PathBuf>,
+    /// Save the window to this PNG once the capture is read, then quit.
+    pub screenshot: Option<PathBuf>,
+    /// Start from default settings and do not save them (tests, screenshots).
+    pub ephemeral: bool,
+    /// How captures are analysed: local networks and the provider data, loaded once.
+    pub config: AnalysisConfig,
+    /// Start capturing on this interface (with this capture filter) at once.
+    pub live: Option<(String, Option<String>)>,
+}
+
+pub struct WhohostsApp {
+    /// Remembered between runs.
+    pub settings: Settings,
+    ephemeral: bool,
+    // Everything below is runtime state, rebuilt each run.
+    pub capture: Option<OpenCapture>,
+    config: AnalysisConfig,
+    next_generation: u64,
+    pub filter: ViewFilter,
+    /// Selected flows (indices into the snapshot's flows); the first is inspected.
+    pub selection: Vec<usize>,
+    table: FlowTableState,
+    graph: GraphState,
+    timeline: TimelineState,
+    inspector: InspectorState,
+    dialog: FileDialog,
+    /// The path field for systems without a file dialog.
+    path_input: String,
+    show_about: bool,
+    show_shortcuts: bool,
+    focus_filter: bool,
+    pending_open: Option<PathBuf>,
+    screenshot: Option<ScreenshotJob>,
+    applied_dark: Option<bool>,
+    shown_title: String,
+    /// The File → Export… window and its running export.
+    pub export: ExportDialog,
+    /// Live capture: the interface picker, the live bar's state, the save prompt.
+    pub live: LivePanel,
+}
+
+impl WhohostsApp {
+    pub fn new(cc: &eframe::CreationContext<'_>, launch: Launch) -> WhohostsApp {
+        let settings = if launch.ephemeral { Settings::default() } else { Settings::load(cc.storage) };
+        let mut app = WhohostsApp::with_settings(settings, launch);
+        WhohostsApp::install_fonts(&cc.egui_ctx);
+        app.apply_theme_now(&cc.egui_ctx);
+        app
+    }
+
+    fn with_settings(settings: Settings, launch: Launch) -> WhohostsApp {
+        WhohostsApp {
+            settings,
+            ephemeral: launch.ephemeral,
+            capture: None,
+            config: launch.config.clone(),
+            next_generation: 1,
+            filter: ViewFilter::default(),
+            selection: Vec::new(),
+            table: FlowTableState::default(),
+            graph: GraphState::in_background(),
+            timeline: TimelineState::default(),
+            inspector: InspectorState::default(),
+            dialog: FileDialog::default(),
+            path_input: String::new(),
+            show_about: false,
+            show_shortcuts: false,
+            focus_filter: false,
+            pending_open: launch.file.clone(),
+            screenshot: launch.screenshot.map(ScreenshotJob::new),
+            applied_dark: None,
+            shown_title: String::new(),
+            export: ExportDialog::default(),
+            live: LivePanel::starting(launch.live),
+        }
+    }
+
+    /// An app with default settings and no window, for unit tests.
+    #[cfg(test)]
+    pub(crate) fn for_tests(launch: Launch) -> WhohostsApp {
+        WhohostsApp::with_settings(Settings::default(), Launch { ephemeral: true, ..launch })
+    }
+
+    /// Lets proportional text use the monospace font's arrows and shapes (▲ ▼ → ●), which the
+    /// default proportional font lacks.
+    fn install_fonts(ctx: &egui::Context) {
+        let mut fonts = egui::FontDefinitions::default();
+        if let Some(list) = fonts.families.get_mut(&egui::FontFamily::Proportional) {
+            list.push("Hack".to_owned());
+        }
+        ctx.set_fonts(fonts);
+    }
+
+    /// Applies the theme before the first frame so nothing flashes.
+    fn apply_theme_now(&mut self, ctx: &egui::Context) {
+        crate::theme::apply(ctx, self.settings.dark);
+        self.applied_dark = Some(self.settings.dark);
+    }
+
+    /// The graph view's state (where its nodes were drawn), for tests.
+    pub fn graph_state(&self) -> &GraphState {
+        &self.graph
+    }
+
+    /// How captures are analysed (local networks, provider data).
+    pub fn config(&self) -> &AnalysisConfig {
+        &self.config
+    }
+
+    /// Starts reading `path`, replacing any open capture.
+    pub fn open(&mut self, ctx: &egui::Context, path: &Path) {
+        // Absolute, so the recent files list works from any working directory.
+        let path = &std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        self.next_generation += 1;
+        let wake = ctx.clone();
+        let notify = Box::new(move || wake.request_repaint());
+        self.capture = Some(OpenCapture::open(path, self.config.clone(), self.next_generation, notify));
+        self.clear_view_state();
+        self.path_input = path.display().to_string();
+    }
+
+    /// Shows a ready-made snapshot, as if a file had been read (tests, demos).
+    pub fn show_snapshot(&mut self, name: &str, snapshot: Snapshot) {
+        self.capture = Some(OpenCapture::from_snapshot(name, snapshot));
+        self.clear_view_state();
+    }
+
+    /// Whether a capture is still being read.
+    pub fn is_reading(&self) -> bool {
+        self.capture.as_ref().is_some_and(OpenCapture::is_reading) || self.pending_open.is_some()
+    }
+
+    /// For `--screenshot`: where the outcome lands once the picture was saved or loading failed.
+    pub fn screenshot_outcome_handle(&self) -> Option<Arc<Mutex<Outcome>>> {
+        self.screenshot.as_ref().map(ScreenshotJob::outcome_handle)
+    }
+
+    fn clear_view_state(&mut self) {
+        self.selection.clear();
+        self.filter.time_range = None;
+        self.table = FlowTableState::default();
+        self.graph = GraphState::in_background();
+        self.timeline = TimelineState::default();
+        self.inspector = InspectorState::default();
+    }
+}
+
+impl eframe::App for WhohostsApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.logic_impl(ctx);
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.ui_impl(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        if !self.ephemeral {
+            self.settings.save(storage);
+        }
+    }
+
+    fn persist_egui_memory(&self) -> bool {
+        // Panel sizes and scroll positions of a previous capture are not worth restoring.
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_to_the_end(app: &mut WhohostsApp, ctx: &egui::Context, path: &Path) {
+        app.open(ctx, path);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while app.is_reading() {
+            assert!(std::time::Instant::now() < deadline);
+            app.logic_impl(ctx);
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+    }
+
+    #[test]
+    fn only_readable_files_become_recent() {
+        let dir = std::env::temp_dir().join(format!("whohosts-recent-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let empty = dir.join("empty.pcap");
+        // A pcap header with no packets: readable, just empty.
+        let mut header = vec![0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0];
+        header.extend_from_slice(&[0; 8]);
+        header.extend_from_slice(&65_535u32.to_le_bytes());
+        header.extend_from_slice(&1u32.to_le_bytes());
+        std::fs::write(&empty, header).unwrap();
+        let garbage = dir.join("garbage.pcap");
+        std::fs::write(&garbage, b"no capture here").unwrap();
+
+        let ctx = egui::Context::default();
+        let mut app = WhohostsApp::with_settings(Settings::default(), Launch::default());
+        read_to_the_end(&mut app, &ctx, &garbage);
+        assert!(app.settings.recent_files.is_empty());
+        assert!(app.capture.as_ref().and_then(|c| c.error.as_deref()).is_some_and(|e| e.contains("garbage.pcap")));
+        read_to_the_end(&mut app, &ctx, &empty);
+        assert_eq!(app.settings.recent_files, vec![std::fs::canonicalize(&empty).unwrap()]);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

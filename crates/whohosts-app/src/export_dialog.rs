@@ -1,0 +1,401 @@
+//! The File → Export… window: what to export (a figure, CSV tables, JSON, the selected
+//! flows as pcap), the figure's title, size, scale and theme, and where to write it. The
+//! export covers what the views show (the app's filter), runs on its own thread
+//! ([`super::export_job`]) and asks before replacing a file.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use egui::{DragValue, RichText};
+
+use super::export_job::{existing_output, ExportJob, ExportRequest, ExportTarget};
+use super::save_dialog::{SaveAnswer, SaveDialog};
+use crate::figure::png;
+use crate::figure::{FigureSpec, View};
+use crate::format::counted;
+use whohosts_core::export::{Overwrite, ViewFilter};
+use whohosts_core::snapshot::Snapshot;
+
+/// The window's title (tests find it by this).
+pub const WINDOW_TITLE: &str = "Export the current view";
+/// The accessible label of the destination field.
+pub const DESTINATION_LABEL: &str = "Export destination";
+
+/// What the window exports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportKind {
+    /// Graph above timeline, with legend and caption.
+    Figure,
+    Graph,
+    Timeline,
+    Csv,
+    Json,
+    Pcap,
+}
+
+impl ExportKind {
+    const ALL: [ExportKind; 6] = [
+        ExportKind::Figure,
+        ExportKind::Graph,
+        ExportKind::Timeline,
+        ExportKind::Csv,
+        ExportKind::Json,
+        ExportKind::Pcap,
+    ];
+
+    fn label(self) -> &'static str {
+        match self {
+            ExportKind::Figure => "PNG figure: graph and timeline",
+            ExportKind::Graph => "PNG figure: graph",
+            ExportKind::Timeline => "PNG figure: timeline",
+            ExportKind::Csv => "CSV tables (into a folder)",
+            ExportKind::Json => "JSON document",
+            ExportKind::Pcap => "pcap of the selected flows",
+        }
+    }
+
+    fn figure_view(self) -> Option<View> {
+        match self {
+            ExportKind::Figure => Some(View::Figure),
+            ExportKind::Graph => Some(View::Graph),
+            ExportKind::Timeline => Some(View::Timeline),
+            _ => None,
+        }
+    }
+
+    /// The file (or folder) name next to the capture `stem`.
+    fn default_name(self, stem: &str) -> String {
+        match self {
+            ExportKind::Figure => format!("{stem}-figure.png"),
+            ExportKind::Graph => format!("{stem}-graph.png"),
+            ExportKind::Timeline => format!("{stem}-timeline.png"),
+            ExportKind::Csv => format!("{stem}-tables"),
+            ExportKind::Json => format!("{stem}.json"),
+            ExportKind::Pcap => format!("{stem}-selected.pcap"),
+        }
+    }
+}
+
+/// Where the last export stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExportStatus {
+    Exporting,
+    Saved(String),
+    Failed(String),
+}
+
+/// What the window reads from the app each frame.
+pub struct ExportInput<'a> {
+    pub capture_path: &'a Path,
+    pub snapshot: &'a Arc<Snapshot>,
+    pub filter: &'a ViewFilter,
+    pub selection: &'a [usize],
+    /// The range data lines for the figure's caption (as the CLI writes them).
+    pub sources: &'a dyn Fn() -> Vec<String>,
+}
+
+pub struct ExportDialog {
+    pub open: bool,
+    pub kind: ExportKind,
+    pub title: String,
+    /// Figure size in points.
+    pub width: u32,
+    pub height: u32,
+    /// Pixels per point, 1 to 4.
+    pub scale: u32,
+    pub dark: bool,
+    pub path: String,
+    pub status: Option<ExportStatus>,
+    /// The capture the defaults were made for.
+    capture: PathBuf,
+    /// The last pre-filled path: replaced when the kind changes, unless the user edited it.
+    default_path: String,
+    /// Set when the destination exists and the user has not yet said to replace it.
+    confirm_replace: Option<PathBuf>,
+    job: Option<ExportJob>,
+    chooser: SaveDialog,
+}
+
+impl Default for ExportDialog {
+    fn default() -> Self {
+        let spec = FigureSpec::default();
+        ExportDialog {
+            open: false,
+            kind: ExportKind::Figure,
+            title: String::new(),
+            width: spec.width,
+            height: spec.height,
+            scale: spec.scale.round() as u32,
+            dark: spec.dark,
+            path: String::new(),
+            status: None,
+            capture: PathBuf::new(),
+            default_path: String::new(),
+            confirm_replace: None,
+            job: None,
+            chooser: SaveDialog::default(),
+        }
+    }
+}
+
+impl ExportDialog {
+    /// Opens the window for `capture_path`; a different capture than last time resets the
+    /// title and destination to its defaults.
+    pub fn show(&mut self, capture_path: &Path) {
+        self.open = true;
+        if self.capture != capture_path {
+            self.capture = capture_path.to_path_buf();
+            self.title = png::default_title(&file_name(capture_path));
+            self.default_path = self.default_destination(self.kind);
+            self.path = self.default_path.clone();
+            self.status = None;
+            self.confirm_replace = None;
+        }
+    }
+
+    pub fn is_exporting(&self) -> bool {
+        self.job.is_some()
+    }
+
+    fn default_destination(&self, kind: ExportKind) -> String {
+        let stem = self.capture.file_stem().map_or_else(|| "capture".into(), |s| s.to_string_lossy().into_owned());
+        let dir = self.capture.parent().unwrap_or(Path::new(""));
+        dir.join(kind.default_name(&stem)).display().to_string()
+    }
+
+    fn set_kind(&mut self, kind: ExportKind) {
+        if kind == self.kind {
+            return;
+        }
+        self.kind = kind;
+        let fresh = self.default_destination(kind);
+        if self.path == self.default_path {
+            self.path = fresh.clone();
+        }
+        self.default_path = fresh;
+        self.confirm_replace = None;
+    }
+
+    /// Takes in the export thread's and the save dialog's answers.
+    fn poll(&mut self) {
+        if let Some(outcome) = self.job.as_ref().and_then(ExportJob::poll) {
+            self.job = None;
+            self.status = Some(match outcome {
+                Ok(saved) => ExportStatus::Saved(saved),
+                Err(error) => ExportStatus::Failed(error),
+            });
+        }
+        match self.chooser.poll() {
+            Some(SaveAnswer::Picked(path)) => self.path = path.display().to_string(),
+            Some(SaveAnswer::Unavailable) => {
+                self.status = Some(ExportStatus::Failed(
+                    "No file dialog on this system: type the destination in the field".to_string(),
+                ));
+            }
+            Some(SaveAnswer::Cancelled) | None => {}
+        }
+    }
+
+    /// Draws the window while it is open.
+    pub fn window_ui(&mut self, ctx: &egui::Context, input: &ExportInput<'_>) {
+        self.poll();
+        if !self.open {
+            return;
+        }
+        if self.kind == ExportKind::Pcap && input.selection.is_empty() {
+            self.set_kind(ExportKind::Figure);
+        }
+        let mut open = true;
+        egui::Window::new(WINDOW_TITLE).open(&mut open).resizable(false).collapsible(false).show(ctx, |ui| {
+            self.form_ui(ui, input);
+        });
+        self.open = open && self.open;
+    }
+
+    fn form_ui(&mut self, ui: &mut egui::Ui, input: &ExportInput<'_>) {
+        ui.label(RichText::new("What to export").strong());
+        for kind in ExportKind::ALL {
+            let enabled = kind != ExportKind::Pcap || !input.selection.is_empty();
+            let radio = ui.add_enabled(enabled, egui::RadioButton::new(self.kind == kind, kind.label()));
+            let radio = radio.on_disabled_hover_text("Select flows in the table, graph or timeline first");
+            if radio.clicked() {
+                self.set_kind(kind);
+            }
+        }
+        let shown = whohosts_core::export::selected_flows(input.snapshot, input.filter).len();
+        let covered = match self.kind {
+            ExportKind::Pcap => format!("{} selected", counted(input.selection.len() as u64, "flow")),
+            _ => format!("{shown} of {} flows, as filtered in the views", input.snapshot.flows.len()),
+        };
+        ui.weak(covered);
+        ui.separator();
+        if self.kind.figure_view().is_some() {
+            self.figure_settings_ui(ui);
+            ui.separator();
+        }
+        ui.horizontal(|ui| {
+            let label = ui.label(DESTINATION_LABEL);
+            ui.add(egui::TextEdit::singleline(&mut self.path).desired_width(360.0)).labelled_by(label.id);
+            if ui.add_enabled(!self.chooser.is_open(), egui::Button::new("Choose…")).clicked() {
+                let wake = ui.ctx().clone();
+                self.chooser
+                    .start(Path::new(self.path.trim()), self.kind == ExportKind::Csv, move || wake.request_repaint());
+            }
+        });
+        ui.add_space(6.0);
+        self.actions_ui(ui, input);
+    }
+
+    fn figure_settings_ui(&mut self, ui: &mut egui::Ui) {
+        egui::Grid::new("export_figure_settings").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
+            let label = ui.label("Figure title");
+            ui.add(egui::TextEdit::singleline(&mut self.title).desired_width(360.0)).labelled_by(label.id);
+            ui.end_row();
+            ui.label("Size (points)");
+            ui.horizontal(|ui| {
+                ui.add(DragValue::new(&mut self.width).range(200..=4000).suffix(" wide"));
+                ui.label("×");
+                ui.add(DragValue::new(&mut self.height).range(150..=4000).suffix(" high"));
+            });
+            ui.end_row();
+            ui.label("Scale");
+            ui.horizontal(|ui| {
+                for scale in 1..=4 {
+                    ui.selectable_value(&mut self.scale, scale, format!("{scale}x"));
+                }
+                let (w, h) = (self.width.saturating_mul(self.scale), self.height.saturating_mul(self.scale));
+                ui.weak(format!("{w} × {h} px"));
+            });
+            ui.end_row();
+            ui.label("Theme");
+            ui.horizontal(|ui| {
+                ui.radio_value(&mut self.dark, false, "Light (print)");
+                ui.radio_value(&mut self.dark, true, "Dark");
+            });
+            ui.end_row();
+        });
+    }
+
+    fn actions_ui(&mut self, ui: &mut egui::Ui, input: &ExportInput<'_>) {
+        if let Some(existing) = self.confirm_replace.clone() {
+            ui.label(format!("{} exists. Replace it?", existing.display()));
+            ui.horizontal(|ui| {
+                if ui.button("Replace").clicked() {
+                    self.confirm_replace = None;
+                    self.start(ui.ctx(), input, Overwrite::Replace);
+                }
+                if ui.button("Cancel").clicked() {
+                    self.confirm_replace = None;
+                }
+            });
+        } else {
+            ui.horizontal(|ui| {
+                let ready = !self.is_exporting() && !self.path.trim().is_empty();
+                if ui.add_enabled(ready, egui::Button::new("Export")).clicked() {
+                    self.export_clicked(ui.ctx(), input);
+                }
+                if ui.button("Close").clicked() {
+                    self.open = false;
+                }
+            });
+        }
+        match &self.status {
+            Some(ExportStatus::Exporting) => {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label("Exporting…");
+                });
+            }
+            Some(ExportStatus::Saved(message)) => _ = ui.label(message),
+            Some(ExportStatus::Failed(error)) => {
+                _ = ui.label(RichText::new(error).color(ui.visuals().error_fg_color));
+            }
+            None => {}
+        }
+    }
+
+    /// Asks first when the export would replace a file.
+    fn export_clicked(&mut self, ctx: &egui::Context, input: &ExportInput<'_>) {
+        let target = self.target(input);
+        if let Some(existing) = existing_output(&target, Path::new(self.path.trim())) {
+            self.confirm_replace = Some(existing);
+            return;
+        }
+        // Refuse still: a file that appeared meanwhile is not replaced unasked.
+        self.start(ctx, input, Overwrite::Refuse);
+    }
+
+    fn target(&self, input: &ExportInput<'_>) -> ExportTarget {
+        match self.kind.figure_view() {
+            Some(view) => ExportTarget::Figure(self.figure_spec(view, input)),
+            None if self.kind == ExportKind::Csv => ExportTarget::Csv,
+            None if self.kind == ExportKind::Json => ExportTarget::Json,
+            None => ExportTarget::Pcap,
+        }
+    }
+
+    /// The same fields `whohosts export --png` fills from its flags.
+    fn figure_spec(&self, view: View, input: &ExportInput<'_>) -> FigureSpec {
+        let capture_name = file_name(input.capture_path);
+        let title = self.title.trim();
+        FigureSpec {
+            view,
+            width: self.width,
+            height: self.height,
+            scale: self.scale.clamp(1, 4) as f32,
+            dark: self.dark,
+            title: if title.is_empty() { png::default_title(&capture_name) } else { title.to_string() },
+            caption: String::new(),
+            capture_name,
+            sources: (input.sources)(),
+        }
+    }
+
+    fn start(&mut self, ctx: &egui::Context, input: &ExportInput<'_>, overwrite: Overwrite) {
+        let request = ExportRequest {
+            target: self.target(input),
+            destination: PathBuf::from(self.path.trim()),
+            overwrite,
+            capture_path: input.capture_path.to_path_buf(),
+            capture_name: file_name(input.capture_path),
+            snapshot: Arc::clone(input.snapshot),
+            filter: input.filter.clone(),
+            selection: input.selection.to_vec(),
+        };
+        let wake = ctx.clone();
+        match ExportJob::start(request, move || wake.request_repaint()) {
+            Ok(job) => {
+                self.job = Some(job);
+                self.status = Some(ExportStatus::Exporting);
+            }
+            Err(error) => self.status = Some(ExportStatus::Failed(error)),
+        }
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn destinations_sit_next_to_the_capture_and_follow_the_kind_until_edited() {
+        let mut dialog = ExportDialog::default();
+        dialog.show(Path::new("/data/icloud.pcap"));
+        assert_eq!(dialog.path, "/data/icloud-figure.png");
+        assert_eq!(dialog.title, "Who hosts the traffic in icloud.pcap");
+        dialog.set_kind(ExportKind::Csv);
+        assert_eq!(dialog.path, "/data/icloud-tables");
+        dialog.path = "/tmp/mine.json".into();
+        dialog.set_kind(ExportKind::Json);
+        assert_eq!(dialog.path, "/tmp/mine.json");
+        // The same capture keeps the user's choices; another one starts afresh.
+        dialog.show(Path::new("/data/icloud.pcap"));
+        assert_eq!(dialog.path, "/tmp/mine.json");
+        dialog.show(Path::new("/data/other.pcapng"));
+        assert_eq!(dialog.path, "/data/other.json");
+    }
+}

@@ -1,0 +1,168 @@
+//! One export from the app, run on its own thread: the figure (rendered off-screen with the
+//! app's own views, exactly as `whohosts export --png` draws it), the CSV tables, the JSON
+//! document or the selected flows' frames. The UI thread only starts the job and polls it.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{channel, Receiver, TryRecvError};
+use std::sync::Arc;
+
+use crate::figure::png;
+use crate::figure::views::AppViews;
+use crate::figure::FigureSpec;
+use crate::format::counted;
+use whohosts_core::export::{csv, json, pcap, Overwrite, ViewFilter};
+use whohosts_core::snapshot::Snapshot;
+
+/// What one export writes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExportTarget {
+    /// A PNG figure file.
+    Figure(FigureSpec),
+    /// flows.csv, endpoints.csv and providers.csv in a folder.
+    Csv,
+    /// One JSON document.
+    Json,
+    /// The frames of the selected flows, read again from the capture file.
+    Pcap,
+}
+
+/// Everything the export thread needs, owned, so the UI keeps running meanwhile.
+#[derive(Clone)]
+pub struct ExportRequest {
+    pub target: ExportTarget,
+    /// The file (or, for CSV, the folder) to write.
+    pub destination: PathBuf,
+    pub overwrite: Overwrite,
+    /// The capture the flows came from (pcap export reads its frames again).
+    pub capture_path: PathBuf,
+    pub capture_name: String,
+    pub snapshot: Arc<Snapshot>,
+    /// The app's filter at the time of the export: time range, hidden owners, text.
+    pub filter: ViewFilter,
+    /// Selected flows (indices into the snapshot's flows), for the pcap export.
+    pub selection: Vec<usize>,
+}
+
+/// The files an export would replace: the destination, or for CSV the first of its tables
+/// that exists.
+pub fn existing_output(target: &ExportTarget, destination: &Path) -> Option<PathBuf> {
+    match target {
+        ExportTarget::Csv => [csv::FLOWS_FILE, csv::ENDPOINTS_FILE, csv::PROVIDERS_FILE]
+            .map(|f| destination.join(f))
+            .into_iter()
+            .find(|p| p.exists()),
+        _ => destination.exists().then(|| destination.to_path_buf()),
+    }
+}
+
+/// Runs the export on the calling thread; the message says what was saved or what failed
+/// (errors name the file).
+pub fn run_export(request: &ExportRequest) -> Result<String, String> {
+    let ExportRequest { target, destination, overwrite, capture_path, capture_name, snapshot, filter, selection } =
+        request;
+    let saved = |path: &Path| format!("Saved {}", path.display());
+    match target {
+        ExportTarget::Figure(spec) => {
+            let image = png::render_figure_with(snapshot, filter, spec, &mut AppViews::default())
+                .map_err(|e| format!("{}: {e}", destination.display()))?;
+            png::write_png(destination, &image, *overwrite).map(|p| saved(&p)).map_err(|e| e.to_string())
+        }
+        ExportTarget::Csv => csv::write_csv_dir(destination, snapshot, filter, *overwrite)
+            .map(|_| saved(destination))
+            .map_err(|e| e.to_string()),
+        ExportTarget::Json => json::write_json(destination, capture_name, snapshot, filter, *overwrite)
+            .map(|p| saved(&p))
+            .map_err(|e| e.to_string()),
+        ExportTarget::Pcap => {
+            let flows: Vec<_> = selection.iter().filter_map(|&i| snapshot.flows.get(i).cloned()).collect();
+            pcap::write_pcap(capture_path, destination, &flows, *overwrite)
+                .map(|w| {
+                    format!(
+                        "{} ({}, {})",
+                        saved(destination),
+                        counted(flows.len() as u64, "flow"),
+                        counted(w.packets, "packet")
+                    )
+                })
+                .map_err(|e| e.to_string())
+        }
+    }
+}
+
+/// An export running on its own thread.
+pub struct ExportJob {
+    answer: Receiver<Result<String, String>>,
+}
+
+impl ExportJob {
+    /// Starts `request` on a new thread; `wake` repaints the UI when it is done.
+    pub fn start(request: ExportRequest, wake: impl Fn() + Send + 'static) -> Result<ExportJob, String> {
+        let (tx, rx) = channel();
+        std::thread::Builder::new()
+            .name("whohosts-export".into())
+            .spawn(move || {
+                let _ = tx.send(run_export(&request));
+                wake();
+            })
+            .map_err(|e| format!("could not start the export: {e}"))?;
+        Ok(ExportJob { answer: rx })
+    }
+
+    /// The outcome, once the thread has finished.
+    pub fn poll(&self) -> Option<Result<String, String>> {
+        match self.answer.try_recv() {
+            Ok(outcome) => Some(outcome),
+            Err(TryRecvError::Empty) => None,
+            Err(TryRecvError::Disconnected) => Some(Err("the export stopped unexpectedly".to_string())),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use test_support::fixtures::three_owner_snapshot;
+
+    fn request(target: ExportTarget, destination: PathBuf) -> ExportRequest {
+        ExportRequest {
+            target,
+            destination,
+            overwrite: Overwrite::Refuse,
+            capture_path: PathBuf::from("/no/such/capture.pcap"),
+            capture_name: "capture.pcap".into(),
+            snapshot: Arc::new(three_owner_snapshot()),
+            filter: ViewFilter::default(),
+            selection: vec![0],
+        }
+    }
+
+    #[test]
+    fn csv_and_json_are_written_and_existing_files_are_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let tables = dir.path().join("tables");
+        assert_eq!(existing_output(&ExportTarget::Csv, &tables), None);
+        let message = run_export(&request(ExportTarget::Csv, tables.clone())).unwrap();
+        assert!(message.starts_with("Saved ") && message.contains("tables"), "{message}");
+        assert_eq!(existing_output(&ExportTarget::Csv, &tables), Some(tables.join(csv::FLOWS_FILE)));
+        let doc = dir.path().join("out.json");
+        run_export(&request(ExportTarget::Json, doc.clone())).unwrap();
+        assert_eq!(existing_output(&ExportTarget::Json, &doc), Some(doc.clone()));
+        let refused = run_export(&request(ExportTarget::Json, doc)).unwrap_err();
+        assert!(refused.contains("out.json"), "{refused}");
+    }
+
+    #[test]
+    fn a_pcap_export_from_a_missing_capture_names_the_capture() {
+        let dir = tempfile::tempdir().unwrap();
+        let job = ExportJob::start(request(ExportTarget::Pcap, dir.path().join("sel.pcap")), || {}).unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        let outcome = loop {
+            if let Some(outcome) = job.poll() {
+                break outcome;
+            }
+            assert!(std::time::Instant::now() < deadline);
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        };
+        assert!(outcome.unwrap_err().contains("capture.pcap"));
+    }
+}

@@ -1,0 +1,66 @@
+//! The figure as a PNG file: renders [`draw_figure`] off-screen at the spec's size and
+//! scale and writes the image atomically.
+
+use std::path::{Path, PathBuf};
+
+use image::RgbaImage;
+
+use super::render::{render_offscreen, RenderError};
+use super::views::AppViews;
+use super::{draw_figure, FigureSpec, ViewDrawer};
+use whohosts_core::export::atomic::{write_atomically, Overwrite};
+use whohosts_core::export::filter::ViewFilter;
+use whohosts_core::export::ExportError;
+use whohosts_core::snapshot::Snapshot;
+
+/// The image size in pixels for a spec: points times scale, rounded.
+pub fn pixel_size(spec: &FigureSpec) -> (u32, u32) {
+    let px = |points: u32| (points as f32 * spec.scale).round().max(0.0) as u32;
+    (px(spec.width), px(spec.height))
+}
+
+/// Renders the figure to an image of [`pixel_size`] pixels.
+pub fn render_figure(
+    snapshot: &Snapshot,
+    filter: &ViewFilter,
+    spec: &FigureSpec,
+    graph: ViewDrawer<'_>,
+    timeline: ViewDrawer<'_>,
+) -> Result<RgbaImage, RenderError> {
+    let (width, height) = pixel_size(spec);
+    render_offscreen(width, height, spec.scale, spec.dark, |ui| {
+        draw_figure(ui, snapshot, filter, spec, &mut *graph, &mut *timeline);
+    })
+}
+
+/// The title a figure gets when the user gave none.
+pub fn default_title(capture_name: &str) -> String {
+    format!("Who hosts the traffic in {capture_name}")
+}
+
+/// Renders the figure with `views` drawing the graph and timeline: what the CLI and the
+/// app's export window both call, so the same settings give the same picture.
+pub fn render_figure_with(
+    snapshot: &Snapshot,
+    filter: &ViewFilter,
+    spec: &FigureSpec,
+    views: &mut AppViews,
+) -> Result<RgbaImage, RenderError> {
+    let views = std::cell::RefCell::new(views);
+    render_figure(
+        snapshot,
+        filter,
+        spec,
+        &mut |ui: &mut egui::Ui, rect: egui::Rect| views.borrow_mut().graph_ui(ui, rect, snapshot, filter),
+        &mut |ui: &mut egui::Ui, rect: egui::Rect| views.borrow_mut().timeline_ui(ui, rect, snapshot, filter),
+    )
+}
+
+/// Encodes `image` as PNG into `path`, atomically.
+pub fn write_png(path: &Path, image: &RgbaImage, overwrite: Overwrite) -> Result<PathBuf, ExportError> {
+    let mut encoded = Vec::new();
+    image
+        .write_to(&mut std::io::Cursor::new(&mut encoded), image::ImageFormat::Png)
+        .map_err(|e| ExportError::Io { path: path.to_path_buf(), reason: format!("PNG encoding: {e}") })?;
+    Ok(write_atomically(path, overwrite, |w| w.write_all(&encoded))?)
+}

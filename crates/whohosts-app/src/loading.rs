@@ -1,0 +1,242 @@
+//! The capture that is open: its background reading session, the latest snapshot it sent,
+//! and how far reading got. Owns nothing of the views; they only see `snapshot`.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::TryRecvError;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use whohosts_core::analysis::AnalysisConfig;
+use whohosts_core::capture::LiveStats;
+use whohosts_core::ingest::live::LiveCapture;
+use whohosts_core::ingest::Progress;
+use whohosts_core::session::{LiveControl, Session, UpdateKind};
+use whohosts_core::snapshot::Snapshot;
+
+/// Where reading the capture stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LoadState {
+    Reading {
+        progress: Progress,
+    },
+    /// Read to the end (perhaps with an error after which the partial results stand).
+    Done,
+    Cancelled,
+    /// Nothing could be read.
+    Failed,
+}
+
+pub struct OpenCapture {
+    pub path: PathBuf,
+    /// The latest snapshot; empty until the first one arrives.
+    pub snapshot: Arc<Snapshot>,
+    /// Bumped whenever `snapshot` changes, so caches know when to recompute.
+    pub version: u64,
+    pub state: LoadState,
+    /// What went wrong, with the file name, when reading stopped on an error.
+    pub error: Option<String>,
+    started: Instant,
+    finished_after: Option<Duration>,
+    session: Option<Session>,
+    /// Set for a live capture: what it captures and the latest counters.
+    live: Option<LiveInfo>,
+}
+
+/// What the app shows about a live capture besides its snapshot.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LiveInfo {
+    pub interface: String,
+    pub filter: Option<String>,
+    /// The kernel's and libpcap's counters; zero until the first update.
+    pub stats: LiveStats,
+}
+
+impl OpenCapture {
+    /// Starts reading `path` in the background; `notify` wakes the UI after each update.
+    pub fn open(
+        path: &Path,
+        config: AnalysisConfig,
+        generation: u64,
+        notify: whohosts_core::session::Notify,
+    ) -> OpenCapture {
+        OpenCapture::open_session(Session::open_file(path, config, generation, notify))
+    }
+
+    /// Starts capturing live; the session stays after the capture ends so it can still be
+    /// saved. `config.local` should already be the interface's own addresses.
+    pub fn live(
+        capture: LiveCapture,
+        config: AnalysisConfig,
+        generation: u64,
+        notify: whohosts_core::session::Notify,
+    ) -> Self {
+        let live = LiveInfo {
+            interface: capture.source.interface.clone(),
+            filter: capture.source.filter.clone(),
+            stats: LiveStats::default(),
+        };
+        let session = Session::open_live(capture, config, generation, notify);
+        let mut open = OpenCapture::open_session(session);
+        open.live = Some(live);
+        open
+    }
+
+    fn open_session(session: Session) -> OpenCapture {
+        OpenCapture {
+            path: session.path.clone(),
+            snapshot: Arc::new(Snapshot::empty()),
+            version: 0,
+            state: LoadState::Reading { progress: Progress { frames: 0, position: 0, size: None, live: None } },
+            error: None,
+            started: Instant::now(),
+            finished_after: None,
+            session: Some(session),
+            live: None,
+        }
+    }
+
+    /// The live capture's interface, filter and counters; `None` for a file.
+    pub fn live_info(&self) -> Option<&LiveInfo> {
+        self.live.as_ref()
+    }
+
+    /// Pause, resume, stop and save, while the live session lasts.
+    pub fn live_control(&self) -> Option<&LiveControl> {
+        self.session.as_ref().and_then(Session::live)
+    }
+
+    /// Shows a snapshot that did not come from a file (tests, demos).
+    pub fn from_snapshot(name: &str, snapshot: Snapshot) -> OpenCapture {
+        OpenCapture {
+            path: PathBuf::from(name),
+            snapshot: Arc::new(snapshot),
+            version: 1,
+            state: LoadState::Done,
+            error: None,
+            started: Instant::now(),
+            finished_after: Some(Duration::ZERO),
+            session: None,
+            live: None,
+        }
+    }
+
+    /// The file name alone, for titles and messages.
+    pub fn file_name(&self) -> String {
+        self.path.file_name().map_or_else(|| self.path.display().to_string(), |n| n.to_string_lossy().into_owned())
+    }
+
+    pub fn is_reading(&self) -> bool {
+        matches!(self.state, LoadState::Reading { .. })
+    }
+
+    pub fn cancel(&self) {
+        if let Some(control) = self.live_control() {
+            // A live capture stops cleanly and stays savable.
+            control.stop();
+        } else if let Some(session) = &self.session {
+            session.cancel();
+        }
+    }
+
+    /// Takes what the reader sent, for at most `budget`; keeps only the newest snapshot.
+    /// Returns whether anything changed.
+    pub fn drain(&mut self, budget: Duration) -> bool {
+        let Some(session) = &self.session else { return false };
+        let deadline = Instant::now() + budget;
+        let mut changed = false;
+        let mut newest: Option<Snapshot> = None;
+        while Instant::now() < deadline {
+            let update = match session.updates.try_recv() {
+                Ok(update) => update,
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => {
+                    if self.is_reading() {
+                        self.state = LoadState::Failed;
+                        self.error = Some(format!("{}: reading stopped unexpectedly", self.file_name()));
+                        changed = true;
+                    }
+                    break;
+                }
+            };
+            if update.generation != session.generation {
+                continue; // from a capture that was closed since
+            }
+            changed = true;
+            match update.kind {
+                UpdateKind::Progress { progress, snapshot } => {
+                    if let (Some(live), Some(stats)) = (&mut self.live, progress.live) {
+                        live.stats = stats;
+                    }
+                    if !self.is_reading() {
+                        continue; // the live capture's last counters come after it ended
+                    }
+                    self.state = LoadState::Reading { progress };
+                    if let Some(s) = snapshot {
+                        newest = Some(*s);
+                    }
+                }
+                UpdateKind::Finished { snapshot, cancelled, error } => {
+                    newest = Some(*snapshot);
+                    self.state = if cancelled { LoadState::Cancelled } else { LoadState::Done };
+                    self.error = error.map(|e| self.message_for(&e));
+                    self.finished_after = Some(self.started.elapsed());
+                }
+                UpdateKind::Failed { error } => {
+                    self.state = LoadState::Failed;
+                    self.error = Some(self.message_for(&error));
+                    self.finished_after = Some(self.started.elapsed());
+                }
+            }
+        }
+        if let Some(snapshot) = newest {
+            self.snapshot = Arc::new(snapshot);
+            self.version += 1;
+        }
+        // A live session stays after the end: it serves saves of what was captured.
+        if !self.is_reading() && self.live.is_none() {
+            self.session = None;
+        }
+        changed
+    }
+
+    /// The error with the file name in front, unless the reader already named it.
+    fn message_for(&self, error: &str) -> String {
+        let name = self.file_name();
+        if error.contains(&name) {
+            error.to_string()
+        } else {
+            format!("{name}: {error}")
+        }
+    }
+
+    /// Reading speed and time left, while reading.
+    pub fn rates(&self) -> Option<Rates> {
+        let LoadState::Reading { progress } = &self.state else { return None };
+        let seconds = self.started.elapsed().as_secs_f64().max(1e-3);
+        let bytes_per_second = progress.position as f64 / seconds;
+        let left = progress.size.map(|size| size.saturating_sub(progress.position) as f64);
+        let seconds_left = match left {
+            Some(left) if bytes_per_second > 0.0 => Some(left / bytes_per_second),
+            _ => None,
+        };
+        Some(Rates {
+            fraction: progress.size.filter(|&s| s > 0).map(|s| (progress.position as f64 / s as f64).clamp(0.0, 1.0)),
+            packets_per_second: progress.frames as f64 / seconds,
+            bytes_per_second,
+            seconds_left,
+        })
+    }
+
+    /// How long reading took, once it ended.
+    pub fn read_time(&self) -> Option<Duration> {
+        self.finished_after
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rates {
+    pub fraction: Option<f64>,
+    pub packets_per_second: f64,
+    pub bytes_per_second: f64,
+    pub seconds_left: Option<f64>,
+}

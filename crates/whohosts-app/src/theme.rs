@@ -1,0 +1,219 @@
+//! How the views look: provider colours (one fixed, colour-blind-friendly colour per canonical
+//! provider, hashed colours for AS owners, grey for Local/Unknown), the visuals, the owner
+//! legend shared by the graph and the timeline, and human units for byte counts.
+//! Owns no state; every function is pure or draws only what it is given.
+
+use std::collections::BTreeSet;
+
+use egui::{Color32, RichText};
+
+// Okabe & Ito (2008) colour-blind-safe palette, extended with Paul Tol's muted scheme.
+const BLUE: Color32 = Color32::from_rgb(0x00, 0x72, 0xB2);
+const ORANGE: Color32 = Color32::from_rgb(0xE6, 0x9F, 0x00);
+const BLUISH_GREEN: Color32 = Color32::from_rgb(0x00, 0x9E, 0x73);
+const VERMILLION: Color32 = Color32::from_rgb(0xD5, 0x5E, 0x00);
+const SKY_BLUE: Color32 = Color32::from_rgb(0x56, 0xB4, 0xE9);
+const REDDISH_PURPLE: Color32 = Color32::from_rgb(0xCC, 0x79, 0xA7);
+const WINE: Color32 = Color32::from_rgb(0x88, 0x22, 0x55);
+const SAND: Color32 = Color32::from_rgb(0xC9, 0xB0, 0x4F);
+
+/// Colours for owners without a fixed colour (AS owners), picked by a stable hash of the name.
+const HASHED: [Color32; 8] = [
+    Color32::from_rgb(0x88, 0xCC, 0xEE),
+    Color32::from_rgb(0x44, 0xAA, 0x99),
+    Color32::from_rgb(0x11, 0x77, 0x33),
+    Color32::from_rgb(0x99, 0x99, 0x33),
+    Color32::from_rgb(0xAA, 0x44, 0x99),
+    Color32::from_rgb(0x33, 0x22, 0x88),
+    Color32::from_rgb(0x66, 0x11, 0x00),
+    Color32::from_rgb(0x66, 0x99, 0xCC),
+];
+
+/// The colour that stands for `owner_name` everywhere (graph ribbons, timeline areas, legend).
+pub fn owner_color(owner_name: &str, dark: bool) -> Color32 {
+    let fixed = match owner_name {
+        "Azure" | "Microsoft" => Some(BLUE),
+        "AWS" | "Amazon" => Some(ORANGE),
+        "Apple" => Some(if dark { Color32::from_gray(0xC8) } else { Color32::from_gray(0x3C) }),
+        "Google Cloud" | "Google" => Some(BLUISH_GREEN),
+        "Cloudflare" => Some(VERMILLION),
+        "Akamai" => Some(SKY_BLUE),
+        "Fastly" => Some(REDDISH_PURPLE),
+        "DigitalOcean" => Some(WINE),
+        "Oracle Cloud" | "Oracle" => Some(SAND),
+        "Local" => Some(if dark { Color32::from_gray(0x80) } else { Color32::from_gray(0xA8) }),
+        "Unknown" | "" => Some(if dark { Color32::from_gray(0x62) } else { Color32::from_gray(0xC8) }),
+        _ => None,
+    };
+    let color = fixed.unwrap_or_else(|| {
+        let index = (stable_hash(owner_name) % HASHED.len() as u64) as usize;
+        HASHED.get(index).copied().unwrap_or(Color32::GRAY)
+    });
+    if dark {
+        lift_for_dark(color)
+    } else {
+        color
+    }
+}
+
+/// FNV-1a: the same name gets the same colour in every run and on every machine.
+fn stable_hash(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+/// Very dark colours vanish on a dark background: blend them towards white.
+fn lift_for_dark(color: Color32) -> Color32 {
+    let luma = 0.2126 * f32::from(color.r()) + 0.7152 * f32::from(color.g()) + 0.0722 * f32::from(color.b());
+    if luma >= 90.0 {
+        return color;
+    }
+    let mix = |c: u8| (f32::from(c) * 0.6 + 255.0 * 0.4) as u8;
+    Color32::from_rgb(mix(color.r()), mix(color.g()), mix(color.b()))
+}
+
+/// Light or dark visuals, with the tooltips and strokes the views expect.
+pub fn apply(ctx: &egui::Context, dark: bool) {
+    let mut visuals = if dark { egui::Visuals::dark() } else { egui::Visuals::light() };
+    visuals.window_corner_radius = egui::CornerRadius::same(4);
+    visuals.menu_corner_radius = egui::CornerRadius::same(4);
+    let theme = if dark { egui::Theme::Dark } else { egui::Theme::Light };
+    ctx.set_theme(theme);
+    ctx.set_visuals_of(theme, visuals);
+}
+
+/// A neutral colour for text and strokes drawn over the views' own canvas.
+pub fn ink(dark: bool) -> Color32 {
+    if dark {
+        Color32::from_gray(0xE6)
+    } else {
+        Color32::from_gray(0x20)
+    }
+}
+
+/// One legend entry: an owner name, its bytes and whether it is shown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LegendEntry {
+    pub owner: String,
+    pub bytes: u64,
+}
+
+/// The owners of a snapshot, one entry per distinct name (services and regions of one
+/// provider share a colour), largest first.
+pub fn legend_entries(owners: &[whohosts_core::snapshot::OwnerTotals]) -> Vec<LegendEntry> {
+    let mut entries: Vec<LegendEntry> = Vec::new();
+    for totals in owners {
+        match entries.iter_mut().find(|e| e.owner == totals.owner.name) {
+            Some(entry) => entry.bytes += totals.bytes,
+            None => entries.push(LegendEntry { owner: totals.owner.name.clone(), bytes: totals.bytes }),
+        }
+    }
+    entries.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.owner.cmp(&b.owner)));
+    entries
+}
+
+/// Legend entries shown inline; the smaller owners go into a "+N more" menu.
+const INLINE_LEGEND: usize = 12;
+
+/// Colour swatches and owner names, added to the caller's (horizontal, wrapping) layout;
+/// clicking one asks to hide or show that owner. Returns the owner name that was clicked.
+pub fn owner_legend_ui(ui: &mut egui::Ui, entries: &[LegendEntry], hidden: &BTreeSet<String>) -> Option<String> {
+    let mut clicked = None;
+    let (inline, rest) = entries.split_at(entries.len().min(INLINE_LEGEND));
+    for entry in inline {
+        if legend_entry_ui(ui, entry, hidden) {
+            clicked = Some(entry.owner.clone());
+        }
+    }
+    if !rest.is_empty() {
+        ui.menu_button(format!("+{} more", rest.len()), |ui| {
+            for entry in rest {
+                ui.horizontal(|ui| {
+                    if legend_entry_ui(ui, entry, hidden) {
+                        clicked = Some(entry.owner.clone());
+                    }
+                });
+            }
+        });
+    }
+    clicked
+}
+
+/// One swatch and name; true when clicked.
+fn legend_entry_ui(ui: &mut egui::Ui, entry: &LegendEntry, hidden: &BTreeSet<String>) -> bool {
+    let shown = !hidden.contains(&entry.owner);
+    let color = owner_color(&entry.owner, ui.visuals().dark_mode);
+    let swatch = if shown { color } else { color.gamma_multiply(0.25) };
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(11.0, 11.0), egui::Sense::hover());
+    ui.painter().rect_filled(rect, 2.0, swatch);
+    let mut text = RichText::new(&entry.owner);
+    if !shown {
+        text = text.strikethrough().weak();
+    }
+    let action = if shown { "hide" } else { "show" };
+    let response = ui.add(egui::Button::new(text).frame(false)).on_hover_text(format!(
+        "{}: {}; click to {action}",
+        entry.owner,
+        human_bytes(entry.bytes)
+    ));
+    ui.add_space(4.0);
+    response.clicked()
+}
+
+/// Bytes with a decimal unit: "950 B", "12.3 kB", "4.56 MB".
+pub fn human_bytes(bytes: u64) -> String {
+    human_value(bytes as f64, "B")
+}
+
+/// A rate in bytes per second: "12.3 kB/s".
+pub fn human_rate(bytes_per_second: f64) -> String {
+    human_value(bytes_per_second, "B/s")
+}
+
+fn human_value(value: f64, unit: &str) -> String {
+    const PREFIXES: [&str; 6] = ["", "k", "M", "G", "T", "P"];
+    let mut scaled = value;
+    let mut prefix = 0;
+    while scaled.abs() >= 1000.0 && prefix + 1 < PREFIXES.len() {
+        scaled /= 1000.0;
+        prefix += 1;
+    }
+    let p = PREFIXES.get(prefix).copied().unwrap_or("");
+    if prefix == 0 {
+        format!("{scaled:.0} {unit}")
+    } else if scaled.abs() >= 100.0 {
+        format!("{scaled:.0} {p}{unit}")
+    } else if scaled.abs() >= 10.0 {
+        format!("{scaled:.1} {p}{unit}")
+    } else {
+        format!("{scaled:.2} {p}{unit}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_providers_get_distinct_fixed_colours() {
+        let names =
+            ["Azure", "AWS", "Apple", "Google Cloud", "Cloudflare", "Akamai", "Fastly", "DigitalOcean", "Oracle Cloud"];
+        for dark in [false, true] {
+            let colours: BTreeSet<[u8; 4]> = names.iter().map(|n| owner_color(n, dark).to_array()).collect();
+            assert_eq!(colours.len(), names.len());
+        }
+    }
+
+    #[test]
+    fn as_owners_hash_to_a_stable_colour() {
+        assert_eq!(owner_color("AS64500 Example", false), owner_color("AS64500 Example", false));
+        assert_ne!(owner_color("AS64500 Example", false), owner_color("Unknown", false));
+    }
+
+    #[test]
+    fn units_are_human() {
+        assert_eq!(human_bytes(950), "950 B");
+        assert_eq!(human_bytes(12_345), "12.3 kB");
+        assert_eq!(human_bytes(4_560_000), "4.56 MB");
+        assert_eq!(human_rate(250_000_000.0), "250 MB/s");
+    }
+}
