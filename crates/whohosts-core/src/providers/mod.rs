@@ -6,14 +6,14 @@
 //! It knows nothing of captures or flows: callers pass plain addresses and names.
 //!
 //! ```
-//! use whohosts::providers::{evidence::attribute, ProviderDb};
+//! use whohosts_core::providers::{evidence::attribute, ProviderDb};
 //!
 //! let db = ProviderDb::builtin()?; // once, at start-up; then share it read-only
 //! let ip = "52.239.152.1".parse().unwrap();
 //! let found = attribute(&db, ip, ["p42-content.icloud.com"]);
 //! assert_eq!(found.provider.as_ref().map(|p| p.name.as_str()), Some("Azure"));
 //! assert_eq!(found.conflicts[0].hinted, "Apple"); // an Apple name on an Azure range
-//! # Ok::<(), whohosts::providers::ProviderError>(())
+//! # Ok::<(), whohosts_core::providers::ProviderError>(())
 //! ```
 // Parsers of capture input: no index that hostile bytes can push out of range.
 #![cfg_attr(not(test), deny(clippy::indexing_slicing))]
