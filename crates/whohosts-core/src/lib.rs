@@ -21,3 +21,4 @@ pub mod report;
 pub mod session;
 pub mod snapshot;
 pub mod timeline;
+pub mod zeek;

@@ -213,7 +213,7 @@ fn content_decides_not_the_name() {
     dir.write("dns.log", &json);
     dir.write("conn.log.gz", b"\xd4\xc3\xb2\xa1\x02\x00\x04\x00");
     dir.write("empty.log", b"");
-    let logs = read_logs(&[dir.0.clone()]);
+    let logs = read_logs(std::slice::from_ref(&dir.0));
     assert_eq!(logs.dns.len(), 18);
     assert_eq!(logs.conns.len(), 29);
     let errors: Vec<&FileError> = logs.file_problems.iter().map(|p| &p.error).collect();
