@@ -19,6 +19,7 @@ use whohosts_core::export::json::ExportDocument;
 use whohosts_core::export::records::FlowRow;
 use whohosts_core::export::{csv as csv_export, json, pcap as pcap_export, Overwrite, ViewFilter};
 use whohosts_core::ingest::analyse_file;
+use whohosts_core::providers::Owner;
 use whohosts_core::report::Report;
 use whohosts_core::snapshot::Snapshot;
 
@@ -148,7 +149,7 @@ fn png_figure_has_the_requested_size_every_owner_colour_and_both_themes() {
     eprintln!("light 900x600 @2x rendered in {} ms", started.elapsed().as_millis());
     assert_eq!(light.dimensions(), (1800, 1200));
     for owner in ["AWS", "Apple", "Azure", "Unknown"] {
-        let colour = owner_color(owner, false).to_array();
+        let colour = owner_color(&Owner::from_label(owner), false).to_array();
         let count = light.pixels().filter(|p| near(p.0, colour)).count();
         assert!(count > 500, "{owner}: only {count} pixels of its colour");
     }

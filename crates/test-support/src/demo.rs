@@ -79,10 +79,10 @@ pub fn demo_snapshot() -> Snapshot {
             flows.push(flow);
             flow_endpoint.push(id as u32);
         }
-        let owner = match owners.iter().position(|o| o.owner.name == *owner_name) {
+        let owner = match owners.iter().position(|o| o.owner.label() == *owner_name) {
             Some(i) => i,
             None => {
-                let owner = Owner { name: (*owner_name).to_string(), service: None, region: None };
+                let owner = Owner::from_label(owner_name);
                 owners.push(OwnerTotals { owner, bytes: 0, packets: 0, endpoints: 0 });
                 owners.len() - 1
             }

@@ -104,11 +104,7 @@ pub fn three_owner_snapshot() -> Snapshot {
             remote_is_dst: true,
             other: false,
         });
-        let owner = Owner {
-            name: spec.owner.0.into(),
-            service: spec.owner.1.map(Into::into),
-            region: spec.owner.2.map(Into::into),
-        };
+        let owner = owner_of(spec.owner);
         let bytes = seconds * per_packet;
         endpoints.push(EndpointView {
             endpoint: Endpoint { ip: remote, packets: seconds, bytes, flows: 1, first_ns, last_ns },
@@ -136,5 +132,16 @@ pub fn three_owner_snapshot() -> Snapshot {
         timeline: Arc::new(timeline),
         warnings: Vec::new(),
         providers: None,
+    }
+}
+
+/// The owner a fixture names: a provider's label with its service and region, or an AS,
+/// "Local network" or "Unknown" label.
+fn owner_of((label, service, region): (&str, Option<&str>, Option<&str>)) -> Owner {
+    match Owner::from_label(label) {
+        Owner::Provider { name, .. } => {
+            Owner::Provider { name, service: service.map(Into::into), region: region.map(Into::into) }
+        }
+        other => other,
     }
 }

@@ -99,11 +99,7 @@ fn build(flows_in: &[(usize, usize, u64, i64, i64)]) -> Snapshot {
     let mut endpoints: Vec<EndpointView> = REMOTES
         .iter()
         .map(|remote| {
-            let owner = Owner {
-                name: remote.owner.0.into(),
-                service: remote.owner.1.map(Into::into),
-                region: remote.owner.2.map(Into::into),
-            };
+            let owner = owner_of(remote.owner);
             let index = owners.iter().position(|o| o.owner == owner).unwrap_or_else(|| {
                 owners.push(OwnerTotals { owner, bytes: 0, packets: 0, endpoints: 0 });
                 owners.len() - 1
@@ -198,5 +194,16 @@ fn build(flows_in: &[(usize, usize, u64, i64, i64)]) -> Snapshot {
         timeline: Arc::new(timeline),
         warnings: Vec::new(),
         providers: None,
+    }
+}
+
+/// The owner a fixture names: a provider's label with its service and region, or an AS,
+/// "Local network" or "Unknown" label.
+fn owner_of((label, service, region): (&str, Option<&str>, Option<&str>)) -> Owner {
+    match Owner::from_label(label) {
+        Owner::Provider { name, .. } => {
+            Owner::Provider { name, service: service.map(Into::into), region: region.map(Into::into) }
+        }
+        other => other,
     }
 }

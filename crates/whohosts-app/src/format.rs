@@ -104,23 +104,13 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (year, month, day)
 }
 
+pub use whohosts_core::flows::protocol_name;
+
 /// IP protocol numbers people know by name.
 pub fn protocol(proto: u8) -> String {
     match protocol_name(proto) {
         Some(name) => name.to_string(),
         None => format!("IP {proto}"),
-    }
-}
-
-/// The name of a well-known IP protocol, without allocating.
-pub fn protocol_name(proto: u8) -> Option<&'static str> {
-    match proto {
-        1 => Some("ICMP"),
-        6 => Some("TCP"),
-        17 => Some("UDP"),
-        58 => Some("ICMPv6"),
-        132 => Some("SCTP"),
-        _ => None,
     }
 }
 

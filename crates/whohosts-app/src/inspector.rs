@@ -119,13 +119,10 @@ fn endpoints_ui(
 fn owner_label_ui(ui: &mut egui::Ui, owner: &OwnerTotals, dark: bool) {
     ui.horizontal(|ui| {
         let (rect, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), Sense::hover());
-        ui.painter().circle_filled(rect.center(), 5.0, owner_color(&owner.owner.name, dark));
-        let mut text = owner.owner.name.clone();
-        for extra in [&owner.owner.service, &owner.owner.region].into_iter().flatten() {
-            text.push_str(" · ");
-            text.push_str(extra);
-        }
-        ui.label(text);
+        ui.painter().circle_filled(rect.center(), 5.0, owner_color(&owner.owner, dark));
+        let detail = owner.owner.detail();
+        let label = owner.owner.label();
+        ui.label(if detail.is_empty() { label.into_owned() } else { format!("{label} · {detail}") });
     });
 }
 
@@ -282,7 +279,7 @@ fn chart_ui(
         ui.weak("No traffic in the timeline for this endpoint.");
         return;
     }
-    let color = owner.map_or(ui.visuals().weak_text_color(), |o| owner_color(&o.owner.name, dark));
+    let color = owner.map_or(ui.visuals().weak_text_color(), |o| owner_color(&o.owner, dark));
     let bars: Vec<Bar> = data
         .bars
         .iter()

@@ -6,6 +6,7 @@
 use std::collections::BTreeSet;
 
 use egui::{Color32, RichText};
+use whohosts_core::providers::Owner;
 
 // Okabe & Ito (2008) colour-blind-safe palette, extended with Paul Tol's muted scheme.
 const BLUE: Color32 = Color32::from_rgb(0x00, 0x72, 0xB2);
@@ -29,9 +30,31 @@ const HASHED: [Color32; 8] = [
     Color32::from_rgb(0x66, 0x99, 0xCC),
 ];
 
-/// The colour that stands for `owner_name` everywhere (graph ribbons, timeline areas, legend).
-pub fn owner_color(owner_name: &str, dark: bool) -> Color32 {
-    let fixed = match owner_name {
+/// The colour that stands for `owner` everywhere (graph ribbons, timeline areas, legends,
+/// tables): fixed for named providers, grey for local, unknown and folded space, hashed
+/// for the rest. Services and regions of a provider share its colour.
+pub fn owner_color(owner: &Owner, dark: bool) -> Color32 {
+    let grey = |light: u8, dark_grey: u8| Some(Color32::from_gray(if dark { dark_grey } else { light }));
+    let fixed = match owner {
+        Owner::Local => grey(0xA8, 0x80),
+        Owner::Unknown | Owner::Other => grey(0xC8, 0x62),
+        Owner::Provider { name, .. } => provider_color(name, dark),
+        Owner::As { .. } => None,
+    };
+    let color = fixed.unwrap_or_else(|| {
+        let index = (stable_hash(&owner.label()) % HASHED.len() as u64) as usize;
+        HASHED.get(index).copied().unwrap_or(Color32::GRAY)
+    });
+    if dark {
+        lift_for_dark(color)
+    } else {
+        color
+    }
+}
+
+/// The fixed colour of a named provider.
+fn provider_color(name: &str, dark: bool) -> Option<Color32> {
+    match name {
         "Azure" | "Microsoft" => Some(BLUE),
         "AWS" | "Amazon" => Some(ORANGE),
         "Apple" => Some(if dark { Color32::from_gray(0xC8) } else { Color32::from_gray(0x3C) }),
@@ -41,18 +64,7 @@ pub fn owner_color(owner_name: &str, dark: bool) -> Color32 {
         "Fastly" => Some(REDDISH_PURPLE),
         "DigitalOcean" => Some(WINE),
         "Oracle Cloud" | "Oracle" => Some(SAND),
-        "Local" => Some(if dark { Color32::from_gray(0x80) } else { Color32::from_gray(0xA8) }),
-        "Unknown" | "" => Some(if dark { Color32::from_gray(0x62) } else { Color32::from_gray(0xC8) }),
         _ => None,
-    };
-    let color = fixed.unwrap_or_else(|| {
-        let index = (stable_hash(owner_name) % HASHED.len() as u64) as usize;
-        HASHED.get(index).copied().unwrap_or(Color32::GRAY)
-    });
-    if dark {
-        lift_for_dark(color)
-    } else {
-        color
     }
 }
 
@@ -90,21 +102,28 @@ pub fn ink(dark: bool) -> Color32 {
     }
 }
 
-/// One legend entry: an owner name, its bytes and whether it is shown.
+/// One legend entry: an owner (its group: a provider without service and region) and its bytes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LegendEntry {
-    pub owner: String,
+    pub owner: Owner,
     pub bytes: u64,
 }
 
-/// The owners of a snapshot, one entry per distinct name (services and regions of one
-/// provider share a colour), largest first.
+impl LegendEntry {
+    pub fn label(&self) -> String {
+        self.owner.label().into_owned()
+    }
+}
+
+/// The owners of a snapshot, one entry per group (services and regions of one provider
+/// share a colour), largest first.
 pub fn legend_entries(owners: &[whohosts_core::snapshot::OwnerTotals]) -> Vec<LegendEntry> {
     let mut entries: Vec<LegendEntry> = Vec::new();
     for totals in owners {
-        match entries.iter_mut().find(|e| e.owner == totals.owner.name) {
+        let group = totals.owner.group();
+        match entries.iter_mut().find(|e| e.owner == group) {
             Some(entry) => entry.bytes += totals.bytes,
-            None => entries.push(LegendEntry { owner: totals.owner.name.clone(), bytes: totals.bytes }),
+            None => entries.push(LegendEntry { owner: group, bytes: totals.bytes }),
         }
     }
     entries.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.owner.cmp(&b.owner)));
@@ -115,13 +134,13 @@ pub fn legend_entries(owners: &[whohosts_core::snapshot::OwnerTotals]) -> Vec<Le
 const INLINE_LEGEND: usize = 12;
 
 /// Colour swatches and owner names, added to the caller's (horizontal, wrapping) layout;
-/// clicking one asks to hide or show that owner. Returns the owner name that was clicked.
+/// clicking one asks to hide or show that owner. Returns the label of the owner clicked.
 pub fn owner_legend_ui(ui: &mut egui::Ui, entries: &[LegendEntry], hidden: &BTreeSet<String>) -> Option<String> {
     let mut clicked = None;
     let (inline, rest) = entries.split_at(entries.len().min(INLINE_LEGEND));
     for entry in inline {
         if legend_entry_ui(ui, entry, hidden) {
-            clicked = Some(entry.owner.clone());
+            clicked = Some(entry.label());
         }
     }
     if !rest.is_empty() {
@@ -129,7 +148,7 @@ pub fn owner_legend_ui(ui: &mut egui::Ui, entries: &[LegendEntry], hidden: &BTre
             for entry in rest {
                 ui.horizontal(|ui| {
                     if legend_entry_ui(ui, entry, hidden) {
-                        clicked = Some(entry.owner.clone());
+                        clicked = Some(entry.label());
                     }
                 });
             }
@@ -140,21 +159,20 @@ pub fn owner_legend_ui(ui: &mut egui::Ui, entries: &[LegendEntry], hidden: &BTre
 
 /// One swatch and name; true when clicked.
 fn legend_entry_ui(ui: &mut egui::Ui, entry: &LegendEntry, hidden: &BTreeSet<String>) -> bool {
-    let shown = !hidden.contains(&entry.owner);
+    let label = entry.label();
+    let shown = !hidden.contains(&label);
     let color = owner_color(&entry.owner, ui.visuals().dark_mode);
     let swatch = if shown { color } else { color.gamma_multiply(0.25) };
     let (rect, _) = ui.allocate_exact_size(egui::vec2(11.0, 11.0), egui::Sense::hover());
     ui.painter().rect_filled(rect, 2.0, swatch);
-    let mut text = RichText::new(&entry.owner);
+    let mut text = RichText::new(&label);
     if !shown {
         text = text.strikethrough().weak();
     }
     let action = if shown { "hide" } else { "show" };
-    let response = ui.add(egui::Button::new(text).frame(false)).on_hover_text(format!(
-        "{}: {}; click to {action}",
-        entry.owner,
-        human_bytes(entry.bytes)
-    ));
+    let response = ui
+        .add(egui::Button::new(text).frame(false))
+        .on_hover_text(format!("{label}: {}; click to {action}", human_bytes(entry.bytes)));
     ui.add_space(4.0);
     response.clicked()
 }
@@ -198,15 +216,26 @@ mod tests {
         let names =
             ["Azure", "AWS", "Apple", "Google Cloud", "Cloudflare", "Akamai", "Fastly", "DigitalOcean", "Oracle Cloud"];
         for dark in [false, true] {
-            let colours: BTreeSet<[u8; 4]> = names.iter().map(|n| owner_color(n, dark).to_array()).collect();
+            let colours: BTreeSet<[u8; 4]> =
+                names.iter().map(|n| owner_color(&Owner::provider(n), dark).to_array()).collect();
             assert_eq!(colours.len(), names.len());
         }
     }
 
     #[test]
     fn as_owners_hash_to_a_stable_colour() {
-        assert_eq!(owner_color("AS64500 Example", false), owner_color("AS64500 Example", false));
-        assert_ne!(owner_color("AS64500 Example", false), owner_color("Unknown", false));
+        let as_owner = Owner::As { number: 64500, org: "Example".into() };
+        assert_eq!(owner_color(&as_owner, false), owner_color(&as_owner.clone(), false));
+        assert_ne!(owner_color(&as_owner, false), owner_color(&Owner::Unknown, false));
+    }
+
+    #[test]
+    fn local_space_is_grey_whatever_its_label() {
+        for dark in [false, true] {
+            let local = owner_color(&Owner::Local, dark);
+            assert!(local.r() == local.g() && local.g() == local.b(), "{local:?}");
+            assert_eq!(local, owner_color(&Owner::from_label("Local network"), dark));
+        }
     }
 
     #[test]

@@ -9,7 +9,8 @@ use egui_plot::{uniform_grid_spacer, FilledArea, GridInput, Plot, PlotTransform}
 
 use crate::theme::{self, human_bytes, human_rate};
 use crate::view_command::ViewCommand;
-use whohosts_core::filter::ViewFilter;
+use whohosts_core::filter::{FlowMatcher, ViewFilter};
+use whohosts_core::providers::Owner;
 use whohosts_core::snapshot::Snapshot;
 use whohosts_core::timeline::LEVEL_WIDTHS_NS;
 
@@ -42,7 +43,7 @@ struct BinKey {
 /// One owner's band of the stack, as plot points (seconds, bytes/s), step-shaped.
 #[derive(Debug, Clone)]
 struct Band {
-    owner: String,
+    owner: Owner,
     xs: Vec<f64>,
     lower: Vec<f64>,
     upper: Vec<f64>,
@@ -52,8 +53,8 @@ struct Band {
 struct Binned {
     key: BinKey,
     width_ns: i64,
-    /// Owner names, stacking order (largest at the bottom).
-    owners: Vec<String>,
+    /// Owner groups, stacking order (largest at the bottom).
+    owners: Vec<Owner>,
     /// Bin start and bytes per owner.
     bins: Vec<(i64, Vec<u64>)>,
     /// Shared with the plot's closure each frame without copying.
@@ -136,7 +137,7 @@ pub fn timeline_plot_ui(
         for band in bands.iter() {
             let color = theme::owner_color(&band.owner, dark);
             plot_ui.add(
-                FilledArea::new(band.owner.clone(), &band.xs, &band.lower, &band.upper)
+                FilledArea::new(band.owner.label(), &band.xs, &band.lower, &band.upper)
                     .fill_color(color.gamma_multiply(0.85))
                     .stroke(egui::Stroke::new(0.75, color))
                     .allow_hover(false),
@@ -204,7 +205,7 @@ fn refresh_bins(
         let same = wanted(c.key.from_ns, c.key.to_ns) == c.key;
         let covers =
             c.key.from_ns <= visible.0.max(extent.0) && c.key.to_ns >= visible.1.min(extent.1.saturating_add(width));
-        let hidden_same = c.owners.iter().all(|o| !filter.hidden_owners.contains(o));
+        let hidden_same = c.owners.iter().all(|o| !filter.hidden_owners.contains(o.label().as_ref()));
         if same && covers && hidden_same && !owners_unhidden(c, snapshot, filter) {
             return;
         }
@@ -223,24 +224,28 @@ fn owners_unhidden(cache: &Binned, snapshot: &Snapshot, filter: &ViewFilter) -> 
     snapshot
         .owners
         .iter()
-        .any(|o| !filter.hidden_owners.contains(&o.owner.name) && !cache.owners.contains(&o.owner.name))
+        .any(|o| !filter.hidden_owners.contains(o.owner.label().as_ref()) && !cache.owners.contains(&o.owner.group()))
 }
 
 fn stack(snapshot: &Snapshot, filter: &ViewFilter, level: usize, key: BinKey, width: i64) -> Binned {
     let entries = theme::legend_entries(&snapshot.owners);
-    let owners: Vec<String> =
-        entries.iter().map(|e| e.owner.clone()).filter(|o| !filter.hidden_owners.contains(o)).collect();
+    let owners: Vec<Owner> = entries
+        .iter()
+        .map(|e| e.owner.clone())
+        .filter(|o| !filter.hidden_owners.contains(o.label().as_ref()))
+        .collect();
     let group_of_owner: Vec<usize> = snapshot
         .owners
         .iter()
-        .map(|o| owners.iter().position(|n| *n == o.owner.name).unwrap_or(owners.len()))
+        .map(|o| owners.iter().position(|n| *n == o.owner.group()).unwrap_or(owners.len()))
         .collect();
     let endpoints = Arc::clone(&snapshot.endpoints);
-    // Series are endpoints: the text filter keeps those whose address, name or owner match
-    // (a match on a local host or a port cannot be told apart per endpoint here).
-    let matches = crate::graph::model::endpoint_matches(snapshot, &key.text);
+    // Series are endpoints: the one filter (without its time range, which the timeline
+    // shows itself) keeps the endpoints with at least one passing flow.
+    let shown = (!key.text.is_empty())
+        .then(|| FlowMatcher::new(snapshot, &filter.without_time()).endpoints_with_passing_flows());
     let group_of = |series: u32| {
-        if !key.text.is_empty() && !matches.get(series as usize).copied().unwrap_or(false) {
+        if shown.as_ref().is_some_and(|s| !s.get(series as usize).copied().unwrap_or(false)) {
             return owners.len();
         }
         endpoints.get(series as usize).and_then(|e| group_of_owner.get(e.owner)).copied().unwrap_or(owners.len())
@@ -318,7 +323,7 @@ fn bin_tooltip_ui(ui: &mut egui::Ui, cache: &Binned, x_ns: i64, origin: i64, dar
         ui.horizontal(|ui| {
             let (rect, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
             ui.painter().rect_filled(rect, 2.0, theme::owner_color(owner, dark));
-            ui.label(format!("{owner}: {} ({})", human_rate(b as f64 / seconds), human_bytes(b)));
+            ui.label(format!("{}: {} ({})", owner.label(), human_rate(b as f64 / seconds), human_bytes(b)));
         });
     }
 }

@@ -1,6 +1,7 @@
 //! Unit tests for `timeline_view`.
 use super::*;
 use test_support::scenes as fake_snapshot;
+use whohosts_core::providers::Owner;
 
 #[test]
 fn clock_and_date_formats() {
@@ -31,7 +32,7 @@ fn stacked_bands_sum_to_the_capture_bytes() {
     // Integrate the top of the stack (step-shaped: pairs of points per bin).
     let total: f64 = top.upper.chunks(2).map(|p| p[0] * width as f64 / NS_PER_S).sum();
     assert!((total - snapshot.totals.bytes as f64).abs() < 1.0, "{total} vs {}", snapshot.totals.bytes);
-    assert_eq!(binned.owners.first().map(String::as_str), Some("Azure"));
+    assert_eq!(binned.owners.first().map(Owner::label).as_deref(), Some("Azure"));
 }
 
 #[test]
@@ -49,8 +50,8 @@ fn hidden_owners_leave_the_stack() {
         text: String::new(),
     };
     let binned = stack(&snapshot, &filter, 3, key, LEVEL_WIDTHS_NS[3]);
-    assert!(!binned.owners.iter().any(|o| o == "AWS"));
-    assert!(binned.bands.iter().all(|b| b.owner != "AWS"));
+    assert!(!binned.owners.iter().any(|o| o.label() == "AWS"));
+    assert!(binned.bands.iter().all(|b| b.owner.label() != "AWS"));
 }
 
 #[test]
@@ -72,10 +73,11 @@ fn the_text_filter_keeps_matching_endpoints_only() {
         to_ns: fake_snapshot::START_NS + 120 * 1_000_000_000,
         text: "google".into(),
     };
-    let binned = stack(&snapshot, &ViewFilter::default(), 3, key, width);
+    let filter = ViewFilter { text: "google".into(), ..ViewFilter::default() };
+    let binned = stack(&snapshot, &filter, 3, key, width);
     for band in binned.bands.iter() {
         let drawn = band.upper.iter().zip(&band.lower).any(|(u, l)| u > l);
-        assert_eq!(drawn, band.owner == "Google Cloud", "{}", band.owner);
+        assert_eq!(drawn, band.owner.label() == "Google Cloud", "{}", band.owner);
     }
 }
 

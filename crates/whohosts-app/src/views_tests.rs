@@ -226,7 +226,7 @@ fn clicking_a_ribbon_selects_the_flows_it_carries() {
     let state = harness.state();
     let Some(ViewCommand::SelectFlows(flows)) = state.commands.last() else { panic!("{:?}", state.commands) };
     let to_azure = (0..state.snapshot.flows.len())
-        .filter(|&f| state.snapshot.owners[state.snapshot.flow_owner(f).unwrap()].owner.name == "Azure")
+        .filter(|&f| state.snapshot.owners[state.snapshot.flow_owner(f).unwrap()].owner.label() == "Azure")
         .count();
     assert_eq!(flows.len(), to_azure);
 }

@@ -15,8 +15,8 @@ use crate::flows::{FlowHit, FlowId, FlowPacket, FlowTable};
 use crate::fragments::{Defragmenter, FragmentStats, Release};
 use crate::locality::LocalPolicy;
 use crate::names::NameBook;
+use crate::providers::Owner;
 use crate::providers::ProviderDb;
-use crate::snapshot::{Owner, OTHER_OWNER};
 use crate::timeline::Timeline;
 
 /// Settings that shape an analysis, checked before any frame is read.
@@ -159,11 +159,9 @@ impl Analysis {
 
     fn decide_owner(&self, endpoint: EndpointId) -> Owner {
         match self.endpoints.get(endpoint as usize) {
-            _ if self.other_endpoint == Some(endpoint) => {
-                Owner { name: OTHER_OWNER.into(), service: None, region: None }
-            }
+            _ if self.other_endpoint == Some(endpoint) => Owner::Other,
             Some(e) => Owner::of_address(&self.config.providers, e.ip),
-            None => Owner::unknown(),
+            None => Owner::Unknown,
         }
     }
 

@@ -235,6 +235,29 @@ fn remote_is_dst(src: IpAddr, dst: IpAddr, flags: u8, policy: &LocalPolicy) -> b
     }
 }
 
+/// Names of the IP protocols people filter and read by: as tables show them ("ICMPv6") and
+/// as reports and filters write them ("icmpv6").
+const PROTOCOL_NAMES: [(u8, &str, &str); 8] = [
+    (1, "ICMP", "icmp"),
+    (2, "IGMP", "igmp"),
+    (6, "TCP", "tcp"),
+    (17, "UDP", "udp"),
+    (47, "GRE", "gre"),
+    (50, "ESP", "esp"),
+    (58, "ICMPv6", "icmpv6"),
+    (132, "SCTP", "sctp"),
+];
+
+/// The name of an IP protocol number as tables show it, when it has a common one.
+pub fn protocol_name(proto: u8) -> Option<&'static str> {
+    PROTOCOL_NAMES.iter().find(|(number, ..)| *number == proto).map(|(_, name, _)| *name)
+}
+
+/// The same name in lower case, as reports and filters write it.
+pub fn protocol_keyword(proto: u8) -> Option<&'static str> {
+    PROTOCOL_NAMES.iter().find(|(number, ..)| *number == proto).map(|(.., keyword)| *keyword)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,7 +3,6 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::net::IpAddr;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -12,50 +11,10 @@ use crate::analysis::{Analysis, CaptureTotals, Endpoint, EndpointId};
 use crate::flows::Flow;
 use crate::names::NameSighting;
 use crate::providers::evidence::{attribute, Attribution};
-use crate::providers::{is_special_purpose, ProviderDb};
+use crate::providers::ProviderDb;
 use crate::timeline::Timeline;
 
-/// Who owns a remote address, as shown to users. `name` is a canonical provider name
-/// ("AWS", "Azure", "Apple" ...), "AS1234 Org" when only the AS is known, "Local" for
-/// special-purpose space, or "Unknown".
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-pub struct Owner {
-    pub name: String,
-    pub service: Option<String>,
-    pub region: Option<String>,
-}
-
-/// Owner name of special-purpose space (private, loopback, link-local ...).
-pub const LOCAL_OWNER: &str = "Local network";
-pub const UNKNOWN_OWNER: &str = "Unknown";
-/// Owner of the flows and addresses folded together once the flow or endpoint table is full.
-pub const OTHER_OWNER: &str = "Other (tables full)";
-
-impl Owner {
-    pub fn unknown() -> Self {
-        Owner { name: UNKNOWN_OWNER.into(), service: None, region: None }
-    }
-
-    /// The owner of an address by its published range, else its AS.
-    pub fn of_address(db: &ProviderDb, ip: IpAddr) -> Owner {
-        if is_special_purpose(ip).is_some() {
-            return Owner { name: LOCAL_OWNER.into(), service: None, region: None };
-        }
-        if let Some(m) = db.lookup(ip) {
-            return Owner {
-                name: m.provider.to_string(),
-                service: m.service.map(str::to_string),
-                region: m.region.map(str::to_string),
-            };
-        }
-        match db.asn(ip) {
-            Some(a) => {
-                Owner { name: format!("AS{} {}", a.number, a.org).trim_end().to_string(), service: None, region: None }
-            }
-            None => Owner::unknown(),
-        }
-    }
-}
+pub use crate::providers::owner::Owner;
 
 /// A remote endpoint with what is known about it.
 #[derive(Debug, Clone, Serialize)]
@@ -181,7 +140,7 @@ fn endpoint_views(analysis: &Analysis) -> (Vec<EndpointView>, Vec<OwnerTotals>) 
     }
     // Largest first, keeping endpoint indices valid through a remap.
     let mut order: Vec<usize> = (0..owners.len()).collect();
-    order.sort_by(|&a, &b| owners[b].bytes.cmp(&owners[a].bytes).then(owners[a].owner.name.cmp(&owners[b].owner.name)));
+    order.sort_by(|&a, &b| owners[b].bytes.cmp(&owners[a].bytes).then_with(|| owners[a].owner.cmp(&owners[b].owner)));
     let mut new_index = vec![0; owners.len()];
     for (new, &old) in order.iter().enumerate() {
         new_index[old] = new;

@@ -13,6 +13,7 @@ use crate::theme::{human_bytes, owner_color};
 use whohosts_core::export::filter::{selected_flows, ViewFilter};
 use whohosts_core::export::records::tables;
 use whohosts_core::export::timefmt::utc_range;
+use whohosts_core::providers::Owner;
 use whohosts_core::snapshot::Snapshot;
 
 /// Which view the figure shows.
@@ -196,7 +197,7 @@ fn legend_ui(ui: &Ui, rect: Rect, entries: &[LegendEntry], dark: bool, ink: Colo
     let shown = entries.len().min(MAX_LEGEND_ENTRIES);
     for entry in entries.iter().take(shown) {
         let chip = Rect::from_min_size(pos + egui::vec2(0.0, 2.0), egui::vec2(LEGEND_TEXT, LEGEND_TEXT));
-        painter.rect_filled(chip, 2.0, owner_color(&entry.owner, dark));
+        painter.rect_filled(chip, 2.0, owner_color(&Owner::from_label(&entry.owner), dark));
         let text_left = chip.right() + 6.0;
         let name_width = if column { rect.right() - text_left } else { 200.0 };
         let name = painter.layout_no_wrap(fit(&painter, &entry.owner, &font, name_width), font.clone(), ink);

@@ -3,11 +3,10 @@
 //! Pure data: no egui here, so it is tested directly.
 
 use std::cmp::Ordering;
-use std::fmt::Write;
 
 use serde::{Deserialize, Serialize};
 
-use whohosts_core::filter::ViewFilter;
+use whohosts_core::filter::{FlowMatcher, ViewFilter};
 use whohosts_core::snapshot::Snapshot;
 
 /// What the flow table is sorted by.
@@ -57,82 +56,12 @@ pub struct FilteredFlows {
 
 impl FilteredFlows {
     pub fn compute(snapshot: &Snapshot, filter: &ViewFilter, sort: SortOrder) -> FilteredFlows {
-        let words: Vec<String> = filter.text.split_whitespace().map(str::to_lowercase).collect();
-        let endpoint_text = endpoint_text_matches(snapshot, &words);
-        let owner_hidden: Vec<bool> =
-            snapshot.owners.iter().map(|o| filter.hidden_owners.contains(&o.owner.name)).collect();
-        let mut buffer = String::new();
-        let mut rows = Vec::new();
-        for (index, flow) in snapshot.flows.iter().enumerate() {
-            let endpoint = snapshot.flow_endpoint.get(index).map(|&e| e as usize);
-            let owner = snapshot.flow_owner(index);
-            if owner.and_then(|o| owner_hidden.get(o)).copied().unwrap_or(false) {
-                continue;
-            }
-            if let Some((from, to)) = filter.time_range {
-                if flow.first_ns >= to || flow.last_ns < from {
-                    continue;
-                }
-            }
-            let endpoint_words = endpoint.and_then(|e| endpoint_text.get(e));
-            let text_ok = words.iter().enumerate().all(|(w, word)| {
-                endpoint_words.is_some_and(|m| m.get(w).copied().unwrap_or(false))
-                    || flow_fields_contain(flow, word, &mut buffer)
-            });
-            if text_ok {
-                if let Ok(index) = u32::try_from(index) {
-                    rows.push(index);
-                }
-            }
-        }
+        let mut rows: Vec<u32> =
+            FlowMatcher::new(snapshot, filter).passing().into_iter().filter_map(|i| u32::try_from(i).ok()).collect();
         sort_rows(snapshot, &mut rows, sort);
         let totals = totals_of(snapshot, filter, &rows);
         FilteredFlows { rows, totals }
     }
-}
-
-/// For each endpoint, which filter words its address, name or owner contain.
-fn endpoint_text_matches(snapshot: &Snapshot, words: &[String]) -> Vec<Vec<bool>> {
-    if words.is_empty() {
-        return Vec::new();
-    }
-    let mut buffer = String::new();
-    snapshot
-        .endpoints
-        .iter()
-        .map(|e| {
-            buffer.clear();
-            let _ = write!(buffer, "{} ", e.endpoint.ip);
-            if let Some(name) = &e.best_name {
-                buffer.push_str(name);
-                buffer.push(' ');
-            }
-            if let Some(owner) = snapshot.owners.get(e.owner) {
-                buffer.push_str(&owner.owner.name);
-                for extra in [&owner.owner.service, &owner.owner.region].into_iter().flatten() {
-                    buffer.push(' ');
-                    buffer.push_str(extra);
-                }
-            }
-            let haystack = buffer.to_lowercase();
-            words.iter().map(|w| haystack.contains(w.as_str())).collect()
-        })
-        .collect()
-}
-
-/// The flow's own fields (addresses, ports, protocol) contain `word` (lowercase).
-/// Runs for every flow on each filter change, so it reuses `buffer` instead of allocating.
-fn flow_fields_contain(flow: &whohosts_core::flows::Flow, word: &str, buffer: &mut String) -> bool {
-    // Ports match whole, so "443" does not also pick up port 4431.
-    if word.parse::<u16>().is_ok_and(|p| p == flow.src_port || p == flow.dst_port) {
-        return true;
-    }
-    if crate::format::protocol_name(flow.proto).is_some_and(|name| name.eq_ignore_ascii_case(word)) {
-        return true;
-    }
-    buffer.clear();
-    let _ = write!(buffer, "{} {}", flow.src, flow.dst);
-    buffer.contains(word)
 }
 
 fn sort_rows(snapshot: &Snapshot, rows: &mut [u32], sort: SortOrder) {
@@ -157,7 +86,7 @@ fn sort_rows(snapshot: &Snapshot, rows: &mut [u32], sort: SortOrder) {
     };
     let owner_of = |i: u32| {
         let o = snapshot.flow_owner(i as usize)?;
-        snapshot.owners.get(o).map(|o| o.owner.name.as_str())
+        snapshot.owners.get(o).map(|o| &o.owner)
     };
     let compare = |a: &u32, b: &u32| -> Ordering {
         let (Some(fa), Some(fb)) = (flows.get(*a as usize), flows.get(*b as usize)) else {

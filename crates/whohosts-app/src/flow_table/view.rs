@@ -8,10 +8,10 @@ use super::model::{FilteredFlows, SortColumn, SortOrder};
 use super::FlowTableState;
 use crate::app::AppCommand;
 use crate::format;
-use crate::theme::owner_color;
+use crate::theme::{owner_color, LegendEntry};
 use crate::view_command::ViewCommand;
 use whohosts_core::filter::ViewFilter;
-use whohosts_core::snapshot::{OwnerTotals, Snapshot};
+use whohosts_core::snapshot::Snapshot;
 
 /// The filter field's accessible label (tests find it by this).
 pub const FILTER_LABEL: &str = "Filter";
@@ -73,9 +73,8 @@ pub fn flow_filter_bar_ui(
         }
         // The largest owners as chips; the long tail of AS owners in a menu, so the bar stays
         // one line and costs the same each frame however many owners there are.
-        // One chip per provider name: AWS S3 and AWS CloudFront are both "AWS".
-        let mut seen = std::collections::HashSet::new();
-        let owners: Vec<&OwnerTotals> = snapshot.owners.iter().filter(|o| seen.insert(o.owner.name.as_str())).collect();
+        // One chip per owner group, as in the legends: AWS S3 and AWS CloudFront are both "AWS".
+        let owners = crate::theme::legend_entries(&snapshot.owners);
         let (chips, rest) = owners.split_at(owners.len().min(MAX_OWNER_CHIPS));
         for owner in chips {
             commands.extend(owner_toggle_ui(ui, owner, filter, dark));
@@ -94,19 +93,13 @@ pub fn flow_filter_bar_ui(
 }
 
 /// A provider switch coloured like the legend; unchecking hides the provider everywhere.
-fn owner_toggle_ui(ui: &mut egui::Ui, owner: &OwnerTotals, filter: &ViewFilter, dark: bool) -> Option<AppCommand> {
-    let name = &owner.owner.name;
-    let mut visible = !filter.hidden_owners.contains(name);
-    let color = if visible { owner_color(name, dark) } else { ui.visuals().weak_text_color() };
-    let chip = egui::Checkbox::new(&mut visible, RichText::new(name).color(color).strong());
-    let response = ui.add(chip).on_hover_text(format!(
-        "{}: {} in {} packets to {} endpoints",
-        name,
-        format::bytes(owner.bytes),
-        format::count(owner.packets),
-        owner.endpoints
-    ));
-    response.changed().then(|| AppCommand::View(ViewCommand::ToggleOwner(name.clone())))
+fn owner_toggle_ui(ui: &mut egui::Ui, entry: &LegendEntry, filter: &ViewFilter, dark: bool) -> Option<AppCommand> {
+    let name = entry.label();
+    let mut visible = !filter.hidden_owners.contains(&name);
+    let color = if visible { owner_color(&entry.owner, dark) } else { ui.visuals().weak_text_color() };
+    let chip = egui::Checkbox::new(&mut visible, RichText::new(&name).color(color).strong());
+    let response = ui.add(chip).on_hover_text(format!("{name}: {}", format::bytes(entry.bytes)));
+    response.changed().then_some(AppCommand::View(ViewCommand::ToggleOwner(name)))
 }
 
 /// The table itself. Clicking a row selects its flow; clicking a header sorts by it.
@@ -205,8 +198,8 @@ pub fn flow_table_ui(
                 });
                 row.col(|ui| {
                     if let Some(owner) = owner {
-                        let color: Color32 = owner_color(&owner.owner.name, dark);
-                        ui.label(RichText::new(&owner.owner.name).color(color));
+                        let color: Color32 = owner_color(&owner.owner, dark);
+                        ui.label(RichText::new(owner.owner.label()).color(color));
                     }
                 });
                 row.col(|ui| {

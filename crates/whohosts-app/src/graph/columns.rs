@@ -6,6 +6,8 @@ use std::collections::BTreeSet;
 use ahash::AHashMap;
 
 use super::fold::{fold_crowded, Slot, OTHERS};
+use whohosts_core::providers::Owner;
+
 use super::model::{more_key, GraphNode, NodeKind, HOSTS};
 
 /// Names listed in a node's tooltip (addresses behind a name, members of a fold).
@@ -27,11 +29,16 @@ pub fn place_column(
     items: &[usize],
     capacity: usize,
     expanded: &BTreeSet<String>,
-    group_name: &dyn Fn(u32) -> String,
+    group_owner: &dyn Fn(u32) -> Option<Owner>,
     group_of: &dyn Fn(usize) -> u32,
     describe: &dyn Fn(usize) -> Described,
 ) -> AHashMap<usize, usize> {
-    let group_name = |g: u32| if g == OTHERS { "others".to_string() } else { group_name(g) };
+    let group_owner = |g: u32| if g == OTHERS { None } else { group_owner(g) };
+    let group_name = |g: u32| match group_owner(g) {
+        Some(owner) => owner.label().into_owned(),
+        None if g == OTHERS => "others".to_string(),
+        None => "hosts".to_string(),
+    };
     let entries: Vec<(u32, f64)> = items.iter().map(|&i| (group_of(i), describe(i).bytes as f64)).collect();
     let is_expanded = |g: u32| expanded.contains(&more_key(column, &group_name(g)));
     let mut map = AHashMap::new();
@@ -50,7 +57,7 @@ pub fn place_column(
                     column,
                     label,
                     detail,
-                    owner: Some(group_name(group)),
+                    owner: group_owner(group),
                     bytes,
                     packets: 0,
                     kind,
@@ -81,7 +88,7 @@ pub fn place_column(
                     column,
                     label: format!("{} more", members.len()),
                     detail: Some(what),
-                    owner: (group != OTHERS).then(|| name.clone()),
+                    owner: group_owner(group),
                     bytes,
                     packets: 0,
                     kind: NodeKind::More { key: more_key(column, &name) },

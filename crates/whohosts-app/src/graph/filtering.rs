@@ -1,30 +1,7 @@
-//! What passes the view filter at the level of remote endpoints: text matches on address,
-//! name and owner, and the share of an endpoint's bytes inside a time range. No egui types.
+//! The share of an endpoint's bytes inside a time range, so ribbon widths follow the range
+//! rather than whole flows. No egui types.
 
 use whohosts_core::snapshot::Snapshot;
-
-/// Per endpoint, whether its address, name or owner (name, service, region) contains the
-/// lower-case `needle`; empty when there is no needle.
-pub fn endpoint_matches(snapshot: &Snapshot, needle: &str) -> Vec<bool> {
-    if needle.is_empty() {
-        return Vec::new();
-    }
-    let owners = &snapshot.owners;
-    snapshot
-        .endpoints
-        .iter()
-        .map(|e| {
-            let owner = owners.get(e.owner).map(|o| &o.owner);
-            e.endpoint.ip.to_string().contains(needle)
-                || e.best_name.as_deref().is_some_and(|n| n.to_lowercase().contains(needle))
-                || owner.is_some_and(|o| {
-                    o.name.to_lowercase().contains(needle)
-                        || o.service.as_deref().is_some_and(|s| s.to_lowercase().contains(needle))
-                        || o.region.as_deref().is_some_and(|s| s.to_lowercase().contains(needle))
-                })
-        })
-        .collect()
-}
 
 /// Per endpoint, the share of its overlapping flows' bytes that the timeline puts inside
 /// [from, to): ribbon widths then follow the range, not whole flows.

@@ -8,10 +8,11 @@ use std::net::IpAddr;
 use ahash::AHashMap;
 
 use super::columns::{place_column, Described, MAX_MEMBERS};
-use whohosts_core::filter::ViewFilter;
+use whohosts_core::filter::{FlowMatcher, ViewFilter};
+use whohosts_core::providers::Owner;
 use whohosts_core::snapshot::Snapshot;
 
-pub use super::filtering::{endpoint_matches, in_range_factors};
+pub use super::filtering::in_range_factors;
 
 pub const HOSTS: usize = 0;
 pub const ENDPOINTS: usize = 1;
@@ -34,8 +35,8 @@ pub struct GraphNode {
     pub label: String,
     /// A second line: service and region, the address behind a name, or what a fold holds.
     pub detail: Option<String>,
-    /// Owner name giving the node its colour (None for local hosts).
-    pub owner: Option<String>,
+    /// Owner (group) giving the node its colour (None for local hosts and mixed folds).
+    pub owner: Option<Owner>,
     pub bytes: u64,
     pub packets: u64,
     pub kind: NodeKind,
@@ -49,8 +50,8 @@ pub struct GraphNode {
 pub struct GraphLink {
     pub source: usize,
     pub target: usize,
-    /// Owner name giving the ribbon its colour.
-    pub owner: String,
+    /// Owner (group) giving the ribbon its colour.
+    pub owner: Owner,
     pub bytes: u64,
     pub packets: u64,
     /// Indices into `Snapshot::flows`, ascending.
@@ -99,19 +100,22 @@ pub fn build(
     capacity: [usize; 3],
 ) -> GraphModel {
     let owners = &snapshot.owners;
-    // Owner names, one id each, largest provider first (owners are sorted by bytes).
-    let mut names: Vec<String> = Vec::new();
+    // Owner groups, one id each, largest provider first (owners are sorted by bytes).
+    let mut names: Vec<Owner> = Vec::new();
     let owner_name: Vec<u32> = owners
         .iter()
-        .map(|o| match names.iter().position(|n| *n == o.owner.name) {
-            Some(i) => i as u32,
-            None => {
-                names.push(o.owner.name.clone());
-                (names.len() - 1) as u32
+        .map(|o| {
+            let group = o.owner.group();
+            match names.iter().position(|n| *n == group) {
+                Some(i) => i as u32,
+                None => {
+                    names.push(group);
+                    (names.len() - 1) as u32
+                }
             }
         })
         .collect();
-    let name_of = |id: u32| names.get(id as usize).cloned().unwrap_or_else(|| "Unknown".into());
+    let name_of = |id: u32| Some(names.get(id as usize).cloned().unwrap_or(Owner::Unknown));
     let endpoint_owner = |ep: usize| snapshot.endpoints.get(ep).map_or(usize::MAX, |e| e.owner);
 
     // Middle column keys: one per name, else one per address.
@@ -136,42 +140,27 @@ pub fn build(
         })
         .collect();
 
-    let needle = filter.text.trim().to_lowercase();
-    let endpoint_matches = endpoint_matches(snapshot, &needle);
+    // The one filter decides which flows count; a time range also scales ribbons to the
+    // bytes inside it.
+    let matcher = FlowMatcher::new(snapshot, filter);
     let range_factor = filter.time_range.map(|(from, to)| in_range_factors(snapshot, from, to));
 
     let mut host_index: AHashMap<IpAddr, u32> = AHashMap::new();
     let mut hosts: Vec<IpAddr> = Vec::new();
-    let mut host_text_match: Vec<bool> = Vec::new();
     let mut he: AHashMap<(u32, u32, usize), Tally> = AHashMap::new();
+    let mut buffer = String::new();
     for (i, flow) in snapshot.flows.iter().enumerate() {
-        if let Some((from, to)) = filter.time_range {
-            if flow.first_ns >= to || flow.last_ns < from {
-                continue;
-            }
+        if !matcher.passes(i, &mut buffer) {
+            continue;
         }
         let Some(&ep) = snapshot.flow_endpoint.get(i) else { continue };
         let ep = ep as usize;
         let owner = endpoint_owner(ep);
-        let Some(&name_id) = owner_name.get(owner) else { continue };
-        if filter.hidden_owners.contains(names.get(name_id as usize).map_or("", String::as_str)) {
-            continue;
-        }
         let local = flow.local().0;
         let next = hosts.len() as u32;
         let host = *host_index.entry(local).or_insert(next);
         if host == next {
             hosts.push(local);
-            host_text_match.push(!needle.is_empty() && local.to_string().contains(&needle));
-        }
-        if !needle.is_empty() {
-            let ports = flow.src_port.to_string().contains(&needle) || flow.dst_port.to_string().contains(&needle);
-            if !(endpoint_matches.get(ep).copied().unwrap_or(false)
-                || host_text_match.get(host as usize).copied().unwrap_or(false)
-                || ports)
-            {
-                continue;
-            }
         }
         let factor = range_factor.as_ref().and_then(|f| f.get(ep).copied()).unwrap_or(1.0);
         let Some(&key) = endpoint_key.get(ep) else { continue };
@@ -188,8 +177,8 @@ fn assemble(
     he: AHashMap<(u32, u32, usize), Tally>,
     hosts: &[IpAddr],
     keys: &[(String, Vec<IpAddr>, u32)],
-    names: &[String],
-    name_of: &dyn Fn(u32) -> String,
+    names: &[Owner],
+    name_of: &dyn Fn(u32) -> Option<Owner>,
     owner_name: &[u32],
     snapshot: &Snapshot,
     expanded: &BTreeSet<String>,
@@ -255,12 +244,10 @@ fn assemble(
         name_of,
         &|o| group_of_owner(o),
         &|o| {
-            let owner =
-                snapshot.owners.get(o).map(|t| t.owner.clone()).unwrap_or_else(whohosts_core::snapshot::Owner::unknown);
-            let detail =
-                [owner.service.clone(), owner.region.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
+            let owner = snapshot.owners.get(o).map_or(Owner::Unknown, |t| t.owner.clone());
+            let detail = owner.detail();
             Described {
-                label: owner.name.clone(),
+                label: owner.label().into_owned(),
                 detail: (!detail.is_empty()).then_some(detail),
                 bytes: owner_bytes.get(o).copied().unwrap_or(0),
                 members: Vec::new(),
@@ -287,7 +274,7 @@ fn assemble(
     // Hosts column: one group, named "hosts".
     let mut hosts_sorted: Vec<usize> = present_hosts.into_iter().map(|h| h as usize).collect();
     hosts_sorted.sort_by_key(|&h| (std::cmp::Reverse(host_bytes.get(h).copied().unwrap_or(0)), h));
-    let hosts_name = |_: u32| "hosts".to_string();
+    let hosts_name = |_: u32| None;
     let host_node =
         place_column(&mut nodes, HOSTS, &hosts_sorted, capacity[HOSTS], expanded, &hosts_name, &|_| 0, &|h| {
             Described {
@@ -325,7 +312,8 @@ fn assemble(
         .chain(second)
         .map(|((source, target, name), mut t)| {
             t.flows.sort_unstable();
-            GraphLink { source, target, owner: name_of(name), bytes: t.bytes, packets: t.packets, flows: t.flows }
+            let owner = name_of(name).unwrap_or(Owner::Unknown);
+            GraphLink { source, target, owner, bytes: t.bytes, packets: t.packets, flows: t.flows }
         })
         .collect();
     links.sort_by(|a, b| (a.source, a.target, &a.owner).cmp(&(b.source, b.target, &b.owner)));

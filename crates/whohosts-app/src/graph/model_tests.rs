@@ -43,7 +43,7 @@ fn hidden_owners_and_text_filter_remove_flows() {
     let mut filter = ViewFilter::default();
     filter.hidden_owners.insert("Azure".into());
     let model = build(&snapshot, &filter, &BTreeSet::new(), roomy());
-    assert!(model.nodes.iter().all(|n| n.owner.as_deref() != Some("Azure")));
+    assert!(model.nodes.iter().all(|n| n.owner != Some(Owner::provider("Azure"))));
     let filter = ViewFilter { text: "google".into(), ..ViewFilter::default() };
     let model = build(&snapshot, &filter, &BTreeSet::new(), roomy());
     let endpoints: Vec<_> = model.nodes.iter().filter(|n| n.column == ENDPOINTS).map(|n| n.label.as_str()).collect();
@@ -98,7 +98,7 @@ fn node_flows_are_the_flows_of_its_ribbons() {
     assert!(!flows.is_empty());
     for f in flows {
         let owner = snapshot.flow_owner(f).unwrap();
-        assert_eq!(snapshot.owners[owner].owner.name, "Apple");
+        assert_eq!(snapshot.owners[owner].owner.label(), "Apple");
     }
 }
 

@@ -122,7 +122,7 @@ fn past_the_endpoint_limit_new_addresses_share_one_other_endpoint() {
     assert_eq!(a.endpoints().len(), MAX_ENDPOINTS + 1);
     let other = a.endpoints().last().unwrap();
     assert_eq!(other.flows as usize, extra);
-    assert_eq!(a.owner_of((a.endpoints().len() - 1) as u32).name, crate::snapshot::OTHER_OWNER);
+    assert_eq!(*a.owner_of((a.endpoints().len() - 1) as u32), crate::providers::Owner::Other);
     assert_eq!(a.flows().len(), MAX_ENDPOINTS + extra, "flows stay apart");
     assert!(a.warnings().iter().any(|w| w.contains("remote addresses")));
 }

@@ -74,14 +74,14 @@ pub struct Tables {
     pub providers: Vec<ProviderRow>,
 }
 
-fn text(value: &Option<String>) -> String {
-    value.clone().unwrap_or_default()
+fn text(value: Option<&str>) -> String {
+    value.unwrap_or_default().to_string()
 }
 
 /// Builds the tables over `flows` (indices into `snapshot.flows`, e.g. from
 /// [`super::filter::selected_flows`]). Endpoints and providers come largest first.
 pub fn tables(snapshot: &Snapshot, flows: &[usize]) -> Tables {
-    let unknown = Owner::unknown();
+    let unknown = Owner::Unknown;
     let mut out = Tables::default();
     // Endpoint id -> row index; owner index -> (row, endpoints seen).
     let mut endpoint_rows: BTreeMap<u32, usize> = BTreeMap::new();
@@ -105,9 +105,9 @@ pub fn tables(snapshot: &Snapshot, flows: &[usize]) -> Tables {
             remote: remote.to_string(),
             remote_port,
             name: name.clone(),
-            owner: owner.name.clone(),
-            service: text(&owner.service),
-            region: text(&owner.region),
+            owner: owner.label().into_owned(),
+            service: text(owner.service()),
+            region: text(owner.region()),
             packets: flow.packets(),
             bytes: flow.bytes(),
             fwd_packets: flow.forward.packets,
@@ -123,9 +123,9 @@ pub fn tables(snapshot: &Snapshot, flows: &[usize]) -> Tables {
             out.endpoints.push(EndpointRow {
                 ip: remote.to_string(),
                 name,
-                owner: owner.name.clone(),
-                service: text(&owner.service),
-                region: text(&owner.region),
+                owner: owner.label().into_owned(),
+                service: text(owner.service()),
+                region: text(owner.region()),
                 flows: 0,
                 packets: 0,
                 bytes: 0,
@@ -145,9 +145,9 @@ pub fn tables(snapshot: &Snapshot, flows: &[usize]) -> Tables {
         let owner_key = owner_index.unwrap_or(usize::MAX);
         let row = *provider_rows.entry(owner_key).or_insert_with(|| {
             out.providers.push(ProviderRow {
-                owner: owner.name.clone(),
-                service: text(&owner.service),
-                region: text(&owner.region),
+                owner: owner.label().into_owned(),
+                service: text(owner.service()),
+                region: text(owner.region()),
                 endpoints: 0,
                 flows: 0,
                 packets: 0,

@@ -26,6 +26,7 @@ mod formats;
 pub mod hints;
 mod load;
 mod names;
+pub mod owner;
 mod plain;
 mod snapshot;
 mod special;
@@ -34,6 +35,7 @@ pub use asn::AsnMatch;
 pub use db::{Dataset, LoadSummary, ProviderDb, RangeMatch};
 pub use error::ProviderError;
 pub use names::{canonical_provider, CANONICAL_PROVIDERS};
+pub use owner::Owner;
 pub use special::is_special_purpose;
 
 /// Attribution the CC BY 4.0 licence of the AS data requires; show it wherever results

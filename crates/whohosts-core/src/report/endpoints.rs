@@ -1,6 +1,7 @@
 //! Endpoint and provider records of the report: who each remote address is, who owns it,
 //! and the evidence for both.
 
+use std::borrow::Cow;
 use std::net::IpAddr;
 
 use serde::Serialize;
@@ -8,7 +9,8 @@ use serde::Serialize;
 use crate::names::NameSighting;
 use crate::providers::evidence::{Asn, Attribution, Conflict, ProviderInfo};
 use crate::providers::hints::NameHint;
-use crate::snapshot::{EndpointView, Snapshot, UNKNOWN_OWNER};
+use crate::providers::owner::UNKNOWN_LABEL;
+use crate::snapshot::{EndpointView, Snapshot};
 
 #[derive(Debug, Serialize)]
 pub struct ProviderRecord {
@@ -43,7 +45,7 @@ pub struct EndpointRecord<'a> {
     pub names: Vec<NameRecord<'a>>,
     pub cname_chain: &'a [String],
     /// Owner shown for this address (provider, AS, "Local network" or "Unknown").
-    pub owner: &'a str,
+    pub owner: Cow<'a, str>,
     pub provider: Option<ProviderInfo>,
     pub asn: Option<Asn>,
     /// Special-purpose category (private, loopback ...) when the address is one.
@@ -68,7 +70,7 @@ fn endpoint_record<'a>(snapshot: &'a Snapshot, e: &'a EndpointView) -> EndpointR
         best_name: e.best_name.as_deref(),
         names: e.names.iter().map(name_record).collect(),
         cname_chain: &e.cname_chain,
-        owner: snapshot.owner(e).map_or(UNKNOWN_OWNER, |o| o.name.as_str()),
+        owner: snapshot.owner(e).map_or(Cow::Borrowed(UNKNOWN_LABEL), |o| o.label()),
         provider: attribution.provider,
         asn: attribution.asn,
         special: attribution.special,
@@ -122,11 +124,11 @@ pub(super) fn provider_records(snapshot: &Snapshot) -> Vec<ProviderRecord> {
     let total: u64 = snapshot.owners.iter().map(|o| o.bytes).sum();
     let mut records: Vec<ProviderRecord> = Vec::new();
     for o in snapshot.owners.iter() {
-        let record = match records.iter_mut().find(|r| r.name == o.owner.name) {
+        let record = match records.iter_mut().find(|r| r.name == o.owner.label()) {
             Some(r) => r,
             None => {
                 records.push(ProviderRecord {
-                    name: o.owner.name.clone(),
+                    name: o.owner.label().into_owned(),
                     bytes: 0,
                     packets: 0,
                     endpoints: 0,

@@ -1,6 +1,8 @@
 //! Flow records of the report.
 
 use std::borrow::Cow;
+
+use crate::providers::owner::UNKNOWN_LABEL;
 use std::net::IpAddr;
 use std::sync::LazyLock;
 
@@ -26,7 +28,7 @@ pub struct FlowRecord<'a> {
     /// "src" or "dst": which side is the remote endpoint.
     pub remote: &'static str,
     /// Owner of the remote side ("AWS", "AS714 APPLE-ENGINEERING", "Local network" ...).
-    pub provider: &'a str,
+    pub provider: Cow<'a, str>,
     /// Best name of the remote side, when the capture revealed one.
     pub remote_name: Option<&'a str>,
     /// src -> dst
@@ -50,16 +52,9 @@ pub struct DirectionRecord {
 
 /// Name of an IP protocol number as used in the report.
 pub fn proto_name(proto: u8) -> Cow<'static, str> {
-    match proto {
-        6 => "tcp".into(),
-        17 => "udp".into(),
-        1 => "icmp".into(),
-        58 => "icmpv6".into(),
-        2 => "igmp".into(),
-        47 => "gre".into(),
-        50 => "esp".into(),
-        132 => "sctp".into(),
-        other => format!("ip-proto-{other}").into(),
+    match crate::flows::protocol_keyword(proto) {
+        Some(name) => name.into(),
+        None => format!("ip-proto-{proto}").into(),
     }
 }
 
@@ -83,7 +78,7 @@ fn direction(d: &DirectionStats, proto: u8) -> DirectionRecord {
     }
 }
 
-fn flow_record<'a>(f: &Flow, provider: &'a str, remote_name: Option<&'a str>) -> FlowRecord<'a> {
+fn flow_record<'a>(f: &Flow, provider: Cow<'a, str>, remote_name: Option<&'a str>) -> FlowRecord<'a> {
     FlowRecord {
         proto: proto_name(f.proto),
         src: f.src,
@@ -128,7 +123,7 @@ impl FlowRecords {
         let s = &self.snapshot;
         let f = s.flows.get(index)?;
         let endpoint = s.flow_endpoint.get(index).and_then(|&e| s.endpoints.get(e as usize));
-        let provider = endpoint.and_then(|e| s.owner(e)).map_or(crate::snapshot::UNKNOWN_OWNER, |o| o.name.as_str());
+        let provider = endpoint.and_then(|e| s.owner(e)).map_or(Cow::Borrowed(UNKNOWN_LABEL), |o| o.label());
         Some(flow_record(f, provider, endpoint.and_then(|e| e.best_name.as_deref())))
     }
 

@@ -1,6 +1,7 @@
 //! The timeline of the report: bytes and packets per provider over time, at a resolution
 //! that shows the whole capture in at most a thousand bins.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -40,14 +41,14 @@ pub(super) fn timeline_record(snapshot: &Snapshot) -> TimelineRecord {
     let timeline = &snapshot.timeline;
     let level = timeline.level_for(first, last.saturating_add(1), MAX_BINS);
     // One series per provider name: services and regions of a provider are added together.
-    let mut names: Vec<&str> = Vec::new();
+    let mut names: Vec<Cow<'_, str>> = Vec::new();
     let name_index: Vec<usize> = snapshot
         .owners
         .iter()
-        .map(|o| match names.iter().position(|n| *n == o.owner.name) {
+        .map(|o| match names.iter().position(|n| *n == o.owner.label()) {
             Some(i) => i,
             None => {
-                names.push(&o.owner.name);
+                names.push(o.owner.label());
                 names.len() - 1
             }
         })
