@@ -125,21 +125,10 @@ impl ReportArgs {
 
 /// `500ms`, `10s`, `2m`, `1h` (a bare number is seconds). Zero is refused.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let text = text.trim();
-    let split = text.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let value: f64 = number.parse().map_err(|_| format!("'{text}' is not a duration like 500ms, 10s or 2m"))?;
-    let seconds = match unit.trim() {
-        "ms" => value / 1000.0,
-        "" | "s" => value,
-        "m" | "min" => value * 60.0,
-        "h" => value * 3600.0,
-        other => return Err(format!("unknown unit '{other}' in '{text}' (use ms, s, m or h)")),
-    };
-    if !seconds.is_finite() || seconds <= 0.0 || seconds > 1e9 {
-        return Err(format!("'{text}' is not a positive duration"));
+    match whohosts_core::units::parse_duration(text) {
+        Ok(duration) if duration.is_zero() => Err(format!("'{}' is not a positive duration", text.trim())),
+        other => other.map_err(|e| e.to_string()),
     }
-    Ok(Duration::from_secs_f64(seconds))
 }
 
 /// Options that shape the analysis itself, shared by every command that reads a capture.

@@ -2,27 +2,7 @@
 
 use std::fmt::Write;
 
-/// "1.5 MB", "932 B" (decimal units, like capture tools show them).
-pub fn bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["kB", "MB", "GB", "TB", "PB"];
-    if n < 1000 {
-        return format!("{n} B");
-    }
-    let mut value = n as f64 / 1000.0;
-    let mut unit = 0;
-    while value >= 1000.0 && unit + 1 < UNITS.len() {
-        value /= 1000.0;
-        unit += 1;
-    }
-    let precision = if value < 10.0 {
-        2
-    } else if value < 100.0 {
-        1
-    } else {
-        0
-    };
-    format!("{value:.precision$} {}", UNITS.get(unit).copied().unwrap_or("?"))
-}
+pub use whohosts_core::units::{civil_from_days, human_bytes as bytes, human_duration as duration_ns};
 
 /// "12,345,678" for counts people compare at a glance.
 pub fn count(n: u64) -> String {
@@ -46,26 +26,6 @@ pub fn counted(n: u64, singular: &str) -> String {
     }
 }
 
-/// "850 µs", "1.25 s", "3 min 20 s", "2 h 5 min".
-pub fn duration_ns(ns: i64) -> String {
-    let ns = ns.max(0);
-    if ns < 1_000_000 {
-        return format!("{} µs", ns / 1_000);
-    }
-    if ns < 1_000_000_000 {
-        return format!("{:.1} ms", ns as f64 / 1e6);
-    }
-    let seconds = ns as f64 / 1e9;
-    if seconds < 60.0 {
-        return format!("{seconds:.2} s");
-    }
-    let whole = ns / 1_000_000_000;
-    if whole < 3600 {
-        return format!("{} min {} s", whole / 60, whole % 60);
-    }
-    format!("{} h {} min", whole / 3600, (whole % 3600) / 60)
-}
-
 /// A capture timestamp (ns since the Unix epoch) as "2026-11-25 12:04:31.123456 UTC".
 pub fn utc_time(ns: i64) -> String {
     let seconds = ns.div_euclid(1_000_000_000);
@@ -87,21 +47,6 @@ pub fn utc_time(ns: i64) -> String {
 /// Offset from the capture start, "+12.345 s".
 pub fn offset_ns(ns: i64, start_ns: i64) -> String {
     format!("+{:.3} s", ns.saturating_sub(start_ns) as f64 / 1e9)
-}
-
-/// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian calendar
-/// (Howard Hinnant's `civil_from_days` algorithm).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 pub use whohosts_core::flows::protocol_name;

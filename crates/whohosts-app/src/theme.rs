@@ -177,35 +177,7 @@ fn legend_entry_ui(ui: &mut egui::Ui, entry: &LegendEntry, hidden: &BTreeSet<Str
     response.clicked()
 }
 
-/// Bytes with a decimal unit: "950 B", "12.3 kB", "4.56 MB".
-pub fn human_bytes(bytes: u64) -> String {
-    human_value(bytes as f64, "B")
-}
-
-/// A rate in bytes per second: "12.3 kB/s".
-pub fn human_rate(bytes_per_second: f64) -> String {
-    human_value(bytes_per_second, "B/s")
-}
-
-fn human_value(value: f64, unit: &str) -> String {
-    const PREFIXES: [&str; 6] = ["", "k", "M", "G", "T", "P"];
-    let mut scaled = value;
-    let mut prefix = 0;
-    while scaled.abs() >= 1000.0 && prefix + 1 < PREFIXES.len() {
-        scaled /= 1000.0;
-        prefix += 1;
-    }
-    let p = PREFIXES.get(prefix).copied().unwrap_or("");
-    if prefix == 0 {
-        format!("{scaled:.0} {unit}")
-    } else if scaled.abs() >= 100.0 {
-        format!("{scaled:.0} {p}{unit}")
-    } else if scaled.abs() >= 10.0 {
-        format!("{scaled:.1} {p}{unit}")
-    } else {
-        format!("{scaled:.2} {p}{unit}")
-    }
-}
+pub use whohosts_core::units::{human_bytes, human_rate};
 
 #[cfg(test)]
 mod tests {
@@ -236,13 +208,5 @@ mod tests {
             assert!(local.r() == local.g() && local.g() == local.b(), "{local:?}");
             assert_eq!(local, owner_color(&Owner::from_label("Local network"), dark));
         }
-    }
-
-    #[test]
-    fn units_are_human() {
-        assert_eq!(human_bytes(950), "950 B");
-        assert_eq!(human_bytes(12_345), "12.3 kB");
-        assert_eq!(human_bytes(4_560_000), "4.56 MB");
-        assert_eq!(human_rate(250_000_000.0), "250 MB/s");
     }
 }

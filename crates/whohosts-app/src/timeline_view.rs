@@ -113,7 +113,7 @@ pub fn timeline_plot_ui(
     refresh_bins(snapshot, filter, state, level, (vis_from, vis_to), (first, last));
     let to_x = move |ns: i64| ns.saturating_sub(origin) as f64 / NS_PER_S;
 
-    let date = civil_date(origin);
+    let date = whohosts_core::units::utc_date(origin);
     let plot = Plot::new("whohosts_timeline")
         .x_axis_label(format!("Capture time, UTC, {date}"))
         .y_axis_label("Bytes per second")
@@ -362,20 +362,6 @@ fn time_of_day(seconds: f64) -> String {
     } else {
         format!("{clock} {days:+}d")
     }
-}
-
-/// The UTC calendar date of a nanosecond timestamp, "YYYY-MM-DD" (Howard Hinnant's algorithm).
-fn civil_date(ns: i64) -> String {
-    let days = ns.div_euclid(DAY_NS) + 719_468;
-    let era = days.div_euclid(146_097);
-    let doe = days.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
 }
 
 #[cfg(test)]

@@ -21,4 +21,5 @@ pub mod report;
 pub mod session;
 pub mod snapshot;
 pub mod timeline;
+pub mod units;
 pub mod zeek;

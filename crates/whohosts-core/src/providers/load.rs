@@ -98,19 +98,10 @@ fn most_specific_per_prefix(records: Vec<RangeRecord>) -> Vec<RangeRecord> {
     out
 }
 
-/// `YYYY-MM-DD` (UTC) of a file time, via the days-from-civil algorithm in reverse.
+/// `YYYY-MM-DD` (UTC) of a file time.
 fn civil_date(time: SystemTime) -> String {
     let secs = time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let days = i64::try_from(secs / 86_400).unwrap_or(0) + 719_468;
-    let era = days.div_euclid(146_097);
-    let day_of_era = days.rem_euclid(146_097);
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let mp = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+    crate::units::utc_date(i64::try_from(secs).unwrap_or(0).saturating_mul(1_000_000_000))
 }
 
 #[cfg(test)]

@@ -4,22 +4,7 @@ use std::io::{self, Write};
 use std::net::IpAddr;
 
 use super::{EndpointRecord, FlowRecord, Report};
-
-/// Formats a byte count the way people read it: 1.2 MB, 340 kB, 87 B.
-pub fn human_bytes(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "kB", "MB", "GB", "TB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1000.0 && unit + 1 < UNITS.len() {
-        value /= 1000.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
-}
+pub use crate::units::human_bytes;
 
 fn endpoint(addr: &IpAddr, port: u16) -> String {
     if port == 0 {
@@ -149,13 +134,6 @@ pub fn write_text(report: &Report, top: usize, out: &mut dyn Write) -> io::Resul
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn bytes_read_like_a_person_writes_them() {
-        assert_eq!(human_bytes(87), "87 B");
-        assert_eq!(human_bytes(1_234), "1.2 kB");
-        assert_eq!(human_bytes(5_600_000), "5.6 MB");
-    }
 
     #[test]
     fn ipv6_endpoints_get_brackets() {
