@@ -131,7 +131,7 @@ impl ProviderDb {
 
     /// The database built from the shipped snapshot in `assets/ranges/`.
     pub fn builtin() -> Result<ProviderDb, ProviderError> {
-        super::snapshot::load_builtin()
+        super::shipped::load_builtin()
     }
 
     /// Adds an official range file or a CIDR list (format detected from the content).

