@@ -4,6 +4,7 @@ mod cli;
 mod export;
 mod hostile;
 mod live;
+mod live_replay;
 mod samples;
 mod ui;
 mod ui_export;

@@ -3,4 +3,5 @@
 
 pub mod demo;
 pub mod fixtures;
+pub mod replay;
 pub mod scenes;

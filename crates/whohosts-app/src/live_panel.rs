@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 use std::sync::mpsc::{channel, Receiver, TryRecvError};
 use std::time::{Duration, Instant};
+use whohosts_core::capture::{libpcap_opener, LiveOpener};
 
 use egui::{Color32, RichText};
 
@@ -58,6 +59,8 @@ pub struct LivePanel {
     pub prompted: bool,
     /// `--live IFACE [--filter EXPR]`: started on the first frame.
     pub pending_start: Option<(String, Option<String>)>,
+    /// What a capture reads from: libpcap, or in tests a replayed file (no privileges).
+    pub opener: LiveOpener,
 }
 
 impl Default for LivePanel {
@@ -74,6 +77,7 @@ impl Default for LivePanel {
             prompt: false,
             prompted: false,
             pending_start: None,
+            opener: libpcap_opener(),
         }
     }
 }

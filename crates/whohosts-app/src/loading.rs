@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use whohosts_core::analysis::AnalysisConfig;
+use whohosts_core::capture::LiveOpener;
 use whohosts_core::capture::LiveStats;
 use whohosts_core::ingest::live::LiveCapture;
 use whohosts_core::ingest::Progress;
@@ -66,6 +67,7 @@ impl OpenCapture {
     /// saved. `config.local` should already be the interface's own addresses.
     pub fn live(
         capture: LiveCapture,
+        opener: LiveOpener,
         config: AnalysisConfig,
         generation: u64,
         notify: whohosts_core::session::Notify,
@@ -75,7 +77,7 @@ impl OpenCapture {
             filter: capture.source.filter.clone(),
             stats: LiveStats::default(),
         };
-        let session = Session::open_live(capture, config, generation, notify);
+        let session = Session::open_live_with(capture, opener, config, generation, notify);
         let mut open = OpenCapture::open_session(session);
         open.live = Some(live);
         open

@@ -30,7 +30,8 @@ impl WhohostsApp {
         self.next_generation += 1;
         let wake = ctx.clone();
         let notify = Box::new(move || wake.request_repaint());
-        self.capture = Some(OpenCapture::live(capture, config, self.next_generation, notify));
+        let opener = self.live.opener.clone();
+        self.capture = Some(OpenCapture::live(capture, opener, config, self.next_generation, notify));
         self.clear_view_state();
         self.live.new_capture();
     }

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use crate::analysis::Analysis;
 use crate::capture::{
-    CaptureError, FrameSource, LiveOptions, LiveSource, LiveStats, PcapNgSpill, Polled, SavedCapture,
+    libpcap_opener, CaptureError, LiveFrames, LiveOpener, LiveOptions, LiveStats, PcapNgSpill, Polled, SavedCapture,
 };
 use crate::ingest::Progress;
 
@@ -98,9 +98,22 @@ pub fn capture_into(
     capture: &LiveCapture,
     analysis: &mut Analysis,
     commands: &Receiver<LiveCommand>,
+    on_tick: impl FnMut(&Progress, &mut Analysis) -> ControlFlow<()>,
+) -> Result<LiveEnd, CaptureError> {
+    capture_with(capture, &libpcap_opener(), analysis, commands, on_tick)
+}
+
+/// [`capture_into`] reading from what `opener` opens (libpcap in the product, a scripted
+/// source in tests).
+pub fn capture_with(
+    capture: &LiveCapture,
+    opener: &LiveOpener,
+    analysis: &mut Analysis,
+    commands: &Receiver<LiveCommand>,
     mut on_tick: impl FnMut(&Progress, &mut Analysis) -> ControlFlow<()>,
 ) -> Result<LiveEnd, CaptureError> {
-    let mut source = LiveSource::open(&capture.source)?;
+    let mut source = opener(&capture.source)?;
+    let source = source.as_mut();
     let mut spill = match &capture.spill_dir {
         Some(dir) => Some(PcapNgSpill::create(
             dir,
@@ -114,7 +127,7 @@ pub fn capture_into(
     let started = Instant::now();
     let deadline = capture.duration.map(|d| started + d);
     let mut since_check = 0u32;
-    let mut stopped = on_tick(&progress(&mut source), analysis).is_break();
+    let mut stopped = on_tick(&progress(source), analysis).is_break();
     let mut error = None;
     while !stopped {
         match source.poll_frame() {
@@ -137,7 +150,7 @@ pub fn capture_into(
         }
         since_check = 0;
         while let Ok(command) = commands.try_recv() {
-            match obey(command, &mut source, spill.as_mut()) {
+            match obey(command, source, spill.as_mut()) {
                 Ok(stop) => stopped |= stop,
                 // A failed filter swap leaves the capture running; say so rather than hide it.
                 Err(e) => analysis.note(e.to_string()),
@@ -146,16 +159,15 @@ pub fn capture_into(
         if stopped || deadline.is_some_and(|d| Instant::now() >= d) {
             break;
         }
-        if on_tick(&progress(&mut source), analysis).is_break() {
+        if on_tick(&progress(source), analysis).is_break() {
             stopped = true;
             break;
         }
     }
     if error.is_none() {
-        error = drain(&mut source, analysis, spill.as_mut(), capture.source.read_timeout * 2).err();
+        error = drain(source, analysis, spill.as_mut(), capture.source.read_timeout * 2).err();
     }
     let stats = source.stats();
-    drop(source);
     note_losses(analysis, &stats, spill.as_ref());
     Ok(LiveEnd { stopped, error, stats, elapsed: started.elapsed(), spill })
 }
@@ -163,7 +175,7 @@ pub fn capture_into(
 /// Reads what the kernel still holds when the capture ends (it hands packets over in blocks,
 /// up to one read timeout late), for at most `limit`.
 fn drain(
-    source: &mut LiveSource,
+    source: &mut dyn LiveFrames,
     analysis: &mut Analysis,
     mut spill: Option<&mut PcapNgSpill>,
     limit: Duration,
@@ -185,13 +197,17 @@ fn drain(
     Ok(())
 }
 
-fn progress(source: &mut LiveSource) -> Progress {
+fn progress(source: &mut dyn LiveFrames) -> Progress {
     let stats = source.stats();
     Progress { frames: stats.analysed, position: source.position(), size: None, live: Some(stats) }
 }
 
 /// Carries out one command; `Ok(true)` when it asks to stop.
-fn obey(command: LiveCommand, source: &mut LiveSource, spill: Option<&mut PcapNgSpill>) -> Result<bool, CaptureError> {
+fn obey(
+    command: LiveCommand,
+    source: &mut dyn LiveFrames,
+    spill: Option<&mut PcapNgSpill>,
+) -> Result<bool, CaptureError> {
     match command {
         LiveCommand::Pause => source.pause()?,
         LiveCommand::Resume => source.resume()?,

@@ -14,8 +14,9 @@ use std::time::Instant;
 
 use super::{send_update, Notify, Session, Update, UpdateKind, MIN_SNAPSHOT_INTERVAL};
 use crate::analysis::{Analysis, AnalysisConfig};
+use crate::capture::{libpcap_opener, LiveOpener};
 use crate::capture::{CaptureError, SavedCapture};
-use crate::ingest::live::{capture_into, save_after_end, LiveCapture, LiveCommand};
+use crate::ingest::live::{capture_with, save_after_end, LiveCapture, LiveCommand};
 use crate::snapshot::Snapshot;
 
 /// Steers a running live capture. Commands are carried out within one read timeout.
@@ -78,6 +79,18 @@ impl Session {
     /// `path` of the session is the interface name. For the local side of flows, pass
     /// `config.local = local_policy_for(interface)`.
     pub fn open_live(capture: LiveCapture, config: AnalysisConfig, generation: u64, notify: Notify) -> Session {
+        Session::open_live_with(capture, libpcap_opener(), config, generation, notify)
+    }
+
+    /// [`Session::open_live`] capturing from what `opener` opens: the seam through which
+    /// tests drive a live session (pause, resume, stop, save) without privileges.
+    pub fn open_live_with(
+        capture: LiveCapture,
+        opener: LiveOpener,
+        config: AnalysisConfig,
+        generation: u64,
+        notify: Notify,
+    ) -> Session {
         let (tx, rx) = sync_channel(4);
         let (commands, command_rx) = channel();
         let cancel = Arc::new(AtomicBool::new(false));
@@ -85,7 +98,7 @@ impl Session {
         let interface = capture.source.interface.clone();
         let thread = std::thread::Builder::new()
             .name("whohosts-live".into())
-            .spawn(move || run(&capture, config, generation, &tx, &command_rx, &thread_cancel, &notify))
+            .spawn(move || run(&capture, &opener, config, generation, &tx, &command_rx, &thread_cancel, &notify))
             .ok();
         Session {
             generation,
@@ -103,8 +116,10 @@ impl Session {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn run(
     capture: &LiveCapture,
+    opener: &LiveOpener,
     config: AnalysisConfig,
     generation: u64,
     tx: &SyncSender<Update>,
@@ -116,7 +131,7 @@ fn run(
     let mut analysis = Analysis::new(config);
     let mut pacer = super::SnapshotPacer::default();
     let mut last_progress = Instant::now();
-    let result = capture_into(capture, &mut analysis, commands, |progress, analysis| {
+    let result = capture_with(capture, opener, &mut analysis, commands, |progress, analysis| {
         if cancel.load(Ordering::Relaxed) {
             return ControlFlow::Break(());
         }
