@@ -373,5 +373,6 @@ impl Analysis {
     }
 }
 
+mod connections;
 #[cfg(test)]
 mod tests;

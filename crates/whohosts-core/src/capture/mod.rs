@@ -9,6 +9,7 @@ mod file;
 mod interfaces;
 mod live;
 mod live_errors;
+mod merged;
 mod pcapng;
 pub mod read_buffer;
 mod spill;
@@ -18,6 +19,7 @@ use std::path::PathBuf;
 pub use batch::{Batch, BatchMessage, BatchReader};
 pub use file::FileSource;
 pub use interfaces::{list_interfaces, local_policy_for, InterfaceAddress, InterfaceInfo};
+pub use merged::MergedSource;
 pub use live::{can_capture, check_filter, LiveOptions, LiveSource, LiveStats};
 pub use spill::{PcapNgSpill, SavedCapture, SpillCopy};
 
