@@ -3,7 +3,7 @@
 //! costs nothing and no export is left half done.
 
 use std::ops::ControlFlow;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{bail, Context};
@@ -11,7 +11,8 @@ use whohosts_app::figure::views::AppViews;
 use whohosts_app::figure::{png, FigureSpec, View};
 use whohosts_core::export::timefmt::parse_time;
 use whohosts_core::export::{csv, dataset_lines, json, pcap, selected_flows, Overwrite, ViewFilter};
-use whohosts_core::ingest::analyse_file;
+use whohosts_core::ingest::analyse_input;
+use whohosts_core::input::Input;
 use whohosts_core::snapshot::Snapshot;
 
 use crate::cli::AnalysisArgs;
@@ -46,8 +47,10 @@ impl From<FigureView> for View {
 
 #[derive(Debug, clap::Args)]
 pub struct ExportArgs {
-    /// The pcap or pcapng file to read.
-    pub file: PathBuf,
+    /// What to read: pcap/pcapng files or folders of them (one capture in time order), or
+    /// Zeek logs (files or a log archive tree). Told apart by content.
+    #[arg(value_name = "FILE_OR_DIR", required = true)]
+    pub files: Vec<PathBuf>,
     /// Write a figure as PNG.
     #[arg(long, value_name = "OUT.png")]
     pub png: Option<PathBuf>,
@@ -110,15 +113,22 @@ pub fn run_export_with(args: &ExportArgs, sources: &[String]) -> anyhow::Result<
     let config = args.analysis.to_config().map_err(anyhow::Error::msg)?;
     let sources = if sources.is_empty() { dataset_lines(&config) } else { sources.to_vec() };
     check_outputs(args)?;
+    let input = Input::detect(&args.files)?;
+    let pcap_source = match (&args.pcap, &input) {
+        (None, _) => None,
+        (Some(_), Input::Captures(paths)) if paths.len() == 1 => paths.first().cloned(),
+        (Some(_), Input::Captures(_)) => bail!("--pcap re-reads the capture: give one capture file, not several"),
+        (Some(_), Input::ZeekLogs(_)) => bail!("--pcap needs a capture: Zeek logs hold no packets to write"),
+    };
     let started = Instant::now();
-    let analysis = analyse_file(&args.file, config, |_, _| ControlFlow::Continue(()))?;
+    let analysis = analyse_input(&input, config, |_, _| ControlFlow::Continue(()))?;
     let snapshot = Snapshot::of(&analysis);
     for warning in &snapshot.warnings {
         eprintln!("whohosts: warning: {warning}");
     }
     let filter = filter_from_args(args, &snapshot)?;
     let overwrite = if args.force { Overwrite::Replace } else { Overwrite::Refuse };
-    let file_name = display_name(&args.file);
+    let file_name = input.display_name();
     let analysed = started.elapsed();
 
     if let Some(path) = &args.png {
@@ -155,13 +165,13 @@ pub fn run_export_with(args: &ExportArgs, sources: &[String]) -> anyhow::Result<
     if let Some(path) = &args.json {
         println!("{}", json::write_json(path, &file_name, &snapshot, &filter, overwrite)?.display());
     }
-    if let Some(path) = &args.pcap {
+    if let (Some(path), Some(source)) = (&args.pcap, &pcap_source) {
         let pcap_filter = ViewFilter { text: args.flows.clone().unwrap_or_default(), ..filter.clone() };
         let flows: Vec<_> = selected_flows(&snapshot, &pcap_filter)
             .into_iter()
             .filter_map(|i| snapshot.flows.get(i).cloned())
             .collect();
-        let written = pcap::write_pcap(&args.file, path, &flows, overwrite)?;
+        let written = pcap::write_pcap(source, path, &flows, overwrite)?;
         println!("{}: {} flows, {} packets, {} bytes", path.display(), flows.len(), written.packets, written.bytes);
     }
     Ok(())
@@ -208,10 +218,6 @@ fn filter_from_args(args: &ExportArgs, snapshot: &Snapshot) -> anyhow::Result<Vi
         }
     };
     Ok(ViewFilter { time_range, hidden_owners: args.hide.iter().cloned().collect(), text: String::new() })
-}
-
-fn display_name(path: &Path) -> String {
-    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
 }
 
 #[cfg(test)]
