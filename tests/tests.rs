@@ -4,6 +4,7 @@ mod cli;
 mod export;
 mod hostile;
 mod live;
+mod many_captures;
 mod samples;
 mod ui;
 mod ui_export;
