@@ -10,7 +10,7 @@ use anyhow::{bail, Context};
 use whohosts_app::figure::views::AppViews;
 use whohosts_app::figure::{png, FigureSpec, View};
 use whohosts_core::export::timefmt::parse_time;
-use whohosts_core::export::{csv, dataset_lines, json, pcap, selected_flows, Overwrite, ViewFilter};
+use whohosts_core::export::{csv, dataset_lines, json, pcap, pcapng_names, selected_flows, Overwrite, ViewFilter};
 use whohosts_core::ingest::analyse_input;
 use whohosts_core::input::Input;
 use whohosts_core::snapshot::Snapshot;
@@ -89,7 +89,8 @@ pub struct ExportArgs {
     /// Write the same tables as one JSON document.
     #[arg(long, value_name = "OUT.json")]
     pub json: Option<PathBuf>,
-    /// Write the frames of the selected flows as a pcap.
+    /// Write the frames of the selected flows as a pcap; OUT.pcapng writes pcapng with a
+    /// Name Resolution Block of the names learned, which Wireshark shows.
     #[arg(long, value_name = "OUT.pcap")]
     pub pcap: Option<PathBuf>,
     /// With --pcap: only flows whose addresses, ports, name or owner contain TEXT.
@@ -171,7 +172,12 @@ pub fn run_export_with(args: &ExportArgs, sources: &[String]) -> anyhow::Result<
             .into_iter()
             .filter_map(|i| snapshot.flows.get(i).cloned())
             .collect();
-        let written = pcap::write_pcap(source, path, &flows, overwrite)?;
+        let written = if pcapng_names::wants_pcapng(path) {
+            let names = pcapng_names::learned_names(&snapshot);
+            pcapng_names::write_pcapng_with_names(source, path, &flows, &names, overwrite)?
+        } else {
+            pcap::write_pcap(source, path, &flows, overwrite)?
+        };
         println!("{}: {} flows, {} packets, {} bytes", path.display(), flows.len(), written.packets, written.bytes);
     }
     Ok(())
