@@ -10,7 +10,7 @@ use anyhow::{bail, Context};
 use whohosts_app::figure::views::AppViews;
 use whohosts_app::figure::{png, FigureSpec, View};
 use whohosts_core::export::timefmt::parse_time;
-use whohosts_core::export::{csv, dataset_lines, json, pcap, pcapng_names, selected_flows, Overwrite, ViewFilter};
+use whohosts_core::export::{csv, dataset_lines, json, parquet, pcap, pcapng_names, selected_flows, Overwrite, ViewFilter};
 use whohosts_core::ingest::analyse_input;
 use whohosts_core::input::Input;
 use whohosts_core::snapshot::Snapshot;
@@ -86,6 +86,10 @@ pub struct ExportArgs {
     /// Write flows.csv, endpoints.csv and providers.csv into this directory.
     #[arg(long, value_name = "DIR")]
     pub csv: Option<PathBuf>,
+    /// Write the same tables as flows.parquet, endpoints.parquet and providers.parquet into
+    /// this directory (for DuckDB, Spark, ClickHouse; schema in the README).
+    #[arg(long, value_name = "DIR")]
+    pub parquet: Option<PathBuf>,
     /// Write the same tables as one JSON document.
     #[arg(long, value_name = "OUT.json")]
     pub json: Option<PathBuf>,
@@ -163,6 +167,11 @@ pub fn run_export_with(args: &ExportArgs, sources: &[String]) -> anyhow::Result<
             println!("{}", written.display());
         }
     }
+    if let Some(dir) = &args.parquet {
+        for written in parquet::write_parquet_dir(dir, &snapshot, &filter, overwrite)? {
+            println!("{}", written.display());
+        }
+    }
     if let Some(path) = &args.json {
         println!("{}", json::write_json(path, &file_name, &snapshot, &filter, overwrite)?.display());
     }
@@ -186,8 +195,9 @@ pub fn run_export_with(args: &ExportArgs, sources: &[String]) -> anyhow::Result<
 /// Refuses up front: no output asked for, a bad scale, or (without --force) an output
 /// that exists, named.
 fn check_outputs(args: &ExportArgs) -> anyhow::Result<()> {
-    if args.png.is_none() && args.csv.is_none() && args.json.is_none() && args.pcap.is_none() {
-        bail!("nothing to export: give --png, --csv, --json or --pcap");
+    if args.png.is_none() && args.csv.is_none() && args.json.is_none() && args.pcap.is_none() && args.parquet.is_none()
+    {
+        bail!("nothing to export: give --png, --csv, --parquet, --json or --pcap");
     }
     if !(0.5..=4.0).contains(&args.scale) {
         bail!("--scale {} is out of range (0.5 to 4)", args.scale);
@@ -198,6 +208,9 @@ fn check_outputs(args: &ExportArgs) -> anyhow::Result<()> {
     let mut outputs: Vec<PathBuf> = [&args.png, &args.json, &args.pcap].into_iter().flatten().cloned().collect();
     if let Some(dir) = &args.csv {
         outputs.extend([csv::FLOWS_FILE, csv::ENDPOINTS_FILE, csv::PROVIDERS_FILE].map(|f| dir.join(f)));
+    }
+    if let Some(dir) = &args.parquet {
+        outputs.extend([parquet::FLOWS_FILE, parquet::ENDPOINTS_FILE, parquet::PROVIDERS_FILE].map(|f| dir.join(f)));
     }
     if let Some(existing) = outputs.iter().find(|p| p.exists()) {
         bail!("{} already exists (use --force to overwrite it)", existing.display());

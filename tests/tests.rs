@@ -2,6 +2,7 @@
 
 mod cli;
 mod export;
+mod handoffs;
 mod hostile;
 mod live;
 mod many_captures;

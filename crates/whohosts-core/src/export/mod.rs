@@ -7,6 +7,7 @@ pub mod csv;
 pub mod filter;
 pub mod json;
 pub mod pcap;
+pub mod parquet;
 pub mod pcapng_names;
 pub mod records;
 pub mod timefmt;
