@@ -10,7 +10,9 @@ use anyhow::{bail, Context};
 use whohosts_app::figure::views::AppViews;
 use whohosts_app::figure::{png, FigureSpec, View};
 use whohosts_core::export::timefmt::parse_time;
-use whohosts_core::export::{csv, dataset_lines, json, parquet, pcap, pcapng_names, selected_flows, Overwrite, ViewFilter};
+use whohosts_core::export::{
+    csv, dataset_lines, json, parquet, pcap, pcapng_names, selected_flows, Overwrite, ViewFilter,
+};
 use whohosts_core::ingest::analyse_input;
 use whohosts_core::input::Input;
 use whohosts_core::snapshot::Snapshot;

@@ -197,7 +197,8 @@ fn interfaces(args: &InterfacesArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn progress_bar(paths: &[std::path::PathBuf]) -> Option<indicatif::ProgressBar> {
-    let size: u64 = paths.iter().filter_map(|p| std::fs::metadata(p).ok()).filter(|m| m.is_file()).map(|m| m.len()).sum();
+    let size: u64 =
+        paths.iter().filter_map(|p| std::fs::metadata(p).ok()).filter(|m| m.is_file()).map(|m| m.len()).sum();
     if size < PROGRESS_MIN_BYTES || !std::io::stderr().is_terminal() {
         return None;
     }

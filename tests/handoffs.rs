@@ -38,7 +38,8 @@ fn tshark_reads_the_learned_names_from_the_pcapng_export() {
     whohosts(&["--pcap", o, "--flows", "16.15.101.37"], &[Path::new("export"), &capture]);
     let hosts = Command::new("tshark").args(["-r", o, "-q", "-z", "hosts"]).output().unwrap();
     let hosts = String::from_utf8_lossy(&hosts.stdout);
-    let table: BTreeMap<&str, &str> = hosts.lines().filter(|l| !l.starts_with('#')).filter_map(|l| l.split_once('\t')).collect();
+    let table: BTreeMap<&str, &str> =
+        hosts.lines().filter(|l| !l.starts_with('#')).filter_map(|l| l.split_once('\t')).collect();
     let learned = ["p12-storage.icloud-content.com", "icloud-p12-storage.s3.amazonaws.com"];
     assert!(table.get("16.15.101.37").is_some_and(|n| learned.contains(n)), "{hosts}");
     assert_eq!(table.get("13.88.144.120"), Some(&"p12-content.icloud.com"), "{hosts}");
@@ -77,7 +78,8 @@ fn duckdb_reads_the_parquet_tables_with_the_json_reports_sums() {
         };
         let count = |table: &str| doc[table].as_array().unwrap().len() as u64;
         let report = report_json(&[&input]);
-        let report_bytes: u64 = report["providers"].as_array().unwrap().iter().map(|p| p["bytes"].as_u64().unwrap()).sum();
+        let report_bytes: u64 =
+            report["providers"].as_array().unwrap().iter().map(|p| p["bytes"].as_u64().unwrap()).sum();
         let f = &sums["flows"];
         assert_eq!(f[0].as_u64(), Some(count("flows")));
         assert_eq!(f[1].as_u64(), Some(total("flows", "bytes")));
@@ -90,7 +92,13 @@ fn duckdb_reads_the_parquet_tables_with_the_json_reports_sums() {
         let p = &sums["providers"];
         assert_eq!((p[0].as_u64(), p[1].as_u64()), (Some(count("providers")), Some(report_bytes)));
         assert_eq!(p[3].as_f64(), Some(1.0));
-        let azure: u64 = report["providers"].as_array().unwrap().iter().filter(|p| p["name"] == "Azure").map(|p| p["bytes"].as_u64().unwrap()).sum();
+        let azure: u64 = report["providers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["name"] == "Azure")
+            .map(|p| p["bytes"].as_u64().unwrap())
+            .sum();
         assert_eq!(sums["azure"][0].as_u64(), Some(azure));
     }
 }

@@ -72,8 +72,9 @@ fn overlapping_captures_are_merged_frame_by_frame() {
 #[test]
 fn all_bad_files_is_an_error_naming_one() {
     let input = whohosts_core::input::Input::Captures(vec![sample("garbage.pcap"), PathBuf::from("/no/such.pcap")]);
-    let err = whohosts_core::ingest::analyse_input(&input, Default::default(), |_, _| std::ops::ControlFlow::Continue(()))
-        .err()
-        .unwrap();
+    let err =
+        whohosts_core::ingest::analyse_input(&input, Default::default(), |_, _| std::ops::ControlFlow::Continue(()))
+            .err()
+            .unwrap();
     assert!(err.to_string().contains("garbage.pcap"), "{err}");
 }

@@ -105,10 +105,16 @@ fn tsv_json_and_the_gzip_archive_tree_read_the_same() {
     assert_eq!(story(&analyse(&[sample("zeek/icloud-json")])), tsv);
     let archive = analyse(&[sample("zeek/icloud-archive")]);
     assert_eq!(story(&archive), tsv);
-    assert!(archive.warnings().iter().any(|w| w.contains("weird") && w.contains("skipped")), "{:?}", archive.warnings());
+    assert!(
+        archive.warnings().iter().any(|w| w.contains("weird") && w.contains("skipped")),
+        "{:?}",
+        archive.warnings()
+    );
     // Single files given one by one read the same as their directory.
-    let files: Vec<PathBuf> =
-        ["conn.log", "dns.log", "ssl.log", "http.log", "quic.log"].iter().map(|f| sample("zeek/icloud").join(f)).collect();
+    let files: Vec<PathBuf> = ["conn.log", "dns.log", "ssl.log", "http.log", "quic.log"]
+        .iter()
+        .map(|f| sample("zeek/icloud").join(f))
+        .collect();
     assert_eq!(story(&analyse(&files)), tsv);
 }
 
@@ -135,7 +141,8 @@ fn the_timeline_spreads_each_connection_over_its_duration() {
 #[test]
 fn the_cli_reports_zeek_logs_and_refuses_a_mix() {
     let bin = env!("CARGO_BIN_EXE_whohosts");
-    let out = std::process::Command::new(bin).args(["report", "--json"]).arg(sample("zeek/icloud-archive")).output().unwrap();
+    let out =
+        std::process::Command::new(bin).args(["report", "--json"]).arg(sample("zeek/icloud-archive")).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let names = &report["endpoints"][0]["names"];

@@ -84,7 +84,13 @@ impl Input {
                 continue;
             }
             let (files, _) = zeek::archive::expand(std::slice::from_ref(path));
-            let kinds: Vec<(PathBuf, Content)> = files.into_iter().map(|f| { let kind = sniff(&f); (f, kind) }).collect();
+            let kinds: Vec<(PathBuf, Content)> = files
+                .into_iter()
+                .map(|f| {
+                    let kind = sniff(&f);
+                    (f, kind)
+                })
+                .collect();
             if let Some((log, _)) = kinds.iter().find(|(_, k)| *k == Content::ZeekLog) {
                 if let Some((capture, _)) = kinds.iter().find(|(_, k)| *k == Content::Capture) {
                     return Err(InputError::Mixed { capture: capture.clone(), log: log.clone() });
@@ -119,7 +125,8 @@ impl Input {
 
     /// A short name for titles: the one path, or the first and how many more.
     pub fn display_name(&self) -> String {
-        let name = |p: &Path| p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned());
+        let name =
+            |p: &Path| p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned());
         match self.paths() {
             [] => String::new(),
             [one] => name(one),

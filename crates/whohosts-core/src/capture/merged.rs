@@ -6,7 +6,7 @@
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::Sender;
 
 use super::{CaptureError, FileSource, Frame, FrameSource};
@@ -124,11 +124,11 @@ impl MergedSource {
 const EMPTY: Frame<'static> = Frame { ts_ns: 0, wire_len: 0, link_type: 0, data: &[] };
 
 /// Opens a file far enough to read its first frame's time.
-fn probe(path: &PathBuf) -> Result<Option<Pending>, CaptureError> {
+fn probe(path: &Path) -> Result<Option<Pending>, CaptureError> {
     let mut source = FileSource::open(path)?;
     let size = source.size().unwrap_or(0);
     let first = source.next_frame()?.map(|f| f.ts_ns);
-    Ok(first.map(|first_ns| Pending { path: path.clone(), first_ns, size }))
+    Ok(first.map(|first_ns| Pending { path: path.to_path_buf(), first_ns, size }))
 }
 
 impl FrameSource for MergedSource {

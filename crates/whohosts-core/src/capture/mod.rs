@@ -19,8 +19,8 @@ use std::path::PathBuf;
 pub use batch::{Batch, BatchMessage, BatchReader};
 pub use file::FileSource;
 pub use interfaces::{list_interfaces, local_policy_for, InterfaceAddress, InterfaceInfo};
-pub use merged::MergedSource;
 pub use live::{can_capture, check_filter, LiveOptions, LiveSource, LiveStats};
+pub use merged::MergedSource;
 pub use spill::{PcapNgSpill, SavedCapture, SpillCopy};
 
 /// One captured frame, borrowed from the source until the next call.

@@ -125,7 +125,11 @@ pub fn write_parquet_dir(
         }
     }
     let Tables { flows, endpoints, providers } = tables(snapshot, &selected_flows(snapshot, filter));
-    let named = [("flows", flow_table(&flows)), ("endpoints", endpoint_table(&endpoints)), ("providers", provider_table(&providers))];
+    let named = [
+        ("flows", flow_table(&flows)),
+        ("endpoints", endpoint_table(&endpoints)),
+        ("providers", provider_table(&providers)),
+    ];
     let mut written = Vec::new();
     for ((name, table), path) in named.iter().zip(paths) {
         let bytes = encode(name, table).map_err(|e| ExportError::Io { path: path.clone(), reason: e.to_string() })?;
@@ -138,6 +142,7 @@ pub fn write_parquet_dir(
 mod tests {
     use super::*;
     use ::parquet::file::reader::{FileReader, SerializedFileReader};
+    use ::parquet::record::RowAccessor;
 
     #[test]
     fn schema_names_every_column_with_its_type() {

@@ -76,10 +76,8 @@ impl FlowTable {
                 let other = key.lo.0 == OTHER_ADDRESS && key.hi.0 == OTHER_ADDRESS;
                 let ((src, sport), (dst, dport)) =
                     if other { ((OTHER_ADDRESS, 0), (OTHER_ADDRESS, 0)) } else { (c.orig, c.resp) };
-                let remote_is_dst = match (policy.is_local(c.orig.0), policy.is_local(c.resp.0)) {
-                    (false, true) => false,
-                    _ => true,
-                };
+                // Only a remote originator talking to a local responder makes the originator remote.
+                let remote_is_dst = !matches!((policy.is_local(c.orig.0), policy.is_local(c.resp.0)), (false, true));
                 let id = FlowId::try_from(self.flows.len()).unwrap_or(FlowId::MAX);
                 Arc::make_mut(&mut self.flows).push(Flow {
                     proto: c.proto,
@@ -101,7 +99,8 @@ impl FlowTable {
         };
         if let Some(flow) = Arc::make_mut(&mut self.flows).get_mut(id as usize) {
             let forward = flow.other || (flow.src == c.orig.0 && flow.src_port == c.orig.1);
-            let (to_dst, to_src) = if forward { (&c.orig_stats, &c.resp_stats) } else { (&c.resp_stats, &c.orig_stats) };
+            let (to_dst, to_src) =
+                if forward { (&c.orig_stats, &c.resp_stats) } else { (&c.resp_stats, &c.orig_stats) };
             flow.forward.add_totals(to_dst);
             flow.reverse.add_totals(to_src);
             flow.first_ns = flow.first_ns.min(c.start_ns);

@@ -113,14 +113,22 @@ fn learn_names(analysis: &mut Analysis, logs: &ZeekLogs) {
     let mut sightings: Vec<(i64, Sighting<'_>)> = Vec::new();
     sightings.extend(logs.dns.iter().map(|d| (d.ts.nanos, Sighting::Dns(d))));
     for s in &logs.ssl {
-        let (source, log) =
-            if quic_uids.contains(s.uid.as_str()) { (NameSource::Quic, "ssl.log") } else { (NameSource::Sni, "ssl.log") };
+        let (source, log) = if quic_uids.contains(s.uid.as_str()) {
+            (NameSource::Quic, "ssl.log")
+        } else {
+            (NameSource::Sni, "ssl.log")
+        };
         let server = Sighting::Server { server: s.id.resp_h, name: &s.server_name, source, log, uid: &s.uid };
         sightings.push((s.ts.nanos, server));
     }
     for q in &logs.quic {
-        let server =
-            Sighting::Server { server: q.id.resp_h, name: &q.server_name, source: NameSource::Quic, log: "quic.log", uid: &q.uid };
+        let server = Sighting::Server {
+            server: q.id.resp_h,
+            name: &q.server_name,
+            source: NameSource::Quic,
+            log: "quic.log",
+            uid: &q.uid,
+        };
         sightings.push((q.ts.nanos, server));
     }
     for h in &logs.http {
