@@ -100,6 +100,7 @@ mod tests {
         let bins = a.timeline().bins(level, 0, 200 * S);
         assert_eq!(bins.iter().map(|b| b.2.bytes).sum::<u64>(), 10_130);
         let first_endpoint: Vec<u64> = bins.iter().filter(|b| b.1 == 0).map(|b| b.2.bytes).collect();
-        assert_eq!(first_endpoint, vec![2500 + 100, 2500, 2500, 2500]);
+        // 10 000 bytes over 4 s, plus the instant connection at 101 s.
+        assert_eq!(first_endpoint, vec![2500, 2500 + 100, 2500, 2500]);
     }
 }
