@@ -22,6 +22,7 @@ bench:
 	@scripts/deps.sh bench
 	$(CARGO) build --release --locked --bins --examples
 	scripts/bench.sh
+	scripts/bench_zeek.sh
 	scripts/bench_live.sh
 
 # Hostile captures (cut, broken headers, floods, parser traps): peak RSS per file, < 500 MB.

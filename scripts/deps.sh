@@ -7,7 +7,7 @@ set -euo pipefail
 need=(pkg-config libpcap-dev)
 case "${1:-build}" in
   build) ;;
-  test) need+=(xvfb xauth imagemagick mesa-vulkan-drivers libgl1-mesa-dri libxkbcommon-x11-0 tcpdump iproute2 util-linux python3 openssl curl) ;;
+  test) need+=(xvfb xauth imagemagick mesa-vulkan-drivers libgl1-mesa-dri libxkbcommon-x11-0 tcpdump iproute2 util-linux python3 openssl curl tshark) ;;
   bench) need+=(tshark time python3) ;;
   *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
 esac
@@ -16,7 +16,18 @@ missing=()
 for pkg in "${need[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+# The Parquet hand-off test reads the exported tables back with DuckDB's Python package.
+python_duckdb() {
+  command -v python3 >/dev/null || return 0
+  python3 -c "import duckdb" 2>/dev/null && return 0
+  echo "installing: python duckdb (pip --user)" >&2
+  python3 -m pip install --user -q duckdb 2>/dev/null || python3 -m pip install --user -q --break-system-packages duckdb
+}
+
+if [ ${#missing[@]} -eq 0 ]; then
+  case "${1:-build}" in test|bench) python_duckdb ;; esac
+  exit 0
+fi
 
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -26,3 +37,4 @@ export DEBIAN_FRONTEND=noninteractive
 echo "wireshark-common wireshark-common/install-setuid boolean false" | $sudo debconf-set-selections 2>/dev/null || true
 $sudo apt-get update -qq >/dev/null
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+case "${1:-build}" in test|bench) python_duckdb ;; esac

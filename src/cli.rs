@@ -16,7 +16,7 @@ use whohosts_core::providers::ProviderDb;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
-    /// A capture to open in the window.
+    /// A capture, a folder of captures, or Zeek logs to open in the window.
     pub file: Option<PathBuf>,
     /// Read FILE, save the window as this PNG once it is drawn, and exit (for tests and docs).
     #[arg(long, value_name = "PNG", requires = "file")]
@@ -50,8 +50,11 @@ pub struct InterfacesArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct ReportArgs {
-    /// The pcap or pcapng file to read (or give --live).
-    pub file: Option<PathBuf>,
+    /// What to read (or give --live): pcap/pcapng files or folders of them, read as one
+    /// capture in time order; or Zeek logs (conn, dns, ssl, http, quic; TSV or JSON, plain
+    /// or gzip, files or a log archive tree). Told apart by content.
+    #[arg(value_name = "FILE_OR_DIR")]
+    pub files: Vec<PathBuf>,
     #[command(flatten)]
     pub live: LiveArgs,
     /// Print JSON instead of text.
@@ -84,7 +87,7 @@ pub struct LiveArgs {
 /// What a `report` reads, once its options are checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReportInput {
-    File(PathBuf),
+    Files(Vec<PathBuf>),
     Live { interface: String, filter: Option<String>, duration: Duration, write: Option<PathBuf> },
 }
 
@@ -93,10 +96,10 @@ impl ReportArgs {
     /// it. Errors name the flag.
     pub fn input(&self) -> Result<ReportInput, String> {
         let live = &self.live;
-        match (&self.file, &live.live) {
+        match (self.files.first(), &live.live) {
             (Some(_), Some(_)) => Err("give either a capture FILE or --live IFACE, not both".into()),
             (None, None) => Err("give a capture FILE or --live IFACE".into()),
-            (Some(file), None) => {
+            (Some(_), None) => {
                 for (set, flag) in [
                     (live.filter.is_some(), "--filter"),
                     (live.duration.is_some(), "--duration"),
@@ -106,7 +109,7 @@ impl ReportArgs {
                         return Err(format!("{flag} only applies to --live captures"));
                     }
                 }
-                Ok(ReportInput::File(file.clone()))
+                Ok(ReportInput::Files(self.files.clone()))
             }
             (None, Some(interface)) => {
                 let duration = live
@@ -276,7 +279,11 @@ mod tests {
 
     #[test]
     fn report_takes_a_file_or_a_live_interface() {
-        assert_eq!(report_input(&["report", "x.pcap"]), Ok(ReportInput::File("x.pcap".into())));
+        assert_eq!(report_input(&["report", "x.pcap"]), Ok(ReportInput::Files(vec!["x.pcap".into()])));
+        assert_eq!(
+            report_input(&["report", "a.pcap", "logs/"]),
+            Ok(ReportInput::Files(vec!["a.pcap".into(), "logs/".into()]))
+        );
         assert_eq!(
             report_input(&["report", "--live", "eth0", "--filter", "udp", "--duration", "10s", "--write", "o.pcapng"]),
             Ok(ReportInput::Live {

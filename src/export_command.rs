@@ -3,15 +3,18 @@
 //! costs nothing and no export is left half done.
 
 use std::ops::ControlFlow;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{bail, Context};
 use whohosts_app::figure::views::AppViews;
 use whohosts_app::figure::{png, FigureSpec, View};
 use whohosts_core::export::timefmt::parse_time;
-use whohosts_core::export::{csv, dataset_lines, json, pcap, selected_flows, Overwrite, ViewFilter};
-use whohosts_core::ingest::analyse_file;
+use whohosts_core::export::{
+    csv, dataset_lines, json, parquet, pcap, pcapng_names, selected_flows, Overwrite, ViewFilter,
+};
+use whohosts_core::ingest::analyse_input;
+use whohosts_core::input::Input;
 use whohosts_core::snapshot::Snapshot;
 
 use crate::cli::AnalysisArgs;
@@ -46,8 +49,10 @@ impl From<FigureView> for View {
 
 #[derive(Debug, clap::Args)]
 pub struct ExportArgs {
-    /// The pcap or pcapng file to read.
-    pub file: PathBuf,
+    /// What to read: pcap/pcapng files or folders of them (one capture in time order), or
+    /// Zeek logs (files or a log archive tree). Told apart by content.
+    #[arg(value_name = "FILE_OR_DIR", required = true)]
+    pub files: Vec<PathBuf>,
     /// Write a figure as PNG.
     #[arg(long, value_name = "OUT.png")]
     pub png: Option<PathBuf>,
@@ -83,10 +88,15 @@ pub struct ExportArgs {
     /// Write flows.csv, endpoints.csv and providers.csv into this directory.
     #[arg(long, value_name = "DIR")]
     pub csv: Option<PathBuf>,
+    /// Write the same tables as flows.parquet, endpoints.parquet and providers.parquet into
+    /// this directory (for DuckDB, Spark, ClickHouse; schema in the README).
+    #[arg(long, value_name = "DIR")]
+    pub parquet: Option<PathBuf>,
     /// Write the same tables as one JSON document.
     #[arg(long, value_name = "OUT.json")]
     pub json: Option<PathBuf>,
-    /// Write the frames of the selected flows as a pcap.
+    /// Write the frames of the selected flows as a pcap; OUT.pcapng writes pcapng with a
+    /// Name Resolution Block of the names learned, which Wireshark shows.
     #[arg(long, value_name = "OUT.pcap")]
     pub pcap: Option<PathBuf>,
     /// With --pcap: only flows whose addresses, ports, name or owner contain TEXT.
@@ -110,15 +120,22 @@ pub fn run_export_with(args: &ExportArgs, sources: &[String]) -> anyhow::Result<
     let config = args.analysis.to_config().map_err(anyhow::Error::msg)?;
     let sources = if sources.is_empty() { dataset_lines(&config) } else { sources.to_vec() };
     check_outputs(args)?;
+    let input = Input::detect(&args.files)?;
+    let pcap_source = match (&args.pcap, &input) {
+        (None, _) => None,
+        (Some(_), Input::Captures(paths)) if paths.len() == 1 => paths.first().cloned(),
+        (Some(_), Input::Captures(_)) => bail!("--pcap re-reads the capture: give one capture file, not several"),
+        (Some(_), Input::ZeekLogs(_)) => bail!("--pcap needs a capture: Zeek logs hold no packets to write"),
+    };
     let started = Instant::now();
-    let analysis = analyse_file(&args.file, config, |_, _| ControlFlow::Continue(()))?;
+    let analysis = analyse_input(&input, config, |_, _| ControlFlow::Continue(()))?;
     let snapshot = Snapshot::of(&analysis);
     for warning in &snapshot.warnings {
         eprintln!("whohosts: warning: {warning}");
     }
     let filter = filter_from_args(args, &snapshot)?;
     let overwrite = if args.force { Overwrite::Replace } else { Overwrite::Refuse };
-    let file_name = display_name(&args.file);
+    let file_name = input.display_name();
     let analysed = started.elapsed();
 
     if let Some(path) = &args.png {
@@ -152,16 +169,26 @@ pub fn run_export_with(args: &ExportArgs, sources: &[String]) -> anyhow::Result<
             println!("{}", written.display());
         }
     }
+    if let Some(dir) = &args.parquet {
+        for written in parquet::write_parquet_dir(dir, &snapshot, &filter, overwrite)? {
+            println!("{}", written.display());
+        }
+    }
     if let Some(path) = &args.json {
         println!("{}", json::write_json(path, &file_name, &snapshot, &filter, overwrite)?.display());
     }
-    if let Some(path) = &args.pcap {
+    if let (Some(path), Some(source)) = (&args.pcap, &pcap_source) {
         let pcap_filter = ViewFilter { text: args.flows.clone().unwrap_or_default(), ..filter.clone() };
         let flows: Vec<_> = selected_flows(&snapshot, &pcap_filter)
             .into_iter()
             .filter_map(|i| snapshot.flows.get(i).cloned())
             .collect();
-        let written = pcap::write_pcap(&args.file, path, &flows, overwrite)?;
+        let written = if pcapng_names::wants_pcapng(path) {
+            let names = pcapng_names::learned_names(&snapshot);
+            pcapng_names::write_pcapng_with_names(source, path, &flows, &names, overwrite)?
+        } else {
+            pcap::write_pcap(source, path, &flows, overwrite)?
+        };
         println!("{}: {} flows, {} packets, {} bytes", path.display(), flows.len(), written.packets, written.bytes);
     }
     Ok(())
@@ -170,8 +197,9 @@ pub fn run_export_with(args: &ExportArgs, sources: &[String]) -> anyhow::Result<
 /// Refuses up front: no output asked for, a bad scale, or (without --force) an output
 /// that exists, named.
 fn check_outputs(args: &ExportArgs) -> anyhow::Result<()> {
-    if args.png.is_none() && args.csv.is_none() && args.json.is_none() && args.pcap.is_none() {
-        bail!("nothing to export: give --png, --csv, --json or --pcap");
+    if args.png.is_none() && args.csv.is_none() && args.json.is_none() && args.pcap.is_none() && args.parquet.is_none()
+    {
+        bail!("nothing to export: give --png, --csv, --parquet, --json or --pcap");
     }
     if !(0.5..=4.0).contains(&args.scale) {
         bail!("--scale {} is out of range (0.5 to 4)", args.scale);
@@ -182,6 +210,9 @@ fn check_outputs(args: &ExportArgs) -> anyhow::Result<()> {
     let mut outputs: Vec<PathBuf> = [&args.png, &args.json, &args.pcap].into_iter().flatten().cloned().collect();
     if let Some(dir) = &args.csv {
         outputs.extend([csv::FLOWS_FILE, csv::ENDPOINTS_FILE, csv::PROVIDERS_FILE].map(|f| dir.join(f)));
+    }
+    if let Some(dir) = &args.parquet {
+        outputs.extend([parquet::FLOWS_FILE, parquet::ENDPOINTS_FILE, parquet::PROVIDERS_FILE].map(|f| dir.join(f)));
     }
     if let Some(existing) = outputs.iter().find(|p| p.exists()) {
         bail!("{} already exists (use --force to overwrite it)", existing.display());
@@ -208,10 +239,6 @@ fn filter_from_args(args: &ExportArgs, snapshot: &Snapshot) -> anyhow::Result<Vi
         }
     };
     Ok(ViewFilter { time_range, hidden_owners: args.hide.iter().cloned().collect(), text: String::new() })
-}
-
-fn display_name(path: &Path) -> String {
-    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
 }
 
 #[cfg(test)]

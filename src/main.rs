@@ -13,7 +13,8 @@ use whohosts::cli::{AnalysisArgs, Cli, Command, InterfacesArgs, ReportArgs, Repo
 use whohosts_core::analysis::Analysis;
 use whohosts_core::capture::{list_interfaces, local_policy_for};
 use whohosts_core::ingest::live::{capture_into, save_after_end, LiveCapture};
-use whohosts_core::ingest::{analyse_file, Progress};
+use whohosts_core::ingest::{analyse_input, Progress};
+use whohosts_core::input::Input;
 use whohosts_core::report::{write_text, LiveRecord, Report};
 
 fn main() -> ExitCode {
@@ -65,8 +66,8 @@ fn window(
 const PROGRESS_MIN_BYTES: u64 = 64 << 20;
 
 fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
-    let file = match args.input().map_err(anyhow::Error::msg)? {
-        ReportInput::File(file) => file,
+    let files = match args.input().map_err(anyhow::Error::msg)? {
+        ReportInput::Files(files) => files,
         ReportInput::Live { interface, filter, duration, write } => {
             let mut capture = LiveCapture::new(&interface);
             capture.source.filter = filter;
@@ -76,9 +77,10 @@ fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
             return live_report(args, &capture, write);
         }
     };
+    let input = Input::detect(&files)?;
     let (config, mut ranges) = args.analysis.to_config_loading_ranges().map_err(anyhow::Error::msg)?;
-    let bar = progress_bar(&file);
-    let analysis = analyse_file(&file, config, |p: &Progress, _| {
+    let bar = progress_bar(input.paths());
+    let analysis = analyse_input(&input, config, |p: &Progress, _| {
         if let Some(bar) = &bar {
             bar.set_position(p.position);
         }
@@ -94,7 +96,7 @@ fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     let providers = ranges.wait().map_err(anyhow::Error::msg)?;
     let mut analysis = analysis?;
     analysis.set_providers(Arc::new(providers));
-    let report = Report::build(&file.display().to_string(), &analysis);
+    let report = Report::build(&input.describe(), &analysis);
     let printed = print_report(args, &report);
     // The process ends next: handing a million allocations back one by one would only add
     // a tenth of a second to every report of a large capture.
@@ -194,8 +196,9 @@ fn interfaces(args: &InterfacesArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn progress_bar(path: &std::path::Path) -> Option<indicatif::ProgressBar> {
-    let size = std::fs::metadata(path).ok()?.len();
+fn progress_bar(paths: &[std::path::PathBuf]) -> Option<indicatif::ProgressBar> {
+    let size: u64 =
+        paths.iter().filter_map(|p| std::fs::metadata(p).ok()).filter(|m| m.is_file()).map(|m| m.len()).sum();
     if size < PROGRESS_MIN_BYTES || !std::io::stderr().is_terminal() {
         return None;
     }

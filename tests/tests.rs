@@ -2,11 +2,14 @@
 
 mod cli;
 mod export;
+mod handoffs;
 mod hostile;
 mod live;
 mod live_replay;
+mod many_captures;
 mod samples;
 mod ui;
 mod ui_export;
 mod ui_icloud;
 mod ui_live;
+mod zeek;

@@ -93,7 +93,15 @@ pub fn demo_snapshot() -> Snapshot {
             o.endpoints += 1;
         }
         let names = name
-            .map(|n| vec![NameSighting { name: n.to_string(), source: NameSource::Sni, frame: 1, ech_outer: false }])
+            .map(|n| {
+                vec![NameSighting {
+                    name: n.to_string(),
+                    source: NameSource::Sni,
+                    frame: 1,
+                    ech_outer: false,
+                    log: None,
+                }]
+            })
             .unwrap_or_default();
         endpoints.push(EndpointView {
             endpoint,

@@ -195,7 +195,10 @@ fn names_ui(ui: &mut egui::Ui, endpoint: Option<&EndpointView>) {
             } else {
                 ui.weak(source);
             }
-            ui.monospace(format!("#{}", sighting.frame));
+            match &sighting.log {
+                Some(log) => ui.monospace(format!("{} {}", log.log, log.uid)),
+                None => ui.monospace(format!("#{}", sighting.frame)),
+            };
             ui.end_row();
         }
     });

@@ -11,6 +11,7 @@ use whohosts_core::capture::LiveOpener;
 use whohosts_core::capture::LiveStats;
 use whohosts_core::ingest::live::LiveCapture;
 use whohosts_core::ingest::Progress;
+use whohosts_core::input::Input;
 use whohosts_core::session::{LiveControl, Session, UpdateKind};
 use whohosts_core::snapshot::Snapshot;
 
@@ -41,6 +42,8 @@ pub struct OpenCapture {
     session: Option<Session>,
     /// Set for a live capture: what it captures and the latest counters.
     live: Option<LiveInfo>,
+    /// The name shown for several files or Zeek logs ("a.pcap and 2 more"); else the file's.
+    label: Option<String>,
 }
 
 /// What the app shows about a live capture besides its snapshot.
@@ -60,7 +63,32 @@ impl OpenCapture {
         generation: u64,
         notify: whohosts_core::session::Notify,
     ) -> OpenCapture {
-        OpenCapture::open_session(Session::open_file(path, config, generation, notify))
+        OpenCapture::open_paths(&[path.to_path_buf()], config, generation, notify)
+    }
+
+    /// Starts reading what `paths` hold, decided from their content: one or several
+    /// captures (or a folder of them) read as one in time order, or Zeek logs.
+    pub fn open_paths(
+        paths: &[PathBuf],
+        config: AnalysisConfig,
+        generation: u64,
+        notify: whohosts_core::session::Notify,
+    ) -> OpenCapture {
+        match Input::detect(paths) {
+            Ok(input) => {
+                let label = (input.paths().len() > 1 || input.is_zeek()).then(|| input.display_name());
+                let mut open = OpenCapture::open_session(Session::open_input(input, config, generation, notify));
+                open.label = label;
+                open
+            }
+            Err(e) => {
+                let mut open = OpenCapture::from_snapshot("", Snapshot::empty());
+                open.path = paths.first().cloned().unwrap_or_default();
+                open.state = LoadState::Failed;
+                open.error = Some(e.to_string());
+                open
+            }
+        }
     }
 
     /// Starts capturing live; the session stays after the capture ends so it can still be
@@ -94,6 +122,7 @@ impl OpenCapture {
             finished_after: None,
             session: Some(session),
             live: None,
+            label: None,
         }
     }
 
@@ -119,11 +148,15 @@ impl OpenCapture {
             finished_after: Some(Duration::ZERO),
             session: None,
             live: None,
+            label: None,
         }
     }
 
     /// The file name alone, for titles and messages.
     pub fn file_name(&self) -> String {
+        if let Some(label) = &self.label {
+            return label.clone();
+        }
         self.path.file_name().map_or_else(|| self.path.display().to_string(), |n| n.to_string_lossy().into_owned())
     }
 

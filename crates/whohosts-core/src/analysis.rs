@@ -371,5 +371,6 @@ impl Analysis {
     }
 }
 
+mod connections;
 #[cfg(test)]
 mod tests;

@@ -10,6 +10,10 @@ use serde::Serialize;
 use crate::decode::{tcp_flags, Transport};
 use crate::locality::LocalPolicy;
 
+mod summary;
+
+pub use summary::{flags_from_history, ConnectionSummary};
+
 pub type FlowId = u32;
 
 /// Order-independent identity of a flow: both directions map to the same key.

@@ -2,12 +2,14 @@
 //! honouring cancellation. Used by the CLI, the GUI's ingest thread and the tests alike.
 
 pub mod live;
+pub mod zeek_logs;
 
 use std::ops::ControlFlow;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::analysis::{Analysis, AnalysisConfig};
-use crate::capture::{BatchMessage, BatchReader, CaptureError, FileSource, FrameSource, LiveStats};
+use crate::capture::{BatchMessage, BatchReader, CaptureError, FileSource, FrameSource, LiveStats, MergedSource};
+use crate::input::{Input, InputError};
 
 /// How far reading has got.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -105,4 +107,65 @@ pub fn analyse_file(
     }
     analysis.finish();
     Ok(analysis)
+}
+
+/// Reads several capture files as one capture in time order (one file takes the
+/// [`analyse_file`] path). A file that cannot be read is skipped with a warning naming it;
+/// only when none can be read is it an `Err` (the first file's problem).
+pub fn analyse_captures(
+    paths: &[PathBuf],
+    config: AnalysisConfig,
+    on_progress: impl FnMut(&Progress, &mut Analysis) -> ControlFlow<()>,
+) -> Result<Analysis, CaptureError> {
+    if let [one] = paths {
+        return analyse_file(one, config, on_progress);
+    }
+    let (problems_tx, problems) = std::sync::mpsc::channel();
+    let source = MergedSource::open(paths, problems_tx);
+    if source.files() == 0 {
+        return Err(problems.try_iter().next().unwrap_or_else(|| CaptureError::NotACapture {
+            path: paths.first().cloned().unwrap_or_default(),
+            reason: format!("none of the {} files holds a frame", paths.len()),
+        }));
+    }
+    let mut analysis = Analysis::new(config);
+    let result = read_into_pipelined(Box::new(source), &mut analysis, on_progress);
+    for problem in problems.try_iter() {
+        if problem.keeps_partial_results() {
+            analysis.note(problem.to_string());
+        } else {
+            analysis.note(format!("skipped {problem}"));
+        }
+    }
+    match result {
+        Ok(_) => {}
+        Err(e) if e.keeps_partial_results() => analysis.note(e.to_string()),
+        Err(e) => return Err(e),
+    }
+    analysis.finish();
+    Ok(analysis)
+}
+
+/// Why an input could not be analysed at all.
+#[derive(Debug, thiserror::Error)]
+pub enum AnalyseError {
+    #[error(transparent)]
+    Input(#[from] InputError),
+    #[error(transparent)]
+    Capture(#[from] CaptureError),
+    #[error(transparent)]
+    Zeek(#[from] zeek_logs::NoConnections),
+}
+
+/// Reads an [`Input`]: captures (one or many) or Zeek logs, into a finished analysis.
+/// Zeek logs are read in one go: `on_progress` is not called for them.
+pub fn analyse_input(
+    input: &Input,
+    config: AnalysisConfig,
+    on_progress: impl FnMut(&Progress, &mut Analysis) -> ControlFlow<()>,
+) -> Result<Analysis, AnalyseError> {
+    match input {
+        Input::Captures(paths) => Ok(analyse_captures(paths, config, on_progress)?),
+        Input::ZeekLogs(paths) => Ok(zeek_logs::analyse_zeek_logs(paths, config)?),
+    }
 }

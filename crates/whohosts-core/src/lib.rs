@@ -14,6 +14,7 @@ pub mod filter;
 pub mod flows;
 pub mod fragments;
 pub mod ingest;
+pub mod input;
 pub mod locality;
 pub mod names;
 pub mod providers;

@@ -17,8 +17,10 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use crate::analysis::{Analysis, AnalysisConfig};
-use crate::capture::FileSource;
+use crate::capture::{CaptureError, FileSource, FrameSource, MergedSource};
+use crate::ingest::zeek_logs::analyse_zeek_logs;
 use crate::ingest::{read_into_pipelined, Finish, Progress};
+use crate::input::Input;
 use crate::snapshot::Snapshot;
 
 /// Called after each update is sent, e.g. to wake the UI.
@@ -66,6 +68,25 @@ impl Session {
             .spawn(move || read_file(&thread_path, config, generation, &tx, &thread_cancel, &notify))
             .ok();
         Session { generation, path: path.to_path_buf(), updates: rx, cancel, thread, live: None }
+    }
+
+    /// Starts reading an [`Input`]: one capture, several merged in time order, or Zeek
+    /// logs. `path` is the first path given.
+    pub fn open_input(input: Input, config: AnalysisConfig, generation: u64, notify: Notify) -> Session {
+        if let Input::Captures(paths) = &input {
+            if let [one] = paths.as_slice() {
+                return Session::open_file(one, config, generation, notify);
+            }
+        }
+        let (tx, rx) = sync_channel(4);
+        let cancel = Arc::new(AtomicBool::new(false));
+        let thread_cancel = cancel.clone();
+        let path = input.paths().first().cloned().unwrap_or_default();
+        let thread = std::thread::Builder::new()
+            .name("whohosts-ingest".into())
+            .spawn(move || read_input(input, config, generation, &tx, &thread_cancel, &notify))
+            .ok();
+        Session { generation, path, updates: rx, cancel, thread, live: None }
     }
 
     /// Asks the reader to stop; a `Finished { cancelled: true }` update follows.
@@ -148,13 +169,58 @@ fn read_file(
     notify: &Notify,
 ) {
     let send = |kind: UpdateKind, must_arrive: bool| send_update(tx, generation, notify, kind, must_arrive);
-    let source = match FileSource::open(path) {
-        Ok(s) => s,
-        Err(e) => return send(UpdateKind::Failed { error: e.to_string() }, true),
-    };
+    match FileSource::open(path) {
+        Ok(source) => read_source(Box::new(source), Vec::new, config, generation, tx, cancel, notify),
+        Err(e) => send(UpdateKind::Failed { error: e.to_string() }, true),
+    }
+}
+
+/// Several captures or Zeek logs, on the reader thread.
+fn read_input(
+    input: Input,
+    config: AnalysisConfig,
+    generation: u64,
+    tx: &SyncSender<Update>,
+    cancel: &AtomicBool,
+    notify: &Notify,
+) {
+    let send = |kind: UpdateKind, must_arrive: bool| send_update(tx, generation, notify, kind, must_arrive);
+    match input {
+        Input::ZeekLogs(paths) => match analyse_zeek_logs(&paths, config) {
+            Ok(analysis) => {
+                let snapshot = Box::new(Snapshot::of(&analysis));
+                send(UpdateKind::Finished { snapshot, cancelled: false, error: None }, true);
+            }
+            Err(e) => send(UpdateKind::Failed { error: e.to_string() }, true),
+        },
+        Input::Captures(paths) => {
+            let (problems_tx, problems) = std::sync::mpsc::channel();
+            let source = MergedSource::open(&paths, problems_tx);
+            if source.files() == 0 {
+                let error = problems.try_iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ");
+                return send(UpdateKind::Failed { error }, true);
+            }
+            let problems = move || problems.try_iter().collect();
+            read_source(Box::new(source), problems, config, generation, tx, cancel, notify);
+        }
+    }
+}
+
+/// Reads a frame source to its end, sending progress, snapshots and the result.
+/// `problems` gives the files skipped along the way (for several captures).
+fn read_source(
+    source: Box<dyn FrameSource + Send>,
+    problems: impl FnOnce() -> Vec<CaptureError>,
+    config: AnalysisConfig,
+    generation: u64,
+    tx: &SyncSender<Update>,
+    cancel: &AtomicBool,
+    notify: &Notify,
+) {
+    let send = |kind: UpdateKind, must_arrive: bool| send_update(tx, generation, notify, kind, must_arrive);
     let mut analysis = Analysis::new(config);
     let mut pacer = SnapshotPacer::default();
-    let result = read_into_pipelined(Box::new(source), &mut analysis, |progress, analysis| {
+    let result = read_into_pipelined(source, &mut analysis, |progress, analysis| {
         if cancel.load(Ordering::Relaxed) {
             return ControlFlow::Break(());
         }
@@ -162,6 +228,9 @@ fn read_file(
         send(UpdateKind::Progress { progress: *progress, snapshot }, false);
         ControlFlow::Continue(())
     });
+    for problem in problems() {
+        analysis.note(if problem.keeps_partial_results() { problem.to_string() } else { format!("skipped {problem}") });
+    }
     let (cancelled, error) = match result {
         Ok(Finish::Cancelled) => (true, None),
         Ok(Finish::EndOfInput) => (false, None),

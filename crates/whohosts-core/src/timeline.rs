@@ -9,6 +9,8 @@
 
 use serde::Serialize;
 
+mod spread;
+
 pub type SeriesId = u32;
 
 const MS: i64 = 1_000_000;
@@ -32,7 +34,7 @@ impl Counts {
         self.packets += other.packets;
     }
     fn is_empty(&self) -> bool {
-        self.packets == 0
+        self.packets == 0 && self.bytes == 0
     }
 }
 

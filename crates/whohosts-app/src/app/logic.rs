@@ -19,10 +19,12 @@ impl WhohostsApp {
         if let Some(path) = self.dialog.poll() {
             self.open(ctx, &path);
         }
-        let dropped = ctx
-            .input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).find(|p| !p.as_os_str().is_empty()));
-        if let Some(path) = dropped {
-            self.open(ctx, &path);
+        // Several files dropped at once are read as one (captures merged, or Zeek logs).
+        let dropped: Vec<_> = ctx.input(|i| {
+            i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).filter(|p| !p.as_os_str().is_empty()).collect()
+        });
+        if !dropped.is_empty() {
+            self.open_many(ctx, &dropped);
         }
         if let Some(capture) = &mut self.capture {
             if capture.drain(DRAIN_BUDGET) {

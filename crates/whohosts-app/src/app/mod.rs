@@ -143,16 +143,24 @@ impl WhohostsApp {
         &self.config
     }
 
-    /// Starts reading `path`, replacing any open capture.
+    /// Starts reading `path` (a capture, a folder of captures, or Zeek logs), replacing any
+    /// open capture.
     pub fn open(&mut self, ctx: &egui::Context, path: &Path) {
+        self.open_many(ctx, &[path.to_path_buf()]);
+    }
+
+    /// Starts reading several files as one (captures merged in time order, or Zeek logs).
+    pub fn open_many(&mut self, ctx: &egui::Context, paths: &[std::path::PathBuf]) {
         // Absolute, so the recent files list works from any working directory.
-        let path = &std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let paths: Vec<_> = paths.iter().map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())).collect();
         self.next_generation += 1;
         let wake = ctx.clone();
         let notify = Box::new(move || wake.request_repaint());
-        self.capture = Some(OpenCapture::open(path, self.config.clone(), self.next_generation, notify));
+        self.capture = Some(OpenCapture::open_paths(&paths, self.config.clone(), self.next_generation, notify));
         self.clear_view_state();
-        self.path_input = path.display().to_string();
+        if let Some(first) = paths.first() {
+            self.path_input = first.display().to_string();
+        }
     }
 
     /// Shows a ready-made snapshot, as if a file had been read (tests, demos).

@@ -10,6 +10,7 @@ mod interfaces;
 mod live;
 mod live_errors;
 mod live_frames;
+mod merged;
 mod pcapng;
 pub mod read_buffer;
 mod spill;
@@ -21,6 +22,7 @@ pub use file::FileSource;
 pub use interfaces::{list_interfaces, local_policy_for, InterfaceAddress, InterfaceInfo};
 pub use live::{can_capture, check_filter, LiveOptions, LiveSource, LiveStats};
 pub use live_frames::{libpcap_opener, LiveFrames, LiveOpener};
+pub use merged::MergedSource;
 pub use spill::{PcapNgSpill, SavedCapture, SpillCopy};
 
 /// One captured frame, borrowed from the source until the next call.

@@ -6,7 +6,9 @@ pub mod atomic;
 pub mod csv;
 pub mod filter;
 pub mod json;
+pub mod parquet;
 pub mod pcap;
+pub mod pcapng_names;
 pub mod records;
 pub mod timefmt;
 

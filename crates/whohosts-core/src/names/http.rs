@@ -53,7 +53,7 @@ pub(crate) fn request_host(payload: &[u8]) -> Option<RequestHost> {
 }
 
 /// Splits off a port and tells IP literals from names.
-fn classify_host(value: &str) -> RequestHost {
+pub(crate) fn classify_host(value: &str) -> RequestHost {
     if let Some(bracketed) = value.strip_prefix('[') {
         let inside = bracketed.split(']').next().unwrap_or_default();
         return match inside.parse::<Ipv6Addr>() {

@@ -9,6 +9,7 @@ mod dns;
 mod dns_guard;
 mod hostname;
 mod http;
+mod learned;
 mod observe;
 mod quic;
 mod quic_crypto;
@@ -25,6 +26,7 @@ use serde::{Serialize, Serializer};
 
 pub use crypto_assembly::CryptoStreamError;
 pub use dns_guard::DnsError;
+pub use learned::LogRef;
 pub use quic::QuicError;
 pub use tls::TlsError;
 
@@ -67,6 +69,10 @@ pub struct NameSighting {
     pub frame: u64,
     /// The ClientHello offered Encrypted Client Hello: `name` is the outer public name.
     pub ech_outer: bool,
+    /// Set when the name was read from a log (Zeek) rather than a frame: which log and
+    /// which connection uid. `frame` is then the sighting's place in time order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log: Option<LogRef>,
 }
 
 /// Every name learned for one address.
@@ -214,6 +220,18 @@ impl NameBook {
     }
 
     fn add_name(&mut self, addr: IpAddr, name: String, source: NameSource, frame: u64, ech: bool) {
+        self.add_name_from(addr, name, source, frame, ech, None);
+    }
+
+    fn add_name_from(
+        &mut self,
+        addr: IpAddr,
+        name: String,
+        source: NameSource,
+        frame: u64,
+        ech: bool,
+        log: Option<LogRef>,
+    ) {
         let len = self.endpoints.len();
         let endpoint = match self.endpoints.get_mut(&addr) {
             Some(e) => e,
@@ -230,10 +248,14 @@ impl NameBook {
             self.stats.names_dropped += 1;
             return;
         }
-        endpoint.names.push(NameSighting { name, source, frame, ech_outer: ech });
+        endpoint.names.push(NameSighting { name, source, frame, ech_outer: ech, log });
     }
 
     fn add_dns_answer(&mut self, answer: dns::AnsweredAddress, frame: u64) {
+        self.add_dns_answer_from(answer, frame, None);
+    }
+
+    fn add_dns_answer_from(&mut self, answer: dns::AnsweredAddress, frame: u64, log: Option<LogRef>) {
         let key = (answer.addr, answer.chain);
         if let Some(&i) = self.answer_index.get(&key) {
             if let Some(known) = self.dns_answers.get_mut(i) {
@@ -242,7 +264,7 @@ impl NameBook {
             return;
         }
         let (addr, chain) = key;
-        self.add_name(addr, answer.query.clone(), NameSource::Dns, frame, false);
+        self.add_name_from(addr, answer.query.clone(), NameSource::Dns, frame, false, log);
         if let Some(endpoint) = self.endpoints.get_mut(&addr) {
             if endpoint.cname_chain.is_empty() {
                 endpoint.cname_chain = chain.clone();

@@ -27,8 +27,15 @@ pub struct NameRecord<'a> {
     pub name: &'a str,
     /// "dns", "sni", "quic" or "http".
     pub source: &'static str,
-    /// First frame (1-based) that revealed the name.
+    /// First frame (1-based) that revealed the name; for Zeek logs, the sighting's place in
+    /// time order (`log` and `uid` say where it is).
     pub frame: u64,
+    /// The Zeek log the name was read from (`dns.log`, `ssl.log` ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log: Option<&'static str>,
+    /// The uid of the connection the log line belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<&'a str>,
     /// An Encrypted Client Hello's outer (public) name, not the real destination.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub ech_outer: bool,
@@ -57,7 +64,14 @@ pub struct EndpointRecord<'a> {
 }
 
 fn name_record(s: &NameSighting) -> NameRecord<'_> {
-    NameRecord { name: &s.name, source: s.source.as_str(), frame: s.frame, ech_outer: s.ech_outer }
+    NameRecord {
+        name: &s.name,
+        source: s.source.as_str(),
+        frame: s.frame,
+        log: s.log.as_ref().map(|l| l.log),
+        uid: s.log.as_ref().map(|l| l.uid.as_str()),
+        ech_outer: s.ech_outer,
+    }
 }
 
 fn endpoint_record<'a>(snapshot: &'a Snapshot, e: &'a EndpointView) -> EndpointRecord<'a> {

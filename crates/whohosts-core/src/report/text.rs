@@ -41,7 +41,14 @@ fn write_endpoint(e: &EndpointRecord, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "      AS{} {}", a.number, a.org)?;
     }
     if !e.names.is_empty() {
-        let names: Vec<String> = e.names.iter().map(|n| format!("{} ({} #{})", n.name, n.source, n.frame)).collect();
+        let names: Vec<String> = e
+            .names
+            .iter()
+            .map(|n| match (n.log, n.uid) {
+                (Some(log), Some(uid)) => format!("{} ({} {log} {uid})", n.name, n.source),
+                _ => format!("{} ({} #{})", n.name, n.source, n.frame),
+            })
+            .collect();
         writeln!(out, "      names: {}", names.join(", "))?;
     }
     if e.cname_chain.len() > 1 {

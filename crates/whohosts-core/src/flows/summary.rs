@@ -1,0 +1,157 @@
+//! Flows from connection summaries (a Zeek conn.log line) instead of packets: both
+//! directions' totals arrive at once. Lines for the same 5-tuple (Zeek splits a UDP flow
+//! after a silence) add up in one flow, as a capture would count them.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use crate::decode::tcp_flags;
+use crate::locality::LocalPolicy;
+
+use super::{DirectionStats, Flow, FlowHit, FlowId, FlowKey, FlowTable, OTHER_ADDRESS};
+
+/// One connection as a log summarises it. The originator sent the first packet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectionSummary {
+    pub proto: u8,
+    pub orig: (IpAddr, u16),
+    pub resp: (IpAddr, u16),
+    pub start_ns: i64,
+    pub duration_ns: i64,
+    /// Originator -> responder.
+    pub orig_stats: DirectionStats,
+    /// Responder -> originator.
+    pub resp_stats: DirectionStats,
+}
+
+impl ConnectionSummary {
+    pub fn end_ns(&self) -> i64 {
+        self.start_ns.saturating_add(self.duration_ns.max(0))
+    }
+}
+
+impl DirectionStats {
+    fn add_totals(&mut self, other: &DirectionStats) {
+        self.packets += other.packets;
+        self.bytes += other.bytes;
+        self.captured_bytes += other.captured_bytes;
+        self.tcp_flags |= other.tcp_flags;
+    }
+}
+
+/// The TCP flags a Zeek `history` string implies for each side: upper-case letters are the
+/// originator's, lower-case the responder's (S syn, H syn-ack, A ack, D data, F fin, R rst).
+pub fn flags_from_history(history: &str) -> (u8, u8) {
+    let (mut orig, mut resp) = (0u8, 0u8);
+    for c in history.chars() {
+        let flags = match c.to_ascii_uppercase() {
+            'S' => tcp_flags::SYN,
+            'H' => tcp_flags::SYN | tcp_flags::ACK,
+            'A' | 'D' => tcp_flags::ACK,
+            'F' => tcp_flags::FIN,
+            'R' => tcp_flags::RST,
+            _ => 0,
+        };
+        if c.is_ascii_uppercase() {
+            orig |= flags;
+        } else {
+            resp |= flags;
+        }
+    }
+    (orig, resp)
+}
+
+impl FlowTable {
+    /// Counts a whole connection in its flow, creating the flow on first sight. The remote
+    /// side is the one the policy says is not local, else the responder.
+    pub fn add_summary(&mut self, c: &ConnectionSummary, policy: &LocalPolicy) -> FlowHit {
+        let mut key = FlowKey::new(c.proto, c.orig, c.resp);
+        if self.index.len() >= self.max_flows && !self.index.contains_key(&key) {
+            key = FlowKey::new(c.proto, (OTHER_ADDRESS, 0), (OTHER_ADDRESS, 0));
+            self.folded_packets += c.orig_stats.packets + c.resp_stats.packets;
+        }
+        let (id, created) = match self.index.get(&key) {
+            Some(&id) => (id, false),
+            None => {
+                let other = key.lo.0 == OTHER_ADDRESS && key.hi.0 == OTHER_ADDRESS;
+                let ((src, sport), (dst, dport)) =
+                    if other { ((OTHER_ADDRESS, 0), (OTHER_ADDRESS, 0)) } else { (c.orig, c.resp) };
+                // Only a remote originator talking to a local responder makes the originator remote.
+                let remote_is_dst = !matches!((policy.is_local(c.orig.0), policy.is_local(c.resp.0)), (false, true));
+                let id = FlowId::try_from(self.flows.len()).unwrap_or(FlowId::MAX);
+                Arc::make_mut(&mut self.flows).push(Flow {
+                    proto: c.proto,
+                    src,
+                    src_port: sport,
+                    dst,
+                    dst_port: dport,
+                    forward: DirectionStats::default(),
+                    reverse: DirectionStats::default(),
+                    first_ns: c.start_ns,
+                    last_ns: c.end_ns(),
+                    first_frame: 0,
+                    remote_is_dst,
+                    other,
+                });
+                self.index.insert(key, id);
+                (id, true)
+            }
+        };
+        if let Some(flow) = Arc::make_mut(&mut self.flows).get_mut(id as usize) {
+            let forward = flow.other || (flow.src == c.orig.0 && flow.src_port == c.orig.1);
+            let (to_dst, to_src) =
+                if forward { (&c.orig_stats, &c.resp_stats) } else { (&c.resp_stats, &c.orig_stats) };
+            flow.forward.add_totals(to_dst);
+            flow.reverse.add_totals(to_src);
+            flow.first_ns = flow.first_ns.min(c.start_ns);
+            flow.last_ns = flow.last_ns.max(c.end_ns());
+        }
+        FlowHit { id, created }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn conn(orig: &str, oport: u16, resp: &str, rport: u16, start_s: i64) -> ConnectionSummary {
+        let stats = |packets, bytes| DirectionStats { packets, bytes, captured_bytes: 0, tcp_flags: 0 };
+        ConnectionSummary {
+            proto: 17,
+            orig: (orig.parse().unwrap(), oport),
+            resp: (resp.parse().unwrap(), rport),
+            start_ns: start_s * 1_000_000_000,
+            duration_ns: 2_000_000_000,
+            orig_stats: stats(1, 76),
+            resp_stats: stats(2, 400),
+        }
+    }
+
+    #[test]
+    fn history_letters_become_flags_per_side() {
+        let (orig, resp) = flags_from_history("ShADadFf");
+        assert_eq!(orig, tcp_flags::SYN | tcp_flags::ACK | tcp_flags::FIN);
+        assert_eq!(resp, tcp_flags::SYN | tcp_flags::ACK | tcp_flags::FIN);
+        assert_eq!(flags_from_history("D"), (tcp_flags::ACK, 0));
+    }
+
+    #[test]
+    fn lines_of_one_five_tuple_add_up_in_one_flow() {
+        let mut t = FlowTable::default();
+        let policy = LocalPolicy::default();
+        let a = t.add_summary(&conn("192.168.1.23", 123, "17.253.0.125", 123, 10), &policy);
+        let b = t.add_summary(&conn("192.168.1.23", 123, "17.253.0.125", 123, 100), &policy);
+        assert!(a.created && !b.created);
+        let f = &t.flows()[0];
+        assert_eq!((f.forward.packets, f.forward.bytes, f.reverse.bytes), (2, 152, 800));
+        assert_eq!((f.first_ns, f.last_ns), (10_000_000_000, 102_000_000_000));
+        assert_eq!(f.remote().0, "17.253.0.125".parse::<IpAddr>().unwrap());
+    }
+
+    #[test]
+    fn the_local_side_is_never_remote_even_as_responder() {
+        let mut t = FlowTable::default();
+        t.add_summary(&conn("17.1.1.1", 5000, "10.0.0.2", 22, 0), &LocalPolicy::default());
+        assert!(!t.flows()[0].remote_is_dst);
+    }
+}

@@ -1,0 +1,107 @@
+//! Timelines from summaries instead of packets: a connection log (Zeek's conn.log) gives a
+//! start, a duration and totals, not per-packet times. Its bytes and packets are spread
+//! evenly over the duration in bins of one level, and the finer levels are given up, since
+//! they would claim a precision the input does not have.
+
+use super::{Counts, SeriesId, Timeline, LEVEL_WIDTHS_NS, NO_BIN};
+
+/// Level the spread is made at: 1 s bins.
+pub const SPREAD_LEVEL: usize = 3;
+/// Most bins one connection is spread over; a longer one (over a day at 1 s) is spread at
+/// the first coarser level where it fits, and the levels below that are given up too, so
+/// every available level still counts every byte.
+const MAX_BINS_PER_SPREAD: i64 = 86_400;
+
+impl Timeline {
+    /// Counts `counts` of `series` spread evenly over `[start_ns, start_ns + duration_ns]`,
+    /// in proportion to each bin's overlap; sums are exact (rounding goes to later bins).
+    /// Levels finer than [`SPREAD_LEVEL`] become unavailable.
+    pub fn add_spread(&mut self, series: SeriesId, start_ns: i64, duration_ns: i64, counts: Counts) {
+        self.give_up_below(SPREAD_LEVEL);
+        let index = series as usize;
+        if index >= self.pending.len() {
+            self.pending.resize(index + 1, [NO_BIN; LEVEL_WIDTHS_NS.len()]);
+        }
+        let duration = duration_ns.max(0);
+        let end_ns = start_ns.saturating_add(duration);
+        let mut level = SPREAD_LEVEL;
+        while level + 1 < LEVEL_WIDTHS_NS.len() && duration / LEVEL_WIDTHS_NS[level] > MAX_BINS_PER_SPREAD {
+            level += 1;
+        }
+        self.give_up_below(level);
+        let width = LEVEL_WIDTHS_NS[level];
+        let (first, last) = (start_ns.div_euclid(width), end_ns.div_euclid(width));
+        if first == last || duration == 0 {
+            self.push(series, level, first, counts);
+            return;
+        }
+        // Share up to time t: counts * (t - start) / duration, cumulative so nothing is lost.
+        let upto = |t: i64, total: u64| -> u64 {
+            let part = i128::from(t.clamp(start_ns, end_ns) - start_ns);
+            u64::try_from(i128::from(total) * part / i128::from(duration)).unwrap_or(total)
+        };
+        for bin in first..=last {
+            let (from, to) = (bin * width, (bin + 1) * width);
+            let share = Counts {
+                bytes: upto(to, counts.bytes) - upto(from, counts.bytes),
+                packets: upto(to, counts.packets) - upto(from, counts.packets),
+            };
+            self.push(series, level, bin, share);
+        }
+    }
+
+    /// Marks the levels finer than `level` unavailable (views fall back to coarser ones).
+    fn give_up_below(&mut self, level: usize) {
+        for l in self.levels.iter_mut().take(level) {
+            if !l.saturated {
+                l.saturated = true;
+                l.bins = Vec::new();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const S: i64 = 1_000_000_000;
+
+    fn sums(t: &Timeline, level: usize) -> (u64, u64, usize) {
+        let bins = t.bins(level, 0, 1_000 * S);
+        (bins.iter().map(|b| b.2.bytes).sum(), bins.iter().map(|b| b.2.packets).sum(), bins.len())
+    }
+
+    #[test]
+    fn bytes_spread_evenly_and_sum_exactly() {
+        let mut t = Timeline::default();
+        // 10 s from t = 5.5 s: 11 one-second bins, the first and last half full.
+        t.add_spread(0, 5 * S + S / 2, 10 * S, Counts { bytes: 1000, packets: 7 });
+        t.flush();
+        assert_eq!(sums(&t, SPREAD_LEVEL), (1000, 7, 11));
+        let bins = t.bins(SPREAD_LEVEL, 0, 100 * S);
+        assert_eq!(bins[0].2.bytes, 50);
+        assert_eq!(bins[1].2.bytes, 100);
+        assert_eq!(sums(&t, SPREAD_LEVEL + 1).0, 1000);
+        assert!(!t.is_available(0) && !t.is_available(SPREAD_LEVEL - 1) && t.is_available(SPREAD_LEVEL));
+    }
+
+    #[test]
+    fn a_connection_without_duration_is_one_bin() {
+        let mut t = Timeline::default();
+        t.add_spread(2, 3 * S, 0, Counts { bytes: 90, packets: 1 });
+        t.flush();
+        assert_eq!(sums(&t, SPREAD_LEVEL), (90, 1, 1));
+        assert_eq!(t.level_for(0, 10 * S, 1000), SPREAD_LEVEL);
+    }
+
+    #[test]
+    fn a_very_long_connection_is_spread_at_a_coarser_level() {
+        let mut t = Timeline::default();
+        t.add_spread(0, 0, 3 * 86_400 * S, Counts { bytes: 3_000_000, packets: 3000 });
+        t.flush();
+        let bins = t.bins(LEVEL_WIDTHS_NS.len() - 1, 0, 4 * 86_400 * S);
+        assert_eq!(bins.iter().map(|b| b.2.bytes).sum::<u64>(), 3_000_000);
+        assert!(!t.is_available(SPREAD_LEVEL), "finer levels would miss this connection");
+    }
+}

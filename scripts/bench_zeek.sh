@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# `make bench`, part 2: Zeek logs and many captures, each against its reference in the same run.
+#  1. `whohosts report --json` over a deterministic Zeek log set (ZEEK_LINES conn.log lines,
+#     default 1,000,000, with dns/ssl logs; made once in bench-data/zeek/) against DuckDB's
+#     read_csv of the same conn.log computing per-responder byte sums. Targets: no slower
+#     than DuckDB, peak RSS <= 200 MB.
+#  2. The benchmark capture cut into 100 rotated files (editcap) read as one, against the
+#     single file. Target: within 1.1x.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+release=${RELEASE_DIR:-target/release}
+lines=${ZEEK_LINES:-1000000}
+logs=bench-data/zeek-$lines
+[ -f "$logs/conn.log" ] || { echo "making $logs ..."; python3 scripts/make_zeek_bench.py "$logs" "$lines"; }
+
+measure() {
+  local name=$1; shift
+  local stats; stats=$(mktemp)
+  /usr/bin/time -o "$stats" -f "%e %M" "$@" > /dev/null 2>&1
+  echo "$name $(tail -n 1 "$stats")"; rm -f "$stats"
+}
+
+duckdb_sums() {
+  python3 - "$1" <<'PY'
+import duckdb, sys
+duckdb.sql(f"""select "id.resp_h", sum(orig_ip_bytes + resp_ip_bytes) from read_csv('{sys.argv[1]}/conn.log',
+  delim='\t', comment='#', header=false, nullstr='-', names=['ts','uid','id.orig_h','id.orig_p','id.resp_h',
+  'id.resp_p','proto','service','duration','orig_bytes','resp_bytes','conn_state','local_orig','local_resp',
+  'missed_bytes','history','orig_pkts','orig_ip_bytes','resp_pkts','resp_ip_bytes','tunnel_parents'])
+  group by 1""").fetchall()
+PY
+}
+export -f duckdb_sums
+
+cat "$logs"/*.log > /dev/null
+echo "== Zeek logs: $logs ($(du -sh "$logs" | cut -f1), $lines conn.log lines)"
+{
+  for _ in 1 2 3; do
+    measure whohosts_zeek "$release/whohosts" report --json "$logs"
+    measure duckdb_conn bash -c "duckdb_sums $logs"
+  done
+} | awk '!($1 in s) || $2 < s[$1] { s[$1] = $2 } $3 > m[$1] { m[$1] = $3 }
+  END { for (n in s) printf "%-16s %8.2f s %8.1f MB\n", n, s[n], m[n] / 1024
+        printf "whohosts vs DuckDB: %.2fx the time (target: at most 1x); whohosts peak RSS %.0f MB (target: at most 200 MB)\n", s["whohosts_zeek"] / s["duckdb_conn"], m["whohosts_zeek"] / 1024 }'
+
+capture=${BENCH_CAPTURE:-bench-data/bench.pcap}
+if [ ! -f "$capture" ] || ! command -v editcap > /dev/null; then
+  echo "== many captures: skipped ($capture or editcap missing)"; exit 0
+fi
+rotated=bench-data/rotated
+if [ ! -f "$rotated/done" ]; then
+  rm -rf "$rotated"; mkdir -p "$rotated"
+  frames=$(capinfos -c -M "$capture" | awk '/Number of packets/ { print $NF }')
+  editcap -c $(( (frames + 99) / 100 )) "$capture" "$rotated/part.pcap"
+  touch "$rotated/done"
+fi
+echo "== many captures: $(ls "$rotated"/*.pcap | wc -l) rotated files vs $capture"
+{
+  for _ in 1 2 3; do
+    measure one_file "$release/whohosts" report --json "$capture"
+    measure rotated "$release/whohosts" report --json "$rotated"
+  done
+} | awk '!($1 in s) || $2 < s[$1] { s[$1] = $2 } $3 > m[$1] { m[$1] = $3 }
+  END { for (n in s) printf "%-16s %8.2f s %8.1f MB\n", n, s[n], m[n] / 1024
+        printf "rotated vs one file: %.2fx the time (target: at most 1.1x)\n", s["rotated"] / s["one_file"] }'

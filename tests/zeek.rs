@@ -1,0 +1,158 @@
+//! Zeek logs as input (samples/zeek/, see its README): the icloud story told from the logs
+//! alone matches the capture's endpoints, names, CNAME chains, owners and byte shares; TSV,
+//! JSON and the gzip archive tree read the same; bad lines are reported with file and line.
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use whohosts_core::analysis::{Analysis, AnalysisConfig};
+use whohosts_core::ingest::{analyse_input, zeek_logs::SPREAD_NOTE};
+use whohosts_core::input::Input;
+use whohosts_core::snapshot::Snapshot;
+
+pub fn sample(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples").join(rel)
+}
+
+pub fn config() -> AnalysisConfig {
+    let providers = Arc::new(whohosts::cli::load_providers(&[]).expect("shipped range data"));
+    AnalysisConfig { providers, ..AnalysisConfig::default() }
+}
+
+pub fn analyse(paths: &[PathBuf]) -> Analysis {
+    let input = Input::detect(paths).unwrap();
+    analyse_input(&input, config(), |_, _| ControlFlow::Continue(())).unwrap()
+}
+
+/// Per endpoint: best name, (name, source) pairs, CNAME chain, owner.
+type Story = BTreeMap<IpAddr, (Option<String>, Vec<(String, &'static str)>, Vec<String>, String)>;
+
+fn story(a: &Analysis) -> Story {
+    let s = Snapshot::of(a);
+    s.endpoints
+        .iter()
+        .map(|e| {
+            let mut names: Vec<_> = e.names.iter().map(|n| (n.name.clone(), n.source.as_str())).collect();
+            names.sort();
+            let owner = s.owner(e).map(|o| format!("{o:?}")).unwrap_or_default();
+            (e.endpoint.ip, (e.best_name.clone(), names, e.cname_chain.clone(), owner))
+        })
+        .collect()
+}
+
+/// Owner -> share of all endpoint bytes.
+fn shares(a: &Analysis) -> BTreeMap<String, f64> {
+    let s = Snapshot::of(a);
+    let total: u64 = s.owners.iter().map(|o| o.bytes).sum();
+    s.owners.iter().map(|o| (format!("{:?}", o.owner), o.bytes as f64 / total as f64)).collect()
+}
+
+#[test]
+fn the_icloud_story_from_zeek_logs_alone_matches_the_capture() {
+    let capture = analyse(&[sample("icloud.pcap")]);
+    let logs = analyse(&[sample("zeek/icloud")]);
+    assert_eq!(story(&logs), story(&capture));
+    let (ours, theirs) = (shares(&logs), shares(&capture));
+    assert_eq!(ours.keys().collect::<Vec<_>>(), theirs.keys().collect::<Vec<_>>());
+    for (owner, share) in &ours {
+        // Logs count IP bytes, a capture counts frames (14 bytes of Ethernet more each).
+        assert!((share - theirs[owner]).abs() < 0.002, "{owner}: {share} vs {}", theirs[owner]);
+    }
+    // Packets per endpoint agree, except the DNS server: Zeek counts the 2 IP fragments of
+    // one datagram as one packet.
+    let packets = |a: &Analysis| -> BTreeMap<IpAddr, u64> { a.endpoints().iter().map(|e| (e.ip, e.packets)).collect() };
+    let (ours, theirs) = (packets(&logs), packets(&capture));
+    for (ip, n) in &ours {
+        let fragments = u64::from(*ip == "192.168.1.1".parse::<IpAddr>().unwrap());
+        assert_eq!(*n + fragments, theirs[ip], "{ip}");
+    }
+    assert_eq!(logs.flows().len(), capture.flows().len());
+    assert_eq!(logs.totals().bytes, 9_364_220, "the README's total conn IP bytes");
+}
+
+#[test]
+fn names_carry_their_log_and_uid_as_evidence() {
+    let logs = analyse(&[sample("zeek/icloud")]);
+    let azure: IpAddr = "13.88.144.120".parse().unwrap();
+    let names = logs.names().endpoint(azure).unwrap();
+    let dns = names.names.iter().find(|n| n.source.as_str() == "dns").unwrap();
+    let log = dns.log.as_ref().unwrap();
+    assert_eq!((log.log, log.uid.as_str()), ("dns.log", "CbFhviqooQ8lW5K2CC"));
+    assert_eq!(
+        names.cname_chain,
+        [
+            "p12-content.icloud.com",
+            "p12-content.fe.icloud-content.com",
+            "apcs12prod.blob.core.windows.net",
+            "blob.by4prdstr05a.store.core.windows.net"
+        ]
+    );
+    let sni = names.names.iter().find(|n| n.source.as_str() == "sni").unwrap();
+    assert_eq!(sni.log.as_ref().unwrap().log, "ssl.log");
+    // QUIC's TLS is in ssl.log too; joined by uid to quic.log it counts as QUIC.
+    let quic: IpAddr = "17.248.170.4".parse().unwrap();
+    let sources: Vec<_> = logs.names().endpoint(quic).unwrap().names.iter().map(|n| n.source.as_str()).collect();
+    assert!(sources.contains(&"quic") && !sources.contains(&"sni"), "{sources:?}");
+    assert!(logs.warnings().iter().any(|w| w == SPREAD_NOTE));
+}
+
+#[test]
+fn tsv_json_and_the_gzip_archive_tree_read_the_same() {
+    let tsv = story(&analyse(&[sample("zeek/icloud")]));
+    assert_eq!(story(&analyse(&[sample("zeek/icloud-json")])), tsv);
+    let archive = analyse(&[sample("zeek/icloud-archive")]);
+    assert_eq!(story(&archive), tsv);
+    assert!(
+        archive.warnings().iter().any(|w| w.contains("weird") && w.contains("skipped")),
+        "{:?}",
+        archive.warnings()
+    );
+    // Single files given one by one read the same as their directory.
+    let files: Vec<PathBuf> = ["conn.log", "dns.log", "ssl.log", "http.log", "quic.log"]
+        .iter()
+        .map(|f| sample("zeek/icloud").join(f))
+        .collect();
+    assert_eq!(story(&analyse(&files)), tsv);
+}
+
+#[test]
+fn bad_lines_are_reported_with_file_and_line_and_the_rest_kept() {
+    let a = analyse(&[sample("zeek/bad-lines")]);
+    assert_eq!(a.flows().len(), 5, "the 5 good conn.log lines");
+    let bad: Vec<_> = a.warnings().into_iter().filter(|w| w.starts_with("bad line skipped")).collect();
+    assert_eq!(bad.len(), 9, "{bad:#?}");
+    assert!(bad.iter().any(|w| w.contains("conn.log:") && w.contains("192.168.1.300")), "{bad:#?}");
+    assert!(bad.iter().any(|w| w.contains("dns.log:") && w.contains("not-an-address")), "{bad:#?}");
+}
+
+#[test]
+fn the_timeline_spreads_each_connection_over_its_duration() {
+    let a = analyse(&[sample("zeek/icloud")]);
+    let t = a.timeline();
+    assert!(!t.is_available(0), "no millisecond bins from a log");
+    let level = t.level_for(0, i64::MAX / 2, usize::MAX);
+    let total: u64 = t.bins(level, 0, i64::MAX / 2).iter().map(|b| b.2.bytes).sum();
+    assert_eq!(total, a.totals().bytes);
+}
+
+#[test]
+fn the_cli_reports_zeek_logs_and_refuses_a_mix() {
+    let bin = env!("CARGO_BIN_EXE_whohosts");
+    let out =
+        std::process::Command::new(bin).args(["report", "--json"]).arg(sample("zeek/icloud-archive")).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names = &report["endpoints"][0]["names"];
+    assert!(names.as_array().unwrap().iter().all(|n| n["log"].is_string() && n["uid"].is_string()), "{names}");
+    let out = std::process::Command::new(bin)
+        .args(["report"])
+        .arg(sample("icloud.pcap"))
+        .arg(sample("zeek/icloud/conn.log"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not both"));
+}
