@@ -16,7 +16,13 @@ use whohosts::ingest::live::{capture_into, save_after_end, LiveCapture};
 use whohosts::ingest::{analyse_file, Progress};
 use whohosts::report::{write_text, LiveRecord, Report};
 
+mod display;
+mod generate;
+
 fn main() -> ExitCode {
+    if let Some(code) = generate::intercept() {
+        return code;
+    }
     match run() {
         Ok(code) => code,
         Err(e) => {
@@ -52,9 +58,11 @@ fn window(
     analysis: &AnalysisArgs,
 ) -> anyhow::Result<ExitCode> {
     let config = analysis.to_config().map_err(anyhow::Error::msg)?;
+    display::check().map_err(anyhow::Error::msg)?;
+    display::quiet_graphics();
     let ephemeral = screenshot.is_some();
     let launch = whohosts::ui::Launch { file, screenshot, ephemeral, config, live };
-    let warning = whohosts::ui::run_window(launch).map_err(anyhow::Error::msg)?;
+    let warning = whohosts::ui::run_window(launch).map_err(|e| anyhow::Error::msg(display::explain(e)))?;
     if let Some(warning) = warning {
         eprintln!("whohosts: warning: {warning}");
     }
