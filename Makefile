@@ -14,7 +14,7 @@ run: build
 
 build:
 	@scripts/deps.sh build
-	@[ -x $(BINARY) ] || echo "whohosts: the first build takes a few minutes (about 8 on 2 cores); later ones seconds." >&2
+	@[ -x $(BINARY) ] || echo "whohosts: the first build takes a few minutes (about 10 on 2 cores); later ones seconds." >&2
 	$(CARGO) build --release --locked
 
 test:
