@@ -53,7 +53,7 @@ uninstall:
 
 # target/debian/whohosts_*.deb with cargo-deb (installed on first use), man pages and completions.
 deb: build
-	@$(CARGO) deb --version >/dev/null 2>&1 || { echo "installing cargo-deb (once, about 3 minutes)" >&2; $(CARGO) install cargo-deb --locked; }
+	@$(CARGO) deb --version >/dev/null 2>&1 || { echo "installing cargo-deb (once, a few minutes)" >&2; $(CARGO) install cargo-deb --locked; }
 	scripts/deb.sh "$(BINARY)"
 
 # A fresh-prefix install and the .deb, each checked as a user would (slow: builds release).
