@@ -1,22 +1,29 @@
 # whohosts: the two commands are `make run` and `make test`; both install what they need.
 CARGO ?= cargo
 SAMPLE ?= samples/icloud.pcap
+# Installation (make install / uninstall / deb / install-test): see scripts/install.sh.
+PREFIX ?= $(HOME)/.local
+DESTDIR ?=
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
+BINARY := $(TARGET_DIR)/release/whohosts
 
-.PHONY: run test bench build clean stress fuzz
+.PHONY: run test bench build clean stress fuzz install uninstall deb install-test
 
 run: build
-	./target/release/whohosts $(SAMPLE)
+	$(BINARY) $(SAMPLE)
 
 build:
 	@scripts/deps.sh build
+	@[ -x $(BINARY) ] || echo "whohosts: the first build takes a few minutes (about 10 on 2 cores); later ones seconds." >&2
 	$(CARGO) build --release --locked
 
 test:
 	@scripts/deps.sh test
 	$(CARGO) fmt --check
 	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
-	$(CARGO) test --locked --workspace
+	NODEVICE_SELECT=1 $(CARGO) test --locked --workspace
 	scripts/screenshot_test.sh $(SAMPLE) target/debug/whohosts
+	scripts/install_test.sh --no-deb target/debug/whohosts
 
 bench:
 	@scripts/deps.sh bench
@@ -37,3 +44,20 @@ fuzz:
 
 clean:
 	$(CARGO) clean
+
+# The binary, desktop entry, icons, MIME types, man pages and completions under $(DESTDIR)$(PREFIX).
+install: build
+	PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" BINARY="$(BINARY)" scripts/install.sh install
+
+uninstall:
+	PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" scripts/install.sh uninstall
+
+# target/debian/whohosts_*.deb with cargo-deb (installed on first use), man pages and completions.
+deb: build
+	@$(CARGO) deb --version >/dev/null 2>&1 || { echo "installing cargo-deb (once, a few minutes)" >&2; $(CARGO) install cargo-deb --locked; }
+	scripts/deb.sh "$(BINARY)"
+
+# A fresh-prefix install and the .deb, each checked as a user would (slow: builds release).
+install-test: deb
+	@scripts/deps.sh install-test
+	scripts/install_test.sh "$(BINARY)"

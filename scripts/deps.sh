@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Installs the Debian packages whohosts needs to build, test and run, when missing.
 # Idempotent and quiet: prints nothing when everything is already there.
-# Usage: scripts/deps.sh build|test|bench
+# Usage: scripts/deps.sh build|test|bench|install-test
 set -euo pipefail
 
 need=(pkg-config libpcap-dev)
 case "${1:-build}" in
   build) ;;
-  test) need+=(xvfb xauth imagemagick mesa-vulkan-drivers libgl1-mesa-dri libxkbcommon-x11-0 tcpdump iproute2 util-linux python3 openssl curl tshark) ;;
+  test) need+=(xvfb xauth imagemagick mesa-vulkan-drivers libgl1-mesa-dri libxkbcommon-x11-0 tcpdump iproute2 util-linux python3 openssl curl tshark
+        desktop-file-utils xdg-utils shared-mime-info man-db bsdextrautils) ;;
   bench) need+=(tshark time python3) ;;
-  *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
+  install-test) need+=(desktop-file-utils xdg-utils shared-mime-info man-db bsdextrautils) ;;
+  *) echo "usage: $0 build|test|bench|install-test" >&2; exit 2 ;;
 esac
 
 missing=()

@@ -17,7 +17,13 @@ use whohosts_core::ingest::{analyse_input, Progress};
 use whohosts_core::input::Input;
 use whohosts_core::report::{write_text, LiveRecord, Report};
 
+mod display;
+mod generate;
+
 fn main() -> ExitCode {
+    if let Some(code) = generate::intercept() {
+        return code;
+    }
     match run() {
         Ok(code) => code,
         Err(e) => {
@@ -53,9 +59,11 @@ fn window(
     analysis: &AnalysisArgs,
 ) -> anyhow::Result<ExitCode> {
     let config = analysis.to_config().map_err(anyhow::Error::msg)?;
+    display::check().map_err(anyhow::Error::msg)?;
+    display::quiet_graphics();
     let ephemeral = screenshot.is_some();
     let launch = whohosts_app::Launch { file, screenshot, ephemeral, config, live };
-    let warning = whohosts_app::run_window(launch).map_err(anyhow::Error::msg)?;
+    let warning = whohosts_app::run_window(launch).map_err(|e| anyhow::Error::msg(display::explain(e)))?;
     if let Some(warning) = warning {
         eprintln!("whohosts: warning: {warning}");
     }
