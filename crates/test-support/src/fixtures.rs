@@ -1,12 +1,10 @@
 //! A hand-built snapshot with several owners and names, for exporter tests and previews
 //! while the capture analysis still attributes every address to "Unknown".
 
-use std::sync::Arc;
-
-use whohosts_core::analysis::{CaptureTotals, Endpoint};
 use whohosts_core::flows::{DirectionStats, Flow};
-use whohosts_core::snapshot::{EndpointView, Owner, OwnerTotals, Snapshot};
-use whohosts_core::timeline::Timeline;
+use whohosts_core::snapshot::Snapshot;
+
+use crate::builder::{owner_of, SnapshotBuilder};
 
 /// Start of the fixture's capture: 2023-11-14T22:13:20Z.
 pub const T0_NS: i64 = 1_700_000_000 * 1_000_000_000;
@@ -70,27 +68,19 @@ const SPECS: [Spec; 4] = [
 /// spread over 30 s with one packet per second each.
 pub fn three_owner_snapshot() -> Snapshot {
     let local: std::net::IpAddr = [192, 168, 1, 10].into();
-    let mut flows = Vec::new();
-    let mut endpoints = Vec::new();
-    let mut owners = Vec::new();
-    let mut timeline = Timeline::default();
+    let mut builder = SnapshotBuilder::new();
     for (i, spec) in SPECS.iter().enumerate() {
         let remote = spec.remote.parse().unwrap_or(local);
         let seconds = (spec.to_s - spec.from_s + 1) as u64;
         let per_packet = spec.bytes / seconds;
         let half = seconds / 2;
-        let first_ns = T0_NS + spec.from_s * S;
-        let last_ns = T0_NS + spec.to_s * S;
-        for t in spec.from_s..=spec.to_s {
-            timeline.add(i as u32, T0_NS + t * S, per_packet);
-        }
         let stats = |packets: u64| DirectionStats {
             packets,
             bytes: packets * per_packet,
             captured_bytes: packets * per_packet,
             tcp_flags: 0,
         };
-        flows.push(Flow {
+        let flow = Flow {
             proto: spec.proto,
             src: local,
             src_port: 50_000 + i as u16,
@@ -98,50 +88,14 @@ pub fn three_owner_snapshot() -> Snapshot {
             dst_port: spec.port,
             forward: stats(half),
             reverse: stats(seconds - half),
-            first_ns,
-            last_ns,
+            first_ns: T0_NS + spec.from_s * S,
+            last_ns: T0_NS + spec.to_s * S,
             first_frame: i as u64 + 1,
             remote_is_dst: true,
             other: false,
-        });
-        let owner = owner_of(spec.owner);
-        let bytes = seconds * per_packet;
-        endpoints.push(EndpointView {
-            endpoint: Endpoint { ip: remote, packets: seconds, bytes, flows: 1, first_ns, last_ns },
-            best_name: spec.name.map(Into::into),
-            owner: i,
-            names: Vec::new(),
-            cname_chain: Vec::new(),
-        });
-        owners.push(OwnerTotals { owner, bytes, packets: seconds, endpoints: 1 });
+        };
+        let samples = (spec.from_s..=spec.to_s).map(|t| (T0_NS + t * S, per_packet));
+        builder.flow(flow, spec.name, owner_of(spec.owner), samples);
     }
-    timeline.flush();
-    let totals = CaptureTotals {
-        frames: owners.iter().map(|o| o.packets).sum(),
-        bytes: owners.iter().map(|o| o.bytes).sum(),
-        first_ns: Some(T0_NS),
-        last_ns: Some(T0_NS + 30 * S),
-        ..CaptureTotals::default()
-    };
-    Snapshot {
-        totals,
-        flows: Arc::new(flows),
-        flow_endpoint: Arc::new((0..SPECS.len() as u32).collect()),
-        endpoints: Arc::new(endpoints),
-        owners: Arc::new(owners),
-        timeline: Arc::new(timeline),
-        warnings: Vec::new(),
-        providers: None,
-    }
-}
-
-/// The owner a fixture names: a provider's label with its service and region, or an AS,
-/// "Local network" or "Unknown" label.
-fn owner_of((label, service, region): (&str, Option<&str>, Option<&str>)) -> Owner {
-    match Owner::from_label(label) {
-        Owner::Provider { name, .. } => {
-            Owner::Provider { name, service: service.map(Into::into), region: region.map(Into::into) }
-        }
-        other => other,
-    }
+    builder.build()
 }

@@ -2,12 +2,11 @@
 //! and benchmarks. Deterministic: no clock, no randomness beyond a fixed formula.
 
 use std::net::{IpAddr, Ipv4Addr};
-use std::sync::Arc;
 
-use whohosts_core::analysis::{CaptureTotals, Endpoint};
 use whohosts_core::flows::{DirectionStats, Flow};
-use whohosts_core::snapshot::{EndpointView, Owner, OwnerTotals, Snapshot};
-use whohosts_core::timeline::Timeline;
+use whohosts_core::snapshot::Snapshot;
+
+use crate::builder::{owner_of, SnapshotBuilder};
 
 /// 2026-11-25 09:30:00 UTC, in nanoseconds since the Unix epoch.
 pub const START_NS: i64 = 1_795_599_000 * 1_000_000_000;
@@ -95,36 +94,17 @@ pub fn large(count: usize) -> Snapshot {
 }
 
 fn build(flows_in: &[(usize, usize, u64, i64, i64)]) -> Snapshot {
-    let mut owners: Vec<OwnerTotals> = Vec::new();
-    let mut endpoints: Vec<EndpointView> = REMOTES
-        .iter()
-        .map(|remote| {
-            let owner = owner_of(remote.owner);
-            let index = owners.iter().position(|o| o.owner == owner).unwrap_or_else(|| {
-                owners.push(OwnerTotals { owner, bytes: 0, packets: 0, endpoints: 0 });
-                owners.len() - 1
-            });
-            let ip = IpAddr::V4(Ipv4Addr::from(remote.ip));
-            EndpointView {
-                endpoint: Endpoint { ip, packets: 0, bytes: 0, flows: 0, first_ns: i64::MAX, last_ns: i64::MIN },
-                best_name: remote.name.map(Into::into),
-                owner: index,
-                names: Vec::new(),
-                cname_chain: Vec::new(),
-            }
-        })
-        .collect();
-    let mut flows = Vec::with_capacity(flows_in.len());
-    let mut flow_endpoint = Vec::with_capacity(flows_in.len());
-    let mut timeline = Timeline::default();
-    let mut totals = CaptureTotals::default();
+    let mut builder = SnapshotBuilder::new();
+    for remote in REMOTES {
+        builder.remote(IpAddr::V4(Ipv4Addr::from(remote.ip)), remote.name, owner_of(remote.owner));
+    }
     for (i, &(h, r, bytes, first, last)) in flows_in.iter().enumerate() {
         let host = HOSTS.get(h % HOSTS.len()).copied().unwrap_or([10, 0, 0, 1]);
         let host = if h < HOSTS.len() { host } else { [10, 0, (h / 250) as u8, (h % 250) as u8 + 1] };
         let packets = (bytes / 1_000).clamp(2, 40);
-        let (Some(endpoint), Some(remote)) = (endpoints.get_mut(r), REMOTES.get(r)) else { continue };
+        let Some(remote) = REMOTES.get(r) else { continue };
         let half = DirectionStats { packets: packets / 2, bytes: bytes / 2, captured_bytes: bytes / 2, tcp_flags: 0 };
-        flows.push(Flow {
+        let flow = Flow {
             proto: 6,
             src: IpAddr::V4(Ipv4Addr::from(host)),
             src_port: 40_000 + (i % 20_000) as u16,
@@ -142,68 +122,15 @@ fn build(flows_in: &[(usize, usize, u64, i64, i64)]) -> Snapshot {
             first_frame: i as u64 + 1,
             remote_is_dst: true,
             other: false,
-        });
-        flow_endpoint.push(r as u32);
-        let e = &mut endpoint.endpoint;
-        e.bytes += bytes;
-        e.packets += packets;
-        e.flows += 1;
-        e.first_ns = e.first_ns.min(first);
-        e.last_ns = e.last_ns.max(last);
-        if let Some(o) = owners.get_mut(endpoint.owner) {
-            o.bytes += bytes;
-            o.packets += packets;
-        }
+        };
         // Spread the flow's packets evenly over its life; a little burst in the middle.
-        for p in 0..packets {
-            let t = first + (last - first) * p as i64 / packets as i64;
-            let share = bytes / packets + if p == packets / 2 { bytes % packets } else { 0 };
-            timeline.add(r as u32, t, share);
-        }
-        totals.frames += packets;
-        totals.bytes += bytes;
-        totals.first_ns = Some(totals.first_ns.map_or(first, |f| f.min(first)));
-        totals.last_ns = Some(totals.last_ns.map_or(last, |l| l.max(last)));
+        let samples: Vec<(i64, u64)> = (0..packets)
+            .map(|p| {
+                let t = first + (last - first) * p as i64 / packets as i64;
+                (t, bytes / packets + if p == packets / 2 { bytes % packets } else { 0 })
+            })
+            .collect();
+        builder.flow(flow, remote.name, owner_of(remote.owner), samples);
     }
-    timeline.flush();
-    for o in &mut owners {
-        o.endpoints = 0;
-    }
-    for e in &endpoints {
-        if let Some(o) = owners.get_mut(e.owner) {
-            o.endpoints += 1;
-        }
-    }
-    // Owners largest first, as real snapshots have them.
-    let mut order: Vec<usize> = (0..owners.len()).collect();
-    order.sort_by(|&a, &b| owners[b].bytes.cmp(&owners[a].bytes).then(a.cmp(&b)));
-    let mut new_index = vec![0; owners.len()];
-    for (new, &old) in order.iter().enumerate() {
-        new_index[old] = new;
-    }
-    for e in &mut endpoints {
-        e.owner = new_index.get(e.owner).copied().unwrap_or(0);
-    }
-    let owners = order.iter().filter_map(|&i| owners.get(i).cloned()).collect();
-    Snapshot {
-        totals,
-        flows: Arc::new(flows),
-        flow_endpoint: Arc::new(flow_endpoint),
-        endpoints: Arc::new(endpoints),
-        owners: Arc::new(owners),
-        timeline: Arc::new(timeline),
-        warnings: Vec::new(),
-        providers: None,
-    }
-}
-
-/// The owner a fixture names: a provider's label with its service and region, or an AS,
-/// "Local network" or "Unknown" label.
-fn owner_of((label, service, region): (&str, Option<&str>, Option<&str>)) -> Owner {
-    match Owner::from_label(label) {
-        Owner::Provider { name, .. } => {
-            Owner::Provider { name, service: service.map(Into::into), region: region.map(Into::into) }
-        }
-        other => other,
-    }
+    builder.build()
 }
