@@ -60,6 +60,16 @@ fn the_picker_lists_loopback_and_checks_the_filter_as_typed() {
     harness.get_by_label("Filter is valid");
 }
 
+/// How many frames a saved capture holds.
+fn frames_in(path: &std::path::Path) -> u64 {
+    let mut source = FileSource::open(path).unwrap();
+    let mut frames = 0;
+    while source.next_frame().unwrap().is_some() {
+        frames += 1;
+    }
+    frames
+}
+
 fn send_udp(n: u64) {
     let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
     for _ in 0..n {
@@ -130,11 +140,7 @@ fn a_loopback_capture_fills_the_views_pauses_stops_and_saves() {
     harness.run_steps(2);
     assert!(harness.query_by_label_contains("captured packets as pcapng?").is_none());
 
-    let mut source = FileSource::open(&dest).unwrap();
-    let mut frames = 0;
-    while source.next_frame().unwrap().is_some() {
-        frames += 1;
-    }
+    let frames = frames_in(&dest);
     assert_eq!(frames, DATAGRAMS);
     std::fs::remove_file(&dest).unwrap();
 }
@@ -227,11 +233,7 @@ fn a_replayed_capture_pauses_resumes_stops_and_saves_without_privileges() {
     step_until(&mut harness, "the save", |app| app.live.save_message.is_some());
     let message = harness.state().live.save_message.clone().unwrap();
     assert!(message.is_ok(), "{message:?}");
-    let mut source = FileSource::open(&dest).unwrap();
-    let mut frames = 0;
-    while source.next_frame().unwrap().is_some() {
-        frames += 1;
-    }
+    let frames = frames_in(&dest);
     assert_eq!(frames, total, "the saved file holds every analysed frame");
     std::fs::remove_file(&dest).unwrap();
 }
