@@ -112,13 +112,6 @@ fn read_error(path: &Path, frames: u64, reason: &str) -> CaptureError {
     }
 }
 
-/// Whether a file starts like a pcapng section header block.
-pub fn looks_like_pcapng(path: &Path) -> bool {
-    use std::io::Read;
-    let mut magic = [0u8; 4];
-    File::open(path).and_then(|mut f| f.read_exact(&mut magic)).is_ok() && magic == [0x0a, 0x0d, 0x0d, 0x0a]
-}
-
 /// pcap-file hands over the raw timestamp count; `if_tsresol` says its unit (default µs).
 fn timestamp_ns(raw: u64, interface: &InterfaceDescriptionBlock<'_>) -> i64 {
     let resolution = interface
