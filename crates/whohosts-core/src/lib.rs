@@ -20,5 +20,6 @@ pub mod providers;
 pub mod report;
 pub mod session;
 pub mod snapshot;
+pub mod terminal;
 pub mod timeline;
 pub mod zeek;
