@@ -3,6 +3,7 @@
 mod cli;
 mod export;
 mod hostile;
+mod hostile_paths;
 mod live;
 mod samples;
 mod ui;
