@@ -229,7 +229,8 @@ fn unmatched_hidden_owners(args: &ExportArgs, snapshot: &Snapshot) -> Vec<String
     args.hide
         .iter()
         .filter(|name| {
-            let only = ViewFilter { hidden_owners: std::iter::once((*name).clone()).collect(), ..ViewFilter::default() };
+            let only =
+                ViewFilter { hidden_owners: std::iter::once((*name).clone()).collect(), ..ViewFilter::default() };
             selected_flows(snapshot, &only).len() == all
         })
         .cloned()

@@ -107,12 +107,7 @@ fn ranges_from_devices_and_pipes_are_refused_at_once() {
     let capture = sample("icloud.pcap");
     for (ranges, kind) in [(Path::new("/dev/zero"), "a device"), (fifo.as_path(), "a pipe")] {
         let started = Instant::now();
-        let out = run(&[
-            "report".as_ref(),
-            capture.as_os_str(),
-            "--ranges".as_ref(),
-            ranges.as_os_str(),
-        ], None);
+        let out = run(&["report".as_ref(), capture.as_os_str(), "--ranges".as_ref(), ranges.as_os_str()], None);
         let err = text(&out.stderr);
         assert!(!out.status.success(), "{err}");
         assert!(err.contains("--ranges") && err.contains(kind) && err.contains("not a regular file"), "{err}");
@@ -130,7 +125,10 @@ fn export_force_never_replaces_devices_pipes_or_symlinks() {
     std::os::unix::fs::symlink("/proc/self/fd/1", &link).unwrap();
     let capture = sample("icloud.pcap");
     for target in [Path::new("/dev/null"), fifo.as_path(), link.as_path()] {
-        let out = run(&["export".as_ref(), capture.as_os_str(), "--json".as_ref(), target.as_os_str(), "--force".as_ref()], None);
+        let out = run(
+            &["export".as_ref(), capture.as_os_str(), "--json".as_ref(), target.as_os_str(), "--force".as_ref()],
+            None,
+        );
         let err = text(&out.stderr);
         assert!(!out.status.success() && err.contains("not a regular file"), "{target:?}: {err}");
     }
@@ -154,9 +152,7 @@ fn to_pcapng(pcap: &Path, out: &Path) {
     let mut reader = PcapReader::new(std::fs::File::open(pcap).unwrap()).unwrap();
     let linktype = reader.header().datalink;
     let mut writer = PcapNgWriter::new(std::fs::File::create(out).unwrap()).unwrap();
-    writer
-        .write_pcapng_block(InterfaceDescriptionBlock { linktype, snaplen: 0, options: vec![] })
-        .unwrap();
+    writer.write_pcapng_block(InterfaceDescriptionBlock { linktype, snaplen: 0, options: vec![] }).unwrap();
     while let Some(packet) = reader.next_packet() {
         let p = packet.unwrap();
         let block = EnhancedPacketBlock {

@@ -67,7 +67,8 @@ pub fn tls_tiny_segments(path: &Path) -> Result<()> {
 
 /// An HTTP request whose long tracking URL pushes the Host header into the third segment.
 pub fn http_host_late(path: &Path) -> Result<()> {
-    let request = format!("GET /collect?{} HTTP/1.1\r\nAccept: */*\r\nHost: {LATE_HOST}\r\n\r\n", "v=1&tid=UA-1&".repeat(200));
+    let request =
+        format!("GET /collect?{} HTTP/1.1\r\nAccept: */*\r\nHost: {LATE_HOST}\r\n\r\n", "v=1&tid=UA-1&".repeat(200));
     let bytes = request.as_bytes();
     let (mut seq, mut frames) = (1u32, Vec::new());
     for (i, chunk) in bytes.chunks(1200).enumerate() {
@@ -90,7 +91,10 @@ pub fn dns_answer_first(path: &Path) -> Result<()> {
 /// A DNS answer naming an address with a spreadsheet formula, then a flow to it.
 pub fn formula_names(path: &Path) -> Result<()> {
     let frames = vec![
-        (at(0), udp_frame(Ipv4Addr::new(192, 168, 1, 1), 53, LOCAL, 40000, &dns_response(3, FORMULA_NAME, FORMULA_ADDR))),
+        (
+            at(0),
+            udp_frame(Ipv4Addr::new(192, 168, 1, 1), 53, LOCAL, 40000, &dns_response(3, FORMULA_NAME, FORMULA_ADDR)),
+        ),
         (at(1), tcp_frame(LOCAL, 43000, FORMULA_ADDR, 443, 1, PSH_ACK, &[0x42; 100])),
     ];
     write(path, &pcap_bytes(&frames)?)

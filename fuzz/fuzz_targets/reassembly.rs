@@ -14,7 +14,8 @@ const MAX_HEAD: usize = 16 * 1024;
 
 fuzz_target!(|data: &[u8]| {
     let Some((&pad, plan)) = data.split_first() else { return };
-    let request = format!("GET /{} HTTP/1.1\r\nAccept: */*\r\nHost: oracle.example\r\n\r\n", "a".repeat(usize::from(pad) * 64));
+    let request =
+        format!("GET /{} HTTP/1.1\r\nAccept: */*\r\nHost: oracle.example\r\n\r\n", "a".repeat(usize::from(pad) * 64));
     let mut book = NameBook::new();
     for (i, (offset, piece)) in segments(request.as_bytes(), plan).into_iter().enumerate() {
         book.observe(i as u64 + 1, &tcp(CLIENT, 50000, SERVER, 80, 1000u32.wrapping_add(offset as u32), 0, piece));

@@ -34,5 +34,8 @@ fuzz_target!(|data: &[u8]| {
     let json = serde_json::to_string(&serde_json::Value::String(text.to_string())).expect("a string serialises");
     let safe = terminal_safe_json(&json);
     assert!(!safe.chars().any(char::is_control));
-    assert_eq!(serde_json::from_str::<serde_json::Value>(&safe).expect("still JSON"), serde_json::Value::String(text.to_string()));
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&safe).expect("still JSON"),
+        serde_json::Value::String(text.to_string())
+    );
 });

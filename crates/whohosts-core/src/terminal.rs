@@ -81,10 +81,7 @@ mod tests {
         let text = format!("{osc_title}{clear}{clipboard}{c1}\r\u{202e}gnp.exe\u{7f}");
         let safe = terminal_safe(&text);
         assert!(!safe.chars().any(|c| c.is_control() || is_bidi_control(c)), "{safe}");
-        assert_eq!(
-            safe,
-            "\\x1b]0;owned\\x07\\x1b[2J\\x1b]52;c;Y3VybCB4fHNo\\x1b\\\\u{9b}2J\\x0d\\u{202e}gnp.exe\\x7f"
-        );
+        assert_eq!(safe, "\\x1b]0;owned\\x07\\x1b[2J\\x1b]52;c;Y3VybCB4fHNo\\x1b\\\\u{9b}2J\\x0d\\u{202e}gnp.exe\\x7f");
         assert_eq!(terminal_safe("a\nb"), "a\\x0ab");
         assert_eq!(terminal_safe_lines("a\u{1b}\nb\n"), "a\\x1b\nb\n");
     }

@@ -137,7 +137,12 @@ fn seconds_since_epoch(tv_sec: i64) -> i64 {
 /// can still be switched to the fallback afterwards.
 enum LibpcapRead {
     /// The bytes stay in libpcap's buffer until its next read.
-    Frame { ts_ns: i64, wire_len: u32, caplen: u32, data: *const u8 },
+    Frame {
+        ts_ns: i64,
+        wire_len: u32,
+        caplen: u32,
+        data: *const u8,
+    },
     End,
     Failed(String),
 }

@@ -137,7 +137,10 @@ impl AtomicFile {
             .permissions(std::fs::Permissions::from_mode(mode))
             .tempfile_in(&dir)
             .map_err(|e| {
-                AtomicError::io(destination, format!("cannot create a file in {}: {}", dir.display(), without_temp_name(&e)))
+                AtomicError::io(
+                    destination,
+                    format!("cannot create a file in {}: {}", dir.display(), without_temp_name(&e)),
+                )
             })?;
         Ok(AtomicFile { destination: destination.to_path_buf(), overwrite, temp, replaced_mode })
     }

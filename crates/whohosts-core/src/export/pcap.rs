@@ -140,8 +140,10 @@ pub fn write_pcap(
             Capture::from_file_with_precision(source, Precision::Nano).map_err(open_error)?.savefile(out.temp_path())
         }
     };
-    let mut savefile = header_source
-        .map_err(|e| ExportError::Io { path: destination.to_path_buf(), reason: out.name_destination(&e.to_string()) })?;
+    let mut savefile = header_source.map_err(|e| ExportError::Io {
+        path: destination.to_path_buf(),
+        reason: out.name_destination(&e.to_string()),
+    })?;
     let mut written = PcapExport { path: destination.to_path_buf(), packets: 0, bytes: 0 };
     loop {
         let earliest =

@@ -183,7 +183,8 @@ fn sni_cut_into_a_tiny_first_segment_and_many_backwards_ones_is_found() {
 #[test]
 fn http_host_in_the_third_segment_is_found() {
     let server = [93, 184, 215, 15];
-    let request = format!("GET /pixel?{} HTTP/1.1\r\nUser-Agent: x\r\nHost: Tracker.example\r\n\r\n", "id=1&".repeat(500));
+    let request =
+        format!("GET /pixel?{} HTTP/1.1\r\nUser-Agent: x\r\nHost: Tracker.example\r\n\r\n", "id=1&".repeat(500));
     let bytes = request.as_bytes();
     let (a, rest) = bytes.split_at(1400);
     let (b, c) = rest.split_at(1100);
@@ -194,7 +195,10 @@ fn http_host_in_the_third_segment_is_found() {
     assert!(book.endpoint(server.into()).is_none());
     book.observe(3, &tcp(CLIENT, 53002, server, 80, 2501, c));
     let e = book.endpoint(server.into()).expect("named");
-    assert_eq!((e.names[0].name.as_str(), e.names[0].source, e.names[0].frame), ("tracker.example", NameSource::Http, 3));
+    assert_eq!(
+        (e.names[0].name.as_str(), e.names[0].source, e.names[0].frame),
+        ("tracker.example", NameSource::Http, 3)
+    );
     assert!(book.http_streams.is_empty(), "state is freed once done");
     assert_eq!(book.stats().http_requests, 1);
 }

@@ -42,7 +42,9 @@ pub(crate) fn read_range_file(path: &Path, provider: Option<&str>) -> Result<Par
     let (meta, bytes) = read_limited(path).map_err(|e| match e {
         LimitedRead::Io(source) => io_error(source),
         LimitedRead::NotAFile(kind) => ProviderError::NotAFile { path: path.to_path_buf(), kind },
-        LimitedRead::TooLarge(size) => ProviderError::TooLarge { path: path.to_path_buf(), size, limit: MAX_FILE_BYTES },
+        LimitedRead::TooLarge(size) => {
+            ProviderError::TooLarge { path: path.to_path_buf(), size, limit: MAX_FILE_BYTES }
+        }
     })?;
     let text = String::from_utf8(bytes).map_err(|e| ProviderError::UnknownFormat {
         path: path.to_path_buf(),
