@@ -147,12 +147,18 @@ fn report_json(out: &Output) -> serde_json::Value {
 fn to_pcapng(pcap: &Path, out: &Path) {
     use pcap_file::pcap::PcapReader;
     use pcap_file::pcapng::blocks::enhanced_packet::EnhancedPacketBlock;
-    use pcap_file::pcapng::blocks::interface_description::InterfaceDescriptionBlock;
+    use pcap_file::pcapng::blocks::interface_description::{InterfaceDescriptionBlock, InterfaceDescriptionOption};
     use pcap_file::pcapng::PcapNgWriter;
     let mut reader = PcapReader::new(std::fs::File::open(pcap).unwrap()).unwrap();
     let linktype = reader.header().datalink;
     let mut writer = PcapNgWriter::new(std::fs::File::create(out).unwrap()).unwrap();
-    writer.write_pcapng_block(InterfaceDescriptionBlock { linktype, snaplen: 0, options: vec![] }).unwrap();
+    writer
+        .write_pcapng_block(InterfaceDescriptionBlock {
+            linktype,
+            snaplen: 0,
+            options: vec![InterfaceDescriptionOption::IfTsResol(9)],
+        })
+        .unwrap();
     while let Some(packet) = reader.next_packet() {
         let p = packet.unwrap();
         let block = EnhancedPacketBlock {
