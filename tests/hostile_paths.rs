@@ -3,9 +3,7 @@
 //! spreadsheet formulas, TCP cuts meant to hide names, records that lie about lengths.
 //! The files come from `examples/make_hostile/paths.rs`.
 
-#[allow(dead_code)]
-#[path = "../examples/make_hostile/packets.rs"]
-mod packets;
+use crate::hostile::packets;
 #[allow(dead_code)]
 #[path = "../examples/make_hostile/paths.rs"]
 mod paths;
