@@ -345,3 +345,16 @@ fn long_output_names_and_unmatched_hide_names() {
     assert!(json.exists());
     assert!(err.contains("--hide Amazon Web Servcies") && err.contains("no owner"), "{err}");
 }
+
+#[test]
+fn a_piped_pcapng_with_mixed_link_types_says_to_save_it_first() {
+    let bytes = std::fs::read(sample("pcapng-mixed-linktypes.pcapng")).unwrap();
+    let out = run_str(&["report", "-"], Some(bytes));
+    let err = text(&out.stderr);
+    assert!(
+        !out.status.success() && err.contains("different link types") && err.contains("save it to a file"),
+        "{err}"
+    );
+    let from_file = run(&["report".as_ref(), sample("pcapng-mixed-linktypes.pcapng").as_os_str()], None);
+    assert!(from_file.status.success(), "{}", text(&from_file.stderr));
+}

@@ -62,11 +62,22 @@ impl FileSource {
             return Err(CaptureError::Open { path: path.into(), reason: "it is a directory".into() });
         }
         let size = meta.is_file().then_some(meta.len());
-        let (capture, buffer) = read_buffer::open_offline(file).map_err(|e| classify_open_error(path, &e))?;
-        let link_type = capture.get_datalink().0;
+        let (reader, link_type) = match read_buffer::open_offline(file) {
+            Ok((capture, buffer)) => {
+                let link_type = capture.get_datalink().0;
+                (Reader::Libpcap { capture, _buffer: buffer }, link_type)
+            }
+            Err(e) => match classify_open_error(path, &e) {
+                // Only a file can be read a second time.
+                CaptureError::MixedLinkTypes { .. } if size.is_some() => {
+                    (Reader::MixedPcapNg(PcapNgFallback::open(path)?), -1)
+                }
+                other => return Err(other),
+            },
+        };
         Ok(FileSource {
             path: path.into(),
-            reader: Reader::Libpcap { capture, _buffer: buffer },
+            reader,
             link_type,
             frames: 0,
             position: PCAP_FILE_HEADER_LEN,
@@ -175,11 +186,13 @@ impl FrameSource for FileSource {
             return Ok(None);
         }
         let read = match &mut self.reader {
-            Reader::Libpcap { capture, .. } => read_libpcap(capture),
-            Reader::MixedPcapNg(_) => LibpcapRead::End,
+            Reader::Libpcap { capture, .. } => Some(read_libpcap(capture)),
+            // The fallback reads below.
+            Reader::MixedPcapNg(_) => None,
         };
         match read {
-            LibpcapRead::Frame { ts_ns, wire_len, caplen, data } => {
+            None => {}
+            Some(LibpcapRead::Frame { ts_ns, wire_len, caplen, data }) => {
                 self.frames += 1;
                 self.position += RECORD_HEADER_LEN + u64::from(caplen);
                 let wire_len = wire_len.max(caplen);
@@ -189,19 +202,18 @@ impl FrameSource for FileSource {
                 let data = unsafe { std::slice::from_raw_parts(data, caplen as usize) };
                 return Ok(Some(Frame { ts_ns, wire_len, link_type: self.link_type, data }));
             }
-            LibpcapRead::End if matches!(self.reader, Reader::Libpcap { .. }) => {
+            Some(LibpcapRead::End) => {
                 self.done = true;
                 self.position = self.size.unwrap_or(self.position);
                 return Ok(None);
             }
-            LibpcapRead::End => {}
-            LibpcapRead::Failed(reason) if reason.contains(MIXED_LINK_TYPES) => {
+            Some(LibpcapRead::Failed(reason)) if reason.contains(MIXED_LINK_TYPES) => {
                 if let Err(e) = self.switch_to_fallback(reason) {
                     self.done = true;
                     return Err(e);
                 }
             }
-            LibpcapRead::Failed(reason) => {
+            Some(LibpcapRead::Failed(reason)) => {
                 let path = self.path.clone();
                 self.done = true;
                 return Err(if reason.contains("truncated") {
