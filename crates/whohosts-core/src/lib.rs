@@ -17,6 +17,7 @@ pub mod ingest;
 pub mod locality;
 pub mod names;
 pub mod providers;
+mod quiet_panic;
 pub mod report;
 pub mod session;
 pub mod snapshot;

@@ -43,10 +43,10 @@ impl PcapNgFallback {
         loop {
             // pcap-file is meant to return errors, but hostile input must not take the whole
             // program down if one of its checks is missing.
-            let next = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.next_header()));
+            let next = crate::quiet_panic::catch_quietly(|| self.next_header());
             let header = match next {
-                Ok(result) => result?,
-                Err(_) => return Err(read_error(&self.path, self.frames, "malformed block")),
+                Some(result) => result?,
+                None => return Err(read_error(&self.path, self.frames, "malformed block")),
             };
             let header = match header {
                 None => return Ok(None),
