@@ -47,10 +47,14 @@ fn scratch(name: &str) -> PathBuf {
 /// Runs whohosts with an empty user range folder, `stdin` piped in from another thread,
 /// and a deadline (a hang is a failure, not a stuck test run).
 fn run(args: &[&std::ffi::OsStr], stdin: Option<Vec<u8>>) -> Output {
-    let config = scratch("config-empty");
+    run_with_config(args, stdin, &scratch("config-empty"))
+}
+
+/// Like [`run`] with `$XDG_CONFIG_HOME` at `config` (whose `whohosts/ranges/` is loaded).
+fn run_with_config(args: &[&std::ffi::OsStr], stdin: Option<Vec<u8>>, config: &Path) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_whohosts"))
         .args(args)
-        .env("XDG_CONFIG_HOME", &config)
+        .env("XDG_CONFIG_HOME", config)
         .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -255,7 +259,15 @@ fn escapes_in_range_files_and_file_names_are_shown_not_obeyed() {
             assert!(text(&out.stdout).contains("title-"), "the file is still named");
         }
     }
-    // The same from the user's range folder, and in an error message.
+    // The same from the user's range folder, loaded at every start.
+    let config = scratch("escapes-config");
+    std::fs::create_dir_all(config.join("whohosts/ranges")).unwrap();
+    std::fs::copy(&aws, config.join("whohosts/ranges/aws.json")).unwrap();
+    let out = run_with_config(&["report".as_ref(), capture.as_os_str()], None, &config);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("EC2\\x1b]0;owned"), "{}", text(&out.stdout));
+    assert_no_escapes("stdout", &out.stdout);
+    // And in an error message.
     let bad = d.join("bad-\u{1b}[2J.txt");
     std::fs::write(&bad, "# provider: x\nnot-a-prefix\u{1b}]0;t\u{7}\n").unwrap();
     let out = run(&["report".as_ref(), capture.as_os_str(), "--ranges".as_ref(), bad.as_os_str()], None);

@@ -30,6 +30,12 @@ pub(crate) fn looks_like_request(payload: &[u8]) -> bool {
         && METHODS.iter().any(|m| payload.starts_with(m))
 }
 
+/// Whether a first segment shorter than a method and its space could start a request (a
+/// sender may cut `GET ` itself to hide the request).
+pub(crate) fn may_start_request(payload: &[u8]) -> bool {
+    !payload.is_empty() && METHODS.iter().any(|m| m.len() > payload.len() && m.starts_with(payload))
+}
+
 /// The Host of a request whose first line ends in HTTP/1.0 or HTTP/1.1; None if the
 /// payload is not such a request. Only lines ended by a line feed are read: the last,
 /// unfinished one may go on in the next segment.
@@ -126,6 +132,17 @@ mod tests {
         assert_eq!(host_of("GET / HTTP/1.1\r\nAccept: */*\r\n\r\nHost: late\r\n"), Some(RequestHost::Missing));
         assert_eq!(host_of("GET / HTTP/1.1\r\nHost: \r\n\r\n"), Some(RequestHost::Missing));
         assert_eq!(request_host(b"GET / HTTP/1.1\r\nHost: \xff\xfe\r\n"), None);
+    }
+
+    #[test]
+    fn a_method_cut_short_may_start_a_request() {
+        for start in [&b"G"[..], b"GE", b"GET", b"OPTIONS", b"P"] {
+            assert!(may_start_request(start), "{start:?}");
+        }
+        for other in [&b""[..], b"GET ", b"X", b"GETX", b"\x16\x03"] {
+            assert!(!may_start_request(other), "{other:?}");
+        }
+        assert_eq!(request_host(b"GE"), Some(RequestHost::Incomplete));
     }
 
     #[test]

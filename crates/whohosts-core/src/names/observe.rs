@@ -91,7 +91,7 @@ impl NameBook {
             self.http_segment(frame, key, seq, payload);
         } else if tls::starts_client_hello(payload) || tls::may_start_client_hello(payload) {
             self.tls_first_segment(frame, key, seq, payload);
-        } else if http::looks_like_request(payload) {
+        } else if http::looks_like_request(payload) || http::may_start_request(payload) {
             self.http_request(frame, key, seq, payload);
         }
     }
@@ -239,7 +239,10 @@ impl NameBook {
         let Some(buf) = self.http_streams.get_mut(&key, frame) else {
             return;
         };
-        if buf.push(seq, payload).is_err() {
+        // A stream kept for a method cut short must turn out to be a request.
+        let request = buf.push(seq, payload).is_ok()
+            && (http::looks_like_request(buf.contiguous()) || http::may_start_request(buf.contiguous()));
+        if !request {
             self.http_streams.remove(&key);
             return;
         }

@@ -204,6 +204,22 @@ fn http_host_in_the_third_segment_is_found() {
 }
 
 #[test]
+fn http_method_cut_into_one_byte_first_segment_is_found_and_non_requests_let_go() {
+    // Found by the `reassembly` fuzz target: "GE" then "T / HTTP/1.1..." went unnamed.
+    let server = [93, 184, 215, 16];
+    let request = b"GET / HTTP/1.1\r\nHost: cut-method.example\r\n\r\n";
+    let mut book = NameBook::new();
+    book.observe(1, &tcp(CLIENT, 53003, server, 80, 1, &request[..1]));
+    book.observe(2, &tcp(CLIENT, 53003, server, 80, 2, &request[1..]));
+    assert_eq!(book.endpoint(server.into()).and_then(|e| e.best_name()), Some("cut-method.example"));
+    // A stream that only began like a method is dropped once it is not one.
+    book.observe(3, &tcp(CLIENT, 53004, server, 80, 1, b"G"));
+    book.observe(4, &tcp(CLIENT, 53004, server, 80, 2, b"ARBAGE / HTTP/1.1\r\nHost: no.example\r\n\r\n"));
+    assert!(book.http_streams.is_empty());
+    assert_eq!(book.endpoint(server.into()).map(|e| e.names.len()), Some(1));
+}
+
+#[test]
 fn http_host_names_and_ip_literals() {
     let server = [93, 184, 215, 14];
     let mut book = NameBook::new();
