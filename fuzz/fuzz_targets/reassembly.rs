@@ -25,7 +25,10 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(name.as_deref(), Some("oracle.example"), "cut as {plan:?}");
     }
     for (i, (offset, piece)) in segments(data, plan).into_iter().enumerate() {
-        book.observe(i as u64 + 100, &tcp(CLIENT, 50001, SERVER, 443, (u32::MAX - 3).wrapping_add(offset as u32), 0, piece));
+        book.observe(
+            i as u64 + 100,
+            &tcp(CLIENT, 50001, SERVER, 443, (u32::MAX - 3).wrapping_add(offset as u32), 0, piece),
+        );
     }
     check_book(&book);
 });
