@@ -28,6 +28,7 @@ test:
 bench:
 	@scripts/deps.sh bench
 	$(CARGO) build --release --locked --bins --examples
+	$(CARGO) build --release --locked -p whohosts-core --examples
 	scripts/bench.sh
 	scripts/bench_zeek.sh
 	scripts/bench_live.sh

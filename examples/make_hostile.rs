@@ -1,5 +1,5 @@
 //! Writes the hostile capture set (cut files, broken headers, absurd lengths, floods,
-//! parser traps) into a directory, default `target/hostile/`. Deterministic.
+//! parser traps; hostile range files, file names and TCP cuts) into a directory, default `target/hostile/`. Deterministic.
 //!
 //! Run: `cargo run --release --example make_hostile [DIR] [--flood-flows N]`.
 
@@ -7,6 +7,8 @@
 mod files;
 #[path = "make_hostile/packets.rs"]
 mod packets;
+#[path = "make_hostile/paths.rs"]
+mod paths;
 
 use std::path::PathBuf;
 
@@ -23,9 +25,11 @@ fn main() -> Result<()> {
             dir = PathBuf::from(arg);
         }
     }
-    for path in files::write_all(&dir, flood_flows)? {
+    let mut written = files::write_all(&dir, flood_flows)?;
+    written.extend(paths::write_all(&dir)?);
+    for path in written {
         let size = std::fs::metadata(&path).map_or(0, |m| m.len());
-        println!("{size:>10}  {}", path.display());
+        println!("{size:>10}  {}", path.display().to_string().escape_debug());
     }
     Ok(())
 }

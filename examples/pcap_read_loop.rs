@@ -6,8 +6,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let big_buffer = args.iter().any(|a| a == "--big-buffer");
     let path = args.iter().find(|a| !a.starts_with("--")).ok_or("usage: pcap_read_loop [--big-buffer] FILE")?;
-    let mut capture = pcap::Capture::from_file(path)?;
-    let _buffer = if big_buffer { whohosts_core::capture::read_buffer::enlarge(&capture) } else { None };
+    // With the buffer, opened exactly as whohosts opens a capture; it must outlive the capture.
+    let (mut capture, _buffer) = if big_buffer {
+        let (capture, buffer) = whohosts_core::capture::read_buffer::open_offline(std::fs::File::open(path)?)?;
+        (capture, Some(buffer))
+    } else {
+        (pcap::Capture::from_file(path)?, None)
+    };
     let (mut frames, mut bytes) = (0u64, 0u64);
     loop {
         match capture.next_packet() {

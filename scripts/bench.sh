@@ -1,16 +1,23 @@
 #!/usr/bin/env bash
 # `make bench`: times `whohosts report --json` on a large deterministic capture against
 # tshark's conversation statistics and a bare libpcap read loop over the same file, in the
-# same run, and prints the ratios and peak memory. The capture is made once, if absent.
+# same run, and prints the ratios and peak memory. The same packets as pcapng are timed
+# too (target: at most 1.15x the pcap). The captures are made once, if absent.
+# BENCH_FLOWS makes a smaller capture of the same mix (for a shared machine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 capture=${BENCH_CAPTURE:-bench-data/bench.pcap}
+capture_ng=${capture%.pcap}.pcapng
 release=target/release
 if [ ! -f "$capture" ]; then
   mkdir -p "$(dirname "$capture")"
   echo "making $capture (once; about 2.6 GB) ..."
-  "$release/examples/make_bench" "$capture"
+  "$release/examples/make_bench" "$capture" ${BENCH_FLOWS:+"$BENCH_FLOWS"}
+fi
+if [ ! -f "$capture_ng" ] || [ "$capture_ng" -ot "$capture" ]; then
+  echo "making $capture_ng from it (once) ..."
+  "$release/examples/pcap_to_pcapng" "$capture" "$capture_ng"
 fi
 
 # measure NAME CMD...: prints "NAME seconds peak_kb"; output of CMD is discarded.
@@ -32,7 +39,7 @@ echo "== range data: start-up and lookups"
 echo
 echo "== reading $capture"
 echo "warming the page cache ..."
-cat "$capture" > /dev/null
+cat "$capture" "$capture_ng" > /dev/null
 frames=$("$release/examples/pcap_read_loop" "$capture")
 echo "capture: $capture ($(du -h "$capture" | cut -f1), $frames)"
 
@@ -42,6 +49,9 @@ results=$(
     measure read_loop_1mb "$release/examples/pcap_read_loop" --big-buffer "$capture"
     measure whohosts "$release/whohosts" report --json "$capture"
     measure flows_only "$release/whohosts" report --json --no-names --no-ranges "$capture"
+    measure whohosts_pcapng "$release/whohosts" report --json "$capture_ng"
+    measure core_pcap "$release/examples/read_capture" "$capture"
+    measure core_pcapng "$release/examples/read_capture" "$capture_ng"
   done
   measure tshark tshark -n -q -r "$capture" -z conv,tcp -z conv,udp
 )
@@ -70,4 +80,5 @@ echo "$results" | awk '
     printf "names + attribution add %.0f%% to the report (median of the rounds; fastest runs: %.2f s vs %.2f s flows only, %.0f%%; target: at most 25%%)\n", (paired_median("whohosts", "flows_only") - 1) * 100, secs["whohosts"], secs["flows_only"], (secs["whohosts"] / secs["flows_only"] - 1) * 100
     printf "whohosts vs bare read loop, median of the rounds: %.2fx\n", paired_median("whohosts", "read_loop")
     printf "whohosts peak RSS: %.0f MB (target: at most 150 MB); tshark: %.0f MB\n", rss["whohosts"] / 1024, rss["tshark"] / 1024
+    printf "pcapng vs pcap, same packets: report %.2fx the time (median of the rounds; fastest runs %.2f s vs %.2f s), core read path %.2fx (target: at most 1.15x)\n", paired_median("whohosts_pcapng", "whohosts"), secs["whohosts_pcapng"], secs["whohosts"], paired_median("core_pcapng", "core_pcap")
   }'

@@ -3,7 +3,7 @@
 //! costs nothing and no export is left half done.
 
 use std::ops::ControlFlow;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{bail, Context};
@@ -16,6 +16,7 @@ use whohosts_core::export::{
 use whohosts_core::ingest::analyse_input;
 use whohosts_core::input::Input;
 use whohosts_core::snapshot::Snapshot;
+use whohosts_core::terminal::terminal_safe;
 
 use crate::cli::AnalysisArgs;
 
@@ -131,9 +132,12 @@ pub fn run_export_with(args: &ExportArgs, sources: &[String]) -> anyhow::Result<
     let analysis = analyse_input(&input, config, |_, _| ControlFlow::Continue(()))?;
     let snapshot = Snapshot::of(&analysis);
     for warning in &snapshot.warnings {
-        eprintln!("whohosts: warning: {warning}");
+        eprintln!("whohosts: warning: {}", terminal_safe(warning));
     }
     let filter = filter_from_args(args, &snapshot)?;
+    for name in unmatched_hidden_owners(args, &snapshot) {
+        eprintln!("whohosts: warning: --hide {}: no owner of that name in this capture", terminal_safe(&name));
+    }
     let overwrite = if args.force { Overwrite::Replace } else { Overwrite::Refuse };
     let file_name = input.display_name();
     let analysed = started.elapsed();
@@ -156,7 +160,7 @@ pub fn run_export_with(args: &ExportArgs, sources: &[String]) -> anyhow::Result<
         png::write_png(path, &image, overwrite)?;
         println!(
             "{}: {}x{} px figure (capture read in {} ms, rendered in {} ms, written in {} ms)",
-            path.display(),
+            terminal_safe(&path.display().to_string()),
             image.width(),
             image.height(),
             analysed.as_millis(),
@@ -166,7 +170,7 @@ pub fn run_export_with(args: &ExportArgs, sources: &[String]) -> anyhow::Result<
     }
     if let Some(dir) = &args.csv {
         for written in csv::write_csv_dir(dir, &snapshot, &filter, overwrite)? {
-            println!("{}", written.display());
+            println!("{}", terminal_safe(&written.display().to_string()));
         }
     }
     if let Some(dir) = &args.parquet {
@@ -175,7 +179,8 @@ pub fn run_export_with(args: &ExportArgs, sources: &[String]) -> anyhow::Result<
         }
     }
     if let Some(path) = &args.json {
-        println!("{}", json::write_json(path, &file_name, &snapshot, &filter, overwrite)?.display());
+        let written = json::write_json(path, &file_name, &snapshot, &filter, overwrite)?;
+        println!("{}", terminal_safe(&written.display().to_string()));
     }
     if let (Some(path), Some(source)) = (&args.pcap, &pcap_source) {
         let pcap_filter = ViewFilter { text: args.flows.clone().unwrap_or_default(), ..filter.clone() };
@@ -189,7 +194,8 @@ pub fn run_export_with(args: &ExportArgs, sources: &[String]) -> anyhow::Result<
         } else {
             pcap::write_pcap(source, path, &flows, overwrite)?
         };
-        println!("{}: {} flows, {} packets, {} bytes", path.display(), flows.len(), written.packets, written.bytes);
+        let shown = terminal_safe(&path.display().to_string()).into_owned();
+        println!("{shown}: {} flows, {} packets, {} bytes", flows.len(), written.packets, written.bytes);
     }
     Ok(())
 }
@@ -204,20 +210,62 @@ fn check_outputs(args: &ExportArgs) -> anyhow::Result<()> {
     if !(0.5..=4.0).contains(&args.scale) {
         bail!("--scale {} is out of range (0.5 to 4)", args.scale);
     }
-    if args.force {
-        return Ok(());
+    if let Some(file) = args.files.iter().find(|f| args.pcap.is_some() && !is_regular_file(f)) {
+        bail!(
+            "--pcap reads the capture again for the selected flows, which needs a capture file, not {}",
+            file.display()
+        );
     }
     let mut outputs: Vec<PathBuf> = [&args.png, &args.json, &args.pcap].into_iter().flatten().cloned().collect();
+    for output in &outputs {
+        let folder = match output.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        if !folder.is_dir() {
+            bail!("{}: the folder {} does not exist", output.display(), folder.display());
+        }
+    }
     if let Some(dir) = &args.csv {
+        if dir.exists() && !dir.is_dir() {
+            bail!("--csv {}: not a folder", dir.display());
+        }
         outputs.extend([csv::FLOWS_FILE, csv::ENDPOINTS_FILE, csv::PROVIDERS_FILE].map(|f| dir.join(f)));
     }
     if let Some(dir) = &args.parquet {
         outputs.extend([parquet::FLOWS_FILE, parquet::ENDPOINTS_FILE, parquet::PROVIDERS_FILE].map(|f| dir.join(f)));
     }
-    if let Some(existing) = outputs.iter().find(|p| p.exists()) {
-        bail!("{} already exists (use --force to overwrite it)", existing.display());
+    for output in &outputs {
+        let Ok(meta) = std::fs::symlink_metadata(output) else { continue };
+        if !meta.file_type().is_file() {
+            bail!("{} is not a regular file: whohosts only replaces regular files", output.display());
+        }
+        if !args.force {
+            bail!("{} already exists (use --force to overwrite it)", output.display());
+        }
     }
     Ok(())
+}
+
+/// Whether `path` is a capture file that can be opened again (not `-`, a pipe or a device).
+fn is_regular_file(path: &Path) -> bool {
+    !whohosts_core::capture::is_stdin(path) && std::fs::metadata(path).is_ok_and(|m| m.is_file())
+}
+
+/// `--hide` names that match no owner in the capture, said once each on stderr: a typo
+/// would otherwise leave the owner in the figure unnoticed.
+/// Asks the filter itself (the one place that decides what hiding means).
+fn unmatched_hidden_owners(args: &ExportArgs, snapshot: &Snapshot) -> Vec<String> {
+    let all = selected_flows(snapshot, &ViewFilter::default()).len();
+    args.hide
+        .iter()
+        .filter(|name| {
+            let only =
+                ViewFilter { hidden_owners: std::iter::once((*name).clone()).collect(), ..ViewFilter::default() };
+            selected_flows(snapshot, &only).len() == all
+        })
+        .cloned()
+        .collect()
 }
 
 fn filter_from_args(args: &ExportArgs, snapshot: &Snapshot) -> anyhow::Result<ViewFilter> {
@@ -285,5 +333,27 @@ mod tests {
         assert!(err.to_string().contains("providers.csv") && err.to_string().contains("--force"));
         assert!(check_outputs(&args(&["x.pcap", "--csv", &csv_dir, "--force"])).is_ok());
         assert!(Cli::try_parse_from(["export", "x.pcap", "--flows", "443"]).is_err(), "--flows needs --pcap");
+    }
+
+    #[test]
+    fn missing_folders_and_special_files_are_refused_before_reading() {
+        let err = check_outputs(&args(&["x.pcap", "--json", "/no/such/folder/o.json"])).unwrap_err();
+        assert!(err.to_string().contains("/no/such/folder") && err.to_string().contains("does not exist"), "{err}");
+        let err = check_outputs(&args(&["x.pcap", "--json", "/dev/null", "--force"])).unwrap_err();
+        assert!(err.to_string().contains("/dev/null") && err.to_string().contains("not a regular file"), "{err}");
+        let err = check_outputs(&args(&["-", "--pcap", "o.pcap"])).unwrap_err();
+        assert!(err.to_string().contains("--pcap"), "{err}");
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("taken");
+        std::fs::write(&file, "").unwrap();
+        let err = check_outputs(&args(&["x.pcap", "--csv", file.to_str().unwrap()])).unwrap_err();
+        assert!(err.to_string().contains("not a folder"), "{err}");
+    }
+
+    #[test]
+    fn hidden_owners_that_match_nothing_are_reported() {
+        let s = three_owner_snapshot();
+        let a = args(&["x.pcap", "--json", "o.json", "--hide", "AWS", "--hide", "Amazon Web Servcies"]);
+        assert_eq!(unmatched_hidden_owners(&a, &s), vec!["Amazon Web Servcies".to_string()]);
     }
 }

@@ -16,6 +16,7 @@ use whohosts_core::ingest::live::{capture_into, save_after_end, LiveCapture};
 use whohosts_core::ingest::{analyse_input, Progress};
 use whohosts_core::input::Input;
 use whohosts_core::report::{write_text, LiveRecord, Report};
+use whohosts_core::terminal::{terminal_safe, terminal_safe_json, terminal_safe_lines};
 
 mod display;
 mod generate;
@@ -27,7 +28,7 @@ fn main() -> ExitCode {
     match run() {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("whohosts: {e:#}");
+            eprintln!("whohosts: {}", terminal_safe(&format!("{e:#}")));
             ExitCode::FAILURE
         }
     }
@@ -65,7 +66,7 @@ fn window(
     let launch = whohosts_app::Launch { file, screenshot, ephemeral, config, live };
     let warning = whohosts_app::run_window(launch).map_err(|e| anyhow::Error::msg(display::explain(e)))?;
     if let Some(warning) = warning {
-        eprintln!("whohosts: warning: {warning}");
+        eprintln!("whohosts: warning: {}", terminal_safe(&warning));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -132,7 +133,7 @@ fn live_report(
         if !announced {
             announced = true;
             let seconds = capture.duration.unwrap_or_default().as_secs_f64();
-            eprintln!("whohosts: capturing on {interface} for {seconds} s ...");
+            eprintln!("whohosts: capturing on {} for {seconds} s ...", terminal_safe(interface));
         }
         ControlFlow::Continue(())
     })?;
@@ -154,22 +155,30 @@ fn live_report(
         packets_per_second: end.stats.analysed as f64 / seconds.max(1e-9),
         saved,
     };
-    eprintln!("whohosts: {}", live.summary());
+    eprintln!("whohosts: {}", terminal_safe(&live.summary()));
     report.live = Some(live);
     print_report(args, &report)
 }
 
+/// Prints the report; names, file names and range-file fields in it go through the
+/// terminal sanitiser first.
 fn print_report(args: &ReportArgs, report: &Report) -> anyhow::Result<ExitCode> {
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut text = Vec::new();
     if args.json {
-        serde_json::to_writer(&mut out, report).context("writing JSON")?;
-        writeln!(out)?;
+        serde_json::to_writer(&mut text, report).context("writing JSON")?;
     } else {
-        write_text(report, args.top, &mut out)?;
+        write_text(report, args.top, &mut text)?;
+    }
+    let text = String::from_utf8_lossy(&text);
+    let safe = if args.json { terminal_safe_json(&text) } else { terminal_safe_lines(&text) };
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    out.write_all(safe.as_bytes())?;
+    if args.json {
+        writeln!(out)?;
     }
     out.flush()?;
     for warning in &report.warnings {
-        eprintln!("whohosts: warning: {warning}");
+        eprintln!("whohosts: warning: {}", terminal_safe(warning));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -7,7 +7,7 @@
 mod files;
 #[allow(dead_code)]
 #[path = "../examples/make_hostile/packets.rs"]
-mod packets;
+pub(crate) mod packets;
 
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};

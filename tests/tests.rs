@@ -4,6 +4,7 @@ mod cli;
 mod export;
 mod handoffs;
 mod hostile;
+mod hostile_paths;
 mod live;
 mod live_replay;
 mod many_captures;

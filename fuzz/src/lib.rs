@@ -40,6 +40,34 @@ pub fn split_by_prefix(data: &[u8]) -> (&[u8], &[u8]) {
     }
 }
 
+/// Cuts `bytes` into segments and orders them as `plan` says: each plan byte is a segment
+/// length (1 to 64); the first segment stays first, the others are sorted by the following
+/// plan bytes (so any order can be asked for), and a plan byte with the high bit repeats
+/// its segment. Returns (offset, bytes) in delivery order; every byte is delivered.
+pub fn segments<'a>(bytes: &'a [u8], plan: &[u8]) -> Vec<(usize, &'a [u8])> {
+    let mut cuts = Vec::new();
+    let mut offset = 0;
+    let mut lengths = plan.iter().cycle();
+    while offset < bytes.len() {
+        let len = lengths.next().map_or(bytes.len(), |&b| usize::from(b & 0x3f) + 1);
+        let end = (offset + len).min(bytes.len());
+        cuts.push((offset, &bytes[offset..end]));
+        offset = end;
+    }
+    let Some((first, rest)) = cuts.split_first() else { return cuts };
+    let key = |i: usize| plan.get(i % plan.len().max(1)).copied().unwrap_or(0).rotate_left(i as u32 % 8);
+    let mut order: Vec<usize> = (0..rest.len()).collect();
+    order.sort_by_key(|&i| key(i));
+    let mut out = vec![*first];
+    for i in order {
+        out.push(rest[i]);
+        if key(i) & 0x80 != 0 {
+            out.push(rest[i]);
+        }
+    }
+    out
+}
+
 /// What was learned must serialise to JSON that parses back.
 pub fn check_book(book: &NameBook) {
     for (_, names) in book.endpoints() {
@@ -54,6 +82,26 @@ pub fn scratch_file(name: &str, bytes: &[u8]) -> PathBuf {
     let path = std::env::temp_dir().join(format!("whohosts-fuzz-{}-{name}", std::process::id()));
     std::fs::write(&path, bytes).expect("temp dir writable");
     path
+}
+
+#[cfg(test)]
+mod segment_tests {
+    use super::segments;
+
+    #[test]
+    fn every_byte_is_delivered_and_the_first_segment_first() {
+        let bytes: Vec<u8> = (0..200).collect();
+        for plan in [&[][..], &[0], &[5, 200, 3, 0x81], &[63, 1, 2]] {
+            let cut = segments(&bytes, plan);
+            assert_eq!(cut[0].0, 0);
+            let mut seen = vec![false; bytes.len()];
+            for (offset, piece) in &cut {
+                assert_eq!(*piece, &bytes[*offset..*offset + piece.len()]);
+                seen[*offset..*offset + piece.len()].iter_mut().for_each(|s| *s = true);
+            }
+            assert!(seen.iter().all(|s| *s), "{plan:?}");
+        }
+    }
 }
 
 #[cfg(test)]

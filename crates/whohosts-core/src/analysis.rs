@@ -97,6 +97,8 @@ pub struct Analysis {
     defrag: Defragmenter,
     names: NameBook,
     notes: Vec<String>,
+    /// Frames whose recorded wire length was beyond belief (counted at their captured length).
+    implausible_wire_lengths: u64,
     finished: bool,
 }
 
@@ -116,6 +118,7 @@ impl Analysis {
             defrag: Defragmenter::default(),
             names: NameBook::new(),
             notes: Vec::new(),
+            implausible_wire_lengths: 0,
             finished: false,
         }
     }
@@ -202,6 +205,15 @@ impl Analysis {
 
     /// Counts one frame and everything in it.
     pub fn ingest(&mut self, frame: &Frame<'_>) {
+        let capped;
+        let frame = match crate::capture::capped_wire_len(frame) {
+            Some(wire_len) => {
+                self.implausible_wire_lengths += 1;
+                capped = Frame { wire_len, ..*frame };
+                &capped
+            }
+            None => frame,
+        };
         let t = &mut self.totals;
         t.frames += 1;
         let number = t.frames;
@@ -346,6 +358,13 @@ impl Analysis {
         }
         if t.out_of_order > 0 {
             out.push(format!("{} frames have timestamps earlier than the frame before", t.out_of_order));
+        }
+        if self.implausible_wire_lengths > 0 {
+            out.push(format!(
+                "{} frames claim a wire length over {} bytes; each was counted at its captured length",
+                self.implausible_wire_lengths,
+                crate::capture::MAX_WIRE_LEN
+            ));
         }
         let frag = self.defrag.stats();
         if self.flows.folded_packets() > 0 {

@@ -208,7 +208,7 @@ impl FlowTable {
                     first_ns: p.ts_ns,
                     last_ns: p.ts_ns,
                     first_frame: p.frame,
-                    remote_is_dst: remote_is_dst(p.src, p.dst, flags, policy),
+                    remote_is_dst: remote_is_dst(p, (sport, dport), flags, policy),
                     other,
                 });
                 self.index.insert(key, id);
@@ -226,15 +226,28 @@ impl FlowTable {
     }
 }
 
+/// Ports below this are services' (IANA system ports); the other side of a flow between
+/// one of them and a higher port is the client.
+const FIRST_EPHEMERAL_PORT: u16 = 1024;
+
 /// Decides the remote side from the flow's first packet: the policy when it tells the two
-/// apart, otherwise the responder (the SYN's target; a SYN-ACK comes from the responder).
-fn remote_is_dst(src: IpAddr, dst: IpAddr, flags: u8, policy: &LocalPolicy) -> bool {
-    match (policy.is_local(src), policy.is_local(dst)) {
+/// apart, otherwise the responder: the SYN's target, the sender of a SYN-ACK, and without
+/// a handshake the side on a service port talking to a higher one (as Zeek does), so that
+/// a capture that starts with a server's reply (a DNS answer from port 53) is not turned
+/// around. Failing all that, the first packet's target.
+fn remote_is_dst(p: &FlowPacket, (sport, dport): (u16, u16), flags: u8, policy: &LocalPolicy) -> bool {
+    match (policy.is_local(p.src), policy.is_local(p.dst)) {
         (true, false) => true,
         (false, true) => false,
         _ => {
-            let syn_ack = flags & (tcp_flags::SYN | tcp_flags::ACK) == tcp_flags::SYN | tcp_flags::ACK;
-            !syn_ack
+            let syn = flags & tcp_flags::SYN != 0;
+            let ack = flags & tcp_flags::ACK != 0;
+            if syn {
+                return !ack;
+            }
+            let has_ports = matches!(p.transport, Transport::Tcp { .. } | Transport::Udp { .. });
+            let from_service = sport < FIRST_EPHEMERAL_PORT && dport >= FIRST_EPHEMERAL_PORT;
+            !(has_ports && from_service)
         }
     }
 }
@@ -334,5 +347,26 @@ mod tests {
         // A remote host reaching a private one: the private side is local.
         t.ingest(&pkt("17.1.1.1", 5000, "10.0.0.2", 22, 60, tcp_flags::SYN), &policy);
         assert!(!t.flows()[2].remote_is_dst);
+    }
+
+    fn udp(src: &str, sport: u16, dst: &str, dport: u16) -> FlowPacket {
+        FlowPacket { transport: Transport::Udp { sport, dport }, proto: 17, ..pkt(src, sport, dst, dport, 80, 0) }
+    }
+
+    #[test]
+    fn a_flow_first_seen_at_the_servers_reply_is_not_turned_around() {
+        let policy = LocalPolicy::default();
+        let mut t = FlowTable::default();
+        // Both public, and the capture starts with the DNS answer.
+        t.ingest(&udp("8.8.8.8", 53, "17.5.5.5", 53000), &policy);
+        assert_eq!(t.flows()[0].remote(), ("8.8.8.8".parse().unwrap(), 53));
+        // Mid-stream TLS from the server, no handshake seen.
+        t.ingest(&pkt("17.1.1.1", 443, "8.8.4.4", 50000, 1500, tcp_flags::ACK), &policy);
+        assert_eq!(t.flows()[1].remote().1, 443);
+        // A query still goes out to the server; two high ports keep the first packet's target.
+        t.ingest(&udp("17.5.5.5", 53001, "8.8.8.8", 53), &policy);
+        assert_eq!(t.flows()[2].remote().1, 53);
+        t.ingest(&udp("17.5.5.5", 40000, "8.8.8.8", 50000), &policy);
+        assert!(t.flows()[3].remote_is_dst);
     }
 }

@@ -18,7 +18,7 @@ mod spill;
 use std::path::PathBuf;
 
 pub use batch::{Batch, BatchMessage, BatchReader};
-pub use file::FileSource;
+pub use file::{is_stdin, FileSource, STDIN_PATH};
 pub use interfaces::{list_interfaces, local_policy_for, InterfaceAddress, InterfaceInfo};
 pub use live::{can_capture, check_filter, LiveOptions, LiveSource, LiveStats};
 pub use live_frames::{libpcap_opener, LiveFrames, LiveOpener};
@@ -36,6 +36,17 @@ pub struct Frame<'a> {
     pub link_type: i32,
     /// The captured bytes (at most the snaplen).
     pub data: &'a [u8],
+}
+
+/// Largest wire length believed: libpcap's own maximum snapshot length. A record that claims
+/// more (and more than it captured) is counted at its captured length.
+pub const MAX_WIRE_LEN: u32 = 262_144;
+
+/// The wire length to count for a frame: `None` when it is believable as it is, otherwise
+/// the captured length to count instead.
+pub fn capped_wire_len(frame: &Frame<'_>) -> Option<u32> {
+    let captured = u32::try_from(frame.data.len()).unwrap_or(u32::MAX);
+    (frame.wire_len > MAX_WIRE_LEN && frame.wire_len > captured).then_some(captured)
 }
 
 /// What a non-blocking pull found.
@@ -119,5 +130,18 @@ impl CaptureError {
                 | CaptureError::InterfaceGone { .. }
                 | CaptureError::LiveRead { .. }
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_lengths_beyond_belief_count_as_captured() {
+        let frame = |wire_len, data| Frame { ts_ns: 0, wire_len, link_type: 1, data };
+        assert_eq!(capped_wire_len(&frame(1514, &[0; 68])), None);
+        assert_eq!(capped_wire_len(&frame(MAX_WIRE_LEN, &[0; 60])), None);
+        assert_eq!(capped_wire_len(&frame(u32::MAX, &[0; 141])), Some(141));
     }
 }

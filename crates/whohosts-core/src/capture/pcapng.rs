@@ -43,10 +43,10 @@ impl PcapNgFallback {
         loop {
             // pcap-file is meant to return errors, but hostile input must not take the whole
             // program down if one of its checks is missing.
-            let next = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.next_header()));
+            let next = crate::quiet_panic::catch_quietly(|| self.next_header());
             let header = match next {
-                Ok(result) => result?,
-                Err(_) => return Err(read_error(&self.path, self.frames, "malformed block")),
+                Some(result) => result?,
+                None => return Err(read_error(&self.path, self.frames, "malformed block")),
             };
             let header = match header {
                 None => return Ok(None),
@@ -110,13 +110,6 @@ fn read_error(path: &Path, frames: u64, reason: &str) -> CaptureError {
     } else {
         CaptureError::Read { path, frames, reason }
     }
-}
-
-/// Whether a file starts like a pcapng section header block.
-pub fn looks_like_pcapng(path: &Path) -> bool {
-    use std::io::Read;
-    let mut magic = [0u8; 4];
-    File::open(path).and_then(|mut f| f.read_exact(&mut magic)).is_ok() && magic == [0x0a, 0x0d, 0x0d, 0x0a]
 }
 
 /// pcap-file hands over the raw timestamp count; `if_tsresol` says its unit (default µs).

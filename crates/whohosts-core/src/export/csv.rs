@@ -1,12 +1,14 @@
-//! CSV export: flows.csv, endpoints.csv and providers.csv in one directory, each written
-//! atomically, over the flows a [`ViewFilter`] selects.
+//! CSV export: flows.csv, endpoints.csv and providers.csv in one directory, over the flows
+//! a [`ViewFilter`] selects. All three are written before any is put in place. Owns the
+//! cell policy against formula injection ([`csv_cell`]), which every CSV writer uses.
 
-use std::io::Write;
+use std::borrow::Cow;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::atomic::{write_atomically, Overwrite};
+use super::atomic::{AtomicFile, Overwrite};
 use super::filter::{selected_flows, ViewFilter};
 use super::records::{tables, Tables};
 use super::ExportError;
@@ -32,12 +34,38 @@ pub fn write_csv_dir(
         }
     }
     let Tables { flows, endpoints, providers } = tables(snapshot, &selected_flows(snapshot, filter));
-    let [flows_path, endpoints_path, providers_path] = paths;
-    Ok(vec![
-        write_atomically(&flows_path, overwrite, |w| write_rows(w, &flows))?,
-        write_atomically(&endpoints_path, overwrite, |w| write_rows(w, &endpoints))?,
-        write_atomically(&providers_path, overwrite, |w| write_rows(w, &providers))?,
-    ])
+    // Every destination is checked and every table written before the first is put in
+    // place, so a refused or failed file leaves none of the three changed.
+    let mut files = Vec::with_capacity(paths.len());
+    for path in &paths {
+        files.push(AtomicFile::create(path, overwrite)?);
+    }
+    let io_error = |path: &Path, e: std::io::Error| ExportError::Io { path: path.to_path_buf(), reason: e.to_string() };
+    for (i, file) in files.iter_mut().enumerate() {
+        let path = file.destination().to_path_buf();
+        let mut out = BufWriter::new(file.file());
+        match i {
+            0 => write_rows(&mut out, &flows),
+            1 => write_rows(&mut out, &endpoints),
+            _ => write_rows(&mut out, &providers),
+        }
+        .and_then(|()| out.flush())
+        .map_err(|e| io_error(&path, e))?;
+    }
+    files.into_iter().map(|f| f.commit().map_err(ExportError::from)).collect()
+}
+
+/// A cell as written: one that a spreadsheet would run as a formula (starting with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return) gets a leading `'`, as OWASP recommends; numbers
+/// such as `-5` or `+1.5e3` stay numbers. Names from captures and range files reach these
+/// cells, so every CSV cell goes through here.
+pub fn csv_cell(text: &str) -> Cow<'_, str> {
+    let risky = matches!(text.as_bytes().first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'));
+    if risky && text.parse::<f64>().map_or(true, |n| !n.is_finite()) {
+        Cow::Owned(format!("'{text}"))
+    } else {
+        Cow::Borrowed(text)
+    }
 }
 
 /// One CSV table with a header row (also written when there are no rows, so that readers
@@ -46,9 +74,18 @@ pub fn write_rows<T: Serialize + Default>(out: &mut dyn Write, rows: &[T]) -> st
     if rows.is_empty() {
         return out.write_all(&header_line::<T>()?);
     }
-    let mut writer = csv::Writer::from_writer(out);
+    // Serialised once as the csv crate lays rows out, then every cell is passed through
+    // the cell policy on its way out.
+    let mut plain = csv::Writer::from_writer(Vec::new());
     for row in rows {
-        writer.serialize(row).map_err(std::io::Error::other)?;
+        plain.serialize(row).map_err(std::io::Error::other)?;
+    }
+    let plain = plain.into_inner().map_err(|e| std::io::Error::other(e.to_string()))?;
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(plain.as_slice());
+    let mut writer = csv::Writer::from_writer(out);
+    let mut record = csv::StringRecord::new();
+    while reader.read_record(&mut record).map_err(std::io::Error::other)? {
+        writer.write_record(record.iter().map(|cell| csv_cell(cell).into_owned()))?;
     }
     writer.flush()
 }
@@ -60,4 +97,38 @@ fn header_line<T: Serialize + Default>() -> std::io::Result<Vec<u8>> {
     let bytes = writer.into_inner().map_err(|e| std::io::Error::other(e.to_string()))?;
     let end = bytes.iter().position(|&b| b == b'\n').map_or(bytes.len(), |i| i + 1);
     Ok(bytes.get(..end).unwrap_or_default().to_vec())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_are_neutralised_and_numbers_kept() {
+        for risky in ["=1+2", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tx", "\rx", "=", "-", "+inf", "-NaN"] {
+            assert_eq!(csv_cell(risky), format!("'{risky}"), "{risky:?}");
+        }
+        for safe in ["example.com", "AWS", "-5", "+1.5e3", "-0.25", "", "a=b", "1-2"] {
+            assert_eq!(csv_cell(safe), safe, "{safe:?}");
+        }
+    }
+
+    #[derive(Serialize, Default)]
+    struct Row {
+        name: String,
+        owner: String,
+        bytes: i64,
+    }
+
+    #[test]
+    fn every_written_cell_goes_through_the_policy() {
+        let rows = [
+            Row { name: "=hyperlink(\"http://x\").example".into(), owner: "@evil".into(), bytes: -3 },
+            Row { name: "ok.example".into(), owner: "AWS".into(), bytes: 7 },
+        ];
+        let mut out = Vec::new();
+        write_rows(&mut out, &rows).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(text, "name,owner,bytes\n\"'=hyperlink(\"\"http://x\"\").example\",'@evil,-3\nok.example,AWS,7\n");
+    }
 }

@@ -119,7 +119,8 @@ pub fn write_pcap(
         return Err(ExportError::TooManyFlows { flows: flows.len(), max: MAX_FLOWS });
     }
     let open_error = |e: pcap::Error| ExportError::Io { path: source.to_path_buf(), reason: e.to_string() };
-    let out = AtomicFile::create(destination, overwrite)?;
+    // The frames carry payloads: a new file is for its owner's eyes only.
+    let out = AtomicFile::create_private(destination, overwrite)?;
     let filters = bpf_filters(flows);
     let mut streams = Vec::with_capacity(filters.len().max(1));
     for filter in &filters {
@@ -139,8 +140,10 @@ pub fn write_pcap(
             Capture::from_file_with_precision(source, Precision::Nano).map_err(open_error)?.savefile(out.temp_path())
         }
     };
-    let mut savefile =
-        header_source.map_err(|e| ExportError::Io { path: destination.to_path_buf(), reason: e.to_string() })?;
+    let mut savefile = header_source.map_err(|e| ExportError::Io {
+        path: destination.to_path_buf(),
+        reason: out.name_destination(&e.to_string()),
+    })?;
     let mut written = PcapExport { path: destination.to_path_buf(), packets: 0, bytes: 0 };
     loop {
         let earliest =

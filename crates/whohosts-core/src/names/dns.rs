@@ -31,8 +31,8 @@ pub(crate) fn is_response(msg: &[u8]) -> bool {
 pub(crate) fn answered_addresses(msg: &[u8]) -> Result<Vec<AnsweredAddress>, DnsError> {
     dns_guard::validate(msg)?;
     // The guard rules out the known loop; catching a panic is a last net for the rest.
-    let parsed = std::panic::catch_unwind(|| simple_dns::Packet::parse(msg))
-        .map_err(|_| DnsError::Library { reason: "parser panicked".to_owned() })?
+    let parsed = crate::quiet_panic::catch_quietly(|| simple_dns::Packet::parse(msg))
+        .ok_or_else(|| DnsError::Library { reason: "parser panicked".to_owned() })?
         .map_err(|e| DnsError::Library { reason: e.to_string() })?;
 
     let query = parsed.questions.first().and_then(|q| normalize_labels(q.qname.as_bytes()));

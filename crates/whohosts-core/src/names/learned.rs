@@ -44,7 +44,7 @@ impl NameBook {
         match classify_host(host.trim()) {
             RequestHost::Name(name) => self.add_name_from(server, name, NameSource::Http, order, false, Some(log)),
             RequestHost::IpLiteral(_) => self.stats.http_ip_hosts += 1,
-            RequestHost::Missing => {}
+            RequestHost::Missing | RequestHost::Incomplete => {}
         }
     }
 

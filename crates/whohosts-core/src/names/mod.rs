@@ -172,6 +172,7 @@ pub struct NameBook {
     local_index: HashSet<(IpAddr, String), RandomState>,
     tls_streams: stream::FlowTable<stream::PrefixBuffer>,
     dns_streams: stream::FlowTable<stream::PrefixBuffer>,
+    http_streams: stream::FlowTable<stream::PrefixBuffer>,
     quic: quic::QuicTracker,
     stats: NameStats,
 }
@@ -192,6 +193,7 @@ impl NameBook {
             local_index: HashSet::default(),
             tls_streams: observe::new_tls_table(),
             dns_streams: observe::new_dns_table(),
+            http_streams: observe::new_http_table(),
             quic: quic::QuicTracker::default(),
             stats: NameStats::default(),
         }

@@ -19,6 +19,8 @@ const MAX_TLS_STREAMS: usize = 4096;
 /// One whole DNS message with its length prefix, plus the start of the next.
 const DNS_STREAM_CAP: usize = 2 + 65535 + 2048;
 const MAX_DNS_STREAMS: usize = 1024;
+/// Requests whose head continues in later segments.
+const MAX_HTTP_STREAMS: usize = 1024;
 /// A stream untouched for this many frames may be swept when its table is full.
 const IDLE_FRAMES: u64 = 100_000;
 
@@ -28,6 +30,10 @@ pub(super) fn new_tls_table() -> FlowTable<PrefixBuffer> {
 
 pub(super) fn new_dns_table() -> FlowTable<PrefixBuffer> {
     FlowTable::new(MAX_DNS_STREAMS, IDLE_FRAMES)
+}
+
+pub(super) fn new_http_table() -> FlowTable<PrefixBuffer> {
+    FlowTable::new(MAX_HTTP_STREAMS, IDLE_FRAMES)
 }
 
 impl NameBook {
@@ -74,14 +80,19 @@ impl NameBook {
             if closing && !self.tls_streams.is_empty() {
                 self.tls_streams.remove(&key);
             }
+            if closing && !self.http_streams.is_empty() {
+                self.http_streams.remove(&key);
+            }
             return;
         }
         if !self.tls_streams.is_empty() && self.tls_streams.get_mut(&key, frame).is_some() {
             self.tls_segment(frame, key, seq, payload);
-        } else if tls::starts_client_hello(payload) {
+        } else if !self.http_streams.is_empty() && self.http_streams.get_mut(&key, frame).is_some() {
+            self.http_segment(frame, key, seq, payload);
+        } else if tls::starts_client_hello(payload) || tls::may_start_client_hello(payload) {
             self.tls_first_segment(frame, key, seq, payload);
-        } else if http::looks_like_request(payload) {
-            self.http_request(frame, key, payload);
+        } else if http::looks_like_request(payload) || http::may_start_request(payload) {
+            self.http_request(frame, key, seq, payload);
         }
     }
 
@@ -209,15 +220,50 @@ impl NameBook {
         }
     }
 
-    fn http_request(&mut self, frame: u64, key: FlowKey, payload: &[u8]) {
-        let Some(host) = http::request_host(payload) else {
+    /// The segment that starts a request; a head that goes on in later segments is kept.
+    fn http_request(&mut self, frame: u64, key: FlowKey, seq: u32, payload: &[u8]) {
+        match http::request_host(payload) {
+            Some(http::RequestHost::Incomplete) => {
+                let mut buf = PrefixBuffer::new(seq, http::MAX_HEAD);
+                // Over the limit or a full table: the request goes unnamed, as before.
+                if buf.push(seq, payload).is_ok() {
+                    self.http_streams.insert(key, frame, buf);
+                }
+            }
+            Some(host) => self.http_host(frame, key, host),
+            None => {}
+        }
+    }
+
+    fn http_segment(&mut self, frame: u64, key: FlowKey, seq: u32, payload: &[u8]) {
+        let Some(buf) = self.http_streams.get_mut(&key, frame) else {
             return;
         };
+        // A stream kept for a method cut short must turn out to be a request.
+        let request = buf.push(seq, payload).is_ok()
+            && (http::looks_like_request(buf.contiguous()) || http::may_start_request(buf.contiguous()));
+        if !request {
+            self.http_streams.remove(&key);
+            return;
+        }
+        match http::request_host(buf.contiguous()) {
+            Some(http::RequestHost::Incomplete) => {}
+            Some(host) => {
+                self.http_streams.remove(&key);
+                self.http_host(frame, key, host);
+            }
+            None => {
+                self.http_streams.remove(&key);
+            }
+        }
+    }
+
+    fn http_host(&mut self, frame: u64, key: FlowKey, host: http::RequestHost) {
         self.stats.http_requests += 1;
         match host {
             http::RequestHost::Name(name) => self.add_name(key.dst, name, NameSource::Http, frame, false),
             http::RequestHost::IpLiteral(_) => self.stats.http_ip_hosts += 1,
-            http::RequestHost::Missing => {}
+            http::RequestHost::Missing | http::RequestHost::Incomplete => {}
         }
     }
 }

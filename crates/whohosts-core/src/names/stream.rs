@@ -18,28 +18,29 @@ pub(crate) struct FlowKey {
 pub(crate) enum StreamGiveUp {
     #[error("stream would exceed {cap} buffered bytes")]
     TooLarge { cap: usize },
-    #[error("too many out-of-order segments waiting for a gap at offset {gap_at}")]
-    Gap { gap_at: usize },
+    #[error("a segment after the gap at offset {gap_at} reaches past the {cap}-byte limit")]
+    Gap { gap_at: usize, cap: usize },
 }
 
-/// Most segments held back while waiting for a gap to fill.
-const MAX_PENDING_SEGMENTS: usize = 16;
-
-/// The in-order bytes of one TCP direction from a starting sequence number on, with a few
-/// out-of-order segments held back. Memory is capped at `cap` bytes in order plus `cap` pending.
+/// The in-order bytes of one TCP direction from a starting sequence number on. Segments
+/// past a gap are held at their place in a window of `cap` bytes, however many there are
+/// and in whatever order they come (a sender may cut a ClientHello into hundreds of
+/// one-byte segments and send them backwards); memory stays under about `2 * cap` bytes.
 #[derive(Debug)]
 pub(crate) struct PrefixBuffer {
     /// Sequence number of `data[0]`.
     base_seq: u32,
     data: Vec<u8>,
-    pending: Vec<(u32, Vec<u8>)>,
-    pending_bytes: usize,
+    /// Bytes that arrived past a gap, at their offset from `base_seq`; `held` marks which.
+    /// Both are empty while the stream arrives in order.
+    ahead: Vec<u8>,
+    held: Vec<bool>,
     cap: usize,
 }
 
 impl PrefixBuffer {
     pub fn new(base_seq: u32, cap: usize) -> Self {
-        Self { base_seq, data: Vec::new(), pending: Vec::new(), pending_bytes: 0, cap }
+        Self { base_seq, data: Vec::new(), ahead: Vec::new(), held: Vec::new(), cap }
     }
 
     /// The bytes received in order so far.
@@ -51,56 +52,28 @@ impl PrefixBuffer {
     pub fn consume(&mut self, n: usize) {
         let n = n.min(self.data.len());
         self.data.drain(..n);
+        let held = n.min(self.ahead.len());
+        self.ahead.drain(..held);
+        self.held.drain(..held);
         // Sequence numbers wrap at 2^32 by design; truncation is the TCP arithmetic.
         self.base_seq = self.base_seq.wrapping_add(n as u32);
     }
 
-    /// Adds one segment. Duplicates and overlaps are trimmed; a segment past a gap waits.
+    /// Adds one segment. Duplicates and overlaps are trimmed; a segment past a gap waits
+    /// in the window until the gap is filled.
     pub fn push(&mut self, seq: u32, bytes: &[u8]) -> Result<(), StreamGiveUp> {
         if bytes.is_empty() {
             return Ok(());
         }
-        if !self.append_if_adjacent(seq, bytes)? {
-            let gap_at = self.data.len();
-            if self.pending.len() >= MAX_PENDING_SEGMENTS || self.pending_bytes + bytes.len() > self.cap {
-                return Err(StreamGiveUp::Gap { gap_at });
-            }
-            self.pending_bytes += bytes.len();
-            self.pending.push((seq, bytes.to_vec()));
-            return Ok(());
-        }
-        // Segments held back may now fit; repeat until none moves.
-        loop {
-            let mut moved = false;
-            let mut i = 0;
-            while let Some((seq, seg)) = self.pending.get(i) {
-                let (seq, seg) = (*seq, seg.clone());
-                if self.append_if_adjacent(seq, &seg)? {
-                    self.pending_bytes -= seg.len();
-                    self.pending.swap_remove(i);
-                    moved = true;
-                } else {
-                    i += 1;
-                }
-            }
-            if !moved {
-                return Ok(());
-            }
-        }
-    }
-
-    /// Appends the new part of a segment that starts at or before the end of `data`.
-    /// Returns false when the segment starts beyond a gap.
-    fn append_if_adjacent(&mut self, seq: u32, bytes: &[u8]) -> Result<bool, StreamGiveUp> {
         // Signed distance from the base: a retransmission of older bytes is negative.
         let rel = i64::from(seq.wrapping_sub(self.base_seq) as i32);
         let have = self.data.len() as i64;
         let end = rel + bytes.len() as i64;
         if end <= have {
-            return Ok(true); // nothing new
+            return Ok(()); // nothing new
         }
         if rel > have {
-            return Ok(false);
+            return self.hold(rel, bytes);
         }
         let skip = usize::try_from(have - rel).unwrap_or(0);
         let new = bytes.get(skip..).unwrap_or_default();
@@ -108,7 +81,40 @@ impl PrefixBuffer {
             return Err(StreamGiveUp::TooLarge { cap: self.cap });
         }
         self.data.extend_from_slice(new);
-        Ok(true)
+        self.absorb_held();
+        Ok(())
+    }
+
+    /// Keeps a segment that starts past the gap at its offset `rel` (> the in-order length).
+    fn hold(&mut self, rel: i64, bytes: &[u8]) -> Result<(), StreamGiveUp> {
+        let start = usize::try_from(rel).unwrap_or(usize::MAX);
+        let end = start.saturating_add(bytes.len());
+        if end > self.cap {
+            return Err(StreamGiveUp::Gap { gap_at: self.data.len(), cap: self.cap });
+        }
+        if self.ahead.len() < end {
+            self.ahead.resize(end, 0);
+            self.held.resize(end, false);
+        }
+        if let (Some(place), Some(marks)) = (self.ahead.get_mut(start..end), self.held.get_mut(start..end)) {
+            place.copy_from_slice(bytes);
+            marks.fill(true);
+        }
+        Ok(())
+    }
+
+    /// Moves held bytes that now follow the in-order data onto it.
+    fn absorb_held(&mut self) {
+        while let Some(true) = self.held.get(self.data.len()) {
+            match self.ahead.get(self.data.len()) {
+                Some(&byte) => self.data.push(byte),
+                None => break,
+            }
+        }
+        if self.data.len() >= self.ahead.len() {
+            self.ahead.clear();
+            self.held.clear();
+        }
     }
 }
 
@@ -238,11 +244,30 @@ mod tests {
     fn caps_are_enforced() {
         let mut b = PrefixBuffer::new(0, 8);
         assert_eq!(b.push(0, b"123456789"), Err(StreamGiveUp::TooLarge { cap: 8 }));
-        let mut b = PrefixBuffer::new(0, 1 << 20);
-        for i in 0..MAX_PENDING_SEGMENTS as u32 {
-            b.push(100 + i * 10, b"x").unwrap();
+        let mut b = PrefixBuffer::new(0, 64);
+        b.push(60, b"abcd").unwrap();
+        assert_eq!(b.push(61, b"abcd"), Err(StreamGiveUp::Gap { gap_at: 0, cap: 64 }));
+        assert_eq!(b.push(u32::MAX / 2, b"x"), Err(StreamGiveUp::Gap { gap_at: 0, cap: 64 }));
+    }
+
+    #[test]
+    fn any_number_of_segments_in_any_order_within_the_cap() {
+        let message: Vec<u8> = (0..600u32).map(|i| (i % 251) as u8).collect();
+        // Backwards, one byte a segment: the first byte comes last.
+        let mut b = PrefixBuffer::new(7, 1024);
+        for (i, byte) in message.iter().enumerate().rev() {
+            b.push(7 + i as u32, std::slice::from_ref(byte)).unwrap();
         }
-        assert_eq!(b.push(5000, b"x"), Err(StreamGiveUp::Gap { gap_at: 0 }));
+        assert_eq!(b.contiguous(), message.as_slice());
+        // Interleaved odd then even 3-byte pieces, with duplicates.
+        let mut b = PrefixBuffer::new(0, 1024);
+        for start in (0..600).step_by(3).filter(|s| s % 2 == 1).chain((0..600).step_by(3)) {
+            let end = (start + 3).min(600);
+            b.push(start as u32, &message[start..end]).unwrap();
+        }
+        assert_eq!(b.contiguous(), message.as_slice());
+        b.consume(100);
+        assert_eq!(b.contiguous(), &message[100..]);
     }
 
     #[test]

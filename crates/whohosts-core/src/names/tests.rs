@@ -93,11 +93,13 @@ fn dns_tcp_state_is_freed_on_fin_and_gaps_give_up() {
     book.observe(1, &last);
     assert_eq!(book.endpoint(addr).unwrap().best_name(), Some("fin.example"));
     assert!(book.dns_streams.is_empty());
-    // A stream whose start never arrives: 16 out-of-order pieces wait, the 17th gives up.
+    // A stream whose start never arrives: pieces within the window wait, one past it gives up.
     book.observe(2, &tcp(RESOLVER, 53, CLIENT, 50002, 0, &[0, 200]));
-    for i in 0..17u32 {
+    for i in 0..100u32 {
         book.observe(3, &tcp(RESOLVER, 53, CLIENT, 50002, 10 + i * 10, b"x"));
     }
+    assert_eq!(book.stats().dns_tcp_streams_dropped, 0);
+    book.observe(3, &tcp(RESOLVER, 53, CLIENT, 50002, 1 << 20, b"x"));
     assert_eq!(book.stats().dns_tcp_streams_dropped, 1);
     assert!(book.dns_streams.is_empty());
 }
@@ -158,6 +160,63 @@ fn ech_outer_name_ranks_below_dns_and_sni_ranks_first() {
     book.observe(3, &tcp(CLIENT, 52001, server, 443, 1, &plain));
     assert_eq!(book.endpoint(server.into()).unwrap().best_name(), Some("www.secret.example"));
     assert_eq!(book.stats().tls_ech, 1);
+}
+
+#[test]
+fn sni_cut_into_a_tiny_first_segment_and_many_backwards_ones_is_found() {
+    let server = [17, 253, 144, 11];
+    let stream = in_records(&client_hello("hidden.example", false, 200), 1400);
+    assert!(stream.len() > 200);
+    let seq = 5000u32;
+    let mut book = NameBook::new();
+    // A 1-byte first segment (too short to look like TLS by itself) ...
+    book.observe(1, &tcp(CLIENT, 51001, server, 443, seq, &stream[..1]));
+    // ... then every other byte in its own segment, last byte first: far more than 16 wait.
+    for i in (1..stream.len()).rev() {
+        book.observe(2, &tcp(CLIENT, 51001, server, 443, seq + i as u32, &stream[i..=i]));
+    }
+    let endpoint = book.endpoint(server.into()).expect("named");
+    assert_eq!(endpoint.names[0].name, "hidden.example");
+    assert!(book.tls_streams.is_empty());
+}
+
+#[test]
+fn http_host_in_the_third_segment_is_found() {
+    let server = [93, 184, 215, 15];
+    let request =
+        format!("GET /pixel?{} HTTP/1.1\r\nUser-Agent: x\r\nHost: Tracker.example\r\n\r\n", "id=1&".repeat(500));
+    let bytes = request.as_bytes();
+    let (a, rest) = bytes.split_at(1400);
+    let (b, c) = rest.split_at(1100);
+    assert!(!a.windows(4).any(|w| w == b"Host") && !b.windows(4).any(|w| w == b"Host"));
+    let mut book = NameBook::new();
+    book.observe(1, &tcp(CLIENT, 53002, server, 80, 1, a));
+    book.observe(2, &tcp(CLIENT, 53002, server, 80, 1401, b));
+    assert!(book.endpoint(server.into()).is_none());
+    book.observe(3, &tcp(CLIENT, 53002, server, 80, 2501, c));
+    let e = book.endpoint(server.into()).expect("named");
+    assert_eq!(
+        (e.names[0].name.as_str(), e.names[0].source, e.names[0].frame),
+        ("tracker.example", NameSource::Http, 3)
+    );
+    assert!(book.http_streams.is_empty(), "state is freed once done");
+    assert_eq!(book.stats().http_requests, 1);
+}
+
+#[test]
+fn http_method_cut_into_one_byte_first_segment_is_found_and_non_requests_let_go() {
+    // Found by the `reassembly` fuzz target: "GE" then "T / HTTP/1.1..." went unnamed.
+    let server = [93, 184, 215, 16];
+    let request = b"GET / HTTP/1.1\r\nHost: cut-method.example\r\n\r\n";
+    let mut book = NameBook::new();
+    book.observe(1, &tcp(CLIENT, 53003, server, 80, 1, &request[..1]));
+    book.observe(2, &tcp(CLIENT, 53003, server, 80, 2, &request[1..]));
+    assert_eq!(book.endpoint(server.into()).and_then(|e| e.best_name()), Some("cut-method.example"));
+    // A stream that only began like a method is dropped once it is not one.
+    book.observe(3, &tcp(CLIENT, 53004, server, 80, 1, b"G"));
+    book.observe(4, &tcp(CLIENT, 53004, server, 80, 2, b"ARBAGE / HTTP/1.1\r\nHost: no.example\r\n\r\n"));
+    assert!(book.http_streams.is_empty());
+    assert_eq!(book.endpoint(server.into()).map(|e| e.names.len()), Some(1));
 }
 
 #[test]

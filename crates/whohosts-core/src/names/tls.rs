@@ -52,6 +52,16 @@ pub(crate) fn starts_client_hello(payload: &[u8]) -> bool {
     matches!(payload, [HANDSHAKE_RECORD, 0x03, minor, _, _, CLIENT_HELLO, ..] if *minor <= 0x04)
 }
 
+/// Whether a first segment shorter than a record header could be the start of a
+/// ClientHello record (a sender may cut the hello into tiny segments to hide it).
+pub(crate) fn may_start_client_hello(payload: &[u8]) -> bool {
+    match payload {
+        [HANDSHAKE_RECORD] | [HANDSHAKE_RECORD, 0x03] => true,
+        [HANDSHAKE_RECORD, 0x03, minor, ..] if payload.len() < 6 => *minor <= 0x04,
+        _ => false,
+    }
+}
+
 /// Collects the ClientHello from the in-order prefix of a client stream.
 pub(crate) fn client_hello_from_records(stream: &[u8]) -> Result<RecordProgress, TlsError> {
     let mut message = Vec::new();

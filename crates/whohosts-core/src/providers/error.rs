@@ -9,6 +9,8 @@ pub enum ProviderError {
     Io { path: PathBuf, source: std::io::Error },
     #[error("{} is {size} bytes, more than the {limit}-byte limit for a range file", path.display())]
     TooLarge { path: PathBuf, size: u64, limit: u64 },
+    #[error("{} is {kind}, not a regular file: give a range file saved on disk", path.display())]
+    NotAFile { path: PathBuf, kind: &'static str },
     #[error("{} is not valid JSON: {source}", path.display())]
     Json { path: PathBuf, source: serde_json::Error },
     #[error("{}: unrecognised range file format ({detail})", path.display())]

@@ -39,11 +39,13 @@ pub(crate) struct Parsed {
 
 pub(crate) fn read_range_file(path: &Path, provider: Option<&str>) -> Result<ParsedFile, ProviderError> {
     let io_error = |source| ProviderError::Io { path: path.to_path_buf(), source };
-    let meta = std::fs::metadata(path).map_err(io_error)?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(ProviderError::TooLarge { path: path.to_path_buf(), size: meta.len(), limit: MAX_FILE_BYTES });
-    }
-    let bytes = std::fs::read(path).map_err(io_error)?;
+    let (meta, bytes) = read_limited(path).map_err(|e| match e {
+        LimitedRead::Io(source) => io_error(source),
+        LimitedRead::NotAFile(kind) => ProviderError::NotAFile { path: path.to_path_buf(), kind },
+        LimitedRead::TooLarge(size) => {
+            ProviderError::TooLarge { path: path.to_path_buf(), size, limit: MAX_FILE_BYTES }
+        }
+    })?;
     let text = String::from_utf8(bytes).map_err(|e| ProviderError::UnknownFormat {
         path: path.to_path_buf(),
         detail: format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()),
@@ -59,6 +61,57 @@ pub(crate) fn read_range_file(path: &Path, provider: Option<&str>) -> Result<Par
     }
     let date = parsed.date.unwrap_or_else(|| meta.modified().map_or_else(|_| String::new(), civil_date));
     Ok(ParsedFile { format: parsed.format, date, records: most_specific_per_prefix(parsed.records) })
+}
+
+enum LimitedRead {
+    Io(std::io::Error),
+    NotAFile(&'static str),
+    /// At least this many bytes.
+    TooLarge(u64),
+}
+
+/// What a non-regular file is, for the message.
+fn file_kind(meta: &std::fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let t = meta.file_type();
+    if t.is_dir() {
+        "a directory"
+    } else if t.is_fifo() {
+        "a pipe"
+    } else if t.is_char_device() || t.is_block_device() {
+        "a device"
+    } else if t.is_socket() {
+        "a socket"
+    } else {
+        "a special file"
+    }
+}
+
+/// Reads at most [`MAX_FILE_BYTES`] of a regular file. Pipes and devices report a size of 0
+/// and may never end (`/dev/zero`) or never start (a FIFO without a writer), so they are
+/// refused: the file is opened without blocking and checked on the open descriptor, and
+/// the read stops one byte past the limit whatever the size said.
+fn read_limited(path: &Path) -> Result<(std::fs::Metadata, Vec<u8>), LimitedRead> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+        .open(path)
+        .map_err(LimitedRead::Io)?;
+    let meta = file.metadata().map_err(LimitedRead::Io)?;
+    if !meta.is_file() {
+        return Err(LimitedRead::NotAFile(file_kind(&meta)));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(LimitedRead::TooLarge(meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(LimitedRead::Io)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(LimitedRead::TooLarge(bytes.len() as u64));
+    }
+    Ok((meta, bytes))
 }
 
 /// Ranks a service name: provider-wide catch-alls (AWS `AMAZON`, Azure `AzureCloud`)
@@ -116,6 +169,23 @@ mod tests {
             service: service.map(Into::into),
             region: region.map(Into::into),
         }
+    }
+
+    #[test]
+    fn pipes_and_devices_are_refused_without_reading_them() {
+        let err = read_range_file(Path::new("/dev/zero"), Some("X")).unwrap_err();
+        assert!(matches!(err, ProviderError::NotAFile { kind: "a device", .. }), "{err}");
+        assert!(err.to_string().contains("/dev/zero"), "{err}");
+        let dir = tempfile::tempdir().expect("dir");
+        let fifo = dir.path().join("ranges.fifo");
+        let c_path = std::ffi::CString::new(fifo.to_str().expect("utf-8")).expect("path");
+        // SAFETY: a valid C string; mkfifo only creates a node.
+        assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+        // Without a writer, a blocking open would hang here for ever.
+        let err = read_range_file(&fifo, Some("X")).unwrap_err();
+        assert!(matches!(err, ProviderError::NotAFile { kind: "a pipe", .. }), "{err}");
+        let err = read_range_file(dir.path(), Some("X")).unwrap_err();
+        assert!(matches!(err, ProviderError::NotAFile { .. } | ProviderError::Io { .. }), "{err}");
     }
 
     #[test]

@@ -1,0 +1,97 @@
+//! The one sanitiser for text bound for a terminal: names from captures, file names and
+//! range-file fields are shown, never obeyed. Control characters (C0, DEL, C1) and the
+//! bidirectional overrides become visible escapes; nothing here writes anywhere.
+
+use std::borrow::Cow;
+
+/// Characters that reorder text on screen (Trojan Source): shown as escapes too.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+fn needs_escape(c: char, keep_newlines: bool) -> bool {
+    (c.is_control() && !(keep_newlines && c == '\n')) || is_bidi_control(c)
+}
+
+fn escape_into(out: &mut String, text: &str, keep_newlines: bool, escape: impl Fn(char) -> String) {
+    for c in text.chars() {
+        if needs_escape(c, keep_newlines) {
+            out.push_str(&escape(c));
+        } else {
+            out.push(c);
+        }
+    }
+}
+
+/// `text` with every control character (newlines included) written as `\x1b` or `\u{9b}`:
+/// safe to print as one line. Text without any comes back borrowed.
+pub fn terminal_safe(text: &str) -> Cow<'_, str> {
+    sanitise(text, false)
+}
+
+/// Like [`terminal_safe`] but keeps line breaks, for multi-line output such as a report.
+pub fn terminal_safe_lines(text: &str) -> Cow<'_, str> {
+    sanitise(text, true)
+}
+
+fn sanitise(text: &str, keep_newlines: bool) -> Cow<'_, str> {
+    if !text.chars().any(|c| needs_escape(c, keep_newlines)) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    escape_into(&mut out, text, keep_newlines, |c| {
+        if u32::from(c) < 0x80 {
+            format!("\\x{:02x}", u32::from(c))
+        } else {
+            format!("\\u{{{:x}}}", u32::from(c))
+        }
+    });
+    Cow::Owned(out)
+}
+
+/// A JSON document with the control characters serde_json leaves raw (C1, DEL, the bidi
+/// overrides; it already escapes C0) written as `\uXXXX` escapes: the same JSON value, but
+/// harmless on a terminal. Such characters only occur inside JSON strings.
+pub fn terminal_safe_json(json: &str) -> Cow<'_, str> {
+    if !json.chars().any(|c| needs_escape(c, true)) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    escape_into(&mut out, json, true, |c| format!("\\u{:04x}", u32::from(c)));
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_is_borrowed() {
+        assert!(matches!(terminal_safe("icloud.pcap: 3 flows"), Cow::Borrowed(_)));
+        assert!(matches!(terminal_safe_lines("a\nb\n"), Cow::Borrowed(_)));
+        assert_eq!(terminal_safe("caf\u{e9}.pcap"), "caf\u{e9}.pcap");
+    }
+
+    #[test]
+    fn title_change_clear_and_clipboard_write_are_shown_not_obeyed() {
+        let osc_title = "\u{1b}]0;owned\u{7}";
+        let clear = "\u{1b}[2J";
+        let clipboard = "\u{1b}]52;c;Y3VybCB4fHNo\u{1b}\\";
+        let c1 = "\u{9b}2J";
+        let text = format!("{osc_title}{clear}{clipboard}{c1}\r\u{202e}gnp.exe\u{7f}");
+        let safe = terminal_safe(&text);
+        assert!(!safe.chars().any(|c| c.is_control() || is_bidi_control(c)), "{safe}");
+        assert_eq!(safe, "\\x1b]0;owned\\x07\\x1b[2J\\x1b]52;c;Y3VybCB4fHNo\\x1b\\\\u{9b}2J\\x0d\\u{202e}gnp.exe\\x7f");
+        assert_eq!(terminal_safe("a\nb"), "a\\x0ab");
+        assert_eq!(terminal_safe_lines("a\u{1b}\nb\n"), "a\\x1b\nb\n");
+    }
+
+    #[test]
+    fn json_stays_the_same_value() {
+        let value = serde_json::json!({ "provider": "Evil\u{9b}2J\u{1b}]0;x\u{7}\u{202e}" });
+        let json = serde_json::to_string(&value).unwrap();
+        let safe = terminal_safe_json(&json);
+        assert!(!safe.chars().any(|c| c.is_control() || is_bidi_control(c)), "{safe}");
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&safe).unwrap(), value);
+    }
+}
