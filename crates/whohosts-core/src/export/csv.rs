@@ -3,15 +3,14 @@
 //! cell policy against formula injection ([`csv_cell`]), which every CSV writer uses.
 
 use std::borrow::Cow;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::atomic::{AtomicFile, Overwrite};
-use super::filter::{selected_flows, ViewFilter};
-use super::records::{tables, Tables};
-use super::ExportError;
+use super::atomic::Overwrite;
+use super::filter::ViewFilter;
+use super::{write_table_dir, ExportError};
 use crate::snapshot::Snapshot;
 
 pub const FLOWS_FILE: &str = "flows.csv";
@@ -26,33 +25,12 @@ pub fn write_csv_dir(
     filter: &ViewFilter,
     overwrite: Overwrite,
 ) -> Result<Vec<PathBuf>, ExportError> {
-    std::fs::create_dir_all(dir).map_err(|e| ExportError::Io { path: dir.to_path_buf(), reason: e.to_string() })?;
-    let paths = [FLOWS_FILE, ENDPOINTS_FILE, PROVIDERS_FILE].map(|name| dir.join(name));
-    if overwrite == Overwrite::Refuse {
-        if let Some(existing) = paths.iter().find(|p| p.exists()) {
-            return Err(super::atomic::AtomicError::Exists { path: existing.clone() }.into());
-        }
-    }
-    let Tables { flows, endpoints, providers } = tables(snapshot, &selected_flows(snapshot, filter));
-    // Every destination is checked and every table written before the first is put in
-    // place, so a refused or failed file leaves none of the three changed.
-    let mut files = Vec::with_capacity(paths.len());
-    for path in &paths {
-        files.push(AtomicFile::create(path, overwrite)?);
-    }
-    let io_error = |path: &Path, e: std::io::Error| ExportError::Io { path: path.to_path_buf(), reason: e.to_string() };
-    for (i, file) in files.iter_mut().enumerate() {
-        let path = file.destination().to_path_buf();
-        let mut out = BufWriter::new(file.file());
-        match i {
-            0 => write_rows(&mut out, &flows),
-            1 => write_rows(&mut out, &endpoints),
-            _ => write_rows(&mut out, &providers),
-        }
-        .and_then(|()| out.flush())
-        .map_err(|e| io_error(&path, e))?;
-    }
-    files.into_iter().map(|f| f.commit().map_err(ExportError::from)).collect()
+    let names = [FLOWS_FILE, ENDPOINTS_FILE, PROVIDERS_FILE];
+    write_table_dir(dir, names, snapshot, filter, overwrite, |table, tables, out| match table {
+        0 => write_rows(out, &tables.flows),
+        1 => write_rows(out, &tables.endpoints),
+        _ => write_rows(out, &tables.providers),
+    })
 }
 
 /// A cell as written: one that a spreadsheet would run as a formula (starting with `=`, `+`,

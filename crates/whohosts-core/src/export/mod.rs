@@ -45,3 +45,38 @@ pub fn dataset_lines(config: &crate::analysis::AnalysisConfig) -> Vec<String> {
     }
     lines
 }
+
+/// Writes the flows, endpoints and providers tables of the selected flows into `dir`
+/// (created when missing) as `names`, each encoded by `encode(table_index, tables, out)`.
+/// All three are written before any is put in place, so a refused or failed file leaves
+/// none of them changed; with [`Overwrite::Refuse`] nothing is written when one exists.
+pub(crate) fn write_table_dir(
+    dir: &std::path::Path,
+    names: [&str; 3],
+    snapshot: &crate::snapshot::Snapshot,
+    filter: &ViewFilter,
+    overwrite: Overwrite,
+    encode: impl Fn(usize, &records::Tables, &mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<Vec<PathBuf>, ExportError> {
+    use std::io::Write;
+    std::fs::create_dir_all(dir).map_err(|e| ExportError::Io { path: dir.to_path_buf(), reason: e.to_string() })?;
+    let paths = names.map(|name| dir.join(name));
+    if overwrite == Overwrite::Refuse {
+        if let Some(existing) = paths.iter().find(|p| p.exists()) {
+            return Err(AtomicError::Exists { path: existing.clone() }.into());
+        }
+    }
+    let tables = records::tables(snapshot, &selected_flows(snapshot, filter));
+    let mut files = Vec::with_capacity(paths.len());
+    for path in &paths {
+        files.push(atomic::AtomicFile::create(path, overwrite)?);
+    }
+    for (table, file) in files.iter_mut().enumerate() {
+        let path = file.destination().to_path_buf();
+        let mut out = std::io::BufWriter::new(file.file());
+        encode(table, &tables, &mut out)
+            .and_then(|()| out.flush())
+            .map_err(|e| ExportError::Io { path, reason: e.to_string() })?;
+    }
+    files.into_iter().map(|f| f.commit().map_err(ExportError::from)).collect()
+}

@@ -12,9 +12,10 @@ use ::parquet::file::properties::WriterProperties;
 use ::parquet::file::writer::SerializedFileWriter;
 use ::parquet::schema::parser::parse_message_type;
 
-use super::atomic::{write_atomically, Overwrite};
-use super::filter::{selected_flows, ViewFilter};
-use super::records::{tables, EndpointRow, FlowRow, ProviderRow, Tables};
+use super::atomic::Overwrite;
+use super::filter::ViewFilter;
+use super::records::{EndpointRow, FlowRow, ProviderRow};
+use super::write_table_dir;
 use super::ExportError;
 use crate::snapshot::Snapshot;
 
@@ -117,25 +118,15 @@ pub fn write_parquet_dir(
     filter: &ViewFilter,
     overwrite: Overwrite,
 ) -> Result<Vec<PathBuf>, ExportError> {
-    std::fs::create_dir_all(dir).map_err(|e| ExportError::Io { path: dir.to_path_buf(), reason: e.to_string() })?;
-    let paths = [FLOWS_FILE, ENDPOINTS_FILE, PROVIDERS_FILE].map(|name| dir.join(name));
-    if overwrite == Overwrite::Refuse {
-        if let Some(existing) = paths.iter().find(|p| p.exists()) {
-            return Err(super::atomic::AtomicError::Exists { path: existing.clone() }.into());
-        }
-    }
-    let Tables { flows, endpoints, providers } = tables(snapshot, &selected_flows(snapshot, filter));
-    let named = [
-        ("flows", flow_table(&flows)),
-        ("endpoints", endpoint_table(&endpoints)),
-        ("providers", provider_table(&providers)),
-    ];
-    let mut written = Vec::new();
-    for ((name, table), path) in named.iter().zip(paths) {
-        let bytes = encode(name, table).map_err(|e| ExportError::Io { path: path.clone(), reason: e.to_string() })?;
-        written.push(write_atomically(&path, overwrite, |w| w.write_all(&bytes))?);
-    }
-    Ok(written)
+    let names = [FLOWS_FILE, ENDPOINTS_FILE, PROVIDERS_FILE];
+    write_table_dir(dir, names, snapshot, filter, overwrite, |table, tables, out| {
+        let encoded = match table {
+            0 => encode("flows", &flow_table(&tables.flows)),
+            1 => encode("endpoints", &endpoint_table(&tables.endpoints)),
+            _ => encode("providers", &provider_table(&tables.providers)),
+        };
+        out.write_all(&encoded.map_err(|e| std::io::Error::other(e.to_string()))?)
+    })
 }
 
 #[cfg(test)]
