@@ -18,7 +18,7 @@ use whohosts_core::input::Input;
 use whohosts_core::snapshot::Snapshot;
 use whohosts_core::terminal::terminal_safe;
 
-use crate::cli::AnalysisArgs;
+use crate::analysis_args::AnalysisArgs;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Theme {

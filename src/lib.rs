@@ -3,5 +3,6 @@
 //! (no GUI) and whohosts-app (the window and the figure).
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod analysis_args;
 pub mod cli;
 pub mod export_command;
