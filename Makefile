@@ -20,6 +20,7 @@ build:
 test:
 	@scripts/deps.sh test
 	$(CARGO) fmt --check
+	python3 scripts/check_layers.py
 	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
 	NODEVICE_SELECT=1 $(CARGO) test --locked --workspace
 	scripts/screenshot_test.sh $(SAMPLE) target/debug/whohosts

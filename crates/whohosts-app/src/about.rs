@@ -1,7 +1,7 @@
 //! The About box (what whohosts is, where its data comes from, under which licences) and the
 //! keyboard shortcuts window.
 
-use crate::app::AppCommand;
+use crate::app::command::AppCommand;
 use whohosts_core::providers::{Dataset, ASN_DATA_ATTRIBUTION, CLOUD_DATA_ATTRIBUTION};
 
 /// Where names come from: the capture alone.

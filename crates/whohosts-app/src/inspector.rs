@@ -4,7 +4,7 @@
 use egui::{RichText, Sense};
 use egui_plot::{Bar, BarChart, Plot};
 
-use crate::app::AppCommand;
+use crate::app::command::AppCommand;
 use crate::format;
 use crate::theme::owner_color;
 use crate::view_command::ViewCommand;

@@ -3,8 +3,8 @@
 
 use egui::{Color32, RichText};
 
-use crate::app::AppCommand;
-use crate::live_panel::LiveAction;
+use crate::app::command::AppCommand;
+use crate::app::command::LiveAction;
 use whohosts_core::capture::{check_filter, list_interfaces, InterfaceInfo};
 
 /// The accessible label of the capture filter field (tests find it by this).

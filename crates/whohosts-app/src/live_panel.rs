@@ -10,7 +10,8 @@ use whohosts_core::capture::{libpcap_opener, LiveOpener};
 
 use egui::{Color32, RichText};
 
-use crate::app::AppCommand;
+use crate::app::command::AppCommand;
+use crate::app::command::LiveAction;
 use crate::format;
 use crate::interface_picker::InterfacePicker;
 use crate::loading::{LoadState, OpenCapture};
@@ -21,25 +22,6 @@ pub const SAVE_PATH_LABEL: &str = "Save to";
 
 /// A dialog that answers faster than this was never shown (no portal, no zenity).
 const NO_DIALOG_THRESHOLD: Duration = Duration::from_millis(300);
-
-/// What the live bar, the picker and the prompt ask the app to do.
-#[derive(Debug, Clone, PartialEq)]
-pub enum LiveAction {
-    ShowPicker,
-    Start {
-        interface: String,
-        filter: Option<String>,
-    },
-    Pause,
-    Resume,
-    Stop,
-    /// Save everything captured so far as pcapng at this path.
-    Save(PathBuf),
-    /// Ask for the path with the native save dialog, then save.
-    ChooseSavePath,
-    /// Close the "save?" prompt without saving.
-    DismissPrompt,
-}
 
 /// The live-capture UI state that outlives frames (one per window).
 pub struct LivePanel {

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::app::AppCommand;
+use crate::app::command::AppCommand;
 use crate::settings::{GraphLayout, Settings};
 
 #[must_use]
@@ -55,7 +55,7 @@ pub fn menu_bar_ui(
         });
         ui.menu_button("Capture", |ui| {
             if ui.button("Live capture…").clicked() {
-                commands.push(AppCommand::Live(crate::live_panel::LiveAction::ShowPicker));
+                commands.push(AppCommand::Live(crate::app::command::LiveAction::ShowPicker));
             }
         });
         ui.menu_button("View", |ui| {

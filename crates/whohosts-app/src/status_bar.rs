@@ -3,7 +3,7 @@
 
 use egui::RichText;
 
-use crate::app::AppCommand;
+use crate::app::command::AppCommand;
 use crate::flow_table::model::FilteredTotals;
 use crate::format;
 use crate::loading::{LoadState, OpenCapture};

@@ -3,7 +3,7 @@
 
 use egui::RichText;
 
-use crate::app::AppCommand;
+use crate::app::command::AppCommand;
 use crate::menu::path_field_ui;
 
 #[must_use]
@@ -27,7 +27,7 @@ pub fn welcome_ui(
         let live =
             egui::Button::new(RichText::new("Start a live capture…").size(16.0)).min_size(egui::vec2(200.0, 36.0));
         if ui.add(live).on_hover_text("Capture on a network interface").clicked() {
-            commands.push(AppCommand::Live(crate::live_panel::LiveAction::ShowPicker));
+            commands.push(AppCommand::Live(crate::app::command::LiveAction::ShowPicker));
         }
         if no_dialog {
             ui.add_space(6.0);

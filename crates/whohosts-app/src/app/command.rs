@@ -4,7 +4,6 @@
 use std::path::PathBuf;
 
 use crate::flow_table::model::SortOrder;
-use crate::live_panel::LiveAction;
 use crate::settings::GraphLayout;
 use crate::view_command::ViewCommand;
 
@@ -38,4 +37,23 @@ pub enum AppCommand {
     HideExport,
     /// Live capture: picker, start, pause/resume/stop, save.
     Live(LiveAction),
+}
+
+/// What the live bar, the picker and the prompt ask the app to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LiveAction {
+    ShowPicker,
+    Start {
+        interface: String,
+        filter: Option<String>,
+    },
+    Pause,
+    Resume,
+    Stop,
+    /// Save everything captured so far as pcapng at this path.
+    Save(PathBuf),
+    /// Ask for the path with the native save dialog, then save.
+    ChooseSavePath,
+    /// Close the "save?" prompt without saving.
+    DismissPrompt,
 }

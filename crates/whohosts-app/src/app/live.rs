@@ -6,9 +6,10 @@
 use egui::Panel;
 
 use super::command::AppCommand;
+use super::command::LiveAction;
 use super::WhohostsApp;
 use crate::interface_picker::interface_picker_ui;
-use crate::live_panel::{live_bar_ui, save_prompt_ui, LiveAction};
+use crate::live_panel::{live_bar_ui, save_prompt_ui};
 use crate::loading::OpenCapture;
 use whohosts_core::capture::{local_policy_for, InterfaceInfo};
 use whohosts_core::ingest::live::LiveCapture;

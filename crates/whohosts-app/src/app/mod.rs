@@ -2,7 +2,7 @@
 //! background threads sent, `ui.rs` lays the panels out, `command_handling.rs` applies what
 //! panels asked for, `shortcuts.rs` turns keys into commands.
 
-mod command;
+pub mod command;
 mod command_handling;
 mod live;
 mod logic;

@@ -6,7 +6,7 @@ use egui_extras::{Column, TableBuilder};
 
 use super::model::{FilteredFlows, SortColumn, SortOrder};
 use super::FlowTableState;
-use crate::app::AppCommand;
+use crate::app::command::AppCommand;
 use crate::format;
 use crate::theme::{owner_color, LegendEntry};
 use crate::view_command::ViewCommand;
