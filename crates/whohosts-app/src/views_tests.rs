@@ -187,7 +187,7 @@ fn crowded_columns_fold_and_a_click_on_the_fold_expands_it() {
     let mut harness = graph_harness(probe);
     harness.run();
     harness.snapshot("graph_view_folded");
-    harness.get_by_label_contains("more, ").click();
+    harness.get_by_label_contains("more hosts").click();
     harness.run();
     assert!(harness.state().commands.is_empty(), "{:?}", harness.state().commands);
     assert!(harness.state().graph.expanded.contains("0:hosts"));

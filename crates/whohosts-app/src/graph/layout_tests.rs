@@ -210,6 +210,6 @@ fn swaps_remove_crossings_the_sweeps_left() {
     let links = vec![link(0, 3, 1.0), link(1, 2, 1.0)];
     let mut order = vec![vec![0, 1], vec![2, 3]];
     assert_eq!(total_crossings(&order, &links, 4), 1);
-    crate::graph::ordering::refine_by_swaps(&mut order, &nodes, &links);
+    crate::graph::ordering::refine_by_swaps(&mut order, &nodes, &links, usize::MAX);
     assert_eq!(total_crossings(&order, &links, 4), 0);
 }

@@ -122,6 +122,9 @@ pub fn layered_scene(model: &GraphModel, width: f32, height: f32, measure: &dyn 
         vertical_margin: MARGIN,
         node_gap: NODE_GAP,
         min_slot: LABEL_SLOT,
+        // Endpoints and owners keep the model's order (grouped and ordered by owner, so no
+        // endpoint -> owner ribbon crosses another); only the hosts move.
+        movable_columns: 1,
         ..LayoutParams::default()
     };
     let specs: Vec<NodeSpec> =
