@@ -45,9 +45,9 @@ impl ExportKind {
 
     fn label(self) -> &'static str {
         match self {
-            ExportKind::Figure => "PNG figure: graph and timeline",
-            ExportKind::Graph => "PNG figure: graph",
-            ExportKind::Timeline => "PNG figure: timeline",
+            ExportKind::Figure => "Figure: graph and timeline (PNG, SVG or PDF by extension)",
+            ExportKind::Graph => "Figure: graph",
+            ExportKind::Timeline => "Figure: timeline",
             ExportKind::Csv => "CSV tables (into a folder)",
             ExportKind::Json => "JSON document",
             ExportKind::Pcap => "pcap of the selected flows",
@@ -98,6 +98,13 @@ pub struct ExportDialog {
     pub open: bool,
     pub kind: ExportKind,
     pub title: String,
+    pub subtitle: String,
+    /// The author's words for the caption's first line.
+    pub caption: String,
+    /// Text size relative to the default.
+    pub font_scale: f32,
+    /// Owners with a colour of their own; 0: decided from the data.
+    pub max_coloured: usize,
     /// Figure size in points.
     pub width: u32,
     pub height: u32,
@@ -123,6 +130,10 @@ impl Default for ExportDialog {
             open: false,
             kind: ExportKind::Figure,
             title: String::new(),
+            subtitle: String::new(),
+            caption: String::new(),
+            font_scale: spec.font_scale,
+            max_coloured: 0,
             width: spec.width,
             height: spec.height,
             scale: spec.scale.round() as u32,
@@ -251,11 +262,36 @@ impl ExportDialog {
             let label = ui.label("Figure title");
             ui.add(egui::TextEdit::singleline(&mut self.title).desired_width(360.0)).labelled_by(label.id);
             ui.end_row();
+            let label = ui.label("Subtitle");
+            ui.add(egui::TextEdit::singleline(&mut self.subtitle).desired_width(360.0)).labelled_by(label.id);
+            ui.end_row();
+            let label = ui.label("Caption");
+            ui.add(egui::TextEdit::multiline(&mut self.caption).desired_rows(2).desired_width(360.0))
+                .labelled_by(label.id);
+            ui.end_row();
             ui.label("Size (points)");
             ui.horizontal(|ui| {
                 ui.add(DragValue::new(&mut self.width).range(200..=4000).suffix(" wide"));
                 ui.label("×");
                 ui.add(DragValue::new(&mut self.height).range(150..=4000).suffix(" high"));
+                for (name, w, h) in crate::figure::PRESETS {
+                    if ui.small_button(name).on_hover_text(format!("{w} × {h} points")).clicked() {
+                        (self.width, self.height) = (w, h);
+                    }
+                }
+            });
+            ui.end_row();
+            ui.label("Text size");
+            ui.add(DragValue::new(&mut self.font_scale).range(0.5..=3.0).speed(0.05).suffix("×"));
+            ui.end_row();
+            ui.label("Coloured owners");
+            ui.horizontal(|ui| {
+                ui.add(DragValue::new(&mut self.max_coloured).range(0..=12));
+                ui.weak(if self.max_coloured == 0 {
+                    "from the data; the rest fold into \"Other ASes\"".to_string()
+                } else {
+                    format!("the largest {}; the rest fold into \"Other ASes\"", self.max_coloured)
+                });
             });
             ui.end_row();
             ui.label("Scale");
@@ -345,9 +381,15 @@ impl ExportDialog {
             scale: self.scale.clamp(1, 4) as f32,
             dark: self.dark,
             title: if title.is_empty() { png::default_title(&capture_name) } else { title.to_string() },
-            caption: String::new(),
+            subtitle: self.subtitle.trim().to_string(),
+            caption: self.caption.trim().to_string(),
             capture_name,
             sources: (input.sources)(),
+            font_scale: self.font_scale,
+            palette: crate::palette::PaletteOptions {
+                max_coloured: (self.max_coloured > 0).then_some(self.max_coloured),
+                ..Default::default()
+            },
         }
     }
 

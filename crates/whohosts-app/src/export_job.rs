@@ -1,13 +1,12 @@
-//! One export from the app, run on its own thread: the figure (rendered off-screen with the
-//! app's own views, exactly as `whohosts export --png` draws it), the CSV tables, the JSON
+//! One export from the app, run on its own thread: the figure (PNG, SVG or PDF, from the
+//! same scene `whohosts export` draws), the CSV tables, the JSON
 //! document or the selected flows' frames. The UI thread only starts the job and polls it.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{channel, Receiver, TryRecvError};
 use std::sync::Arc;
 
-use crate::figure::png;
-use crate::figure::views::AppViews;
+use crate::figure::files::{write_figure, FigureFormat};
 use crate::figure::FigureSpec;
 use crate::format::counted;
 use whohosts_core::export::{csv, json, pcap, Overwrite, ViewFilter};
@@ -16,7 +15,7 @@ use whohosts_core::snapshot::Snapshot;
 /// What one export writes.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExportTarget {
-    /// A PNG figure file.
+    /// A figure file: PNG, SVG or PDF by the destination's extension.
     Figure(FigureSpec),
     /// flows.csv, endpoints.csv and providers.csv in a folder.
     Csv,
@@ -63,9 +62,10 @@ pub fn run_export(request: &ExportRequest) -> Result<String, String> {
     let saved = |path: &Path| format!("Saved {}", path.display());
     match target {
         ExportTarget::Figure(spec) => {
-            let image = png::render_figure_with(snapshot, filter, spec, &mut AppViews::default())
-                .map_err(|e| format!("{}: {e}", destination.display()))?;
-            png::write_png(destination, &image, *overwrite).map(|p| saved(&p)).map_err(|e| e.to_string())
+            let format = FigureFormat::of_path(destination);
+            write_figure(destination, format, snapshot, filter, spec, *overwrite)
+                .map(|p| saved(&p))
+                .map_err(|e| format!("{}: {e}", destination.display()))
         }
         ExportTarget::Csv => csv::write_csv_dir(destination, snapshot, filter, *overwrite)
             .map(|_| saved(destination))

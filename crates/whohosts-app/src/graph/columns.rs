@@ -8,7 +8,7 @@ use ahash::AHashMap;
 use super::fold::{fold_crowded, Slot};
 use whohosts_core::providers::Owner;
 
-use super::model::{more_key, GraphNode, NodeKind, HOSTS};
+use super::model::{more_key, GraphNode, NodeKind, HOSTS, OWNERS};
 
 /// Names listed in a node's tooltip (addresses behind a name, members of a fold).
 pub const MAX_MEMBERS: usize = 8;
@@ -109,16 +109,20 @@ pub fn place_column_named(
                         }
                     }
                 }
-                // "12 more · Azure": a fold never mixes owners, and says whose it is.
-                let label = if column == HOSTS {
-                    format!("{} more hosts", members.len())
+                // "12 more · Azure": a fold never mixes owners, and says whose it is. An owner
+                // whose every range folded is shown by its name, with how many ranges.
+                let whole_group = !nodes.iter().any(|n| n.column == column && n.group == Some(group));
+                let (label, detail) = if column == HOSTS {
+                    (format!("{} more hosts", members.len()), None)
+                } else if column == OWNERS && whole_group {
+                    (name.clone(), Some(format!("{} services/regions", members.len())))
                 } else {
-                    format!("{} more · {name}", members.len())
+                    (format!("{} more · {name}", members.len()), None)
                 };
                 nodes.push(GraphNode {
                     column,
                     label,
-                    detail: None,
+                    detail,
                     owner: group_owner(group),
                     bytes,
                     packets: 0,

@@ -325,10 +325,17 @@ fn assemble(
     keys_sorted.sort_by_key(|&k| keys.get(k).map(|key| (key.3, std::cmp::Reverse(key.4), k)));
     let key_group = |k: usize| keys.get(k).map_or(0, |key| key.3 as u32);
     let endpoint_group_owner = |node: u32| nodes.get(node as usize).and_then(|n| n.owner.clone());
+    // A fold of endpoints is named by its owner node: the owner ("AWS"), with its service
+    // and region when the owner node has them.
     let endpoint_group_name = |node: u32| {
-        nodes.get(node as usize).map(|n| match &n.kind {
-            NodeKind::More { .. } => n.detail.clone().unwrap_or_default(),
-            _ => n.label.clone(),
+        nodes.get(node as usize).map(|n| match (&n.kind, &n.owner) {
+            (NodeKind::More { .. }, Some(owner)) => owner.label().into_owned(),
+            (_, _) => match &n.detail {
+                Some(d) if !d.is_empty() && !d.ends_with("owners") && !d.ends_with("owner") => {
+                    format!("{} {d}", n.label)
+                }
+                _ => n.label.clone(),
+            },
         })
     };
     let mut endpoint_nodes: Vec<GraphNode> = Vec::new();
