@@ -50,7 +50,22 @@ pub fn paint_scene(painter: &egui::Painter, origin: Pos2, scene: &FigureScene) {
     }
 }
 
-/// Text widths with egui's own proportional font, as the PNG draws it.
+/// The figure's font: DejaVu Sans, shipped in assets, so that the PNG, the SVG (which names
+/// it; most systems have it) and the PDF (which embeds it) have the same text widths.
+pub const FIGURE_FONT: &[u8] = include_bytes!("../../../../assets/fonts/DejaVuSans.ttf");
+const FIGURE_FONT_NAME: &str = "DejaVu Sans";
+
+/// egui's fonts with DejaVu Sans first for proportional text.
+pub fn figure_fonts() -> egui::FontDefinitions {
+    let mut fonts = egui::FontDefinitions::default();
+    fonts
+        .font_data
+        .insert(FIGURE_FONT_NAME.to_owned(), std::sync::Arc::new(egui::FontData::from_static(FIGURE_FONT)));
+    fonts.families.entry(egui::FontFamily::Proportional).or_default().insert(0, FIGURE_FONT_NAME.to_owned());
+    fonts
+}
+
+/// Text widths with the figure's font, as the PNG draws it.
 pub struct EguiMeasure {
     ctx: egui::Context,
 }
@@ -58,6 +73,7 @@ pub struct EguiMeasure {
 impl EguiMeasure {
     pub fn new() -> Self {
         let ctx = egui::Context::default();
+        ctx.set_fonts(figure_fonts());
         // One pass loads the fonts.
         let mut output = ctx.run_ui(egui::RawInput::default(), |_| {});
         // Nothing is painted from this context: the font atlas's deltas are not needed.
@@ -65,7 +81,7 @@ impl EguiMeasure {
         EguiMeasure { ctx }
     }
 
-    /// With the fonts of an existing context (the window's).
+    /// With the fonts of an existing context (one that uses [`figure_fonts`]).
     pub fn of(ctx: &egui::Context) -> Self {
         EguiMeasure { ctx: ctx.clone() }
     }

@@ -22,7 +22,13 @@ pub fn pixel_size(spec: &FigureSpec) -> (u32, u32) {
 /// Renders the figure to an image of [`pixel_size`] pixels.
 pub fn render_figure(snapshot: &Snapshot, filter: &ViewFilter, spec: &FigureSpec) -> Result<RgbaImage, RenderError> {
     let (width, height) = pixel_size(spec);
+    let mut fonts_set = false;
     render_offscreen(width, height, spec.scale, spec.dark, |ui| {
+        if !fonts_set {
+            // Takes effect from the next pass; the settling passes come first.
+            ui.ctx().set_fonts(super::paint::figure_fonts());
+            fonts_set = true;
+        }
         draw_figure(ui, snapshot, filter, spec);
     })
 }

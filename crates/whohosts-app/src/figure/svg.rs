@@ -1,14 +1,14 @@
 //! Writes a [`FigureScene`] as SVG text: rectangles, ribbons as closed paths, text as
-//! `<text>` (selectable and searchable), the font named (egui's Ubuntu, then DejaVu Sans,
-//! then any sans-serif). Sizes in points map one to one to SVG user units.
+//! `<text>` (selectable and searchable), the font named (DejaVu Sans, the font the figure
+//! is measured and rendered with, then Verdana, its look-alike, then any sans-serif). Sizes in points map one to one to SVG user units.
 
 use std::fmt::Write;
 
 use super::scene::{Anchor, FigureScene, Item};
 
-/// The font stack the SVG names; the figure is measured with egui's default (Ubuntu Light).
-pub const FONT_FAMILY: &str = "Ubuntu, 'Ubuntu Light', 'DejaVu Sans', Arial, sans-serif";
-/// Where a line's baseline sits below its top, as a share of the font size (Ubuntu's ascent).
+/// The font stack the SVG names.
+pub const FONT_FAMILY: &str = "'DejaVu Sans', Verdana, sans-serif";
+/// Where a line's baseline sits below its top, as a share of the font size (DejaVu's ascent).
 const BASELINE: f32 = 0.93;
 
 /// The SVG document.
