@@ -281,8 +281,11 @@ fn check_outputs(args: &ExportArgs) -> anyhow::Result<()> {
     if args.force {
         return Ok(());
     }
-    let mut outputs: Vec<PathBuf> =
-        [&args.png, &args.svg, &args.pdf, &args.layout_json, &args.json, &args.pcap].into_iter().flatten().cloned().collect();
+    let mut outputs: Vec<PathBuf> = [&args.png, &args.svg, &args.pdf, &args.layout_json, &args.json, &args.pcap]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
     if let Some(dir) = &args.csv {
         outputs.extend([csv::FLOWS_FILE, csv::ENDPOINTS_FILE, csv::PROVIDERS_FILE].map(|f| dir.join(f)));
     }

@@ -2,6 +2,7 @@
 
 mod cli;
 mod export;
+mod figure;
 mod hostile;
 mod live;
 mod samples;

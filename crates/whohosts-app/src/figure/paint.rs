@@ -40,7 +40,10 @@ pub fn paint_scene(painter: &egui::Painter, origin: Pos2, scene: &FigureScene) {
                 painter.add(egui::Shape::mesh(mesh));
             }
             Item::Line { points, colour: c, width, opacity } => {
-                painter.add(egui::Shape::line(points.iter().map(|p| at(*p)).collect(), Stroke::new(*width, colour(*c, *opacity))));
+                painter.add(egui::Shape::line(
+                    points.iter().map(|p| at(*p)).collect(),
+                    Stroke::new(*width, colour(*c, *opacity)),
+                ));
             }
             Item::Text(t) => {
                 let align = if t.anchor == Anchor::End { Align2::RIGHT_TOP } else { Align2::LEFT_TOP };
@@ -58,9 +61,7 @@ const FIGURE_FONT_NAME: &str = "DejaVu Sans";
 /// egui's fonts with DejaVu Sans first for proportional text.
 pub fn figure_fonts() -> egui::FontDefinitions {
     let mut fonts = egui::FontDefinitions::default();
-    fonts
-        .font_data
-        .insert(FIGURE_FONT_NAME.to_owned(), std::sync::Arc::new(egui::FontData::from_static(FIGURE_FONT)));
+    fonts.font_data.insert(FIGURE_FONT_NAME.to_owned(), std::sync::Arc::new(egui::FontData::from_static(FIGURE_FONT)));
     fonts.families.entry(egui::FontFamily::Proportional).or_default().insert(0, FIGURE_FONT_NAME.to_owned());
     fonts
 }

@@ -69,10 +69,25 @@ fn hex<S: serde::Serializer>(c: &Rgb, s: S) -> Result<S::Ok, S::Error> {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Item {
-    Rect { bounds: BoxF, fill: Rgb, opacity: f32, stroke: Option<(Rgb, f32)> },
+    Rect {
+        bounds: BoxF,
+        fill: Rgb,
+        opacity: f32,
+        stroke: Option<(Rgb, f32)>,
+    },
     /// A band between two edges with the same x samples (ribbons, stacked areas).
-    Band { top: Vec<(f32, f32)>, bottom: Vec<(f32, f32)>, fill: Rgb, opacity: f32 },
-    Line { points: Vec<(f32, f32)>, colour: Rgb, width: f32, opacity: f32 },
+    Band {
+        top: Vec<(f32, f32)>,
+        bottom: Vec<(f32, f32)>,
+        fill: Rgb,
+        opacity: f32,
+    },
+    Line {
+        points: Vec<(f32, f32)>,
+        colour: Rgb,
+        width: f32,
+        opacity: f32,
+    },
     Text(TextRun),
 }
 

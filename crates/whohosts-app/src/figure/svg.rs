@@ -18,7 +18,7 @@ pub fn to_svg(scene: &FigureScene) -> String {
     let _ = writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#);
     let _ = writeln!(
         out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}pt" height="{h}pt" viewBox="0 0 {w} {h}" font-family="{}">"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="{}">"#,
         escape(FONT_FAMILY)
     );
     let _ = writeln!(out, r#"<rect x="0" y="0" width="{w}" height="{h}" fill="{}"/>"#, scene.background.hex());
@@ -49,7 +49,8 @@ pub fn to_svg(scene: &FigureScene) -> String {
                     let _ = write!(d, "L{} {} ", num(p.0), num(p.1));
                 }
                 d.push('Z');
-                let _ = writeln!(out, r#"<path d="{d}" fill="{}"{}/>"#, fill.hex(), opacity_attr("fill-opacity", *opacity));
+                let _ =
+                    writeln!(out, r#"<path d="{d}" fill="{}"{}/>"#, fill.hex(), opacity_attr("fill-opacity", *opacity));
             }
             Item::Line { points, colour, width, opacity } => {
                 let pts: Vec<String> = points.iter().map(|p| format!("{},{}", num(p.0), num(p.1))).collect();
@@ -78,6 +79,12 @@ pub fn to_svg(scene: &FigureScene) -> String {
     }
     out.push_str("</svg>\n");
     out
+}
+
+/// Parses an SVG document with a strict XML and SVG parser (usvg); returns its size.
+pub fn parse_size(text: &str) -> Result<(f32, f32), String> {
+    let tree = svg2pdf::usvg::Tree::from_str(text, &svg2pdf::usvg::Options::default()).map_err(|e| e.to_string())?;
+    Ok((tree.size().width(), tree.size().height()))
 }
 
 fn opacity_attr(name: &str, opacity: f32) -> String {

@@ -103,14 +103,20 @@ pub fn build(
     expanded: &BTreeSet<String>,
     capacity: [usize; 3],
 ) -> GraphModel {
-    let palette = Palette::assign(&snapshot_groups(snapshot), &palette_options_for(capacity), false);
+    let groups = snapshot_groups(snapshot);
+    let palette = Palette::assign(&groups, &palette_options_for(capacity, &groups), false);
     build_with(snapshot, filter, expanded, capacity, &palette)
 }
 
-/// Palette options that leave the owner column room for one node per coloured owner and
-/// the three grey ones (local, unknown, the fold), so that its labels fit.
-pub fn palette_options_for(capacity: [usize; 3]) -> PaletteOptions {
-    PaletteOptions { room: Some(capacity[OWNERS].saturating_sub(3).max(1)), ..PaletteOptions::default() }
+/// Palette options that leave the owner column room for one node per coloured owner beside
+/// the grey ones present in `groups` (local, unknown) and the fold, so that its labels fit.
+pub fn palette_options_for(capacity: [usize; 3], groups: &[(Owner, u64)]) -> PaletteOptions {
+    let greys = groups.iter().filter(|g| is_grey(&g.0)).count();
+    let coloured = groups.len() - greys;
+    let free = capacity[OWNERS].saturating_sub(greys);
+    // Everything fits: no fold needed; otherwise one slot goes to "Other ASes".
+    let room = if coloured <= free { free } else { free.saturating_sub(1) };
+    PaletteOptions { room: Some(room.max(1)), ..PaletteOptions::default() }
 }
 
 /// Calls `visit(flow, endpoint, bytes)` for every flow the filter passes, with the bytes it
