@@ -511,7 +511,7 @@ mod tests {
     #[test]
     fn wrap_keeps_words_and_cuts_only_overlong_ones() {
         assert_eq!(
-            wrap("AS8075 Microsoft Corporation", 10.0, 90.0, &measure),
+            wrap("AS8075 Microsoft Corporation", 10.0, 80.0, &measure),
             vec!["AS8075", "Microsoft", "Corporation"]
         );
         assert_eq!(wrap("AS8075 Microsoft", 10.0, 200.0, &measure), vec!["AS8075 Microsoft"]);

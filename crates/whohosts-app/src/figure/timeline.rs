@@ -351,7 +351,7 @@ mod tests {
     #[test]
     fn time_labels_are_round_and_few() {
         assert_eq!(time_step(30.0, 8), 5.0);
-        assert_eq!(time_step(3600.0, 6), 900.0);
+        assert_eq!(time_step(3600.0, 6), 600.0);
         assert_eq!(time_of_day(1_700_000_000.0), "22:13:20");
     }
 }
