@@ -100,7 +100,7 @@ fn the_svg_parses_and_renders_like_the_png() {
     let text = svg::to_svg(&scene);
     // A strict XML and SVG parser.
     assert_eq!(svg::parse_size(&text), Ok((900.0, 600.0)));
-    assert!(text.contains(">p12-content.icloud.com</text>"), "labels are text");
+    assert!(text.contains(">Azure</text>") && text.contains(">AWS</text>"), "labels are text");
     let pdf = whohosts_app::figure::pdf::to_pdf(&scene).expect("PDF");
     assert!(pdf.starts_with(b"%PDF"));
 
@@ -128,4 +128,27 @@ fn the_svg_parses_and_renders_like_the_png() {
     let share = close as f64 / f64::from(by_rsvg.width() * by_rsvg.height());
     eprintln!("rsvg-convert vs egui: {:.1} % of pixels alike", share * 100.0);
     assert!(share > 0.97, "only {:.1} % of pixels alike", share * 100.0);
+}
+
+/// The benchmark capture's size in flows (100,000, as `examples/make_bench` writes): the
+/// figure's scene and its 2x PNG. Debug builds are several times slower than release; the
+/// bound here is loose, the numbers are printed (README, Performance).
+#[test]
+fn a_benchmark_sized_figure_renders_quickly() {
+    let snapshot = test_support::scenes::large(100_000);
+    let spec = FigureSpec { scale: 2.0, ..spec_for("bench.pcap") };
+    let started = std::time::Instant::now();
+    let scene = figure_scene(&snapshot, &ViewFilter::default(), &spec);
+    let built = started.elapsed();
+    let image = png::render_figure(&snapshot, &ViewFilter::default(), &spec).unwrap();
+    let total = started.elapsed();
+    eprintln!(
+        "100k flows: scene {} ms, scene + 2x PNG {} ms ({}x{} px)",
+        built.as_millis(),
+        total.as_millis(),
+        image.width(),
+        image.height()
+    );
+    check("100k flows", &scene);
+    assert!(total.as_secs_f32() < 30.0);
 }

@@ -87,9 +87,21 @@ const INLINE_LEGEND: usize = 12;
 /// Colour swatches and owner names, added to the caller's (horizontal, wrapping) layout;
 /// clicking one asks to hide or show that owner. Returns the label of the owner clicked.
 pub fn owner_legend_ui(ui: &mut egui::Ui, entries: &[LegendEntry], hidden: &BTreeSet<String>) -> Option<String> {
-    let mut clicked = None;
     let groups: Vec<(Owner, u64)> = entries.iter().map(|e| (e.owner.clone(), e.bytes)).collect();
     let palette = Palette::assign(&groups, &PaletteOptions::default(), ui.visuals().dark_mode);
+    owner_legend_with_ui(ui, entries, hidden, &palette)
+}
+
+/// [`owner_legend_ui`] with the colours of a view's own palette (the graph's, which may
+/// have folded owners it had no room for).
+pub fn owner_legend_with_ui(
+    ui: &mut egui::Ui,
+    entries: &[LegendEntry],
+    hidden: &BTreeSet<String>,
+    palette: &Palette,
+) -> Option<String> {
+    let mut clicked = None;
+    let palette = palette.clone();
     let (inline, rest) = entries.split_at(entries.len().min(INLINE_LEGEND));
     for entry in inline {
         if legend_entry_ui(ui, entry, hidden, &palette) {

@@ -201,15 +201,34 @@ pub fn timeline_items(
 /// Width of the break between two active stretches, in points.
 const BREAK_PT: f32 = 14.0;
 
-/// The stretches of [from, to) with traffic, split where nothing was seen for longer than
-/// a tenth of the traffic's own duration (and at least a minute). One stretch when there is
-/// no long silence.
+/// The stretches of [from, to) with traffic (bins of the timeline with bytes, at a fine
+/// level), split where nothing was sent for longer than a tenth of the traffic's own
+/// duration (and at least a minute). One stretch when there is no long silence.
 pub fn active_segments(snapshot: &Snapshot, from: i64, to: i64) -> Vec<(i64, i64)> {
+    // Coarse bins find the stretches of a capture spanning years; finer bins within each
+    // stretch then trim and split it.
+    let coarse = split_by_silence(snapshot, from, to, true);
+    if coarse.len() <= 1 {
+        return coarse;
+    }
+    let fine: Vec<(i64, i64)> = coarse.iter().flat_map(|&(a, b)| split_by_silence(snapshot, a, b, false)).collect();
+    if fine.is_empty() {
+        coarse
+    } else {
+        fine
+    }
+}
+
+/// Stretches of [from, to) with bytes; with `whole_if_one`, one stretch is the whole range.
+fn split_by_silence(snapshot: &Snapshot, from: i64, to: i64, whole_if_one: bool) -> Vec<(i64, i64)> {
+    let level = snapshot.timeline.level_for(from, to, 200_000);
+    let width = LEVEL_WIDTHS_NS.get(level).copied().unwrap_or(1_000_000_000);
     let mut spans: Vec<(i64, i64)> = snapshot
-        .flows
-        .iter()
-        .filter(|f| f.first_ns < to && f.last_ns >= from)
-        .map(|f| (f.first_ns.max(from), f.last_ns.saturating_add(1).min(to)))
+        .timeline
+        .bins(level, from, to)
+        .into_iter()
+        .filter(|(_, _, counts)| counts.bytes > 0)
+        .map(|(start, _, _)| (start.max(from), start.saturating_add(width).min(to)))
         .collect();
     spans.sort_unstable();
     let mut merged: Vec<(i64, i64)> = Vec::new();
@@ -228,7 +247,7 @@ pub fn active_segments(snapshot: &Snapshot, from: i64, to: i64) -> Vec<(i64, i64
             _ => segments.push((a, b)),
         }
     }
-    if segments.len() <= 1 {
+    if segments.len() <= 1 && whole_if_one || segments.is_empty() {
         return vec![(from, to)];
     }
     // Keep the picture's ends: the first stretch starts at `from` if it is close.

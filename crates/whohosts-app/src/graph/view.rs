@@ -54,6 +54,10 @@ pub(super) struct CachedScene {
 }
 
 impl CachedScene {
+    pub(super) fn palette(&self) -> &crate::palette::Palette {
+        &self.model.palette
+    }
+
     pub(super) fn node_screen_rect(&self, state: &GraphState, label: &str) -> Option<Rect> {
         let node = self.model.nodes.iter().position(|n| n.label == label)?;
         let rect = self.scene.nodes.get(node)?.rect;

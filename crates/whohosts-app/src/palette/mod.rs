@@ -196,6 +196,23 @@ impl Palette {
                 }
             }
         }
+        // A fold of one owner says less than the owner and takes the same room: colour it
+        // if a colour is still far enough from the others (unless the user folded it).
+        if let [only] = folded.iter().cloned().collect::<Vec<_>>().as_slice() {
+            let user_folded = options.fold.contains(only.label().as_ref());
+            let colour = overridden(only)
+                .or_else(|| fixed_colour(only, dark))
+                .or_else(|| POOL.iter().copied().find(|&c| used.iter().all(|&u| delta_e(c, u) >= MIN_DELTA_E)));
+            if let (false, false, Some(c)) = (user_folded, matches!(only, Owner::Other), colour) {
+                folded.clear();
+                let at = groups.iter().position(|g| g.0.group() == *only).unwrap_or(colours.len());
+                let index = colours
+                    .iter()
+                    .position(|(o, _)| groups.iter().position(|g| g.0.group() == *o).unwrap_or(0) > at)
+                    .unwrap_or(colours.len());
+                colours.insert(index, (only.clone(), c));
+            }
+        }
         let all_ases = folded.iter().all(|o| matches!(o, Owner::As { .. } | Owner::Other));
         Palette { dark, colours, folded, folded_label: if all_ases { OTHER_ASES } else { OTHER_OWNERS } }
     }
