@@ -363,7 +363,7 @@ impl ExportDialog {
 
     fn target(&self, input: &ExportInput<'_>) -> ExportTarget {
         match self.kind.figure_view() {
-            Some(view) => ExportTarget::Figure(self.figure_spec(view, input)),
+            Some(view) => ExportTarget::Figure(Box::new(self.figure_spec(view, input))),
             None if self.kind == ExportKind::Csv => ExportTarget::Csv,
             None if self.kind == ExportKind::Json => ExportTarget::Json,
             None => ExportTarget::Pcap,

@@ -16,7 +16,7 @@ use whohosts_core::snapshot::Snapshot;
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExportTarget {
     /// A figure file: PNG, SVG or PDF by the destination's extension.
-    Figure(FigureSpec),
+    Figure(Box<FigureSpec>),
     /// flows.csv, endpoints.csv and providers.csv in a folder.
     Csv,
     /// One JSON document.

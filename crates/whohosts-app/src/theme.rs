@@ -27,6 +27,24 @@ pub fn owner_color(owner: &Owner, dark: bool) -> Color32 {
     color32(rgb)
 }
 
+/// An owner's colour for text on the views' background: the owner colour, darkened (light
+/// theme) or lightened (dark theme) just enough to meet WCAG AA contrast (4.5:1), so an
+/// owner's name is never light blue on white. (For tables and inspectors that colour names.)
+pub fn owner_text_color(owner: &Owner, dark: bool) -> Color32 {
+    let base = owner_color(owner, dark);
+    let background = palette::background(dark);
+    let target = if dark { 255.0 } else { 0.0 };
+    for step in 0..=20 {
+        let t = step as f32 / 20.0;
+        let mix = |c: u8| (f32::from(c) + (target - f32::from(c)) * t).round() as u8;
+        let rgb = Rgb(mix(base.r()), mix(base.g()), mix(base.b()));
+        if palette::colour::contrast(rgb, background) >= 4.5 {
+            return color32(rgb);
+        }
+    }
+    ink(dark)
+}
+
 /// The window's palette for a snapshot: its owners over the whole capture.
 pub fn snapshot_palette(snapshot: &whohosts_core::snapshot::Snapshot, dark: bool) -> Palette {
     Palette::assign(&palette::snapshot_groups(snapshot), &PaletteOptions::default(), dark)
@@ -201,6 +219,17 @@ mod tests {
             let spread = local.r().max(local.g()).max(local.b()) - local.r().min(local.g()).min(local.b());
             assert!(spread <= 16, "{local:?}");
             assert_eq!(local, owner_color(&Owner::from_label("Local network"), dark));
+        }
+    }
+
+    #[test]
+    fn owner_names_in_colour_stay_readable() {
+        for dark in [false, true] {
+            for owner in ["Cloudflare", "DigitalOcean", "AWS", "Azure", "Fastly"] {
+                let c = owner_text_color(&Owner::provider(owner), dark);
+                let rgb = Rgb(c.r(), c.g(), c.b());
+                assert!(palette::colour::contrast(rgb, palette::background(dark)) >= 4.5, "{owner} dark={dark}");
+            }
         }
     }
 

@@ -5,6 +5,8 @@
 
 pub mod compose;
 pub mod files;
+pub mod graph;
+pub mod legend;
 pub mod paint;
 pub mod pdf;
 pub mod png;
@@ -84,7 +86,7 @@ pub const PRESETS: [(&str, u32, u32); 4] =
 
 /// Builds the figure's scene with egui's font metrics and paints it over the whole `ui`
 /// (what the PNG export renders).
-pub fn draw_figure(ui: &mut Ui, snapshot: &Snapshot, filter: &ViewFilter, spec: &FigureSpec) -> FigureScene {
+pub fn figure_ui(ui: &mut Ui, snapshot: &Snapshot, filter: &ViewFilter, spec: &FigureSpec) -> FigureScene {
     let measure = paint::EguiMeasure::of(ui.ctx());
     let scene = build_figure(snapshot, filter, spec, &|t, s| measure.width(t, s));
     paint::paint_scene(ui.painter(), ui.max_rect().min, &scene);

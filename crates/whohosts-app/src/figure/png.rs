@@ -1,4 +1,4 @@
-//! The figure as a PNG file: renders [`draw_figure`] off-screen at the spec's size and
+//! The figure as a PNG file: renders [`figure_ui`] off-screen at the spec's size and
 //! scale and writes the image atomically.
 
 use std::path::{Path, PathBuf};
@@ -7,7 +7,7 @@ use image::RgbaImage;
 
 use super::render::{render_offscreen, RenderError};
 use super::views::AppViews;
-use super::{draw_figure, FigureSpec};
+use super::{figure_ui, FigureSpec};
 use whohosts_core::export::atomic::{write_atomically, Overwrite};
 use whohosts_core::export::filter::ViewFilter;
 use whohosts_core::export::ExportError;
@@ -29,7 +29,7 @@ pub fn render_figure(snapshot: &Snapshot, filter: &ViewFilter, spec: &FigureSpec
             ui.ctx().set_fonts(super::paint::figure_fonts());
             fonts_set = true;
         }
-        draw_figure(ui, snapshot, filter, spec);
+        figure_ui(ui, snapshot, filter, spec);
     })
 }
 

@@ -72,7 +72,7 @@ pub fn timeline_items(
     };
     let seconds = width_ns as f64 / NS_PER_S;
     // Per segment: its x range and its dense bins.
-    let mut drawn: Vec<(i64, i64, f32, f32, i64, Vec<Vec<u64>>)> = Vec::new();
+    let mut drawn: Vec<Stretch> = Vec::new();
     let mut x = plot.x;
     for &(seg_from, seg_to) in &segments {
         let seg_w = usable * (seg_to - seg_from) as f32 / active as f32;
@@ -88,11 +88,14 @@ pub fn timeline_items(
                 *slot += c.bytes;
             }
         }
-        drawn.push((seg_from, seg_to, x, seg_w, first_bin, dense));
+        drawn.push(Stretch { from: seg_from, to: seg_to, x, width: seg_w, first_bin, dense });
         x += seg_w + BREAK_PT;
     }
-    let peak =
-        drawn.iter().flat_map(|d| d.5.iter()).map(|row| row.iter().sum::<u64>() as f64 / seconds).fold(0.0, f64::max);
+    let peak = drawn
+        .iter()
+        .flat_map(|d| d.dense.iter())
+        .map(|row| row.iter().sum::<u64>() as f64 / seconds)
+        .fold(0.0, f64::max);
     // As many ticks as there is room for labels (at most four steps).
     let steps = ((plot.h / (line * 1.5)).floor() as usize).clamp(1, 4);
     let (ticks, top) = nice_ticks(peak, steps);
@@ -115,7 +118,7 @@ pub fn timeline_items(
     let room = (style.measure)("07-20 23:00:00", style.text_size) + 16.0;
     let step = time_step(span_s, (usable / room).max(1.0) as usize);
     let mut last_right = f32::NEG_INFINITY;
-    for (i, (seg_from, seg_to, x0, seg_w, first_bin, dense)) in drawn.iter().enumerate() {
+    for (i, Stretch { from: seg_from, to: seg_to, x: x0, width: seg_w, first_bin, dense }) in drawn.iter().enumerate() {
         let x_of = |ns: i64| {
             let u = (ns.clamp(*seg_from, *seg_to) - seg_from) as f64 / (seg_to - seg_from).max(1) as f64;
             x0 + (u as f32) * seg_w
@@ -196,6 +199,17 @@ pub fn timeline_items(
         }
     }
     items
+}
+
+/// One active stretch of the axis: its time range, where it is drawn, and its bins
+/// (bytes per owner) from `first_bin` on.
+struct Stretch {
+    from: i64,
+    to: i64,
+    x: f32,
+    width: f32,
+    first_bin: i64,
+    dense: Vec<Vec<u64>>,
 }
 
 /// Width of the break between two active stretches, in points.
