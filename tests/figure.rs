@@ -152,3 +152,54 @@ fn a_benchmark_sized_figure_renders_quickly() {
     check("100k flows", &scene);
     assert!(total.as_secs_f32() < 30.0);
 }
+
+/// `whohosts export --svg --pdf --layout-json` end to end on the committed sample.
+#[test]
+fn the_cli_writes_svg_pdf_and_the_layout_dump() {
+    use clap::Parser;
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        export: whohosts::export_command::ExportArgs,
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = |name: &str| dir.path().join(name).display().to_string();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/icloud.pcap").display().to_string();
+    let (svg_path, pdf_path, json_path) = (out("f.svg"), out("f.pdf"), out("f.json"));
+    let args = [
+        "export",
+        &sample,
+        "--svg",
+        &svg_path,
+        "--pdf",
+        &pdf_path,
+        "--layout-json",
+        &json_path,
+        "--preset",
+        "web",
+        "--subtitle",
+        "One sync session",
+        "--colours",
+        "4",
+        "--colour",
+        "Apple=#AA0000",
+        "--font-scale",
+        "1.1",
+    ];
+    let cli = Cli::try_parse_from(args).unwrap();
+    whohosts::export_command::run_export(&cli.export).unwrap();
+    let svg_text = std::fs::read_to_string(&svg_path).unwrap();
+    assert_eq!(svg::parse_size(&svg_text), Ok((1200.0, 675.0)));
+    assert!(svg_text.contains(">One sync session</text>"));
+    assert!(std::fs::read(&pdf_path).unwrap().starts_with(b"%PDF"));
+    let dump: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
+    let legend = dump["legend"].as_array().unwrap();
+    let apple = legend.iter().find(|e| e["owner"] == "Apple").unwrap();
+    assert_eq!(apple["colour"], "#AA0000");
+    assert_eq!(dump["checks"]["endpoint_owner_crossings"], 0);
+    assert!(dump["ribbons"].as_array().is_some_and(|r| !r.is_empty()));
+    assert!(Cli::try_parse_from(["export", &sample, "--svg", &svg_path, "--preset", "poster"]).is_ok());
+    let bad = Cli::try_parse_from(["export", &sample, "--svg", &out("g.svg"), "--preset", "poster"]).unwrap();
+    let err = whohosts::export_command::run_export(&bad.export).unwrap_err();
+    assert!(err.to_string().contains("--preset"), "{err}");
+}

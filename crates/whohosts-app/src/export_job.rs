@@ -152,6 +152,20 @@ mod tests {
     }
 
     #[test]
+    fn the_window_writes_svg_and_pdf_figures_by_extension() {
+        let dir = tempfile::tempdir().unwrap();
+        let spec = || ExportTarget::Figure(Box::new(FigureSpec { width: 600, height: 400, ..FigureSpec::default() }));
+        let svg = dir.path().join("figure.svg");
+        run_export(&request(spec(), svg.clone())).unwrap();
+        let text = std::fs::read_to_string(&svg).unwrap();
+        assert!(text.starts_with("<?xml") && text.contains("<text"), "{}", &text[..text.len().min(200)]);
+        assert_eq!(crate::figure::svg::parse_size(&text), Ok((600.0, 400.0)));
+        let pdf = dir.path().join("figure.PDF");
+        run_export(&request(spec(), pdf.clone())).unwrap();
+        assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
+    }
+
+    #[test]
     fn a_pcap_export_from_a_missing_capture_names_the_capture() {
         let dir = tempfile::tempdir().unwrap();
         let job = ExportJob::start(request(ExportTarget::Pcap, dir.path().join("sel.pcap")), || {}).unwrap();

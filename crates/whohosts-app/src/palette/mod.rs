@@ -139,6 +139,8 @@ pub struct Palette {
     pub colours: Vec<(Owner, Rgb)>,
     /// Owner groups folded into [`Palette::folded_owner`].
     pub folded: BTreeSet<Owner>,
+    /// Owner groups whose colour the user chose (kept in both themes).
+    pub chosen: BTreeSet<Owner>,
     folded_label: &'static str,
 }
 
@@ -163,6 +165,7 @@ impl Palette {
         used.extend(groups.iter().filter_map(|(o, _)| overridden(o).or_else(|| fixed_colour(o, dark))));
         let mut colours = Vec::new();
         let mut folded = BTreeSet::new();
+        let chosen: BTreeSet<Owner> = groups.iter().map(|g| g.0.group()).filter(|o| overridden(o).is_some()).collect();
         let mut coloured = 0;
         for (owner, _) in groups {
             let owner = owner.group();
@@ -197,9 +200,10 @@ impl Palette {
             }
         }
         // A fold of one owner says less than the owner and takes the same room: colour it
-        // if a colour is still far enough from the others (unless the user folded it).
+        // if a colour is still far enough from the others (unless the user folded it or
+        // set how many owners get colours).
         if let [only] = folded.iter().cloned().collect::<Vec<_>>().as_slice() {
-            let user_folded = options.fold.contains(only.label().as_ref());
+            let user_folded = options.fold.contains(only.label().as_ref()) || options.max_coloured.is_some();
             let colour = overridden(only)
                 .or_else(|| fixed_colour(only, dark))
                 .or_else(|| POOL.iter().copied().find(|&c| used.iter().all(|&u| delta_e(c, u) >= MIN_DELTA_E)));
@@ -214,16 +218,20 @@ impl Palette {
             }
         }
         let all_ases = folded.iter().all(|o| matches!(o, Owner::As { .. } | Owner::Other));
-        Palette { dark, colours, folded, folded_label: if all_ases { OTHER_ASES } else { OTHER_OWNERS } }
+        Palette { dark, colours, folded, chosen, folded_label: if all_ases { OTHER_ASES } else { OTHER_OWNERS } }
     }
 
     /// The colour of `owner` in a light or dark picture: fixed colours follow the theme,
     /// pool colours are the same in both.
     pub fn colour_in(&self, owner: &Owner, dark: bool) -> Rgb {
         let group = self.display_group(owner);
-        fixed_colour(&group, dark)
-            .or_else(|| self.colours.iter().find(|(o, _)| *o == group).map(|&(_, c)| c))
-            .unwrap_or(theme(FOLDED, dark))
+        let assigned = || self.colours.iter().find(|(o, _)| *o == group).map(|&(_, c)| c);
+        if self.chosen.contains(&group) {
+            if let Some(c) = assigned() {
+                return c;
+            }
+        }
+        fixed_colour(&group, dark).or_else(assigned).unwrap_or(theme(FOLDED, dark))
     }
 
     /// The owner that folded owners are shown as ("Other ASes").
@@ -257,7 +265,13 @@ impl Palette {
 impl Default for Palette {
     /// No owner coloured yet: every owner shows its fixed colour or the fold's grey.
     fn default() -> Self {
-        Palette { dark: false, colours: Vec::new(), folded: BTreeSet::new(), folded_label: OTHER_ASES }
+        Palette {
+            dark: false,
+            colours: Vec::new(),
+            folded: BTreeSet::new(),
+            chosen: BTreeSet::new(),
+            folded_label: OTHER_ASES,
+        }
     }
 }
 

@@ -98,6 +98,10 @@ fn the_user_decides_how_many_owners_get_colours_and_which() {
     let palette = Palette::assign(&groups, &options, false);
     assert_eq!(palette.colours.len(), 2);
     assert_eq!(palette.colours[1].1, Rgb(1, 2, 3));
+    assert_eq!(palette.colour_in(&groups[1].0, true), Rgb(1, 2, 3));
+    let apple = vec![(Owner::provider("Apple"), 10)];
+    let options = PaletteOptions { overrides: vec![("Apple".into(), Rgb(0xAA, 0, 0))], ..Default::default() };
+    assert_eq!(Palette::assign(&apple, &options, false).colour_in(&Owner::provider("Apple"), true), Rgb(0xAA, 0, 0));
     assert_eq!(palette.folded.len(), 4);
     let options = PaletteOptions { fold: ["AS64500 Org 0".to_string()].into(), ..PaletteOptions::default() };
     let palette = Palette::assign(&groups, &options, false);
