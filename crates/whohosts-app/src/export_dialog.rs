@@ -105,6 +105,10 @@ pub struct ExportDialog {
     pub font_scale: f32,
     /// Owners with a colour of their own; 0: decided from the data.
     pub max_coloured: usize,
+    /// Owners always folded into "Other ASes", comma-separated.
+    pub fold: String,
+    /// Colours chosen for owners: "OWNER=#RRGGBB", comma-separated.
+    pub colours: String,
     /// Figure size in points.
     pub width: u32,
     pub height: u32,
@@ -134,6 +138,8 @@ impl Default for ExportDialog {
             caption: String::new(),
             font_scale: spec.font_scale,
             max_coloured: 0,
+            fold: String::new(),
+            colours: String::new(),
             width: spec.width,
             height: spec.height,
             scale: spec.scale.round() as u32,
@@ -294,6 +300,20 @@ impl ExportDialog {
                 });
             });
             ui.end_row();
+            let label = ui.label("Fold owners");
+            ui.add(
+                egui::TextEdit::singleline(&mut self.fold).hint_text("AS15133 Edgecast, Akamai").desired_width(360.0),
+            )
+            .labelled_by(label.id);
+            ui.end_row();
+            let label = ui.label("Owner colours");
+            ui.add(
+                egui::TextEdit::singleline(&mut self.colours)
+                    .hint_text("Apple=#222222, AS8075 Microsoft=#7F3C8D")
+                    .desired_width(360.0),
+            )
+            .labelled_by(label.id);
+            ui.end_row();
             ui.label("Scale");
             ui.horizontal(|ui| {
                 for scale in 1..=4 {
@@ -388,7 +408,9 @@ impl ExportDialog {
             font_scale: self.font_scale,
             palette: crate::palette::PaletteOptions {
                 max_coloured: (self.max_coloured > 0).then_some(self.max_coloured),
-                ..Default::default()
+                fold: self.fold.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect(),
+                overrides: parse_colours(&self.colours),
+                room: None,
             },
         }
     }
@@ -415,6 +437,19 @@ impl ExportDialog {
     }
 }
 
+/// "OWNER=#RRGGBB, OWNER=#RRGGBB" as colour choices; entries that do not parse are skipped.
+pub fn parse_colours(text: &str) -> Vec<(String, crate::palette::Rgb)> {
+    text.split(',')
+        .filter_map(|entry| {
+            let (owner, hex) = entry.rsplit_once('=')?;
+            let hex = hex.trim().trim_start_matches('#');
+            let byte = |i: usize| hex.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok());
+            let rgb = crate::palette::Rgb(byte(0)?, byte(2)?, byte(4)?);
+            (hex.len() == 6 && !owner.trim().is_empty()).then(|| (owner.trim().to_string(), rgb))
+        })
+        .collect()
+}
+
 fn file_name(path: &Path) -> String {
     path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
 }
@@ -422,6 +457,18 @@ fn file_name(path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn owner_colours_parse_and_bad_entries_are_skipped() {
+        let parsed = parse_colours("Apple=#222222, AS8075 Microsoft = 7f3c8d, nonsense, X=#12");
+        assert_eq!(
+            parsed,
+            vec![
+                ("Apple".to_string(), crate::palette::Rgb(0x22, 0x22, 0x22)),
+                ("AS8075 Microsoft".to_string(), crate::palette::Rgb(0x7F, 0x3C, 0x8D)),
+            ]
+        );
+    }
 
     #[test]
     fn destinations_sit_next_to_the_capture_and_follow_the_kind_until_edited() {
