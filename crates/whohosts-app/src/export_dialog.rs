@@ -287,12 +287,12 @@ impl ExportDialog {
                 }
             });
             ui.end_row();
-            ui.label("Text size");
-            ui.add(DragValue::new(&mut self.font_scale).range(0.5..=3.0).speed(0.05).suffix("×"));
+            let label = ui.label("Text size");
+            ui.add(DragValue::new(&mut self.font_scale).range(0.5..=3.0).speed(0.05).suffix("×")).labelled_by(label.id);
             ui.end_row();
-            ui.label("Coloured owners");
+            let label = ui.label("Coloured owners");
             ui.horizontal(|ui| {
-                ui.add(DragValue::new(&mut self.max_coloured).range(0..=12));
+                ui.add(DragValue::new(&mut self.max_coloured).range(0..=12)).labelled_by(label.id);
                 ui.weak(if self.max_coloured == 0 {
                     "from the data; the rest fold into \"Other ASes\"".to_string()
                 } else {
