@@ -1,6 +1,7 @@
 //! The layered (Sankey-like) layout: columns left to right, node heights proportional to
 //! bytes, ribbons stacked on their nodes without gaps, node order chosen by barycentric sweeps
-//! to reduce crossings, crowded columns folded into "N more" nodes. Pure maths on its own
+//! to reduce crossings (columns right of `movable_columns` keep their order but for swaps
+//! within a group), crowded columns folded into "N more" nodes. Pure maths on its own
 //! points and rectangles (no egui types), deterministic: same input, same picture.
 
 use super::ordering::{order_columns_before, ranks};

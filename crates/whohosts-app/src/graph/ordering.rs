@@ -57,7 +57,46 @@ pub fn order_columns_before(
         }
     }
     refine_by_swaps(&mut best, nodes, links, movable);
+    refine_fixed_columns(&mut best, nodes, links, movable);
     best
+}
+
+/// In the columns that keep their order (right of `movable`), nodes of one group may still
+/// trade places: adjacent swaps within a group are kept when they lower the crossings on
+/// their left and add none on their right. In the graph, the endpoints of one owner node
+/// form a group, so this lowers host -> endpoint crossings and keeps endpoint -> owner at 0.
+pub fn refine_fixed_columns(order: &mut [Vec<usize>], nodes: &[NodeSpec], links: &[LinkSpec], movable: usize) {
+    let group = |i: usize| nodes.get(i).and_then(|n| n.group);
+    let last = order.len().saturating_sub(1);
+    for _ in 0..8 {
+        let mut improved = false;
+        for c in movable.max(1)..last {
+            let len = order.get(c).map_or(0, Vec::len);
+            for p in 0..len.saturating_sub(1) {
+                let Some(column) = order.get(c) else { break };
+                let (a, b) = (column[p], column[p + 1]);
+                if group(a).is_none() || group(a) != group(b) {
+                    continue;
+                }
+                let before = crossings_per_gap(order, links, nodes.len());
+                let mut swapped = column.clone();
+                swapped.swap(p, p + 1);
+                let Some(slot) = order.get_mut(c) else { break };
+                let previous = std::mem::replace(slot, swapped);
+                let after = crossings_per_gap(order, links, nodes.len());
+                let left_better = after.get(c - 1) < before.get(c - 1);
+                let right_same = after.iter().skip(c).zip(before.iter().skip(c)).all(|(x, y)| x <= y);
+                if left_better && right_same {
+                    improved = true;
+                } else if let Some(slot) = order.get_mut(c) {
+                    *slot = previous;
+                }
+            }
+        }
+        if !improved {
+            break;
+        }
+    }
 }
 
 /// Local search after the sweeps: swaps neighbouring group blocks, then neighbouring nodes

@@ -170,8 +170,21 @@ pub fn layered_scene(model: &GraphModel, width: f32, height: f32, measure: &dyn 
         movable_columns: 1,
         ..LayoutParams::default()
     };
-    let specs: Vec<NodeSpec> =
-        model.nodes.iter().map(|n| NodeSpec { column: n.column, value: n.bytes as f64, group: n.group }).collect();
+    // Middle nodes are grouped by the node they lead to (an endpoint's owner node): within
+    // such a group they may trade places to reduce crossings on their left.
+    let mut leads_to: Vec<Option<u32>> = vec![None; model.nodes.len()];
+    for l in &model.links {
+        let middle = model.nodes.get(l.source).is_some_and(|n| n.column != HOSTS && n.column != last);
+        if let (true, Some(slot)) = (middle, leads_to.get_mut(l.source)) {
+            *slot = Some(l.target as u32);
+        }
+    }
+    let specs: Vec<NodeSpec> = model
+        .nodes
+        .iter()
+        .zip(&leads_to)
+        .map(|(n, to)| NodeSpec { column: n.column, value: n.bytes as f64, group: to.or(n.group) })
+        .collect();
     let links: Vec<LinkSpec> =
         model.links.iter().map(|l| LinkSpec { source: l.source, target: l.target, value: l.bytes as f64 }).collect();
     let layout = layered(&specs, &links, &params);
