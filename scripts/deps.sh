@@ -7,7 +7,7 @@ set -euo pipefail
 need=(pkg-config libpcap-dev)
 case "${1:-build}" in
   build) ;;
-  test) need+=(xvfb xauth imagemagick mesa-vulkan-drivers libgl1-mesa-dri libxkbcommon-x11-0 tcpdump iproute2 util-linux python3 openssl curl tshark
+  test) need+=(xvfb xauth imagemagick librsvg2-bin mesa-vulkan-drivers libgl1-mesa-dri libxkbcommon-x11-0 tcpdump iproute2 util-linux python3 openssl curl tshark
         desktop-file-utils xdg-utils shared-mime-info man-db bsdextrautils) ;;
   bench) need+=(tshark time python3) ;;
   install-test) need+=(desktop-file-utils xdg-utils shared-mime-info man-db bsdextrautils) ;;

@@ -34,7 +34,7 @@ pub enum Command {
     /// List the network interfaces that can be captured on.
     Interfaces(InterfacesArgs),
     /// Write a print-ready PNG figure, and the data behind it as CSV, JSON or pcap.
-    Export(crate::export_command::ExportArgs),
+    Export(Box<crate::export_command::ExportArgs>),
 }
 
 #[derive(Debug, clap::Args)]

@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{bail, Context};
-use whohosts_app::figure::views::AppViews;
-use whohosts_app::figure::{png, FigureSpec, View};
+use whohosts_app::figure::files::{self, FigureFormat};
+use whohosts_app::figure::{png, svg, FigureSpec, View, PRESETS};
+use whohosts_app::palette::{PaletteOptions, Rgb};
 use whohosts_core::export::timefmt::parse_time;
 use whohosts_core::export::{
     csv, dataset_lines, json, parquet, pcap, pcapng_names, selected_flows, Overwrite, ViewFilter,
@@ -57,6 +58,35 @@ pub struct ExportArgs {
     /// Write a figure as PNG.
     #[arg(long, value_name = "OUT.png")]
     pub png: Option<PathBuf>,
+    /// Write the same figure as SVG (text stays text; the font is named).
+    #[arg(long, value_name = "OUT.svg")]
+    pub svg: Option<PathBuf>,
+    /// Write the same figure as PDF (text stays text; the font is embedded).
+    #[arg(long, value_name = "OUT.pdf")]
+    pub pdf: Option<PathBuf>,
+    /// Write what the figure draws (nodes, ribbons, labels with boxes, legend with colours and
+    /// numbers, crossing and overlap counts) as JSON.
+    #[arg(long, value_name = "OUT.json")]
+    pub layout_json: Option<PathBuf>,
+    /// A size preset: web (1200x675), print-column (600x450), print-page (1000x1300), slide (1600x900).
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["width", "height"])]
+    pub preset: Option<String>,
+    /// A second heading line under the title.
+    #[arg(long, value_name = "TEXT")]
+    pub subtitle: Option<String>,
+    /// Text size relative to the default.
+    #[arg(long, default_value_t = 1.0)]
+    pub font_scale: f32,
+    /// How many owners get a colour of their own (default: from the data, at most 9); the
+    /// rest fold into "Other ASes".
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=16))]
+    pub colours: Option<u16>,
+    /// Fold this owner into "Other ASes" whatever its size; repeatable.
+    #[arg(long, value_name = "OWNER")]
+    pub fold: Vec<String>,
+    /// Give an owner a colour of your choosing: OWNER=#RRGGBB; repeatable.
+    #[arg(long, value_name = "OWNER=#RRGGBB")]
+    pub colour: Vec<String>,
     /// What the figure shows.
     #[arg(long, value_enum, default_value_t = FigureView::Figure)]
     pub view: FigureView,
@@ -142,20 +172,10 @@ pub fn run_export_with(args: &ExportArgs, sources: &[String]) -> anyhow::Result<
     let file_name = input.display_name();
     let analysed = started.elapsed();
 
+    let spec = figure_spec(args, &file_name, &sources)?;
     if let Some(path) = &args.png {
         let started = Instant::now();
-        let spec = FigureSpec {
-            view: args.view.into(),
-            width: args.width,
-            height: args.height,
-            scale: args.scale,
-            dark: args.theme == Theme::Dark,
-            title: args.title.clone().unwrap_or_else(|| png::default_title(&file_name)),
-            caption: args.caption.clone().unwrap_or_default(),
-            capture_name: file_name.clone(),
-            sources: sources.clone(),
-        };
-        let image = png::render_figure_with(&snapshot, &filter, &spec, &mut AppViews::default())?;
+        let image = png::render_figure(&snapshot, &filter, &spec)?;
         let rendered = started.elapsed();
         png::write_png(path, &image, overwrite)?;
         println!(
@@ -167,6 +187,33 @@ pub fn run_export_with(args: &ExportArgs, sources: &[String]) -> anyhow::Result<
             rendered.as_millis(),
             started.elapsed().saturating_sub(rendered).as_millis()
         );
+    }
+    if args.svg.is_some() || args.pdf.is_some() || args.layout_json.is_some() {
+        let started = Instant::now();
+        let scene = files::figure_scene(&snapshot, &filter, &spec);
+        let built = started.elapsed();
+        if let Some(path) = &args.svg {
+            files::write_text(path, &svg::to_svg(&scene), overwrite)?;
+            println!("{}: SVG figure (scene built in {} ms)", path.display(), built.as_millis());
+        }
+        if let Some(path) = &args.pdf {
+            files::write_figure(path, FigureFormat::Pdf, &snapshot, &filter, &spec, overwrite)?;
+            println!("{}: PDF figure", path.display());
+        }
+        if let Some(path) = &args.layout_json {
+            files::write_text(path, &scene.layout_json(), overwrite)?;
+            let c = &scene.dump.checks;
+            println!(
+                "{}: layout ({} nodes, {} ribbons; crossings host->endpoint {}, endpoint->owner {}; {} label overlaps; min ΔE {})",
+                path.display(),
+                scene.dump.nodes.len(),
+                scene.dump.ribbons.len(),
+                c.host_endpoint_crossings,
+                c.endpoint_owner_crossings,
+                c.label_overlaps,
+                c.min_delta_e.map_or("-".to_string(), |d| format!("{d:.1}"))
+            );
+        }
     }
     if let Some(dir) = &args.csv {
         for written in csv::write_csv_dir(dir, &snapshot, &filter, overwrite)? {
@@ -200,15 +247,74 @@ pub fn run_export_with(args: &ExportArgs, sources: &[String]) -> anyhow::Result<
     Ok(())
 }
 
+/// The figure's settings from the flags (checked: preset names, colours).
+fn figure_spec(args: &ExportArgs, file_name: &str, sources: &[String]) -> anyhow::Result<FigureSpec> {
+    let (width, height) = match &args.preset {
+        None => (args.width, args.height),
+        Some(name) => match PRESETS.iter().find(|p| p.0 == name.as_str()) {
+            Some(&(_, w, h)) => (w, h),
+            None => {
+                let names: Vec<&str> = PRESETS.iter().map(|p| p.0).collect();
+                bail!("--preset {name:?} is not one of {}", names.join(", "))
+            }
+        },
+    };
+    let mut overrides = Vec::new();
+    for entry in &args.colour {
+        let Some((owner, hex)) = entry.rsplit_once('=') else {
+            bail!("--colour {entry:?} is not OWNER=#RRGGBB");
+        };
+        let rgb = parse_hex(hex).with_context(|| format!("--colour {entry:?}"))?;
+        overrides.push((owner.trim().to_string(), rgb));
+    }
+    Ok(FigureSpec {
+        view: args.view.into(),
+        width,
+        height,
+        scale: args.scale,
+        dark: args.theme == Theme::Dark,
+        title: args.title.clone().unwrap_or_else(|| png::default_title(file_name)),
+        subtitle: args.subtitle.clone().unwrap_or_default(),
+        caption: args.caption.clone().unwrap_or_default(),
+        capture_name: file_name.to_string(),
+        sources: sources.to_vec(),
+        font_scale: args.font_scale,
+        palette: PaletteOptions {
+            max_coloured: args.colours.map(usize::from),
+            fold: args.fold.iter().cloned().collect(),
+            overrides,
+            room: None,
+        },
+    })
+}
+
+/// "#RRGGBB" (or without the '#') as a colour.
+fn parse_hex(text: &str) -> anyhow::Result<Rgb> {
+    let hex = text.trim().trim_start_matches('#');
+    let byte = |i: usize| hex.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok());
+    match (hex.len(), byte(0), byte(2), byte(4)) {
+        (6, Some(r), Some(g), Some(b)) => Ok(Rgb(r, g, b)),
+        _ => bail!("{text:?} is not a colour like #1F77B4"),
+    }
+}
+
 /// Refuses up front: no output asked for, a bad scale, or (without --force) an output
 /// that exists, named.
 fn check_outputs(args: &ExportArgs) -> anyhow::Result<()> {
-    if args.png.is_none() && args.csv.is_none() && args.json.is_none() && args.pcap.is_none() && args.parquet.is_none()
+    let figures = [&args.png, &args.svg, &args.pdf, &args.layout_json];
+    if figures.iter().all(|f| f.is_none())
+        && args.csv.is_none()
+        && args.json.is_none()
+        && args.pcap.is_none()
+        && args.parquet.is_none()
     {
-        bail!("nothing to export: give --png, --csv, --parquet, --json or --pcap");
+        bail!("nothing to export: give --png, --svg, --pdf, --layout-json, --csv, --parquet, --json or --pcap");
     }
     if !(0.5..=4.0).contains(&args.scale) {
         bail!("--scale {} is out of range (0.5 to 4)", args.scale);
+    }
+    if !(0.5..=3.0).contains(&args.font_scale) {
+        bail!("--font-scale {} is out of range (0.5 to 3)", args.font_scale);
     }
     if let Some(file) = args.files.iter().find(|f| args.pcap.is_some() && !is_regular_file(f)) {
         bail!(
@@ -216,7 +322,11 @@ fn check_outputs(args: &ExportArgs) -> anyhow::Result<()> {
             file.display()
         );
     }
-    let mut outputs: Vec<PathBuf> = [&args.png, &args.json, &args.pcap].into_iter().flatten().cloned().collect();
+    let mut outputs: Vec<PathBuf> = [&args.png, &args.svg, &args.pdf, &args.layout_json, &args.json, &args.pcap]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
     for output in &outputs {
         let folder = match output.parent() {
             Some(p) if !p.as_os_str().is_empty() => p,

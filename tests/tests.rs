@@ -2,6 +2,7 @@
 
 mod cli;
 mod export;
+mod figure;
 mod handoffs;
 mod hostile;
 mod hostile_paths;

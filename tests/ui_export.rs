@@ -75,6 +75,7 @@ fn same_figure_as_the_cli(harness: &Harness<'_, WhohostsApp>, width: u32, height
         caption: String::new(),
         capture_name: capture.file_name(),
         sources: dataset_lines(app.config()),
+        ..FigureSpec::default()
     };
     png::render_figure_with(&capture.snapshot, &app.filter, &spec, &mut AppViews::default()).unwrap()
 }

@@ -45,9 +45,9 @@ impl ExportKind {
 
     fn label(self) -> &'static str {
         match self {
-            ExportKind::Figure => "PNG figure: graph and timeline",
-            ExportKind::Graph => "PNG figure: graph",
-            ExportKind::Timeline => "PNG figure: timeline",
+            ExportKind::Figure => "Figure: graph and timeline (PNG, SVG or PDF by extension)",
+            ExportKind::Graph => "Figure: graph",
+            ExportKind::Timeline => "Figure: timeline",
             ExportKind::Csv => "CSV tables (into a folder)",
             ExportKind::Json => "JSON document",
             ExportKind::Pcap => "pcap of the selected flows",
@@ -98,6 +98,17 @@ pub struct ExportDialog {
     pub open: bool,
     pub kind: ExportKind,
     pub title: String,
+    pub subtitle: String,
+    /// The author's words for the caption's first line.
+    pub caption: String,
+    /// Text size relative to the default.
+    pub font_scale: f32,
+    /// Owners with a colour of their own; 0: decided from the data.
+    pub max_coloured: usize,
+    /// Owners always folded into "Other ASes", comma-separated.
+    pub fold: String,
+    /// Colours chosen for owners: "OWNER=#RRGGBB", comma-separated.
+    pub colours: String,
     /// Figure size in points.
     pub width: u32,
     pub height: u32,
@@ -123,6 +134,12 @@ impl Default for ExportDialog {
             open: false,
             kind: ExportKind::Figure,
             title: String::new(),
+            subtitle: String::new(),
+            caption: String::new(),
+            font_scale: spec.font_scale,
+            max_coloured: 0,
+            fold: String::new(),
+            colours: String::new(),
             width: spec.width,
             height: spec.height,
             scale: spec.scale.round() as u32,
@@ -251,12 +268,51 @@ impl ExportDialog {
             let label = ui.label("Figure title");
             ui.add(egui::TextEdit::singleline(&mut self.title).desired_width(360.0)).labelled_by(label.id);
             ui.end_row();
+            let label = ui.label("Subtitle");
+            ui.add(egui::TextEdit::singleline(&mut self.subtitle).desired_width(360.0)).labelled_by(label.id);
+            ui.end_row();
+            let label = ui.label("Caption");
+            ui.add(egui::TextEdit::multiline(&mut self.caption).desired_rows(2).desired_width(360.0))
+                .labelled_by(label.id);
+            ui.end_row();
             ui.label("Size (points)");
             ui.horizontal(|ui| {
                 ui.add(DragValue::new(&mut self.width).range(200..=4000).suffix(" wide"));
                 ui.label("×");
                 ui.add(DragValue::new(&mut self.height).range(150..=4000).suffix(" high"));
+                for (name, w, h) in crate::figure::PRESETS {
+                    if ui.small_button(name).on_hover_text(format!("{w} × {h} points")).clicked() {
+                        (self.width, self.height) = (w, h);
+                    }
+                }
             });
+            ui.end_row();
+            let label = ui.label("Text size");
+            ui.add(DragValue::new(&mut self.font_scale).range(0.5..=3.0).speed(0.05).suffix("×")).labelled_by(label.id);
+            ui.end_row();
+            let label = ui.label("Coloured owners");
+            ui.horizontal(|ui| {
+                ui.add(DragValue::new(&mut self.max_coloured).range(0..=12)).labelled_by(label.id);
+                ui.weak(if self.max_coloured == 0 {
+                    "from the data; the rest fold into \"Other ASes\"".to_string()
+                } else {
+                    format!("the largest {}; the rest fold into \"Other ASes\"", self.max_coloured)
+                });
+            });
+            ui.end_row();
+            let label = ui.label("Fold owners");
+            ui.add(
+                egui::TextEdit::singleline(&mut self.fold).hint_text("AS15133 Edgecast, Akamai").desired_width(360.0),
+            )
+            .labelled_by(label.id);
+            ui.end_row();
+            let label = ui.label("Owner colours");
+            ui.add(
+                egui::TextEdit::singleline(&mut self.colours)
+                    .hint_text("Apple=#222222, AS8075 Microsoft=#7F3C8D")
+                    .desired_width(360.0),
+            )
+            .labelled_by(label.id);
             ui.end_row();
             ui.label("Scale");
             ui.horizontal(|ui| {
@@ -327,7 +383,7 @@ impl ExportDialog {
 
     fn target(&self, input: &ExportInput<'_>) -> ExportTarget {
         match self.kind.figure_view() {
-            Some(view) => ExportTarget::Figure(self.figure_spec(view, input)),
+            Some(view) => ExportTarget::Figure(Box::new(self.figure_spec(view, input))),
             None if self.kind == ExportKind::Csv => ExportTarget::Csv,
             None if self.kind == ExportKind::Json => ExportTarget::Json,
             None => ExportTarget::Pcap,
@@ -345,9 +401,17 @@ impl ExportDialog {
             scale: self.scale.clamp(1, 4) as f32,
             dark: self.dark,
             title: if title.is_empty() { png::default_title(&capture_name) } else { title.to_string() },
-            caption: String::new(),
+            subtitle: self.subtitle.trim().to_string(),
+            caption: self.caption.trim().to_string(),
             capture_name,
             sources: (input.sources)(),
+            font_scale: self.font_scale,
+            palette: crate::palette::PaletteOptions {
+                max_coloured: (self.max_coloured > 0).then_some(self.max_coloured),
+                fold: self.fold.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect(),
+                overrides: parse_colours(&self.colours),
+                room: None,
+            },
         }
     }
 
@@ -373,6 +437,19 @@ impl ExportDialog {
     }
 }
 
+/// "OWNER=#RRGGBB, OWNER=#RRGGBB" as colour choices; entries that do not parse are skipped.
+pub fn parse_colours(text: &str) -> Vec<(String, crate::palette::Rgb)> {
+    text.split(',')
+        .filter_map(|entry| {
+            let (owner, hex) = entry.rsplit_once('=')?;
+            let hex = hex.trim().trim_start_matches('#');
+            let byte = |i: usize| hex.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok());
+            let rgb = crate::palette::Rgb(byte(0)?, byte(2)?, byte(4)?);
+            (hex.len() == 6 && !owner.trim().is_empty()).then(|| (owner.trim().to_string(), rgb))
+        })
+        .collect()
+}
+
 fn file_name(path: &Path) -> String {
     path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
 }
@@ -380,6 +457,18 @@ fn file_name(path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn owner_colours_parse_and_bad_entries_are_skipped() {
+        let parsed = parse_colours("Apple=#222222, AS8075 Microsoft = 7f3c8d, nonsense, X=#12");
+        assert_eq!(
+            parsed,
+            vec![
+                ("Apple".to_string(), crate::palette::Rgb(0x22, 0x22, 0x22)),
+                ("AS8075 Microsoft".to_string(), crate::palette::Rgb(0x7F, 0x3C, 0x8D)),
+            ]
+        );
+    }
 
     #[test]
     fn destinations_sit_next_to_the_capture_and_follow_the_kind_until_edited() {

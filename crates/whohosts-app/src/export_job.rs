@@ -1,13 +1,12 @@
-//! One export from the app, run on its own thread: the figure (rendered off-screen with the
-//! app's own views, exactly as `whohosts export --png` draws it), the CSV tables, the JSON
+//! One export from the app, run on its own thread: the figure (PNG, SVG or PDF, from the
+//! same scene `whohosts export` draws), the CSV tables, the JSON
 //! document or the selected flows' frames. The UI thread only starts the job and polls it.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{channel, Receiver, TryRecvError};
 use std::sync::Arc;
 
-use crate::figure::png;
-use crate::figure::views::AppViews;
+use crate::figure::files::{write_figure, FigureFormat};
 use crate::figure::FigureSpec;
 use crate::format::counted;
 use whohosts_core::export::{csv, json, pcap, Overwrite, ViewFilter};
@@ -16,8 +15,8 @@ use whohosts_core::snapshot::Snapshot;
 /// What one export writes.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExportTarget {
-    /// A PNG figure file.
-    Figure(FigureSpec),
+    /// A figure file: PNG, SVG or PDF by the destination's extension.
+    Figure(Box<FigureSpec>),
     /// flows.csv, endpoints.csv and providers.csv in a folder.
     Csv,
     /// One JSON document.
@@ -63,9 +62,10 @@ pub fn run_export(request: &ExportRequest) -> Result<String, String> {
     let saved = |path: &Path| format!("Saved {}", path.display());
     match target {
         ExportTarget::Figure(spec) => {
-            let image = png::render_figure_with(snapshot, filter, spec, &mut AppViews::default())
-                .map_err(|e| format!("{}: {e}", destination.display()))?;
-            png::write_png(destination, &image, *overwrite).map(|p| saved(&p)).map_err(|e| e.to_string())
+            let format = FigureFormat::of_path(destination);
+            write_figure(destination, format, snapshot, filter, spec, *overwrite)
+                .map(|p| saved(&p))
+                .map_err(|e| format!("{}: {e}", destination.display()))
         }
         ExportTarget::Csv => csv::write_csv_dir(destination, snapshot, filter, *overwrite)
             .map(|_| saved(destination))
@@ -149,6 +149,20 @@ mod tests {
         assert_eq!(existing_output(&ExportTarget::Json, &doc), Some(doc.clone()));
         let refused = run_export(&request(ExportTarget::Json, doc)).unwrap_err();
         assert!(refused.contains("out.json"), "{refused}");
+    }
+
+    #[test]
+    fn the_window_writes_svg_and_pdf_figures_by_extension() {
+        let dir = tempfile::tempdir().unwrap();
+        let spec = || ExportTarget::Figure(Box::new(FigureSpec { width: 600, height: 400, ..FigureSpec::default() }));
+        let svg = dir.path().join("figure.svg");
+        run_export(&request(spec(), svg.clone())).unwrap();
+        let text = std::fs::read_to_string(&svg).unwrap();
+        assert!(text.starts_with("<?xml") && text.contains("<text"), "{}", &text[..text.len().min(200)]);
+        assert_eq!(crate::figure::svg::parse_size(&text), Ok((600.0, 400.0)));
+        let pdf = dir.path().join("figure.PDF");
+        run_export(&request(spec(), pdf.clone())).unwrap();
+        assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub mod interface_picker;
 pub mod live_panel;
 pub mod loading;
 pub mod menu;
+pub mod palette;
 pub mod save_dialog;
 pub mod screenshot;
 pub mod settings;

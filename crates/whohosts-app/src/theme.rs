@@ -1,86 +1,58 @@
-//! How the views look: provider colours (one fixed, colour-blind-friendly colour per canonical
-//! provider, hashed colours for AS owners, grey for Local/Unknown), the visuals, the owner
-//! legend shared by the graph and the timeline, and human units for byte counts.
+//! How the views look: owner colours as egui colours (the palette module decides them), the
+//! visuals, the owner legend shared by the graph and the timeline, and human units for byte
+//! counts.
 //! Owns no state; every function is pure or draws only what it is given.
 
 use std::collections::BTreeSet;
 
+use crate::palette::{self, Palette, PaletteOptions, Rgb, POOL};
 use egui::{Color32, RichText};
 use whohosts_core::providers::Owner;
 
-// Okabe & Ito (2008) colour-blind-safe palette, extended with Paul Tol's muted scheme.
-const BLUE: Color32 = Color32::from_rgb(0x00, 0x72, 0xB2);
-const ORANGE: Color32 = Color32::from_rgb(0xE6, 0x9F, 0x00);
-const BLUISH_GREEN: Color32 = Color32::from_rgb(0x00, 0x9E, 0x73);
-const VERMILLION: Color32 = Color32::from_rgb(0xD5, 0x5E, 0x00);
-const SKY_BLUE: Color32 = Color32::from_rgb(0x56, 0xB4, 0xE9);
-const REDDISH_PURPLE: Color32 = Color32::from_rgb(0xCC, 0x79, 0xA7);
-const WINE: Color32 = Color32::from_rgb(0x88, 0x22, 0x55);
-const SAND: Color32 = Color32::from_rgb(0xC9, 0xB0, 0x4F);
-
-/// Colours for owners without a fixed colour (AS owners), picked by a stable hash of the name.
-const HASHED: [Color32; 8] = [
-    Color32::from_rgb(0x88, 0xCC, 0xEE),
-    Color32::from_rgb(0x44, 0xAA, 0x99),
-    Color32::from_rgb(0x11, 0x77, 0x33),
-    Color32::from_rgb(0x99, 0x99, 0x33),
-    Color32::from_rgb(0xAA, 0x44, 0x99),
-    Color32::from_rgb(0x33, 0x22, 0x88),
-    Color32::from_rgb(0x66, 0x11, 0x00),
-    Color32::from_rgb(0x66, 0x99, 0xCC),
-];
-
-/// The colour that stands for `owner` everywhere (graph ribbons, timeline areas, legends,
-/// tables): fixed for named providers, grey for local, unknown and folded space, hashed
-/// for the rest. Services and regions of a provider share its colour.
-pub fn owner_color(owner: &Owner, dark: bool) -> Color32 {
-    let grey = |light: u8, dark_grey: u8| Some(Color32::from_gray(if dark { dark_grey } else { light }));
-    let fixed = match owner {
-        Owner::Local => grey(0xA8, 0x80),
-        Owner::Unknown | Owner::Other => grey(0xC8, 0x62),
-        Owner::Provider { name, .. } => provider_color(name, dark),
-        Owner::As { .. } => None,
-    };
-    let color = fixed.unwrap_or_else(|| {
-        let index = (stable_hash(&owner.label()) % HASHED.len() as u64) as usize;
-        HASHED.get(index).copied().unwrap_or(Color32::GRAY)
-    });
-    if dark {
-        lift_for_dark(color)
-    } else {
-        color
-    }
+/// An sRGB colour of the palette as egui's colour.
+pub fn color32(c: Rgb) -> Color32 {
+    Color32::from_rgb(c.0, c.1, c.2)
 }
 
-/// The fixed colour of a named provider.
-fn provider_color(name: &str, dark: bool) -> Option<Color32> {
-    match name {
-        "Azure" | "Microsoft" => Some(BLUE),
-        "AWS" | "Amazon" => Some(ORANGE),
-        "Apple" => Some(if dark { Color32::from_gray(0xC8) } else { Color32::from_gray(0x3C) }),
-        "Google Cloud" | "Google" => Some(BLUISH_GREEN),
-        "Cloudflare" => Some(VERMILLION),
-        "Akamai" => Some(SKY_BLUE),
-        "Fastly" => Some(REDDISH_PURPLE),
-        "DigitalOcean" => Some(WINE),
-        "Oracle Cloud" | "Oracle" => Some(SAND),
-        _ => None,
+/// The colour that stands for `owner` when no legend is at hand (tables, the inspector):
+/// its fixed colour (named providers, the grey family), else a pool colour picked by a
+/// stable hash of its label. Views with a legend use a [`Palette`] instead, which keeps the
+/// colours of one legend apart.
+pub fn owner_color(owner: &Owner, dark: bool) -> Color32 {
+    let group = owner.group();
+    let rgb = palette::fixed_colour(&group, dark).unwrap_or_else(|| {
+        let index = (stable_hash(&group.label()) % POOL.len() as u64) as usize;
+        POOL.get(index).copied().unwrap_or(Rgb::grey(128))
+    });
+    color32(rgb)
+}
+
+/// An owner's colour for text on the views' background: the owner colour, darkened (light
+/// theme) or lightened (dark theme) just enough to meet WCAG AA contrast (4.5:1), so an
+/// owner's name is never light blue on white. (For tables and inspectors that colour names.)
+pub fn owner_text_color(owner: &Owner, dark: bool) -> Color32 {
+    let base = owner_color(owner, dark);
+    let background = palette::background(dark);
+    let target = if dark { 255.0 } else { 0.0 };
+    for step in 0..=20 {
+        let t = step as f32 / 20.0;
+        let mix = |c: u8| (f32::from(c) + (target - f32::from(c)) * t).round() as u8;
+        let rgb = Rgb(mix(base.r()), mix(base.g()), mix(base.b()));
+        if palette::colour::contrast(rgb, background) >= 4.5 {
+            return color32(rgb);
+        }
     }
+    ink(dark)
+}
+
+/// The window's palette for a snapshot: its owners over the whole capture.
+pub fn snapshot_palette(snapshot: &whohosts_core::snapshot::Snapshot, dark: bool) -> Palette {
+    Palette::assign(&palette::snapshot_groups(snapshot), &PaletteOptions::default(), dark)
 }
 
 /// FNV-1a: the same name gets the same colour in every run and on every machine.
 fn stable_hash(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
-}
-
-/// Very dark colours vanish on a dark background: blend them towards white.
-fn lift_for_dark(color: Color32) -> Color32 {
-    let luma = 0.2126 * f32::from(color.r()) + 0.7152 * f32::from(color.g()) + 0.0722 * f32::from(color.b());
-    if luma >= 90.0 {
-        return color;
-    }
-    let mix = |c: u8| (f32::from(c) * 0.6 + 255.0 * 0.4) as u8;
-    Color32::from_rgb(mix(color.r()), mix(color.g()), mix(color.b()))
 }
 
 /// Light or dark visuals, with the tooltips and strokes the views expect.
@@ -93,13 +65,10 @@ pub fn apply(ctx: &egui::Context, dark: bool) {
     ctx.set_visuals_of(theme, visuals);
 }
 
-/// A neutral colour for text and strokes drawn over the views' own canvas.
+/// A neutral colour for text and strokes drawn over the views' own canvas (WCAG AA on
+/// the figure's background, see `palette::ink`).
 pub fn ink(dark: bool) -> Color32 {
-    if dark {
-        Color32::from_gray(0xE6)
-    } else {
-        Color32::from_gray(0x20)
-    }
+    color32(palette::ink(dark))
 }
 
 /// One legend entry: an owner (its group: a provider without service and region) and its bytes.
@@ -136,10 +105,24 @@ const INLINE_LEGEND: usize = 12;
 /// Colour swatches and owner names, added to the caller's (horizontal, wrapping) layout;
 /// clicking one asks to hide or show that owner. Returns the label of the owner clicked.
 pub fn owner_legend_ui(ui: &mut egui::Ui, entries: &[LegendEntry], hidden: &BTreeSet<String>) -> Option<String> {
+    let groups: Vec<(Owner, u64)> = entries.iter().map(|e| (e.owner.clone(), e.bytes)).collect();
+    let palette = Palette::assign(&groups, &PaletteOptions::default(), ui.visuals().dark_mode);
+    owner_legend_with_ui(ui, entries, hidden, &palette)
+}
+
+/// [`owner_legend_ui`] with the colours of a view's own palette (the graph's, which may
+/// have folded owners it had no room for).
+pub fn owner_legend_with_ui(
+    ui: &mut egui::Ui,
+    entries: &[LegendEntry],
+    hidden: &BTreeSet<String>,
+    palette: &Palette,
+) -> Option<String> {
     let mut clicked = None;
+    let palette = palette.clone();
     let (inline, rest) = entries.split_at(entries.len().min(INLINE_LEGEND));
     for entry in inline {
-        if legend_entry_ui(ui, entry, hidden) {
+        if legend_entry_ui(ui, entry, hidden, &palette) {
             clicked = Some(entry.label());
         }
     }
@@ -147,7 +130,7 @@ pub fn owner_legend_ui(ui: &mut egui::Ui, entries: &[LegendEntry], hidden: &BTre
         ui.menu_button(format!("+{} more", rest.len()), |ui| {
             for entry in rest {
                 ui.horizontal(|ui| {
-                    if legend_entry_ui(ui, entry, hidden) {
+                    if legend_entry_ui(ui, entry, hidden, &palette) {
                         clicked = Some(entry.label());
                     }
                 });
@@ -158,10 +141,10 @@ pub fn owner_legend_ui(ui: &mut egui::Ui, entries: &[LegendEntry], hidden: &BTre
 }
 
 /// One swatch and name; true when clicked.
-fn legend_entry_ui(ui: &mut egui::Ui, entry: &LegendEntry, hidden: &BTreeSet<String>) -> bool {
+fn legend_entry_ui(ui: &mut egui::Ui, entry: &LegendEntry, hidden: &BTreeSet<String>, palette: &Palette) -> bool {
     let label = entry.label();
     let shown = !hidden.contains(&label);
-    let color = owner_color(&entry.owner, ui.visuals().dark_mode);
+    let color = color32(palette.colour_in(&entry.owner, ui.visuals().dark_mode));
     let swatch = if shown { color } else { color.gamma_multiply(0.25) };
     let (rect, _) = ui.allocate_exact_size(egui::vec2(11.0, 11.0), egui::Sense::hover());
     ui.painter().rect_filled(rect, 2.0, swatch);
@@ -205,8 +188,20 @@ mod tests {
     fn local_space_is_grey_whatever_its_label() {
         for dark in [false, true] {
             let local = owner_color(&Owner::Local, dark);
-            assert!(local.r() == local.g() && local.g() == local.b(), "{local:?}");
+            let spread = local.r().max(local.g()).max(local.b()) - local.r().min(local.g()).min(local.b());
+            assert!(spread <= 16, "{local:?}");
             assert_eq!(local, owner_color(&Owner::from_label("Local network"), dark));
+        }
+    }
+
+    #[test]
+    fn owner_names_in_colour_stay_readable() {
+        for dark in [false, true] {
+            for owner in ["Cloudflare", "DigitalOcean", "AWS", "Azure", "Fastly"] {
+                let c = owner_text_color(&Owner::provider(owner), dark);
+                let rgb = Rgb(c.r(), c.g(), c.b());
+                assert!(palette::colour::contrast(rgb, palette::background(dark)) >= 4.5, "{owner} dark={dark}");
+            }
         }
     }
 }

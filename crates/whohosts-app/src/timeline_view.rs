@@ -133,9 +133,10 @@ pub fn timeline_plot_ui(
         .label_formatter(|_| None)
         .set_margin_fraction(egui::Vec2::new(0.0, 0.05));
     let bands = state.cache.as_ref().map(|c| Arc::clone(&c.bands)).unwrap_or_default();
+    let palette = theme::snapshot_palette(snapshot, dark);
     let shown = plot.show(ui, move |plot_ui| {
         for band in bands.iter() {
-            let color = theme::owner_color(&band.owner, dark);
+            let color = theme::color32(palette.colour_in(&band.owner, dark));
             plot_ui.add(
                 FilledArea::new(band.owner.label(), &band.xs, &band.lower, &band.upper)
                     .fill_color(color.gamma_multiply(0.85))

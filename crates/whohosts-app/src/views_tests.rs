@@ -187,7 +187,7 @@ fn crowded_columns_fold_and_a_click_on_the_fold_expands_it() {
     let mut harness = graph_harness(probe);
     harness.run();
     harness.snapshot("graph_view_folded");
-    harness.get_by_label_contains("more, ").click();
+    harness.get_by_label_contains("more hosts").click();
     harness.run();
     assert!(harness.state().commands.is_empty(), "{:?}", harness.state().commands);
     assert!(harness.state().graph.expanded.contains("0:hosts"));
@@ -268,4 +268,30 @@ fn a_big_graph_builds_on_a_worker_and_then_shows_the_same_picture() {
         (harness.state().graph.node_screen_rect(label), at_once.state().graph.node_screen_rect(label));
     assert!(expected.is_some());
     assert_eq!(shown, expected);
+}
+
+/// The export window with its figure options (title, subtitle, caption, size presets, text
+/// size, coloured owners, folds, owner colours), as a user sees it.
+#[test]
+fn export_window_figure_options_image() {
+    use crate::export_dialog::{ExportDialog, ExportInput};
+    let snapshot = std::sync::Arc::new(fake_snapshot::demo());
+    let filter = whohosts_core::filter::ViewFilter::default();
+    let mut dialog = ExportDialog::default();
+    dialog.show(std::path::Path::new("/data/demo.pcap"));
+    let sources = || vec!["AWS ip-ranges.json, 2026-10-01".to_string()];
+    let mut harness = Harness::builder().with_size([640.0, 720.0]).with_theme(egui::Theme::Light).build_ui(|ui| {
+        let input = ExportInput {
+            capture_path: std::path::Path::new("/data/demo.pcap"),
+            snapshot: &snapshot,
+            filter: &filter,
+            selection: &[],
+            sources: &sources,
+        };
+        dialog.window_ui(ui.ctx(), &input);
+    });
+    harness.run();
+    harness.get_by_label("Subtitle");
+    harness.get_by_label("Owner colours");
+    harness.snapshot("export_window_figure");
 }

@@ -1,4 +1,4 @@
-//! The figure as a PNG file: renders [`draw_figure`] off-screen at the spec's size and
+//! The figure as a PNG file: renders [`figure_ui`] off-screen at the spec's size and
 //! scale and writes the image atomically.
 
 use std::path::{Path, PathBuf};
@@ -7,7 +7,7 @@ use image::RgbaImage;
 
 use super::render::{render_offscreen, RenderError};
 use super::views::AppViews;
-use super::{draw_figure, FigureSpec, ViewDrawer};
+use super::{figure_ui, FigureSpec};
 use whohosts_core::export::atomic::{write_atomically, Overwrite};
 use whohosts_core::export::filter::ViewFilter;
 use whohosts_core::export::ExportError;
@@ -20,16 +20,16 @@ pub fn pixel_size(spec: &FigureSpec) -> (u32, u32) {
 }
 
 /// Renders the figure to an image of [`pixel_size`] pixels.
-pub fn render_figure(
-    snapshot: &Snapshot,
-    filter: &ViewFilter,
-    spec: &FigureSpec,
-    graph: ViewDrawer<'_>,
-    timeline: ViewDrawer<'_>,
-) -> Result<RgbaImage, RenderError> {
+pub fn render_figure(snapshot: &Snapshot, filter: &ViewFilter, spec: &FigureSpec) -> Result<RgbaImage, RenderError> {
     let (width, height) = pixel_size(spec);
+    let mut fonts_set = false;
     render_offscreen(width, height, spec.scale, spec.dark, |ui| {
-        draw_figure(ui, snapshot, filter, spec, &mut *graph, &mut *timeline);
+        if !fonts_set {
+            // Takes effect from the next pass; the settling passes come first.
+            ui.ctx().set_fonts(super::paint::figure_fonts());
+            fonts_set = true;
+        }
+        figure_ui(ui, snapshot, filter, spec);
     })
 }
 
@@ -38,22 +38,16 @@ pub fn default_title(capture_name: &str) -> String {
     format!("Who hosts the traffic in {capture_name}")
 }
 
-/// Renders the figure with `views` drawing the graph and timeline: what the CLI and the
-/// app's export window both call, so the same settings give the same picture.
+/// Renders the figure: what the CLI and the app's export window both call, so the same
+/// settings give the same picture. (`_views` is kept for callers of the window's export; the
+/// figure is drawn from its own scene, the same one the SVG and PDF are written from.)
 pub fn render_figure_with(
     snapshot: &Snapshot,
     filter: &ViewFilter,
     spec: &FigureSpec,
-    views: &mut AppViews,
+    _views: &mut AppViews,
 ) -> Result<RgbaImage, RenderError> {
-    let views = std::cell::RefCell::new(views);
-    render_figure(
-        snapshot,
-        filter,
-        spec,
-        &mut |ui: &mut egui::Ui, rect: egui::Rect| views.borrow_mut().graph_ui(ui, rect, snapshot, filter),
-        &mut |ui: &mut egui::Ui, rect: egui::Rect| views.borrow_mut().timeline_ui(ui, rect, snapshot, filter),
-    )
+    render_figure(snapshot, filter, spec)
 }
 
 /// Encodes `image` as PNG into `path`, atomically.

@@ -3,8 +3,7 @@
 
 use std::cmp::Ordering;
 
-/// The group of a fold that mixes groups (when there are too many groups for one fold each);
-/// expanding it expands every group.
+/// Expanding this group expands every group.
 pub const OTHERS: u32 = u32::MAX;
 
 /// How a crowded column is shown: the entries kept and, per group, the folded rest.
@@ -31,14 +30,12 @@ pub fn fold_crowded(entries: &[(u32, f64)], capacity: usize, expanded: &dyn Fn(u
     let all_expanded = expanded(OTHERS);
     let forced: Vec<bool> = entries.iter().map(|e| all_expanded || expanded(e.0)).collect();
     let mut keep = vec![false; entries.len()];
-    let mut others: Vec<usize> = Vec::new();
-    let mut in_others = vec![false; entries.len()];
     if entries.len() <= capacity.max(1) {
         keep.iter_mut().for_each(|k| *k = true);
     } else {
         // The largest k such that k kept entries plus one slot per folded group fit.
         let mut best = None;
-        for k in (1..=capacity.min(entries.len())).rev() {
+        for k in (0..=capacity.min(entries.len())).rev() {
             let mut kept = vec![false; entries.len()];
             for &i in by_value.iter().take(k) {
                 kept[i] = true;
@@ -53,19 +50,11 @@ pub fn fold_crowded(entries: &[(u32, f64)], capacity: usize, expanded: &dyn Fn(u
                 break;
             }
         }
-        match best {
-            Some(k) => by_value.iter().take(k).for_each(|&i| keep[i] = true),
-            None => {
-                // Too many groups for one fold each: the largest entries stay and
-                // everything else shares one fold of mixed groups.
-                by_value.iter().take(capacity.saturating_sub(1).max(1)).for_each(|&i| keep[i] = true);
-                for (i, k) in keep.iter_mut().enumerate() {
-                    *k |= forced[i];
-                }
-                others = (0..entries.len()).filter(|&i| !keep[i]).collect();
-                others.iter().for_each(|&i| in_others[i] = true);
-            }
+        if let Some(k) = best {
+            by_value.iter().take(k).for_each(|&i| keep[i] = true);
         }
+        // Without a `best`, there are too many groups for a kept entry beside one fold each:
+        // every group folds on its own, never into a fold of mixed groups.
         for (i, k) in keep.iter_mut().enumerate() {
             *k |= forced[i];
         }
@@ -73,7 +62,7 @@ pub fn fold_crowded(entries: &[(u32, f64)], capacity: usize, expanded: &dyn Fn(u
     // A fold of one entry takes the same room as the entry: show the entry instead.
     let mut folded_per_group: std::collections::BTreeMap<u32, Vec<usize>> = std::collections::BTreeMap::new();
     for (i, &(group, _)) in entries.iter().enumerate() {
-        if !keep[i] && !in_others[i] {
+        if !keep[i] {
             folded_per_group.entry(group).or_default().push(i);
         }
     }
@@ -82,32 +71,26 @@ pub fn fold_crowded(entries: &[(u32, f64)], capacity: usize, expanded: &dyn Fn(u
             keep[*only] = true;
         }
     }
-    if let [only] = others.as_slice() {
-        keep[*only] = true;
-        in_others[*only] = false;
-        others.clear();
-    }
-    let mut slots = Vec::new();
+    // Each group's fold goes right after the group's last entry in input order, so a
+    // column sorted by group stays sorted by group.
     let mut pending: std::collections::BTreeMap<u32, Vec<usize>> = std::collections::BTreeMap::new();
+    let mut last_of_group: std::collections::BTreeMap<u32, usize> = std::collections::BTreeMap::new();
     for (i, &(group, _)) in entries.iter().enumerate() {
-        if keep[i] {
-            slots.push(Slot::Keep(i));
-        } else if !in_others[i] {
+        last_of_group.insert(group, i);
+        if !keep[i] {
             pending.entry(group).or_default().push(i);
         }
     }
-    for (group, members) in pending {
-        // Place the group's fold right after its last kept entry, else at the end.
-        let after =
-            slots.iter().rposition(|s| matches!(s, Slot::Keep(i) if entries.get(*i).is_some_and(|e| e.0 == group)));
-        let slot = Slot::More { group, members };
-        match after {
-            Some(p) => slots.insert(p + 1, slot),
-            None => slots.push(slot),
+    let mut slots = Vec::new();
+    for (i, &(group, _)) in entries.iter().enumerate() {
+        if keep[i] {
+            slots.push(Slot::Keep(i));
         }
-    }
-    if !others.is_empty() {
-        slots.push(Slot::More { group: OTHERS, members: others });
+        if last_of_group.get(&group) == Some(&i) {
+            if let Some(members) = pending.remove(&group) {
+                slots.push(Slot::More { group, members });
+            }
+        }
     }
     slots
 }

@@ -1,9 +1,10 @@
 //! The layered (Sankey-like) layout: columns left to right, node heights proportional to
 //! bytes, ribbons stacked on their nodes without gaps, node order chosen by barycentric sweeps
-//! to reduce crossings, crowded columns folded into "N more" nodes. Pure maths on its own
+//! to reduce crossings (columns right of `movable_columns` keep their order but for swaps
+//! within a group), crowded columns folded into "N more" nodes. Pure maths on its own
 //! points and rectangles (no egui types), deterministic: same input, same picture.
 
-use super::ordering::{order_columns, ranks};
+use super::ordering::{order_columns_before, ranks};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Point {
@@ -62,6 +63,9 @@ pub struct LayoutParams {
     pub min_slot: f32,
     /// Barycentric down-and-up sweep pairs.
     pub sweeps: usize,
+    /// Columns left of this one are reordered to reduce crossings; the others keep their
+    /// input order.
+    pub movable_columns: usize,
 }
 
 impl Default for LayoutParams {
@@ -77,6 +81,7 @@ impl Default for LayoutParams {
             min_node_height: 2.0,
             min_slot: 0.0,
             sweeps: 6,
+            movable_columns: usize::MAX,
         }
     }
 }
@@ -126,7 +131,7 @@ pub fn layered(nodes: &[NodeSpec], links: &[LinkSpec], params: &LayoutParams) ->
     let initial: Vec<Vec<usize>> = (0..columns)
         .map(|c| (0..nodes.len()).filter(|&i| nodes.get(i).is_some_and(|n| n.column == c)).collect())
         .collect();
-    let order = order_columns(nodes, links, initial, params.sweeps);
+    let order = order_columns_before(nodes, links, initial, params.sweeps, params.movable_columns);
     let usable = (params.height - 2.0 * params.vertical_margin).max(1.0);
     let scale =
         order.iter().filter_map(|column| column_scale(column, nodes, params, usable)).fold(f32::INFINITY, f32::min);

@@ -210,6 +210,32 @@ fn swaps_remove_crossings_the_sweeps_left() {
     let links = vec![link(0, 3, 1.0), link(1, 2, 1.0)];
     let mut order = vec![vec![0, 1], vec![2, 3]];
     assert_eq!(total_crossings(&order, &links, 4), 1);
-    crate::graph::ordering::refine_by_swaps(&mut order, &nodes, &links);
+    crate::graph::ordering::refine_by_swaps(&mut order, &nodes, &links, usize::MAX);
     assert_eq!(total_crossings(&order, &links, 4), 0);
+}
+
+#[test]
+fn fixed_columns_swap_within_a_group_and_never_add_crossings_on_their_right() {
+    use crate::graph::ordering::{crossings_per_gap, refine_fixed_columns};
+    // Hosts 0, 1; endpoints 2, 3 (both lead to owner 4, group 4) and 5 (owner 6).
+    let spec = |column, group| NodeSpec { column, value: 1.0, group };
+    let nodes = vec![
+        spec(0, None),
+        spec(0, None),
+        spec(1, Some(4)),
+        spec(1, Some(4)),
+        spec(2, Some(0)),
+        spec(1, Some(6)),
+        spec(2, Some(1)),
+    ];
+    let link = |source, target| LinkSpec { source, target, value: 1.0 };
+    let links = vec![link(0, 3), link(1, 2), link(1, 5), link(2, 4), link(3, 4), link(5, 6)];
+    let mut order = vec![vec![0, 1], vec![2, 3, 5], vec![4, 6]];
+    let before = crossings_per_gap(&order, &links, nodes.len());
+    refine_fixed_columns(&mut order, &nodes, &links, 1);
+    let after = crossings_per_gap(&order, &links, nodes.len());
+    assert_eq!(order[1], vec![3, 2, 5], "endpoints of one owner trade places");
+    assert!(after[0] < before[0], "{before:?} -> {after:?}");
+    assert_eq!(after[1], 0);
+    assert_eq!(order[2], vec![4, 6], "the owner column keeps its order");
 }

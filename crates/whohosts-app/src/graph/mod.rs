@@ -109,7 +109,12 @@ pub fn graph_ui(
         }
         ui.separator();
         let entries = theme::legend_entries(&snapshot.owners);
-        if let Some(owner) = theme::owner_legend_ui(ui, &entries, &filter.hidden_owners) {
+        // The graph's own colours: owners it folded for room show the fold's grey.
+        let clicked = match state.cache.as_ref().map(view::CachedScene::palette) {
+            Some(palette) => theme::owner_legend_with_ui(ui, &entries, &filter.hidden_owners, palette),
+            None => theme::owner_legend_ui(ui, &entries, &filter.hidden_owners),
+        };
+        if let Some(owner) = clicked {
             command = Some(ViewCommand::ToggleOwner(owner));
         }
     });

@@ -7,7 +7,8 @@ use std::net::IpAddr;
 
 use ahash::AHashMap;
 
-use super::columns::{place_column, Described, MAX_MEMBERS};
+use super::columns::{place_column, place_column_named, Described, MAX_MEMBERS};
+use crate::palette::{is_grey, snapshot_groups, Palette, PaletteOptions};
 use whohosts_core::filter::{FlowMatcher, ViewFilter};
 use whohosts_core::providers::Owner;
 use whohosts_core::snapshot::Snapshot;
@@ -62,6 +63,8 @@ pub struct GraphLink {
 pub struct GraphModel {
     pub nodes: Vec<GraphNode>,
     pub links: Vec<GraphLink>,
+    /// The colours of the owners shown, and which owners were folded into "Other ASes".
+    pub palette: Palette,
 }
 
 impl GraphModel {
@@ -92,20 +95,100 @@ struct Tally {
     flows: Vec<usize>,
 }
 
-/// Builds the model. `capacity` is how many nodes fit in each column before folding.
+/// Builds the model for the window: coloured (and folded) by the whole capture's owners,
+/// so colours stay put while the user filters.
 pub fn build(
     snapshot: &Snapshot,
     filter: &ViewFilter,
     expanded: &BTreeSet<String>,
     capacity: [usize; 3],
 ) -> GraphModel {
+    let groups = snapshot_groups(snapshot);
+    let palette = Palette::assign(&groups, &palette_options_for(capacity, &groups), false);
+    build_with(snapshot, filter, expanded, capacity, &palette)
+}
+
+/// Palette options that leave the owner column room for one node per coloured owner beside
+/// the grey ones present in `groups` (local, unknown) and the fold, so that its labels fit.
+pub fn palette_options_for(capacity: [usize; 3], groups: &[(Owner, u64)]) -> PaletteOptions {
+    let greys = groups.iter().filter(|g| is_grey(&g.0)).count();
+    let coloured = groups.len() - greys;
+    let free = capacity[OWNERS].saturating_sub(greys);
+    // Everything fits: no fold needed; otherwise one slot goes to "Other ASes".
+    let room = if coloured <= free { free } else { free.saturating_sub(1) };
+    PaletteOptions { room: Some(room.max(1)), ..PaletteOptions::default() }
+}
+
+/// Calls `visit(flow, endpoint, bytes)` for every flow the filter passes, with the bytes it
+/// counts: inside the time range when there is one, never 0 (flows with no bytes in the
+/// range are left out). The one computation behind the graph, its legend and the figure.
+pub fn for_each_counted_flow(snapshot: &Snapshot, filter: &ViewFilter, mut visit: impl FnMut(usize, usize, u64)) {
+    let matcher = FlowMatcher::new(snapshot, filter);
+    let range_factor = filter.time_range.map(|(from, to)| in_range_factors(snapshot, from, to));
+    let mut buffer = String::new();
+    for (i, flow) in snapshot.flows.iter().enumerate() {
+        if !matcher.passes(i, &mut buffer) {
+            continue;
+        }
+        let Some(&ep) = snapshot.flow_endpoint.get(i) else { continue };
+        let ep = ep as usize;
+        let factor = range_factor.as_ref().and_then(|f| f.get(ep).copied()).unwrap_or(1.0);
+        let bytes = (flow.bytes() as f64 * factor).round() as u64;
+        if bytes > 0 {
+            visit(i, ep, bytes);
+        }
+    }
+}
+
+/// Bytes per owner group under the filter, largest first (ties by owner order): what the
+/// palette colours and what the figure's legend counts.
+pub fn group_totals(snapshot: &Snapshot, filter: &ViewFilter) -> Vec<(Owner, u64)> {
+    let mut per_owner = vec![0u64; snapshot.owners.len()];
+    for_each_counted_flow(snapshot, filter, |_, ep, bytes| {
+        let owner = snapshot.endpoints.get(ep).map_or(usize::MAX, |e| e.owner);
+        if let Some(slot) = per_owner.get_mut(owner) {
+            *slot += bytes;
+        }
+    });
+    let mut groups: Vec<(Owner, u64)> = Vec::new();
+    for (totals, &bytes) in snapshot.owners.iter().zip(&per_owner) {
+        if bytes == 0 {
+            continue;
+        }
+        let group = totals.owner.group();
+        match groups.iter_mut().find(|g| g.0 == group) {
+            Some(g) => g.1 += bytes,
+            None => groups.push((group, bytes)),
+        }
+    }
+    groups.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    groups
+}
+
+/// Builds the model. `capacity` is how many nodes fit in each column before folding; the
+/// palette says which owners fold into one "Other ASes" owner. Owners are ordered largest
+/// group first (grey groups last); endpoints are grouped by the owner node they belong to
+/// and ordered like the owner column, so endpoint -> owner ribbons never cross; folds
+/// ("12 more · Azure") never mix owners.
+pub fn build_with(
+    snapshot: &Snapshot,
+    filter: &ViewFilter,
+    expanded: &BTreeSet<String>,
+    capacity: [usize; 3],
+    palette: &Palette,
+) -> GraphModel {
     let owners = &snapshot.owners;
-    // Owner groups, one id each, largest provider first (owners are sorted by bytes).
+    // Display groups, one id each; folded owners share one slot (the first of them).
     let mut names: Vec<Owner> = Vec::new();
+    let mut fold_slot: Option<usize> = None;
+    let mut owner_slot: Vec<usize> = Vec::with_capacity(owners.len());
     let owner_name: Vec<u32> = owners
         .iter()
-        .map(|o| {
-            let group = o.owner.group();
+        .enumerate()
+        .map(|(o, t)| {
+            let group = palette.display_group(&t.owner);
+            let folded = group == palette.folded_owner();
+            owner_slot.push(if folded { *fold_slot.get_or_insert(o) } else { o });
             match names.iter().position(|n| *n == group) {
                 Some(i) => i as u32,
                 None => {
@@ -115,125 +198,79 @@ pub fn build(
             }
         })
         .collect();
+    let folded_count = owners.iter().filter(|t| palette.display_group(&t.owner) == palette.folded_owner()).count();
     let name_of = |id: u32| Some(names.get(id as usize).cloned().unwrap_or(Owner::Unknown));
-    let endpoint_owner = |ep: usize| snapshot.endpoints.get(ep).map_or(usize::MAX, |e| e.owner);
-
-    // Middle column keys: one per name, else one per address.
-    let mut key_index: AHashMap<String, u32> = AHashMap::new();
-    let mut keys: Vec<(String, Vec<IpAddr>, u32)> = Vec::new(); // label, first addresses, address count
-    let endpoint_key: Vec<u32> = snapshot
-        .endpoints
-        .iter()
-        .map(|e| {
-            let label = e.best_name.clone().unwrap_or_else(|| e.endpoint.ip.to_string());
-            let next = keys.len() as u32;
-            let id = *key_index.entry(label.clone()).or_insert(next);
-            if id == next {
-                keys.push((label, vec![e.endpoint.ip], 1));
-            } else if let Some(k) = keys.get_mut(id as usize) {
-                k.2 += 1;
-                if k.1.len() < MAX_MEMBERS {
-                    k.1.push(e.endpoint.ip);
-                }
-            }
-            id
-        })
-        .collect();
-
-    // The one filter decides which flows count; a time range also scales ribbons to the
-    // bytes inside it.
-    let matcher = FlowMatcher::new(snapshot, filter);
-    let range_factor = filter.time_range.map(|(from, to)| in_range_factors(snapshot, from, to));
 
     let mut host_index: AHashMap<IpAddr, u32> = AHashMap::new();
     let mut hosts: Vec<IpAddr> = Vec::new();
-    let mut he: AHashMap<(u32, u32, usize), Tally> = AHashMap::new();
-    let mut buffer = String::new();
-    for (i, flow) in snapshot.flows.iter().enumerate() {
-        if !matcher.passes(i, &mut buffer) {
-            continue;
-        }
-        let Some(&ep) = snapshot.flow_endpoint.get(i) else { continue };
-        let ep = ep as usize;
-        let owner = endpoint_owner(ep);
+    // (host, endpoint, owner slot) -> tally.
+    let mut he: AHashMap<(u32, usize, usize), Tally> = AHashMap::new();
+    for_each_counted_flow(snapshot, filter, |i, ep, bytes| {
+        let Some(flow) = snapshot.flows.get(i) else { return };
+        let owner = snapshot.endpoints.get(ep).map_or(usize::MAX, |e| e.owner);
+        let slot = owner_slot.get(owner).copied().unwrap_or(owner);
         let local = flow.local().0;
         let next = hosts.len() as u32;
         let host = *host_index.entry(local).or_insert(next);
         if host == next {
             hosts.push(local);
         }
-        let factor = range_factor.as_ref().and_then(|f| f.get(ep).copied()).unwrap_or(1.0);
-        let Some(&key) = endpoint_key.get(ep) else { continue };
-        let tally = he.entry((host, key, owner)).or_default();
-        tally.bytes += (flow.bytes() as f64 * factor).round() as u64;
+        let tally = he.entry((host, ep, slot)).or_default();
+        tally.bytes += bytes;
         tally.packets += flow.packets();
         tally.flows.push(i);
-    }
-    assemble(he, &hosts, &keys, &names, &name_of, &owner_name, snapshot, expanded, capacity)
+    });
+    let context = Context { hosts: &hosts, names: &names, owner_name: &owner_name, snapshot, folded_count };
+    let mut model = assemble(he, &context, &name_of, expanded, capacity);
+    model.palette = palette.clone();
+    model
 }
 
-#[allow(clippy::too_many_arguments)]
+struct Context<'a> {
+    hosts: &'a [IpAddr],
+    names: &'a [Owner],
+    owner_name: &'a [u32],
+    snapshot: &'a Snapshot,
+    folded_count: usize,
+}
+
 fn assemble(
-    he: AHashMap<(u32, u32, usize), Tally>,
-    hosts: &[IpAddr],
-    keys: &[(String, Vec<IpAddr>, u32)],
-    names: &[Owner],
+    he: AHashMap<(u32, usize, usize), Tally>,
+    cx: &Context<'_>,
     name_of: &dyn Fn(u32) -> Option<Owner>,
-    owner_name: &[u32],
-    snapshot: &Snapshot,
     expanded: &BTreeSet<String>,
     capacity: [usize; 3],
 ) -> GraphModel {
-    let mut host_bytes = vec![0u64; hosts.len()];
-    let mut key_bytes = vec![0u64; keys.len()];
-    let mut owner_bytes = vec![0u64; owner_name.len()];
-    let mut key_owner: AHashMap<(u32, usize), u64> = AHashMap::new();
-    for (&(h, k, o), t) in &he {
+    let snapshot = cx.snapshot;
+    let mut host_bytes = vec![0u64; cx.hosts.len()];
+    let mut owner_bytes = vec![0u64; cx.owner_name.len()];
+    for (&(h, _, o), t) in &he {
         if let Some(b) = host_bytes.get_mut(h as usize) {
-            *b += t.bytes;
-        }
-        if let Some(b) = key_bytes.get_mut(k as usize) {
             *b += t.bytes;
         }
         if let Some(b) = owner_bytes.get_mut(o) {
             *b += t.bytes;
         }
-        *key_owner.entry((k, o)).or_default() += t.bytes;
     }
-    let present_hosts: BTreeSet<u32> = he.keys().map(|k| k.0).collect();
-    let present_keys: BTreeSet<u32> = he.keys().map(|k| k.1).collect();
-    let present_owners: BTreeSet<usize> = he.keys().map(|k| k.2).collect();
-    // Main owner of each key: the one carrying most of its bytes (ties: first owner).
-    let mut key_main: AHashMap<u32, (u64, usize)> = AHashMap::new();
-    for (&(k, o), &b) in &key_owner {
-        let e = key_main.entry(k).or_insert((b, o));
-        if b > e.0 || (b == e.0 && o < e.1) {
-            *e = (b, o);
+    let group_of_owner = |o: usize| cx.owner_name.get(o).copied().unwrap_or(0);
+    let mut name_total = vec![0u64; cx.names.len()];
+    for (o, &b) in owner_bytes.iter().enumerate() {
+        if let Some(t) = name_total.get_mut(group_of_owner(o) as usize) {
+            *t += b;
         }
     }
-    let name_total: Vec<u64> = (0..names.len() as u32)
-        .map(|n| {
-            owner_name
-                .iter()
-                .enumerate()
-                .filter(|(_, &x)| x == n)
-                .map(|(o, _)| owner_bytes.get(o).copied().unwrap_or(0))
-                .sum()
-        })
-        .collect();
-    let group_rank = |name: u32| std::cmp::Reverse(name_total.get(name as usize).copied().unwrap_or(0));
+    // Coloured groups by bytes, then the grey family (local, unknown, folded) at the bottom.
+    let group_rank = |name: u32| {
+        let grey = cx.names.get(name as usize).is_none_or(is_grey);
+        (grey, std::cmp::Reverse(name_total.get(name as usize).copied().unwrap_or(0)), name)
+    };
 
     let mut nodes: Vec<GraphNode> = Vec::new();
     // Owners column.
+    let present_owners: BTreeSet<usize> = he.keys().map(|k| k.2).collect();
     let mut owners_sorted: Vec<usize> = present_owners.into_iter().collect();
-    let group_of_owner = |o: usize| owner_name.get(o).copied().unwrap_or(0);
     owners_sorted.sort_by_key(|&o| {
-        (
-            group_rank(group_of_owner(o)),
-            group_of_owner(o),
-            std::cmp::Reverse(owner_bytes.get(o).copied().unwrap_or(0)),
-            o,
-        )
+        (group_rank(group_of_owner(o)), std::cmp::Reverse(owner_bytes.get(o).copied().unwrap_or(0)), o)
     });
     let owner_node = place_column(
         &mut nodes,
@@ -244,41 +281,105 @@ fn assemble(
         name_of,
         &|o| group_of_owner(o),
         &|o| {
+            let bytes = owner_bytes.get(o).copied().unwrap_or(0);
+            let group = name_of(group_of_owner(o)).unwrap_or(Owner::Unknown);
+            if is_grey(&group) && cx.folded_count > 0 && group.label() != snapshot_label(snapshot, o) {
+                let what =
+                    if cx.folded_count == 1 { "1 owner".to_string() } else { format!("{} owners", cx.folded_count) };
+                return Described { label: group.label().into_owned(), detail: Some(what), bytes, members: Vec::new() };
+            }
             let owner = snapshot.owners.get(o).map_or(Owner::Unknown, |t| t.owner.clone());
             let detail = owner.detail();
             Described {
                 label: owner.label().into_owned(),
                 detail: (!detail.is_empty()).then_some(detail),
-                bytes: owner_bytes.get(o).copied().unwrap_or(0),
+                bytes,
                 members: Vec::new(),
             }
         },
     );
-    // Endpoints column.
-    let key_group = |k: usize| key_main.get(&(k as u32)).map_or(0, |&(_, o)| group_of_owner(o));
-    let mut keys_sorted: Vec<usize> = present_keys.into_iter().map(|k| k as usize).collect();
-    keys_sorted.sort_by_key(|&k| {
-        (group_rank(key_group(k)), key_group(k), std::cmp::Reverse(key_bytes.get(k).copied().unwrap_or(0)), k)
-    });
-    let key_node =
-        place_column(&mut nodes, ENDPOINTS, &keys_sorted, capacity[ENDPOINTS], expanded, name_of, &key_group, &|k| {
-            let (label, addresses, count) = keys.get(k).cloned().unwrap_or_default();
+
+    // Endpoints column: one node per name (else address) and owner node, grouped by owner
+    // node in the owner column's order, largest first within a group.
+    let mut key_index: AHashMap<(String, usize), usize> = AHashMap::new();
+    let mut keys: Vec<(String, Vec<IpAddr>, u32, usize, u64)> = Vec::new(); // label, addresses, count, owner node, bytes
+    let mut he_key: Vec<((u32, usize, usize), usize, Tally)> = Vec::with_capacity(he.len());
+    let mut seen_address: AHashMap<(usize, IpAddr), ()> = AHashMap::new();
+    let mut sorted_he: Vec<((u32, usize, usize), Tally)> = he.into_iter().collect();
+    sorted_he.sort_by_key(|(k, _)| *k);
+    for ((h, ep, o), t) in sorted_he {
+        let Some(e) = snapshot.endpoints.get(ep) else { continue };
+        let Some(&on) = owner_node.get(&o) else { continue };
+        let label = e.best_name.clone().unwrap_or_else(|| e.endpoint.ip.to_string());
+        let next = keys.len();
+        let k = *key_index.entry((label.clone(), on)).or_insert(next);
+        if k == next {
+            keys.push((label, Vec::new(), 0, on, 0));
+        }
+        if let Some(key) = keys.get_mut(k) {
+            key.4 += t.bytes;
+            if seen_address.insert((k, e.endpoint.ip), ()).is_none() {
+                key.2 += 1;
+                if key.1.len() < MAX_MEMBERS {
+                    key.1.push(e.endpoint.ip);
+                }
+            }
+        }
+        he_key.push(((h, ep, o), k, t));
+    }
+    let mut keys_sorted: Vec<usize> = (0..keys.len()).collect();
+    keys_sorted.sort_by_key(|&k| keys.get(k).map(|key| (key.3, std::cmp::Reverse(key.4), k)));
+    let key_group = |k: usize| keys.get(k).map_or(0, |key| key.3 as u32);
+    let endpoint_group_owner = |node: u32| nodes.get(node as usize).and_then(|n| n.owner.clone());
+    // A fold of endpoints is named by its owner node: the owner ("AWS"), with its service
+    // and region when the owner node has them.
+    let endpoint_group_name = |node: u32| {
+        nodes.get(node as usize).map(|n| match (&n.kind, &n.owner) {
+            (NodeKind::More { .. }, Some(owner)) => owner.label().into_owned(),
+            (_, _) => match &n.detail {
+                Some(d) if !d.is_empty() && !d.ends_with("owners") && !d.ends_with("owner") => {
+                    format!("{} {d}", n.label)
+                }
+                _ => n.label.clone(),
+            },
+        })
+    };
+    let mut endpoint_nodes: Vec<GraphNode> = Vec::new();
+    let key_node = place_column_named(
+        &mut endpoint_nodes,
+        nodes.len(),
+        ENDPOINTS,
+        &keys_sorted,
+        capacity[ENDPOINTS],
+        expanded,
+        &endpoint_group_owner,
+        &endpoint_group_name,
+        &key_group,
+        &|k| {
+            let (label, addresses, count, _, bytes) = keys.get(k).cloned().unwrap_or_default();
             let members: Vec<String> = addresses.iter().map(ToString::to_string).collect();
             let detail = match (count, members.first()) {
                 (1, Some(ip)) if *ip != label => Some(ip.clone()),
                 (1, _) => None,
                 (n, _) => Some(format!("{n} addresses")),
             };
-            Described { label, detail, bytes: key_bytes.get(k).copied().unwrap_or(0), members }
-        });
+            Described { label, detail, bytes, members }
+        },
+    );
+    // Endpoint nodes take the group id of their owner (for colours and block swaps).
+    for n in &mut endpoint_nodes {
+        n.group = n.owner.as_ref().and_then(|o| cx.names.iter().position(|x| x == o)).map(|g| g as u32);
+    }
+    nodes.extend(endpoint_nodes);
+
     // Hosts column: one group, named "hosts".
-    let mut hosts_sorted: Vec<usize> = present_hosts.into_iter().map(|h| h as usize).collect();
+    let mut hosts_sorted: Vec<usize> = host_bytes.iter().enumerate().filter(|(_, &b)| b > 0).map(|(h, _)| h).collect();
     hosts_sorted.sort_by_key(|&h| (std::cmp::Reverse(host_bytes.get(h).copied().unwrap_or(0)), h));
     let hosts_name = |_: u32| None;
     let host_node =
         place_column(&mut nodes, HOSTS, &hosts_sorted, capacity[HOSTS], expanded, &hosts_name, &|_| 0, &|h| {
             Described {
-                label: hosts.get(h).map_or_else(String::new, ToString::to_string),
+                label: cx.hosts.get(h).map_or_else(String::new, ToString::to_string),
                 detail: None,
                 bytes: host_bytes.get(h).copied().unwrap_or(0),
                 members: Vec::new(),
@@ -291,12 +392,12 @@ fn assemble(
         }
     }
 
-    // Ribbons between display nodes, coloured by owner name.
+    // Ribbons between display nodes, coloured by owner group.
     let mut first: AHashMap<(usize, usize, u32), Tally> = AHashMap::new();
     let mut second: AHashMap<(usize, usize, u32), Tally> = AHashMap::new();
-    for ((h, k, o), t) in he {
+    for ((h, _, o), k, t) in he_key {
         let (Some(&hn), Some(&kn), Some(&on), Some(&name)) =
-            (host_node.get(&(h as usize)), key_node.get(&(k as usize)), owner_node.get(&o), owner_name.get(o))
+            (host_node.get(&(h as usize)), key_node.get(&k), owner_node.get(&o), cx.owner_name.get(o))
         else {
             continue;
         };
@@ -312,6 +413,7 @@ fn assemble(
         .chain(second)
         .map(|((source, target, name), mut t)| {
             t.flows.sort_unstable();
+            t.flows.dedup();
             let owner = name_of(name).unwrap_or(Owner::Unknown);
             GraphLink { source, target, owner, bytes: t.bytes, packets: t.packets, flows: t.flows }
         })
@@ -327,7 +429,12 @@ fn assemble(
             n.packets += l.packets;
         }
     }
-    GraphModel { nodes, links }
+    GraphModel { nodes, links, palette: Palette::default() }
+}
+
+/// The label of snapshot owner `o`'s group.
+fn snapshot_label(snapshot: &Snapshot, o: usize) -> String {
+    snapshot.owners.get(o).map_or_else(String::new, |t| t.owner.group().label().into_owned())
 }
 
 #[cfg(test)]

@@ -27,14 +27,26 @@ pub fn order_columns(
     initial: Vec<Vec<usize>>,
     sweeps: usize,
 ) -> Vec<Vec<usize>> {
+    order_columns_before(nodes, links, initial, sweeps, usize::MAX)
+}
+
+/// Like [`order_columns`], moving only the columns left of `movable` (the others keep the
+/// order given: the graph fixes its endpoint and owner columns so that they follow owners).
+pub fn order_columns_before(
+    nodes: &[NodeSpec],
+    links: &[LinkSpec],
+    initial: Vec<Vec<usize>>,
+    sweeps: usize,
+    movable: usize,
+) -> Vec<Vec<usize>> {
     let mut order = initial;
     let mut best = order.clone();
     let mut best_crossings = total_crossings(&order, links, nodes.len());
     for _ in 0..sweeps {
-        for c in 1..order.len() {
+        for c in (1..order.len()).filter(|&c| c < movable) {
             reorder_column(&mut order, c, c - 1, nodes, links);
         }
-        for c in (0..order.len().saturating_sub(1)).rev() {
+        for c in (0..order.len().saturating_sub(1)).rev().filter(|&c| c < movable) {
             reorder_column(&mut order, c, c + 1, nodes, links);
         }
         let crossings = total_crossings(&order, links, nodes.len());
@@ -44,18 +56,57 @@ pub fn order_columns(
             best = order.clone();
         }
     }
-    refine_by_swaps(&mut best, nodes, links);
+    refine_by_swaps(&mut best, nodes, links, movable);
+    refine_fixed_columns(&mut best, nodes, links, movable);
     best
+}
+
+/// In the columns that keep their order (right of `movable`), nodes of one group may still
+/// trade places: adjacent swaps within a group are kept when they lower the crossings on
+/// their left and add none on their right. In the graph, the endpoints of one owner node
+/// form a group, so this lowers host -> endpoint crossings and keeps endpoint -> owner at 0.
+pub fn refine_fixed_columns(order: &mut [Vec<usize>], nodes: &[NodeSpec], links: &[LinkSpec], movable: usize) {
+    let group = |i: usize| nodes.get(i).and_then(|n| n.group);
+    let last = order.len().saturating_sub(1);
+    for _ in 0..8 {
+        let mut improved = false;
+        for c in movable.max(1)..last {
+            let len = order.get(c).map_or(0, Vec::len);
+            for p in 0..len.saturating_sub(1) {
+                let Some(column) = order.get(c) else { break };
+                let (a, b) = (column[p], column[p + 1]);
+                if group(a).is_none() || group(a) != group(b) {
+                    continue;
+                }
+                let before = crossings_per_gap(order, links, nodes.len());
+                let mut swapped = column.clone();
+                swapped.swap(p, p + 1);
+                let Some(slot) = order.get_mut(c) else { break };
+                let previous = std::mem::replace(slot, swapped);
+                let after = crossings_per_gap(order, links, nodes.len());
+                let left_better = after.get(c - 1) < before.get(c - 1);
+                let right_same = after.iter().skip(c).zip(before.iter().skip(c)).all(|(x, y)| x <= y);
+                if left_better && right_same {
+                    improved = true;
+                } else if let Some(slot) = order.get_mut(c) {
+                    *slot = previous;
+                }
+            }
+        }
+        if !improved {
+            break;
+        }
+    }
 }
 
 /// Local search after the sweeps: swaps neighbouring group blocks, then neighbouring nodes
 /// of one group, keeping a swap only when it removes crossings. Groups stay contiguous.
-pub fn refine_by_swaps(order: &mut [Vec<usize>], nodes: &[NodeSpec], links: &[LinkSpec]) {
+pub fn refine_by_swaps(order: &mut [Vec<usize>], nodes: &[NodeSpec], links: &[LinkSpec], movable: usize) {
     let group = |i: usize| nodes.get(i).and_then(|n| n.group);
     let mut crossings = total_crossings(order, links, nodes.len());
     for _ in 0..8 {
         let before = crossings;
-        for c in 0..order.len() {
+        for c in 0..order.len().min(movable) {
             // Blocks of equal group (ungrouped nodes are blocks of one).
             let Some(column) = order.get(c) else { continue };
             let mut blocks: Vec<Vec<usize>> = Vec::new();
@@ -168,6 +219,11 @@ fn reorder_column(order: &mut [Vec<usize>], c: usize, fixed: usize, nodes: &[Nod
 
 /// Pairs of ribbons that cross, over all adjacent column pairs.
 pub fn total_crossings(order: &[Vec<usize>], links: &[LinkSpec], node_count: usize) -> u64 {
+    crossings_per_gap(order, links, node_count).iter().sum()
+}
+
+/// Pairs of ribbons that cross between column c and c + 1, for each c.
+pub fn crossings_per_gap(order: &[Vec<usize>], links: &[LinkSpec], node_count: usize) -> Vec<u64> {
     let rank = ranks(order, node_count);
     let mut column_of = vec![usize::MAX; node_count];
     for (c, column) in order.iter().enumerate() {
@@ -178,7 +234,7 @@ pub fn total_crossings(order: &[Vec<usize>], links: &[LinkSpec], node_count: usi
         }
     }
     let mut pairs: Vec<(usize, usize)> = Vec::new();
-    let mut total = 0;
+    let mut gaps = Vec::new();
     let columns = order.len();
     for c in 0..columns.saturating_sub(1) {
         pairs.clear();
@@ -190,9 +246,9 @@ pub fn total_crossings(order: &[Vec<usize>], links: &[LinkSpec], node_count: usi
         );
         pairs.sort_unstable();
         let mut targets: Vec<usize> = pairs.iter().map(|p| p.1).collect();
-        total += count_inversions(&mut targets);
+        gaps.push(count_inversions(&mut targets));
     }
-    total
+    gaps
 }
 
 /// Number of pairs i < j with v[i] > v[j] (merge sort, O(n log n)); sorts `v`.

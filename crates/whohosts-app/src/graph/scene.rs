@@ -59,11 +59,13 @@ impl Scene {
 }
 
 /// How many nodes a column of this height shows before it folds: three quarters of the
-/// label slots that fit, so that a quarter of the height is left for heights by bytes.
+/// label slots that fit, so that a quarter of the height is left for heights by bytes; the
+/// owner column, whose nodes are few and big, may use every slot.
 pub fn capacity_for(height: f32) -> [usize; 3] {
     let slots = (height - 2.0 * MARGIN + NODE_GAP) / (LABEL_SLOT + NODE_GAP);
     let per_column = (slots * 0.75).floor().max(3.0) as usize;
-    [per_column; 3]
+    let owners = (slots.floor() as usize).max(per_column);
+    [per_column, per_column, owners]
 }
 
 fn grow(r: Rect, by: f32) -> Rect {
@@ -97,13 +99,54 @@ pub fn label_lines(model: &GraphModel) -> Vec<[String; 2]> {
         .collect()
 }
 
+/// Cuts both lines with an ellipsis until they fit `width`.
+fn fit_lines(lines: &mut [String; 2], width: f32, measure: &dyn Fn(&str) -> f32) {
+    for line in lines.iter_mut() {
+        if measure(line) <= width {
+            continue;
+        }
+        let mut chars: Vec<char> = line.chars().collect();
+        while !chars.is_empty() && measure(&(chars.iter().collect::<String>() + "…")) > width {
+            chars.pop();
+        }
+        *line = chars.iter().collect::<String>() + "…";
+    }
+}
+
 fn label_width(lines: &[String; 2], measure: &dyn Fn(&str) -> f32) -> f32 {
     measure(&lines[0]).max(measure(&lines[1]))
 }
 
 /// The Sankey picture: columns, ribbons, labels beside their nodes.
 pub fn layered_scene(model: &GraphModel, width: f32, height: f32, measure: &dyn Fn(&str) -> f32) -> Scene {
-    let lines = label_lines(model);
+    let mut lines = label_lines(model);
+    // Outer labels take at most a third of the width each; middle labels get the room
+    // between their column and the next, so that no label runs into the next column.
+    let last_column = model.nodes.iter().map(|n| n.column).max().unwrap_or(0);
+    for (n, l) in model.nodes.iter().zip(lines.iter_mut()) {
+        if n.column == HOSTS || n.column == last_column {
+            fit_lines(l, width / 3.0 - MARGIN, measure);
+        }
+    }
+    let outer = |column: usize| {
+        model
+            .nodes
+            .iter()
+            .zip(&lines)
+            .filter(|(n, _)| n.column == column)
+            .map(|(_, l)| label_width(l, measure))
+            .fold(0.0f32, f32::max)
+    };
+    let columns = last_column + 1;
+    if columns > 2 {
+        let span = width - 2.0 * MARGIN - outer(HOSTS) - outer(last_column) - 2.0 * LABEL_PAD - 12.0;
+        let room = span / (columns - 1) as f32 - 12.0 - 2.0 * LABEL_PAD;
+        for (n, l) in model.nodes.iter().zip(lines.iter_mut()) {
+            if n.column != HOSTS && n.column != last_column {
+                fit_lines(l, room, measure);
+            }
+        }
+    }
     let widest = |column: usize| {
         model
             .nodes
@@ -122,10 +165,26 @@ pub fn layered_scene(model: &GraphModel, width: f32, height: f32, measure: &dyn 
         vertical_margin: MARGIN,
         node_gap: NODE_GAP,
         min_slot: LABEL_SLOT,
+        // Endpoints and owners keep the model's order (grouped and ordered by owner, so no
+        // endpoint -> owner ribbon crosses another); only the hosts move.
+        movable_columns: 1,
         ..LayoutParams::default()
     };
-    let specs: Vec<NodeSpec> =
-        model.nodes.iter().map(|n| NodeSpec { column: n.column, value: n.bytes as f64, group: n.group }).collect();
+    // Middle nodes are grouped by the node they lead to (an endpoint's owner node): within
+    // such a group they may trade places to reduce crossings on their left.
+    let mut leads_to: Vec<Option<u32>> = vec![None; model.nodes.len()];
+    for l in &model.links {
+        let middle = model.nodes.get(l.source).is_some_and(|n| n.column != HOSTS && n.column != last);
+        if let (true, Some(slot)) = (middle, leads_to.get_mut(l.source)) {
+            *slot = Some(l.target as u32);
+        }
+    }
+    let specs: Vec<NodeSpec> = model
+        .nodes
+        .iter()
+        .zip(&leads_to)
+        .map(|(n, to)| NodeSpec { column: n.column, value: n.bytes as f64, group: to.or(n.group) })
+        .collect();
     let links: Vec<LinkSpec> =
         model.links.iter().map(|l| LinkSpec { source: l.source, target: l.target, value: l.bytes as f64 }).collect();
     let layout = layered(&specs, &links, &params);

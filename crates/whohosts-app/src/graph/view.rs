@@ -54,6 +54,10 @@ pub(super) struct CachedScene {
 }
 
 impl CachedScene {
+    pub(super) fn palette(&self) -> &crate::palette::Palette {
+        &self.model.palette
+    }
+
     pub(super) fn node_screen_rect(&self, state: &GraphState, label: &str) -> Option<Rect> {
         let node = self.model.nodes.iter().position(|n| n.label == label)?;
         let rect = self.scene.nodes.get(node)?.rect;
@@ -236,7 +240,11 @@ fn emphasis(hit: Option<Hit>, model: &GraphModel, link: usize) -> f32 {
 
 fn draw_links(painter: &egui::Painter, cache: &CachedScene, state: &GraphState, canvas: Rect, dark: bool) {
     for (i, (link, shape)) in cache.model.links.iter().zip(&cache.scene.links).enumerate() {
-        let color = theme::owner_color(&link.owner, dark).gamma_multiply(emphasis(state.hovered, &cache.model, i));
+        let color = theme::color32(cache.model.palette.colour_in(&link.owner, dark)).gamma_multiply(emphasis(
+            state.hovered,
+            &cache.model,
+            i,
+        ));
         match shape {
             SceneLink::Band(r) => painter.add(ribbon_shape(r, canvas, state, color)),
             SceneLink::Line { from, to, width } => painter.line_segment(
@@ -299,7 +307,7 @@ fn draw_node(
     let (Some(node), Some(model_node)) = (cache.scene.nodes.get(i), cache.model.nodes.get(i)) else { return };
     let ink = theme::ink(dark);
     let fill = match &model_node.owner {
-        Some(owner) if model_node.column != HOSTS => theme::owner_color(owner, dark),
+        Some(owner) if model_node.column != HOSTS => theme::color32(cache.model.palette.colour_in(owner, dark)),
         _ => ink.gamma_multiply(0.65),
     };
     let rect = Rect::from_min_max(
