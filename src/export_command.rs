@@ -140,16 +140,11 @@ pub struct ExportArgs {
     pub analysis: AnalysisArgs,
 }
 
-/// Runs the export with the app's own graph and timeline; the caption names the range data.
+/// Runs the export with the app's own graph and timeline; the caption names the range data
+/// the attribution used.
 pub fn run_export(args: &ExportArgs) -> anyhow::Result<()> {
-    run_export_with(args, &[])
-}
-
-/// Runs the export; `sources` are the range data lines for the caption (default: the
-/// datasets the attribution used).
-pub fn run_export_with(args: &ExportArgs, sources: &[String]) -> anyhow::Result<()> {
     let config = args.analysis.to_config().map_err(anyhow::Error::msg)?;
-    let sources = if sources.is_empty() { dataset_lines(&config) } else { sources.to_vec() };
+    let sources = dataset_lines(&config);
     check_outputs(args)?;
     let input = Input::detect(&args.files)?;
     let pcap_source = match (&args.pcap, &input) {

@@ -56,7 +56,7 @@ pub fn existing_output(target: &ExportTarget, destination: &Path) -> Option<Path
 
 /// Runs the export on the calling thread; the message says what was saved or what failed
 /// (errors name the file).
-pub fn run_export(request: &ExportRequest) -> Result<String, String> {
+pub fn run_job(request: &ExportRequest) -> Result<String, String> {
     let ExportRequest { target, destination, overwrite, capture_path, capture_name, snapshot, filter, selection } =
         request;
     let saved = |path: &Path| format!("Saved {}", path.display());
@@ -101,7 +101,7 @@ impl ExportJob {
         std::thread::Builder::new()
             .name("whohosts-export".into())
             .spawn(move || {
-                let _ = tx.send(run_export(&request));
+                let _ = tx.send(run_job(&request));
                 wake();
             })
             .map_err(|e| format!("could not start the export: {e}"))?;
@@ -141,13 +141,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let tables = dir.path().join("tables");
         assert_eq!(existing_output(&ExportTarget::Csv, &tables), None);
-        let message = run_export(&request(ExportTarget::Csv, tables.clone())).unwrap();
+        let message = run_job(&request(ExportTarget::Csv, tables.clone())).unwrap();
         assert!(message.starts_with("Saved ") && message.contains("tables"), "{message}");
         assert_eq!(existing_output(&ExportTarget::Csv, &tables), Some(tables.join(csv::FLOWS_FILE)));
         let doc = dir.path().join("out.json");
-        run_export(&request(ExportTarget::Json, doc.clone())).unwrap();
+        run_job(&request(ExportTarget::Json, doc.clone())).unwrap();
         assert_eq!(existing_output(&ExportTarget::Json, &doc), Some(doc.clone()));
-        let refused = run_export(&request(ExportTarget::Json, doc)).unwrap_err();
+        let refused = run_job(&request(ExportTarget::Json, doc)).unwrap_err();
         assert!(refused.contains("out.json"), "{refused}");
     }
 
@@ -156,12 +156,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let spec = || ExportTarget::Figure(Box::new(FigureSpec { width: 600, height: 400, ..FigureSpec::default() }));
         let svg = dir.path().join("figure.svg");
-        run_export(&request(spec(), svg.clone())).unwrap();
+        run_job(&request(spec(), svg.clone())).unwrap();
         let text = std::fs::read_to_string(&svg).unwrap();
         assert!(text.starts_with("<?xml") && text.contains("<text"), "{}", &text[..text.len().min(200)]);
         assert_eq!(crate::figure::svg::parse_size(&text), Ok((600.0, 400.0)));
         let pdf = dir.path().join("figure.PDF");
-        run_export(&request(spec(), pdf.clone())).unwrap();
+        run_job(&request(spec(), pdf.clone())).unwrap();
         assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
     }
 
