@@ -39,7 +39,7 @@ fn run() -> anyhow::Result<ExitCode> {
         Some(Command::Export(args)) => whohosts::export_command::run_export(&args).map(|()| ExitCode::SUCCESS),
         None => {
             let live = cli.live.map(|interface| (interface, cli.filter));
-            window(cli.file, cli.screenshot, live, &cli.analysis)
+            window(cli.file, cli.screenshot, live, cli.window_size, &cli.analysis)
         }
     }
 }
@@ -49,11 +49,12 @@ fn window(
     file: Option<std::path::PathBuf>,
     screenshot: Option<std::path::PathBuf>,
     live: Option<(String, Option<String>)>,
+    window_size: Option<(u32, u32)>,
     analysis: &AnalysisArgs,
 ) -> anyhow::Result<ExitCode> {
     let config = analysis.to_config().map_err(anyhow::Error::msg)?;
     let ephemeral = screenshot.is_some();
-    let launch = whohosts_app::Launch { file, screenshot, ephemeral, config, live };
+    let launch = whohosts_app::Launch { file, screenshot, ephemeral, config, live, window_size };
     let warning = whohosts_app::run_window(launch).map_err(anyhow::Error::msg)?;
     if let Some(warning) = warning {
         eprintln!("whohosts: warning: {warning}");

@@ -9,7 +9,7 @@ use egui_plot::{uniform_grid_spacer, FilledArea, GridInput, Plot, PlotTransform}
 
 use crate::theme::{self, human_bytes, human_rate};
 use crate::view_command::ViewCommand;
-use whohosts_core::filter::{FlowMatcher, ViewFilter};
+use whohosts_core::filter::{Chip, FlowMatcher, ViewFilter};
 use whohosts_core::providers::Owner;
 use whohosts_core::snapshot::Snapshot;
 use whohosts_core::timeline::LEVEL_WIDTHS_NS;
@@ -38,6 +38,7 @@ struct BinKey {
     from_ns: i64,
     to_ns: i64,
     text: String,
+    chips: Vec<Chip>,
 }
 
 /// One owner's band of the stack, as plot points (seconds, bytes/s), step-shaped.
@@ -79,7 +80,7 @@ pub fn timeline_ui(
     state: &mut TimelineState,
 ) -> Option<ViewCommand> {
     let mut command = None;
-    ui.horizontal_wrapped(|ui| {
+    ui.horizontal(|ui| {
         ui.weak("Drag to select a range").on_hover_text(
             "Drag: select a time range for every view · click: clear it\nRight-drag or scroll: pan · Ctrl+scroll: zoom · double-click: fit",
         );
@@ -200,6 +201,7 @@ fn refresh_bins(
         from_ns: from,
         to_ns: to,
         text: filter.text.trim().to_lowercase(),
+        chips: filter.chips.clone(),
     };
     if let Some(c) = &state.cache {
         let same = wanted(c.key.from_ns, c.key.to_ns) == c.key;
@@ -242,7 +244,7 @@ fn stack(snapshot: &Snapshot, filter: &ViewFilter, level: usize, key: BinKey, wi
     let endpoints = Arc::clone(&snapshot.endpoints);
     // Series are endpoints: the one filter (without its time range, which the timeline
     // shows itself) keeps the endpoints with at least one passing flow.
-    let shown = (!key.text.is_empty())
+    let shown = (!key.text.is_empty() || !key.chips.is_empty())
         .then(|| FlowMatcher::new(snapshot, &filter.without_time()).endpoints_with_passing_flows());
     let group_of = |series: u32| {
         if shown.as_ref().is_some_and(|s| !s.get(series as usize).copied().unwrap_or(false)) {

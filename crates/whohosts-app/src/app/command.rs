@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::flow_table::model::SortOrder;
+use crate::flow_table::model::{SortColumn, SortOrder};
 use crate::live_panel::LiveAction;
 use crate::settings::GraphLayout;
 use crate::view_command::ViewCommand;
@@ -22,13 +22,15 @@ pub enum AppCommand {
     View(ViewCommand),
     /// Scroll the flow table to this flow (selected in another view).
     RevealFlow(usize),
-    /// Esc: clear the selection, then the time range.
+    /// Esc: clear the selection and the graph's chips, then the time range.
     ClearSelectionOrRange,
     SetFilterText(String),
     FocusFilter,
     SetDark(bool),
     SetGraphLayout(GraphLayout),
     SetSort(SortOrder),
+    /// The flow table's column order.
+    SetColumns(Vec<SortColumn>),
     ShowAbout(bool),
     ShowShortcuts(bool),
     DismissError,

@@ -28,8 +28,9 @@ impl WhohostsApp {
             AppCommand::View(view) => self.apply_view(view),
             AppCommand::RevealFlow(flow) => self.table.reveal = Some(flow),
             AppCommand::ClearSelectionOrRange => {
-                if !self.selection.is_empty() {
+                if !self.selection.is_empty() || !self.filter.chips.is_empty() {
                     self.selection.clear();
+                    self.filter.chips.clear();
                 } else {
                     self.filter.time_range = None;
                 }
@@ -39,6 +40,7 @@ impl WhohostsApp {
             AppCommand::SetDark(dark) => self.settings.dark = dark,
             AppCommand::SetGraphLayout(layout) => self.settings.graph_layout = layout,
             AppCommand::SetSort(sort) => self.settings.table_sort = sort,
+            AppCommand::SetColumns(columns) => self.settings.table_columns = columns,
             AppCommand::ShowAbout(show) => self.show_about = show,
             AppCommand::ShowShortcuts(show) => self.show_shortcuts = show,
             AppCommand::DismissError => {
@@ -62,6 +64,17 @@ impl WhohostsApp {
             ViewCommand::SelectFlows(flows) => self.selection = flows,
             ViewCommand::SetTimeRange(range) => {
                 self.filter.time_range = range.filter(|(from, to)| from < to);
+            }
+            ViewCommand::Focus { chips, flows } => {
+                for chip in chips {
+                    self.filter.add_chip(chip);
+                }
+                self.selection = flows;
+            }
+            ViewCommand::RemoveChip(index) => {
+                if index < self.filter.chips.len() {
+                    self.filter.chips.remove(index);
+                }
             }
             ViewCommand::ToggleOwner(owner) => {
                 if !self.filter.hidden_owners.remove(&owner) {

@@ -42,6 +42,8 @@ pub struct Launch {
     pub config: AnalysisConfig,
     /// Start capturing on this interface (with this capture filter) at once.
     pub live: Option<(String, Option<String>)>,
+    /// The window's inner size in points (`--window-size`); 1280×800 when not given.
+    pub window_size: Option<(u32, u32)>,
 }
 
 pub struct WhohostsApp {

@@ -20,6 +20,54 @@ use crate::timeline_view::timeline_ui;
 use crate::view_command::ViewCommand;
 use crate::welcome::welcome_ui;
 
+/// The graph keeps at least this height (points), however small the window.
+pub const GRAPH_MIN_HEIGHT: f32 = 160.0;
+
+/// How big each resizable panel may be in an area of a given size, so that from 800×600 to
+/// 4K the graph keeps its minimum height and no panel squeezes another to nothing.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PanelLimits {
+    area: egui::Vec2,
+    pub table: egui::Rangef,
+    pub inspector: egui::Rangef,
+}
+
+impl PanelLimits {
+    const TABLE_MIN: f32 = 110.0;
+    const TIMELINE_MIN: f32 = 90.0;
+
+    pub fn for_area(area: egui::Vec2) -> PanelLimits {
+        let table_max = (area.y - GRAPH_MIN_HEIGHT - Self::TIMELINE_MIN).max(Self::TABLE_MIN);
+        let inspector_max = (area.x * 0.5).max(220.0);
+        PanelLimits {
+            area,
+            table: egui::Rangef::new(Self::TABLE_MIN, table_max),
+            inspector: egui::Rangef::new(220.0_f32.min(inspector_max), inspector_max),
+        }
+    }
+
+    /// The table's first height: the remembered one, else a third of the area.
+    pub fn fit_table(&self, remembered: Option<f32>) -> f32 {
+        remembered.unwrap_or(self.area.y * 0.34).clamp(self.table.min, self.table.max)
+    }
+
+    /// The timeline's first height: the remembered one, else a fifth of the area.
+    pub fn fit_timeline(&self, remembered: Option<f32>) -> f32 {
+        remembered.unwrap_or((self.area.y * 0.2).clamp(Self::TIMELINE_MIN, 320.0))
+    }
+
+    /// The timeline's range in the height the table left.
+    pub fn timeline_below(&self, left: f32) -> egui::Rangef {
+        let max = (left - GRAPH_MIN_HEIGHT).max(Self::TIMELINE_MIN);
+        egui::Rangef::new(Self::TIMELINE_MIN.min(max), max)
+    }
+
+    /// The inspector's first width: the remembered one, else 30% of the area.
+    pub fn fit_inspector(&self, remembered: Option<f32>) -> f32 {
+        remembered.unwrap_or((self.area.x * 0.3).clamp(260.0, 420.0)).clamp(self.inspector.min, self.inspector.max)
+    }
+}
+
 impl WhohostsApp {
     pub(super) fn ui_impl(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
@@ -61,32 +109,52 @@ impl WhohostsApp {
         };
 
         commands.extend(arrow_key_selection(&ctx, &rows.rows, &self.selection));
+        let sizes = PanelLimits::for_area(ui.available_size());
+        let remembered = self.settings.panels;
         if !self.selection.is_empty() {
-            Panel::right("inspector").resizable(true).default_size(340.0).min_size(280.0).show(ui, |ui| {
-                commands.extend(inspector_ui(ui, &snapshot, version, &self.selection, &mut self.inspector, dark));
-            });
+            let panel = Panel::right("inspector")
+                .resizable(true)
+                .default_size(sizes.fit_inspector(remembered.inspector_width))
+                .size_range(sizes.inspector)
+                .show(ui, |ui| {
+                    commands.extend(inspector_ui(ui, &snapshot, version, &self.selection, &mut self.inspector, dark));
+                });
+            self.settings.panels.inspector_width = Some(panel.response.rect.width());
         }
-        Panel::bottom("flow_table").resizable(true).default_size(300.0).min_size(120.0).show(ui, |ui| {
-            ui.add_space(4.0);
-            let focus = std::mem::take(&mut self.focus_filter);
-            commands.extend(flow_filter_bar_ui(ui, &snapshot, &self.filter, &rows, dark, &mut self.table, focus));
-            ui.add_space(2.0);
-            let reading = self.is_reading();
-            let reveal = self.table.reveal.take();
-            commands.extend(flow_table_ui(
-                ui,
-                &snapshot,
-                &rows,
-                &self.selection,
-                self.settings.table_sort,
-                dark,
-                reading,
-                reveal,
-            ));
-        });
-        Panel::bottom("timeline").resizable(true).default_size(180.0).min_size(80.0).show(ui, |ui| {
-            commands.extend(from_view(timeline_ui(ui, &snapshot, &self.filter, &mut self.timeline)));
-        });
+        let table = Panel::bottom("flow_table")
+            .resizable(true)
+            .default_size(sizes.fit_table(remembered.table_height))
+            .size_range(sizes.table)
+            .show(ui, |ui| {
+                ui.add_space(4.0);
+                let focus = std::mem::take(&mut self.focus_filter);
+                commands.extend(flow_filter_bar_ui(ui, &snapshot, &self.filter, &rows, dark, &mut self.table, focus));
+                ui.add_space(2.0);
+                let reading = self.is_reading();
+                let reveal = self.table.reveal.take();
+                commands.extend(flow_table_ui(
+                    ui,
+                    &snapshot,
+                    &rows,
+                    &self.selection,
+                    self.settings.table_sort,
+                    &self.settings.table_columns,
+                    dark,
+                    reading,
+                    reveal,
+                ));
+            });
+        self.settings.panels.table_height = Some(table.response.rect.height());
+        // What the table left, less the graph's minimum, bounds the timeline.
+        let timeline_range = sizes.timeline_below(ui.available_height());
+        let timeline = Panel::bottom("timeline")
+            .resizable(true)
+            .default_size(sizes.fit_timeline(remembered.timeline_height).clamp(timeline_range.min, timeline_range.max))
+            .size_range(timeline_range)
+            .show(ui, |ui| {
+                commands.extend(from_view(timeline_ui(ui, &snapshot, &self.filter, &mut self.timeline)));
+            });
+        self.settings.panels.timeline_height = Some(timeline.response.rect.height());
         CentralPanel::default().show(ui, |ui| {
             // The layout is a saved setting; the graph's own toolbar can switch it too.
             self.graph.mode = match self.settings.graph_layout {
@@ -168,7 +236,9 @@ fn arrow_key_selection(ctx: &egui::Context, rows: &[u32], selection: &[usize]) -
 /// A view's command, plus scrolling the table to a flow the view selected.
 fn from_view(command: Option<ViewCommand>) -> Vec<AppCommand> {
     let reveal = match &command {
-        Some(ViewCommand::SelectFlows(flows)) => flows.first().copied().map(AppCommand::RevealFlow),
+        Some(ViewCommand::SelectFlows(flows) | ViewCommand::Focus { flows, .. }) => {
+            flows.first().copied().map(AppCommand::RevealFlow)
+        }
         _ => None,
     };
     command.map(AppCommand::View).into_iter().chain(reveal).collect()
