@@ -46,7 +46,7 @@ pub fn counted(n: u64, singular: &str) -> String {
     }
 }
 
-/// "850 µs", "1.25 s", "3 min 20 s", "2 h 5 min".
+/// "850 µs", "1.25 s", "3 min 20 s", "2 h 5 min", "3 d 4 h", "5 y 306 d".
 pub fn duration_ns(ns: i64) -> String {
     let ns = ns.max(0);
     if ns < 1_000_000 {
@@ -63,7 +63,15 @@ pub fn duration_ns(ns: i64) -> String {
     if whole < 3600 {
         return format!("{} min {} s", whole / 60, whole % 60);
     }
-    format!("{} h {} min", whole / 3600, (whole % 3600) / 60)
+    const DAY: i64 = 86_400;
+    const YEAR: i64 = 365 * DAY;
+    if whole < 2 * DAY {
+        return format!("{} h {} min", whole / 3600, (whole % 3600) / 60);
+    }
+    if whole < YEAR {
+        return format!("{} d {} h", whole / DAY, (whole % DAY) / 3600);
+    }
+    format!("{} y {} d", whole / YEAR, (whole % YEAR) / DAY)
 }
 
 /// A capture timestamp (ns since the Unix epoch) as "2026-11-25 12:04:31.123456 UTC".
@@ -84,9 +92,15 @@ pub fn utc_time(ns: i64) -> String {
     out
 }
 
-/// Offset from the capture start, "+12.345 s".
+/// Offset from the capture start, "+12.345 s"; past an hour in larger units ("+2 h 5 min",
+/// "+5 y 306 d"), since milliseconds no longer mean anything there.
 pub fn offset_ns(ns: i64, start_ns: i64) -> String {
-    format!("+{:.3} s", ns.saturating_sub(start_ns) as f64 / 1e9)
+    let offset = ns.saturating_sub(start_ns);
+    if offset.abs() < 3_600_000_000_000 {
+        return format!("+{:.3} s", offset as f64 / 1e9);
+    }
+    let sign = if offset < 0 { "-" } else { "+" };
+    format!("{sign}{}", duration_ns(offset.saturating_abs()))
 }
 
 /// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian calendar
@@ -136,6 +150,11 @@ mod tests {
         assert_eq!(duration_ns(1_250_000_000), "1.25 s");
         assert_eq!(duration_ns(200_000_000_000), "3 min 20 s");
         assert_eq!(duration_ns(7_500_000_000_000), "2 h 5 min");
+        // 51189 h 7 min, a capture spanning 2016 to 2022.
+        assert_eq!(duration_ns(184_280_820_000_000_000), "5 y 307 d");
+        assert_eq!(duration_ns(3 * 86_400_000_000_000 + 4 * 3_600_000_000_000), "3 d 4 h");
+        assert_eq!(offset_ns(184_280_803_768_000_000, 0), "+5 y 307 d");
+        assert_eq!(offset_ns(1_500_000_000, 0), "+1.500 s");
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::view_command::ViewCommand;
 use whohosts_core::filter::{Chip, FlowMatcher, ViewFilter};
 use whohosts_core::providers::Owner;
 use whohosts_core::snapshot::Snapshot;
-use whohosts_core::timeline::LEVEL_WIDTHS_NS;
+use whohosts_core::timeline::{ActivitySpan, LEVEL_WIDTHS_NS};
 
 const NS_PER_S: f64 = 1e9;
 const DAY_NS: i64 = 86_400_000_000_000;
@@ -27,6 +27,100 @@ pub struct TimelineState {
     /// Where a range-selecting drag started (seconds since the origin) and where it is now.
     selecting: Option<(f64, f64)>,
     cache: Option<Binned>,
+    /// The capture's stretches of traffic, for the timeline and frames they were read from.
+    activity: Option<(usize, u64, Arc<Vec<ActivitySpan>>)>,
+    /// An x range (ns) the plot shows next frame: a toolbar button or the first fit.
+    show_next: Option<(i64, i64)>,
+}
+
+/// No packets for longer than this is a gap worth saying so (and the axis skips it).
+pub const LONG_GAP_NS: i64 = 3_600_000_000_000;
+
+/// The accessible text of the gap warning (tests find it by its start).
+pub const GAP_WARNING: &str = "Gap in the capture";
+
+impl TimelineState {
+    /// The capture's stretches of traffic, worked out once per snapshot.
+    fn activity(&mut self, snapshot: &Snapshot) -> Arc<Vec<ActivitySpan>> {
+        let key = (Arc::as_ptr(&snapshot.timeline) as usize, snapshot.totals.frames);
+        match &self.activity {
+            Some((timeline, frames, spans)) if (*timeline, *frames) == key => Arc::clone(spans),
+            _ => {
+                let spans = Arc::new(snapshot.timeline.activity_spans(LONG_GAP_NS));
+                self.activity = Some((key.0, key.1, Arc::clone(&spans)));
+                spans
+            }
+        }
+    }
+
+    /// The visible range in ns, once the plot was drawn.
+    fn visible_ns(&self, origin: i64) -> Option<(i64, i64)> {
+        self.visible.map(|(a, b)| (ns_at(origin, a), ns_at(origin, b)))
+    }
+}
+
+/// The busiest stretch of traffic, with a little room either side.
+fn busiest(spans: &[ActivitySpan]) -> Option<(i64, i64)> {
+    let span = spans.iter().max_by_key(|s| s.bytes)?;
+    let pad = (span.to_ns - span.from_ns) / 20;
+    Some((span.from_ns.saturating_sub(pad), span.to_ns.saturating_add(pad)))
+}
+
+/// The range `visible` zoomed by `factor` about its middle (factor < 1 zooms in).
+fn zoomed(visible: (i64, i64), factor: f64) -> (i64, i64) {
+    let middle = visible.0 as f64 / 2.0 + visible.1 as f64 / 2.0;
+    let half = ((visible.1 - visible.0) as f64 / 2.0 * factor).max(5e5);
+    ((middle - half) as i64, (middle + half) as i64)
+}
+
+/// The stretch before (`step` -1) or after (+1) the one in the middle of `visible`.
+fn neighbour(spans: &[ActivitySpan], visible: (i64, i64), step: i64) -> Option<(i64, i64)> {
+    let middle = visible.0 / 2 + visible.1 / 2;
+    let current = spans.iter().position(|s| middle < s.to_ns).unwrap_or(spans.len().saturating_sub(1));
+    let next = usize::try_from(current as i64 + step).ok()?;
+    let span = spans.get(next)?;
+    let pad = (span.to_ns - span.from_ns) / 20;
+    Some((span.from_ns.saturating_sub(pad), span.to_ns.saturating_add(pad)))
+}
+
+/// Zoom buttons, and when the capture has long gaps a warning with ways to jump between its
+/// stretches of traffic. Returns nothing: it only moves the timeline's own view.
+fn zoom_and_gaps_ui(ui: &mut egui::Ui, snapshot: &Snapshot, state: &mut TimelineState) {
+    let (Some(first), Some(last)) = (snapshot.totals.first_ns, snapshot.totals.last_ns) else { return };
+    let origin = origin_ns(snapshot);
+    let visible = state.visible_ns(origin).unwrap_or((first, last));
+    if ui.small_button("−").on_hover_text("Zoom out (Ctrl+scroll on the plot)").clicked() {
+        state.show_next = Some(zoomed(visible, 2.0));
+    }
+    if ui.small_button("+").on_hover_text("Zoom in (Ctrl+scroll on the plot)").clicked() {
+        state.show_next = Some(zoomed(visible, 0.5));
+    }
+    if ui.small_button("Whole").on_hover_text("Show the whole capture (or double-click the plot)").clicked() {
+        state.show_next = Some((first, last.max(first.saturating_add(1))));
+    }
+    let spans = state.activity(snapshot);
+    if spans.len() < 2 {
+        return;
+    }
+    let longest = spans.windows(2).map(|w| w[1].from_ns.saturating_sub(w[0].to_ns)).max().unwrap_or(0);
+    let warning = format!(
+        "⚠ {GAP_WARNING}: {} stretches of traffic, up to {} apart",
+        spans.len(),
+        crate::format::duration_ns(longest)
+    );
+    ui.label(egui::RichText::new(warning).color(ui.visuals().warn_fg_color)).on_hover_text(
+        "No packets for over an hour between them. The plot shows one stretch at a time: \
+         use the buttons to move between them, or \"Whole\" for everything.",
+    );
+    if ui.small_button("◀").on_hover_text("Previous stretch of traffic").clicked() {
+        state.show_next = neighbour(&spans, visible, -1).or(state.show_next);
+    }
+    if ui.small_button("Fit to activity").on_hover_text("Show the busiest stretch of traffic").clicked() {
+        state.show_next = busiest(&spans);
+    }
+    if ui.small_button("▶").on_hover_text("Next stretch of traffic").clicked() {
+        state.show_next = neighbour(&spans, visible, 1).or(state.show_next);
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -81,9 +175,10 @@ pub fn timeline_ui(
 ) -> Option<ViewCommand> {
     let mut command = None;
     ui.horizontal(|ui| {
-        ui.weak("Drag to select a range").on_hover_text(
+        ui.weak("Drag: select · right-drag: pan · Ctrl+scroll: zoom").on_hover_text(
             "Drag: select a time range for every view · click: clear it\nRight-drag or scroll: pan · Ctrl+scroll: zoom · double-click: fit",
         );
+        zoom_and_gaps_ui(ui, snapshot, state);
         ui.separator();
         let entries = theme::legend_entries(&snapshot.owners);
         if let Some(owner) = theme::owner_legend_ui(ui, &entries, &filter.hidden_owners) {
@@ -106,6 +201,18 @@ pub fn timeline_plot_ui(
         return command;
     };
     let origin = origin_ns(snapshot);
+    if state.visible.is_none() && state.show_next.is_none() {
+        // Years of nothing between bursts would leave a blank plot: start on the busiest.
+        let spans = state.activity(snapshot);
+        if spans.len() > 1 {
+            state.show_next = busiest(&spans);
+        }
+    }
+    let show_next = state.show_next.take();
+    if let Some(range) = show_next {
+        state.visible =
+            Some((range.0.saturating_sub(origin) as f64 / NS_PER_S, range.1.saturating_sub(origin) as f64 / NS_PER_S));
+    }
     let dark = ui.visuals().dark_mode;
     let width_px = ui.available_width().max(100.0);
     let (vis_from, vis_to) =
@@ -135,6 +242,9 @@ pub fn timeline_plot_ui(
         .set_margin_fraction(egui::Vec2::new(0.0, 0.05));
     let bands = state.cache.as_ref().map(|c| Arc::clone(&c.bands)).unwrap_or_default();
     let shown = plot.show(ui, move |plot_ui| {
+        if let Some((from, to)) = show_next {
+            plot_ui.set_plot_bounds_x(to_x(from)..=to_x(to));
+        }
         for band in bands.iter() {
             let color = theme::owner_color(&band.owner, dark);
             plot_ui.add(
