@@ -9,3 +9,4 @@ mod ui;
 mod ui_export;
 mod ui_icloud;
 mod ui_live;
+mod ui_window;

@@ -10,6 +10,7 @@ pub mod app;
 pub mod export_dialog;
 pub mod export_job;
 pub mod figure;
+pub mod file_browser;
 pub mod file_dialog;
 pub mod flow_table;
 pub mod format;

@@ -104,7 +104,7 @@ fn zoom_and_gaps_ui(ui: &mut egui::Ui, snapshot: &Snapshot, state: &mut Timeline
     }
     let longest = spans.windows(2).map(|w| w[1].from_ns.saturating_sub(w[0].to_ns)).max().unwrap_or(0);
     let warning = format!(
-        "⚠ {GAP_WARNING}: {} stretches of traffic, up to {} apart",
+        "{GAP_WARNING}: {} stretches of traffic, up to {} apart",
         spans.len(),
         crate::format::duration_ns(longest)
     );

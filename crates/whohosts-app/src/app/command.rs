@@ -13,6 +13,8 @@ use crate::view_command::ViewCommand;
 pub enum AppCommand {
     /// Show the native open dialog (on its own thread).
     ShowOpenDialog,
+    /// Show the in-window file browser (always available).
+    ShowFileBrowser,
     Open(PathBuf),
     /// Close the capture and go back to the start screen.
     Close,

@@ -11,9 +11,15 @@ impl WhohostsApp {
     pub fn apply(&mut self, ctx: &egui::Context, command: AppCommand) {
         match command {
             AppCommand::ShowOpenDialog => {
-                let ctx = ctx.clone();
-                self.dialog.start(move || ctx.request_repaint());
+                if self.dialog.unavailable {
+                    // Known from the last try: no native dialog here.
+                    self.show_file_browser();
+                } else {
+                    let ctx = ctx.clone();
+                    self.dialog.start(move || ctx.request_repaint());
+                }
             }
+            AppCommand::ShowFileBrowser => self.show_file_browser(),
             AppCommand::Open(path) => self.open(ctx, &path),
             AppCommand::Close => {
                 self.capture = None;
@@ -44,6 +50,7 @@ impl WhohostsApp {
             AppCommand::ShowAbout(show) => self.show_about = show,
             AppCommand::ShowShortcuts(show) => self.show_shortcuts = show,
             AppCommand::DismissError => {
+                self.open_error = None;
                 if let Some(capture) = &mut self.capture {
                     capture.error = None;
                 }
@@ -57,6 +64,12 @@ impl WhohostsApp {
             AppCommand::HideExport => self.export.open = false,
             AppCommand::Live(action) => self.apply_live(ctx, action),
         }
+    }
+
+    fn show_file_browser(&mut self) {
+        let open = self.capture.as_ref().map(|c| c.path.as_path());
+        let start = crate::file_browser::start_folder(open, &self.settings.recent_files);
+        self.browser.open(&start);
     }
 
     fn apply_view(&mut self, command: ViewCommand) {

@@ -20,58 +20,12 @@ use crate::timeline_view::timeline_ui;
 use crate::view_command::ViewCommand;
 use crate::welcome::welcome_ui;
 
-/// The graph keeps at least this height (points), however small the window.
-pub const GRAPH_MIN_HEIGHT: f32 = 160.0;
-
-/// How big each resizable panel may be in an area of a given size, so that from 800×600 to
-/// 4K the graph keeps its minimum height and no panel squeezes another to nothing.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct PanelLimits {
-    area: egui::Vec2,
-    pub table: egui::Rangef,
-    pub inspector: egui::Rangef,
-}
-
-impl PanelLimits {
-    const TABLE_MIN: f32 = 110.0;
-    const TIMELINE_MIN: f32 = 90.0;
-
-    pub fn for_area(area: egui::Vec2) -> PanelLimits {
-        let table_max = (area.y - GRAPH_MIN_HEIGHT - Self::TIMELINE_MIN).max(Self::TABLE_MIN);
-        let inspector_max = (area.x * 0.5).max(220.0);
-        PanelLimits {
-            area,
-            table: egui::Rangef::new(Self::TABLE_MIN, table_max),
-            inspector: egui::Rangef::new(220.0_f32.min(inspector_max), inspector_max),
-        }
-    }
-
-    /// The table's first height: the remembered one, else a third of the area.
-    pub fn fit_table(&self, remembered: Option<f32>) -> f32 {
-        remembered.unwrap_or(self.area.y * 0.34).clamp(self.table.min, self.table.max)
-    }
-
-    /// The timeline's first height: the remembered one, else a fifth of the area.
-    pub fn fit_timeline(&self, remembered: Option<f32>) -> f32 {
-        remembered.unwrap_or((self.area.y * 0.2).clamp(Self::TIMELINE_MIN, 320.0))
-    }
-
-    /// The timeline's range in the height the table left.
-    pub fn timeline_below(&self, left: f32) -> egui::Rangef {
-        let max = (left - GRAPH_MIN_HEIGHT).max(Self::TIMELINE_MIN);
-        egui::Rangef::new(Self::TIMELINE_MIN.min(max), max)
-    }
-
-    /// The inspector's first width: the remembered one, else 30% of the area.
-    pub fn fit_inspector(&self, remembered: Option<f32>) -> f32 {
-        remembered.unwrap_or((self.area.x * 0.3).clamp(260.0, 420.0)).clamp(self.inspector.min, self.inspector.max)
-    }
-}
+use super::panel_limits::PanelLimits;
 
 impl WhohostsApp {
     pub(super) fn ui_impl(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
-        let windows_open = self.show_about || self.show_shortcuts || self.export.open;
+        let windows_open = self.show_about || self.show_shortcuts || self.export.open || self.browser.is_open();
         let mut commands = shortcut_commands(&ctx, windows_open);
         let dark = self.settings.dark;
 
@@ -79,7 +33,8 @@ impl WhohostsApp {
             let has_capture = self.capture.is_some();
             commands.extend(menu_bar_ui(ui, &self.settings, has_capture, &mut self.path_input));
         });
-        if let Some(error) = self.capture.as_ref().and_then(|c| c.error.clone()) {
+        let error = self.open_error.clone().or_else(|| self.capture.as_ref().and_then(|c| c.error.clone()));
+        if let Some(error) = error {
             Panel::top("error_banner").show(ui, |ui| commands.extend(error_banner_ui(ui, &error)));
         }
         commands.extend(self.live_bar(ui));
@@ -179,6 +134,7 @@ impl WhohostsApp {
             commands.extend(shortcuts_window_ui(ctx));
         }
         self.export_window_ui(ctx);
+        commands.extend(self.browser.window_ui(ctx));
         commands.extend(self.live_windows(ctx));
         drop_overlay_ui(ctx);
         for command in commands {
