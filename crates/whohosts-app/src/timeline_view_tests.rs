@@ -26,6 +26,7 @@ fn stacked_bands_sum_to_the_capture_bytes() {
         from_ns: first.div_euclid(width) * width,
         to_ns: last + width,
         text: String::new(),
+        chips: Vec::new(),
     };
     let binned = stack(&snapshot, &ViewFilter::default(), level, key, width);
     let top = binned.bands.last().unwrap();
@@ -48,6 +49,7 @@ fn hidden_owners_leave_the_stack() {
         from_ns: fake_snapshot::START_NS,
         to_ns: fake_snapshot::START_NS + 120 * 1_000_000_000,
         text: String::new(),
+        chips: Vec::new(),
     };
     let binned = stack(&snapshot, &filter, 3, key, LEVEL_WIDTHS_NS[3]);
     assert!(!binned.owners.iter().any(|o| o.label() == "AWS"));
@@ -72,6 +74,7 @@ fn the_text_filter_keeps_matching_endpoints_only() {
         from_ns: fake_snapshot::START_NS,
         to_ns: fake_snapshot::START_NS + 120 * 1_000_000_000,
         text: "google".into(),
+        chips: Vec::new(),
     };
     let filter = ViewFilter { text: "google".into(), ..ViewFilter::default() };
     let binned = stack(&snapshot, &filter, 3, key, width);
