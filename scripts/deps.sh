@@ -8,7 +8,7 @@ need=(pkg-config libpcap-dev)
 case "${1:-build}" in
   build) ;;
   test) need+=(xvfb xauth imagemagick mesa-vulkan-drivers libgl1-mesa-dri libxkbcommon-x11-0 tcpdump iproute2 util-linux python3 openssl curl) ;;
-  bench) need+=(tshark time python3) ;;
+  bench) need+=(tshark time python3 xvfb libgl1-mesa-dri libxkbcommon-x11-0) ;;
   *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
 esac
 
