@@ -108,10 +108,6 @@ fn zoom_and_gaps_ui(ui: &mut egui::Ui, snapshot: &Snapshot, state: &mut Timeline
         spans.len(),
         crate::format::duration_ns(longest)
     );
-    ui.label(egui::RichText::new(warning).color(ui.visuals().warn_fg_color)).on_hover_text(
-        "No packets for over an hour between them. The plot shows one stretch at a time: \
-         use the buttons to move between them, or \"Whole\" for everything.",
-    );
     if ui.small_button("◀").on_hover_text("Previous stretch of traffic").clicked() {
         state.show_next = neighbour(&spans, visible, -1).or(state.show_next);
     }
@@ -121,6 +117,17 @@ fn zoom_and_gaps_ui(ui: &mut egui::Ui, snapshot: &Snapshot, state: &mut Timeline
     if ui.small_button("▶").on_hover_text("Next stretch of traffic").clicked() {
         state.show_next = neighbour(&spans, visible, 1).or(state.show_next);
     }
+    // At most half of what is left, cut short with "…" (the whole text on hover), so the
+    // line never runs past the panel.
+    let room = ui.available_width() * 0.5;
+    ui.scope(|ui| {
+        ui.set_max_width(room);
+        let text = egui::RichText::new(&warning).color(ui.visuals().warn_fg_color);
+        ui.add(egui::Label::new(text).truncate()).on_hover_text(format!(
+            "{warning}.\nNo packets for over an hour between them. The plot shows one stretch at a time: \
+             use the buttons to move between them, or \"Whole\" for everything."
+        ));
+    });
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -175,7 +182,8 @@ pub fn timeline_ui(
 ) -> Option<ViewCommand> {
     let mut command = None;
     ui.horizontal(|ui| {
-        ui.weak("Drag: select · right-drag: pan · Ctrl+scroll: zoom").on_hover_text(
+        let hint = if ui.available_width() > 1000.0 { "Drag: select · right-drag: pan · Ctrl+scroll: zoom" } else { "Drag: select" };
+        ui.weak(hint).on_hover_text(
             "Drag: select a time range for every view · click: clear it\nRight-drag or scroll: pan · Ctrl+scroll: zoom · double-click: fit",
         );
         zoom_and_gaps_ui(ui, snapshot, state);
@@ -224,7 +232,8 @@ pub fn timeline_plot_ui(
     let date = civil_date(origin);
     let plot = Plot::new("whohosts_timeline")
         .x_axis_label(format!("Capture time, UTC, {date}"))
-        .y_axis_label("Bytes per second")
+        // A short plot has no room for the long label turned on its side.
+        .y_axis_label(if ui.available_height() < 150.0 { "B/s" } else { "Bytes per second" })
         .x_axis_formatter(|mark, _| time_of_day(mark.value))
         .y_axis_formatter(|mark, _| if mark.value < 0.0 { String::new() } else { human_rate(mark.value) })
         .x_grid_spacer(uniform_grid_spacer(time_steps))
