@@ -229,12 +229,16 @@ pub fn timeline_plot_ui(
     refresh_bins(snapshot, filter, state, level, (vis_from, vis_to), (first, last));
     let to_x = move |ns: i64| ns.saturating_sub(origin) as f64 / NS_PER_S;
 
-    let date = civil_date(origin);
+    // Clock times count from the midnight before what is shown, so a stretch years after the
+    // first packet reads "05:20:00" under its own date, not "+2199d".
+    let day_s = DAY_NS as f64 / NS_PER_S;
+    let shown_day = (vis_from.clamp(first, last).saturating_sub(origin) as f64 / NS_PER_S / day_s).floor().max(0.0);
+    let date = civil_date(origin.saturating_add((shown_day * day_s * NS_PER_S) as i64));
     let plot = Plot::new("whohosts_timeline")
         .x_axis_label(format!("Capture time, UTC, {date}"))
         // A short plot has no room for the long label turned on its side.
         .y_axis_label(if ui.available_height() < 150.0 { "B/s" } else { "Bytes per second" })
-        .x_axis_formatter(|mark, _| time_of_day(mark.value))
+        .x_axis_formatter(move |mark, _| time_of_day(mark.value - shown_day * day_s))
         .y_axis_formatter(|mark, _| if mark.value < 0.0 { String::new() } else { human_rate(mark.value) })
         .x_grid_spacer(uniform_grid_spacer(time_steps))
         .y_axis_min_width(64.0)
@@ -266,7 +270,11 @@ pub fn timeline_plot_ui(
     });
     let transform = shown.transform;
     let bounds = transform.bounds();
-    state.visible = Some((bounds.min()[0], bounds.max()[0]));
+    let (lo, hi) = (bounds.min()[0], bounds.max()[0]);
+    // An empty plot's bounds are infinite: keep the last real ones.
+    if lo.is_finite() && hi.is_finite() && lo < hi {
+        state.visible = Some((lo, hi));
+    }
     let response = shown.response;
     let pointer_x = response.interact_pointer_pos().map(|p| transform.value_from_position(p).x);
     if response.drag_started_by(PointerButton::Primary) {
@@ -294,7 +302,7 @@ pub fn timeline_plot_ui(
     if state.selecting.is_none() {
         if let (Some(cache), Some(pos)) = (&state.cache, response.hover_pos()) {
             let x_ns = ns_at(origin, transform.value_from_position(pos).x);
-            response.on_hover_ui_at_pointer(|ui| bin_tooltip_ui(ui, cache, x_ns, origin, dark));
+            response.on_hover_ui_at_pointer(|ui| bin_tooltip_ui(ui, cache, x_ns, dark));
         }
     }
     command
@@ -428,14 +436,10 @@ fn paint_selection(ui: &egui::Ui, transform: &PlotTransform, from: f64, to: f64,
     painter.vline(right, frame.y_range(), edge);
 }
 
-fn bin_tooltip_ui(ui: &mut egui::Ui, cache: &Binned, x_ns: i64, origin: i64, dark: bool) {
+fn bin_tooltip_ui(ui: &mut egui::Ui, cache: &Binned, x_ns: i64, dark: bool) {
     let start = x_ns.div_euclid(cache.width_ns) * cache.width_ns;
     let seconds = cache.width_ns as f64 / NS_PER_S;
-    ui.strong(format!(
-        "{} + {}",
-        time_of_day(start.saturating_sub(origin) as f64 / NS_PER_S),
-        duration_label(cache.width_ns)
-    ));
+    ui.strong(format!("{} + {}", crate::format::utc_time(start), duration_label(cache.width_ns)));
     let Some((_, bytes)) = cache.bins.iter().find(|(s, _)| *s == start) else {
         ui.weak("No traffic");
         return;
