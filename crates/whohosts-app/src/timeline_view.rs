@@ -2,6 +2,7 @@
 //! that follow the zoom level; dragging selects a time range for every view. Owns its plot
 //! state and a cache of the binned series; reads only the snapshot and the view filter.
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use egui::{Color32, PointerButton, Vec2b};
@@ -18,6 +19,8 @@ const NS_PER_S: f64 = 1e9;
 const DAY_NS: i64 = 86_400_000_000_000;
 /// Bins narrower than this many points get too thin to read; the level is chosen to match.
 const MIN_BIN_PX: f32 = 3.0;
+/// Owner groups drawn as bands of their own; the rest share one.
+const MAX_BANDS: usize = 16;
 
 /// What the timeline keeps between frames.
 #[derive(Debug, Default)]
@@ -146,6 +149,8 @@ struct BinKey {
 #[derive(Debug, Clone)]
 struct Band {
     owner: Owner,
+    /// How many smaller owners this band stands for (0: it is `owner`'s alone).
+    merged: usize,
     xs: Vec<f64>,
     lower: Vec<f64>,
     upper: Vec<f64>,
@@ -157,6 +162,8 @@ struct Binned {
     width_ns: i64,
     /// Owner groups, stacking order (largest at the bottom).
     owners: Vec<Owner>,
+    /// Smaller owner groups sharing the top band (empty when each has its own).
+    folded: BTreeSet<Owner>,
     /// Bin start and bytes per owner.
     bins: Vec<(i64, Vec<u64>)>,
     /// Shared with the plot's closure each frame without copying.
@@ -259,9 +266,12 @@ pub fn timeline_plot_ui(
             plot_ui.set_plot_bounds_x(to_x(from)..=to_x(to));
         }
         for band in bands.iter() {
-            let color = theme::owner_color(&band.owner, dark);
+            let (color, name) = match band.merged {
+                0 => (theme::owner_color(&band.owner, dark), band.owner.label().into_owned()),
+                n => (theme::ink(dark).gamma_multiply(0.35), format!("{n} smaller owners")),
+            };
             plot_ui.add(
-                FilledArea::new(band.owner.label(), &band.xs, &band.lower, &band.upper)
+                FilledArea::new(name, &band.xs, &band.lower, &band.upper)
                     .fill_color(color.gamma_multiply(0.85))
                     .stroke(egui::Stroke::new(0.75, color))
                     .allow_hover(false),
@@ -334,7 +344,7 @@ fn refresh_bins(
         let same = wanted(c.key.from_ns, c.key.to_ns) == c.key;
         let covers =
             c.key.from_ns <= visible.0.max(extent.0) && c.key.to_ns >= visible.1.min(extent.1.saturating_add(width));
-        let hidden_same = c.owners.iter().all(|o| !filter.hidden_owners.contains(o.label().as_ref()));
+        let hidden_same = c.owners.iter().chain(&c.folded).all(|o| !filter.hidden_owners.contains(o.label().as_ref()));
         if same && covers && hidden_same && !owners_unhidden(c, snapshot, filter) {
             return;
         }
@@ -350,23 +360,52 @@ fn refresh_bins(
 
 /// Whether an owner the cache left out is no longer hidden.
 fn owners_unhidden(cache: &Binned, snapshot: &Snapshot, filter: &ViewFilter) -> bool {
-    snapshot
-        .owners
-        .iter()
-        .any(|o| !filter.hidden_owners.contains(o.owner.label().as_ref()) && !cache.owners.contains(&o.owner.group()))
+    snapshot.owners.iter().any(|o| {
+        let group = o.owner.group();
+        !filter.hidden_owners.contains(o.owner.label().as_ref())
+            && !cache.owners.contains(&group)
+            && !cache.folded.contains(&group)
+    })
 }
 
 fn stack(snapshot: &Snapshot, filter: &ViewFilter, level: usize, key: BinKey, width: i64) -> Binned {
+    stack_bands(snapshot, filter, level, key, width, MAX_BANDS)
+}
+
+/// [`stack`] with at most `max_bands` bands.
+fn stack_bands(
+    snapshot: &Snapshot,
+    filter: &ViewFilter,
+    level: usize,
+    key: BinKey,
+    width: i64,
+    max_bands: usize,
+) -> Binned {
     let entries = theme::legend_entries(&snapshot.owners);
-    let owners: Vec<Owner> = entries
+    let mut owners: Vec<Owner> = entries
         .iter()
         .map(|e| e.owner.clone())
         .filter(|o| !filter.hidden_owners.contains(o.label().as_ref()))
         .collect();
+    // Past MAX_BANDS, the smaller owners share one band: hundreds of thin bands (a capture
+    // full of AS owners) cost far more to draw each frame than they show.
+    let folded: BTreeSet<Owner> = if owners.len() > max_bands {
+        owners.split_off(max_bands.max(2) - 1).into_iter().collect()
+    } else {
+        BTreeSet::new()
+    };
+    let slots = owners.len() + usize::from(!folded.is_empty());
     let group_of_owner: Vec<usize> = snapshot
         .owners
         .iter()
-        .map(|o| owners.iter().position(|n| *n == o.owner.group()).unwrap_or(owners.len()))
+        .map(|o| {
+            let group = o.owner.group();
+            owners.iter().position(|n| *n == group).unwrap_or(if folded.contains(&group) {
+                owners.len()
+            } else {
+                slots
+            })
+        })
         .collect();
     let endpoints = Arc::clone(&snapshot.endpoints);
     // Series are endpoints: the one filter (without its time range, which the timeline
@@ -375,21 +414,21 @@ fn stack(snapshot: &Snapshot, filter: &ViewFilter, level: usize, key: BinKey, wi
         .then(|| FlowMatcher::new(snapshot, &filter.without_time()).endpoints_with_passing_flows());
     let group_of = |series: u32| {
         if shown.as_ref().is_some_and(|s| !s.get(series as usize).copied().unwrap_or(false)) {
-            return owners.len();
+            return slots;
         }
-        endpoints.get(series as usize).and_then(|e| group_of_owner.get(e.owner)).copied().unwrap_or(owners.len())
+        endpoints.get(series as usize).and_then(|e| group_of_owner.get(e.owner)).copied().unwrap_or(slots)
     };
-    let grouped = snapshot.timeline.grouped(level, key.from_ns, key.to_ns, owners.len() + 1, group_of);
+    let grouped = snapshot.timeline.grouped(level, key.from_ns, key.to_ns, slots + 1, group_of);
     let bins: Vec<(i64, Vec<u64>)> = grouped
         .into_iter()
-        .map(|(start, counts)| (start, counts.iter().take(owners.len()).map(|c| c.bytes).collect()))
+        .map(|(start, counts)| (start, counts.iter().take(slots).map(|c| c.bytes).collect()))
         .collect();
     let origin = origin_ns(snapshot);
     let seconds = width as f64 / NS_PER_S;
     let x = |ns: i64| ns.saturating_sub(origin) as f64 / NS_PER_S;
     // Dense steps: every bin in the cached range, zero where nothing was sent.
     let count = (key.to_ns.saturating_sub(key.from_ns) / width).clamp(0, 20_000) as usize;
-    let mut dense = vec![vec![0u64; owners.len()]; count];
+    let mut dense = vec![vec![0u64; slots]; count];
     for (start, bytes) in &bins {
         if let Some(slot) =
             usize::try_from(start.saturating_sub(key.from_ns) / width).ok().and_then(|i| dense.get_mut(i))
@@ -399,9 +438,12 @@ fn stack(snapshot: &Snapshot, filter: &ViewFilter, level: usize, key: BinKey, wi
     }
     let mut below = vec![0.0f64; count];
     let mut bands = Vec::new();
-    for (g, owner) in owners.iter().enumerate() {
-        let mut band =
-            Band { owner: owner.clone(), xs: Vec::with_capacity(2 * count), lower: Vec::new(), upper: Vec::new() };
+    for g in 0..slots {
+        let (owner, merged) = match owners.get(g) {
+            Some(owner) => (owner.clone(), 0),
+            None => (Owner::Other, folded.len()),
+        };
+        let mut band = Band { owner, merged, xs: Vec::with_capacity(2 * count), lower: Vec::new(), upper: Vec::new() };
         for (i, row) in dense.iter().enumerate() {
             let start = key.from_ns + i as i64 * width;
             let rate = row.get(g).copied().unwrap_or(0) as f64 / seconds;
@@ -417,7 +459,7 @@ fn stack(snapshot: &Snapshot, filter: &ViewFilter, level: usize, key: BinKey, wi
         }
         bands.push(band);
     }
-    Binned { key, width_ns: width, owners, bins, bands: Arc::new(bands) }
+    Binned { key, width_ns: width, owners, folded, bins, bands: Arc::new(bands) }
 }
 
 fn paint_selection(ui: &egui::Ui, transform: &PlotTransform, from: f64, to: f64, dark: bool) {
@@ -444,6 +486,14 @@ fn bin_tooltip_ui(ui: &mut egui::Ui, cache: &Binned, x_ns: i64, dark: bool) {
         ui.weak("No traffic");
         return;
     };
+    if let Some(&rest) = bytes.get(cache.owners.len()).filter(|&&b| b > 0) {
+        ui.label(format!(
+            "{} smaller owners: {} ({})",
+            cache.folded.len(),
+            human_rate(rest as f64 / seconds),
+            human_bytes(rest)
+        ));
+    }
     for (owner, &b) in cache.owners.iter().zip(bytes).rev().filter(|(_, &b)| b > 0) {
         ui.horizontal(|ui| {
             let (rect, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
