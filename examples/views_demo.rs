@@ -29,6 +29,17 @@ impl Demo {
                     self.filter.hidden_owners.insert(owner);
                 }
             }
+            ViewCommand::Focus { chips, flows } => {
+                for chip in chips {
+                    self.filter.add_chip(chip);
+                }
+                self.selected = flows;
+            }
+            ViewCommand::RemoveChip(index) => {
+                if index < self.filter.chips.len() {
+                    self.filter.chips.remove(index);
+                }
+            }
         }
     }
 }

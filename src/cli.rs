@@ -25,6 +25,25 @@ pub struct Cli {
     /// Capture filter for --live (tcpdump syntax, e.g. "tcp port 443 or udp port 53").
     #[arg(long, value_name = "EXPR", requires = "live")]
     pub filter: Option<String>,
+    /// The window's inner size in points, e.g. 800x600 or 2560x1440 (also for --screenshot).
+    #[arg(long, value_name = "WxH", value_parser = parse_window_size)]
+    pub window_size: Option<(u32, u32)>,
+}
+
+/// "1280x800" as (1280, 800); each side between 320 and 16384.
+pub fn parse_window_size(text: &str) -> Result<(u32, u32), String> {
+    let (w, h) = text
+        .split_once(['x', 'X', '×'])
+        .ok_or_else(|| format!("window size {text:?}: expected WIDTHxHEIGHT, e.g. 1280x800"))?;
+    let side = |s: &str| -> Result<u32, String> {
+        let n: u32 = s.trim().parse().map_err(|_| format!("window size {text:?}: {s:?} is not a whole number"))?;
+        if (320..=16_384).contains(&n) {
+            Ok(n)
+        } else {
+            Err(format!("window size {text:?}: each side must be 320 to 16384, got {n}"))
+        }
+    };
+    Ok((side(w)?, side(h)?))
 }
 
 #[derive(Debug, Subcommand)]
@@ -148,6 +167,10 @@ mod tests {
     #[test]
     fn durations() {
         assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_window_size("800x600"), Ok((800, 600)));
+        assert_eq!(parse_window_size("2560X1440"), Ok((2560, 1440)));
+        assert!(parse_window_size("800").is_err());
+        assert!(parse_window_size("10x10").unwrap_err().contains("320 to 16384"));
         assert_eq!(parse_duration("10s"), Ok(Duration::from_secs(10)));
         assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
         assert_eq!(parse_duration("3"), Ok(Duration::from_secs(3)));

@@ -391,7 +391,12 @@ fn filter_from_args(args: &ExportArgs, snapshot: &Snapshot) -> anyhow::Result<Vi
             Some((from, to))
         }
     };
-    Ok(ViewFilter { time_range, hidden_owners: args.hide.iter().cloned().collect(), text: String::new() })
+    Ok(ViewFilter {
+        time_range,
+        hidden_owners: args.hide.iter().cloned().collect(),
+        text: String::new(),
+        chips: Vec::new(),
+    })
 }
 
 #[cfg(test)]

@@ -47,7 +47,7 @@ fn run() -> anyhow::Result<ExitCode> {
         Some(Command::Export(args)) => whohosts::export_command::run_export(&args).map(|()| ExitCode::SUCCESS),
         None => {
             let live = cli.live.map(|interface| (interface, cli.filter));
-            window(cli.file, cli.screenshot, live, &cli.analysis)
+            window(cli.file, cli.screenshot, live, cli.window_size, &cli.analysis)
         }
     }
 }
@@ -57,13 +57,14 @@ fn window(
     file: Option<std::path::PathBuf>,
     screenshot: Option<std::path::PathBuf>,
     live: Option<(String, Option<String>)>,
+    window_size: Option<(u32, u32)>,
     analysis: &AnalysisArgs,
 ) -> anyhow::Result<ExitCode> {
     let config = analysis.to_config().map_err(anyhow::Error::msg)?;
     display::check().map_err(anyhow::Error::msg)?;
     display::quiet_graphics();
     let ephemeral = screenshot.is_some();
-    let launch = whohosts_app::Launch { file, screenshot, ephemeral, config, live };
+    let launch = whohosts_app::Launch { file, screenshot, ephemeral, config, live, window_size };
     let warning = whohosts_app::run_window(launch).map_err(|e| anyhow::Error::msg(display::explain(e)))?;
     if let Some(warning) = warning {
         eprintln!("whohosts: warning: {}", terminal_safe(&warning));

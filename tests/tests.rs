@@ -14,4 +14,5 @@ mod ui;
 mod ui_export;
 mod ui_icloud;
 mod ui_live;
+mod ui_window;
 mod zeek;

@@ -2,6 +2,7 @@
 //! product crates' normal builds.
 
 pub mod builder;
+pub mod captures;
 pub mod demo;
 pub mod fixtures;
 pub mod replay;

@@ -188,6 +188,10 @@ impl ExportDialog {
         let fresh = self.default_destination(kind);
         if self.path == self.default_path {
             self.path = fresh.clone();
+        } else {
+            // A destination the user chose keeps its folder and name, with the new kind's
+            // extension: a .png left in place for CSV would only fail or overwrite.
+            self.path = with_kind_extension(&self.path, kind);
         }
         self.default_path = fresh;
         self.confirm_replace = None;
@@ -450,6 +454,30 @@ pub fn parse_colours(text: &str) -> Vec<(String, crate::palette::Rgb)> {
         .collect()
 }
 
+/// `path` with the extension `kind` writes: .png for pictures, .json, .pcap, none for the CSV
+/// folder. Extensions of other kinds are replaced; anything else is kept and added to.
+fn with_kind_extension(path: &str, kind: ExportKind) -> String {
+    const OURS: [&str; 6] = ["png", "svg", "pdf", "json", "pcap", "csv"];
+    const PICTURES: [&str; 3] = ["png", "svg", "pdf"];
+    let p = Path::new(path);
+    let extension_of = |e: &std::ffi::OsStr| OURS.iter().find(|o| e.eq_ignore_ascii_case(o)).copied();
+    let current = p.extension().and_then(extension_of);
+    let base = if current.is_some() { p.with_extension("") } else { p.to_path_buf() };
+    let extension = match kind {
+        // A picture keeps the vector format the user chose.
+        ExportKind::Figure | ExportKind::Graph | ExportKind::Timeline => {
+            current.filter(|e| PICTURES.contains(e)).unwrap_or("png")
+        }
+        ExportKind::Json => "json",
+        ExportKind::Pcap => "pcap",
+        ExportKind::Csv => return base.display().to_string(),
+    };
+    let mut name = base.into_os_string();
+    name.push(".");
+    name.push(extension);
+    PathBuf::from(name).display().to_string()
+}
+
 fn file_name(path: &Path) -> String {
     path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
 }
@@ -481,6 +509,14 @@ mod tests {
         dialog.path = "/tmp/mine.json".into();
         dialog.set_kind(ExportKind::Json);
         assert_eq!(dialog.path, "/tmp/mine.json");
+        // A chosen destination follows the kind's extension (PNG -> CSV was "File exists").
+        dialog.set_kind(ExportKind::Figure);
+        assert_eq!(dialog.path, "/tmp/mine.png");
+        dialog.set_kind(ExportKind::Csv);
+        assert_eq!(dialog.path, "/tmp/mine");
+        dialog.set_kind(ExportKind::Pcap);
+        assert_eq!(dialog.path, "/tmp/mine.pcap");
+        dialog.set_kind(ExportKind::Json);
         // The same capture keeps the user's choices; another one starts afresh.
         dialog.show(Path::new("/data/icloud.pcap"));
         assert_eq!(dialog.path, "/tmp/mine.json");

@@ -14,6 +14,8 @@ pub struct FileDialog {
     pending: Option<(Receiver<Option<PathBuf>>, Instant)>,
     /// Set when the last attempt found no dialog on this system.
     pub unavailable: bool,
+    /// Set once when an attempt found no dialog, until taken (the app then offers its own).
+    fell_through: bool,
 }
 
 impl FileDialog {
@@ -40,7 +42,13 @@ impl FileDialog {
             self.pending = Some((rx, Instant::now()));
         } else {
             self.unavailable = true;
+            self.fell_through = true;
         }
+    }
+
+    /// Whether the last attempt found no dialog (once: taking it clears it).
+    pub fn take_fell_through(&mut self) -> bool {
+        std::mem::take(&mut self.fell_through)
     }
 
     /// The picked file, once the dialog has answered with one.
@@ -52,6 +60,7 @@ impl FileDialog {
             Err(TryRecvError::Disconnected) => None,
         };
         self.unavailable = answer.is_none() && started.elapsed() < NO_DIALOG_THRESHOLD;
+        self.fell_through |= self.unavailable;
         self.pending = None;
         answer
     }

@@ -44,9 +44,15 @@ pub fn utc_time(ns: i64) -> String {
     out
 }
 
-/// Offset from the capture start, "+12.345 s".
+/// Offset from the capture start, "+12.345 s"; past an hour in larger units ("+2 h 5 min",
+/// "+5 y 306 d"), since milliseconds no longer mean anything there.
 pub fn offset_ns(ns: i64, start_ns: i64) -> String {
-    format!("+{:.3} s", ns.saturating_sub(start_ns) as f64 / 1e9)
+    let offset = ns.saturating_sub(start_ns);
+    if offset.abs() < 3_600_000_000_000 {
+        return format!("+{:.3} s", offset as f64 / 1e9);
+    }
+    let sign = if offset < 0 { "-" } else { "+" };
+    format!("{sign}{}", duration_ns(offset.saturating_abs()))
 }
 
 pub use whohosts_core::flows::protocol_name;
@@ -70,6 +76,19 @@ mod tests {
         assert_eq!(count(123), "123");
         assert_eq!(counted(1, "flow"), "1 flow");
         assert_eq!(counted(1200, "owner"), "1,200 owners");
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(duration_ns(850_000), "850 µs");
+        assert_eq!(duration_ns(1_250_000_000), "1.25 s");
+        assert_eq!(duration_ns(200_000_000_000), "3 min 20 s");
+        assert_eq!(duration_ns(7_500_000_000_000), "2 h 5 min");
+        // 51189 h 7 min, a capture spanning 2016 to 2022.
+        assert_eq!(duration_ns(184_280_820_000_000_000), "5 y 307 d");
+        assert_eq!(duration_ns(3 * 86_400_000_000_000 + 4 * 3_600_000_000_000), "3 d 4 h");
+        assert_eq!(offset_ns(184_280_803_768_000_000, 0), "+5 y 307 d");
+        assert_eq!(offset_ns(1_500_000_000, 0), "+1.500 s");
     }
 
     #[test]

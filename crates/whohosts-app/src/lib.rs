@@ -10,6 +10,7 @@ pub mod app;
 pub mod export_dialog;
 pub mod export_job;
 pub mod figure;
+pub mod file_browser;
 pub mod file_dialog;
 pub mod flow_table;
 pub mod format;
@@ -40,14 +41,18 @@ pub use app::{Launch, WhohostsApp};
 /// when the capture could not be read or the picture could not be saved, and the reading
 /// error after which partial results stood (a truncated file) as `Ok(Some(warning))`.
 pub fn run_window(launch: Launch) -> Result<Option<String>, String> {
+    let (width, height) = launch.window_size.unwrap_or((1280, 800));
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("whohosts")
+        .with_inner_size([width as f32, height as f32])
+        .with_min_inner_size([640.0, 480.0]);
+    if launch.window_size.is_some() {
+        // An asked-for size is kept, not replaced by the remembered one.
+        viewport = viewport.with_position([0.0, 0.0]);
+    }
     let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("whohosts")
-            .with_inner_size([1280.0, 800.0])
-            .with_min_inner_size([720.0, 480.0])
-            .with_drag_and_drop(true)
-            .with_app_id("whohosts"),
-        persist_window: launch.screenshot.is_none(),
+        viewport: viewport.with_drag_and_drop(true).with_app_id("whohosts"),
+        persist_window: launch.screenshot.is_none() && launch.window_size.is_none(),
         ..Default::default()
     };
     let wants_screenshot = launch.screenshot.is_some();

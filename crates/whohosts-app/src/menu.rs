@@ -2,6 +2,9 @@
 
 use std::path::PathBuf;
 
+use egui::containers::menu::{MenuButton, MenuConfig};
+use egui::PopupCloseBehavior;
+
 use crate::app::command::AppCommand;
 use crate::settings::{GraphLayout, Settings};
 
@@ -14,9 +17,17 @@ pub fn menu_bar_ui(
 ) -> Vec<AppCommand> {
     let mut commands = Vec::new();
     egui::MenuBar::new().ui(ui, |ui| {
-        ui.menu_button("File", |ui| {
+        // Clicks inside the File menu leave it open (the path field needs them); its buttons
+        // close it themselves.
+        let stays_open = MenuConfig::new().close_behavior(PopupCloseBehavior::CloseOnClickOutside);
+        MenuButton::new("File").config(stays_open).ui(ui, |ui| {
             if ui.add(egui::Button::new("Open…").shortcut_text("Ctrl+O")).clicked() {
                 commands.push(AppCommand::ShowOpenDialog);
+                ui.close();
+            }
+            if ui.button("Browse in window…").on_hover_text("whohosts' own file browser").clicked() {
+                commands.push(AppCommand::ShowFileBrowser);
+                ui.close();
             }
             ui.menu_button("Open recent", |ui| {
                 if settings.recent_files.is_empty() {
@@ -25,12 +36,14 @@ pub fn menu_bar_ui(
                 for path in &settings.recent_files {
                     if ui.button(path.display().to_string()).clicked() {
                         commands.push(AppCommand::Open(path.clone()));
+                        ui.close();
                     }
                 }
                 if !settings.recent_files.is_empty() {
                     ui.separator();
                     if ui.button("Forget recent files").clicked() {
                         commands.push(AppCommand::ForgetRecentFiles);
+                        ui.close();
                     }
                 }
             });
@@ -44,13 +57,16 @@ pub fn menu_bar_ui(
             let export = ui.add_enabled(has_capture, egui::Button::new("Export…").shortcut_text("Ctrl+E"));
             if export.on_disabled_hover_text("Open a capture first").clicked() {
                 commands.push(AppCommand::ShowExport);
+                ui.close();
             }
             if ui.add_enabled(has_capture, egui::Button::new("Close").shortcut_text("Ctrl+W")).clicked() {
                 commands.push(AppCommand::Close);
+                ui.close();
             }
             ui.separator();
             if ui.add(egui::Button::new("Quit").shortcut_text("Ctrl+Q")).clicked() {
                 commands.push(AppCommand::Quit);
+                ui.close();
             }
         });
         ui.menu_button("Capture", |ui| {

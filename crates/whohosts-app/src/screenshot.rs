@@ -39,17 +39,25 @@ impl ScreenshotJob {
         if self.requested {
             return;
         }
-        ctx.request_repaint();
-        let Some(capture) = capture else { return };
+        let Some(capture) = capture else {
+            ctx.request_repaint();
+            return;
+        };
         match &capture.state {
-            LoadState::Reading { .. } => {}
+            // The reader wakes the window with each snapshot; drawing more often only costs
+            // (under a software renderer, most of the time a screenshot takes).
+            LoadState::Reading { .. } => ctx.request_repaint_after(std::time::Duration::from_millis(100)),
             LoadState::Failed => {
                 let message =
                     capture.error.clone().unwrap_or_else(|| format!("{}: could not be read", capture.file_name()));
                 self.finish(ctx, Err(message));
             }
-            LoadState::Done | LoadState::Cancelled if views_building => self.settled_frames = 0,
+            LoadState::Done | LoadState::Cancelled if views_building => {
+                self.settled_frames = 0;
+                ctx.request_repaint();
+            }
             LoadState::Done | LoadState::Cancelled => {
+                ctx.request_repaint();
                 self.settled_frames += 1;
                 if self.settled_frames >= SETTLE_FRAMES {
                     self.requested = true;

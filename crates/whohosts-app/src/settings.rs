@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::flow_table::model::SortOrder;
+use crate::flow_table::model::{SortColumn, SortOrder};
 
 /// The key under which eframe stores the settings.
 pub const STORAGE_KEY: &str = "whohosts-settings";
@@ -26,6 +26,19 @@ pub struct Settings {
     pub recent_files: Vec<PathBuf>,
     pub graph_layout: GraphLayout,
     pub table_sort: SortOrder,
+    /// The flow table's columns in the order the user put them (empty: the default order).
+    pub table_columns: Vec<SortColumn>,
+    /// Panel sizes the user dragged to, in points (`None`: fitted to the window).
+    pub panels: PanelSizes,
+}
+
+/// Sizes of the resizable panels, remembered between runs.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct PanelSizes {
+    pub table_height: Option<f32>,
+    pub timeline_height: Option<f32>,
+    pub inspector_width: Option<f32>,
 }
 
 impl Default for Settings {
@@ -35,6 +48,8 @@ impl Default for Settings {
             recent_files: Vec::new(),
             graph_layout: GraphLayout::default(),
             table_sort: SortOrder::default(),
+            table_columns: Vec::new(),
+            panels: PanelSizes::default(),
         }
     }
 }

@@ -102,8 +102,10 @@ pub fn legend_entries(owners: &[whohosts_core::snapshot::OwnerTotals]) -> Vec<Le
 /// Legend entries shown inline; the smaller owners go into a "+N more" menu.
 const INLINE_LEGEND: usize = 12;
 
-/// Colour swatches and owner names, added to the caller's (horizontal, wrapping) layout;
-/// clicking one asks to hide or show that owner. Returns the label of the owner clicked.
+/// Colour swatches and owner names, added to the caller's horizontal (not wrapping) layout:
+/// as many as fit in the width left (measured), the rest behind "+N more", so a swatch never
+/// wraps away from its name. Clicking one asks to hide or show that owner. Returns the label
+/// of the owner clicked.
 pub fn owner_legend_ui(ui: &mut egui::Ui, entries: &[LegendEntry], hidden: &BTreeSet<String>) -> Option<String> {
     let groups: Vec<(Owner, u64)> = entries.iter().map(|e| (e.owner.clone(), e.bytes)).collect();
     let palette = Palette::assign(&groups, &PaletteOptions::default(), ui.visuals().dark_mode);
@@ -120,7 +122,13 @@ pub fn owner_legend_with_ui(
 ) -> Option<String> {
     let mut clicked = None;
     let palette = palette.clone();
-    let (inline, rest) = entries.split_at(entries.len().min(INLINE_LEGEND));
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let chrome = 11.0 + 2.0 * ui.spacing().item_spacing.x + 4.0 + 2.0 * ui.spacing().button_padding.x;
+    let widths: Vec<f32> =
+        entries.iter().take(INLINE_LEGEND).map(|e| text_width(ui, &e.label(), &font) + chrome).collect();
+    let more_button = text_width(ui, "+99 more", &font) + 2.0 * ui.spacing().button_padding.x + 8.0;
+    let fit = how_many_fit(&widths, entries.len(), ui.available_width(), more_button);
+    let (inline, rest) = entries.split_at(fit);
     for entry in inline {
         if legend_entry_ui(ui, entry, hidden, &palette) {
             clicked = Some(entry.label());
@@ -138,6 +146,26 @@ pub fn owner_legend_with_ui(
         });
     }
     clicked
+}
+
+/// The width `text` takes on one line in `font`.
+pub fn text_width(ui: &egui::Ui, text: &str, font: &egui::FontId) -> f32 {
+    ui.fonts_mut(|f| f.layout_no_wrap(text.to_owned(), font.clone(), Color32::WHITE).size().x)
+}
+
+/// How many items (of `total`, the first ones measuring `widths`) fit in `available` points,
+/// keeping room for a "+N more" button of width `more` when not all of them fit.
+pub fn how_many_fit(widths: &[f32], total: usize, available: f32, more: f32) -> usize {
+    let mut used = 0.0;
+    for (i, &w) in widths.iter().enumerate() {
+        let last = i + 1 == total;
+        let room = if last { available } else { available - more };
+        if used + w > room {
+            return i;
+        }
+        used += w;
+    }
+    widths.len().min(total)
 }
 
 /// One swatch and name; true when clicked.
@@ -165,6 +193,18 @@ pub use whohosts_core::units::{human_bytes, human_rate};
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn legends_keep_what_fits_and_leave_room_for_more() {
+        // Everything fits: no button needed.
+        assert_eq!(how_many_fit(&[50.0, 50.0], 2, 100.0, 30.0), 2);
+        // Not everything fits: room is kept for "+N more".
+        assert_eq!(how_many_fit(&[50.0, 50.0, 50.0], 3, 120.0, 30.0), 1);
+        // Only some are measured (the rest always go in the menu).
+        assert_eq!(how_many_fit(&[10.0, 10.0], 20, 1000.0, 30.0), 2);
+        // Nothing fits.
+        assert_eq!(how_many_fit(&[200.0], 1, 100.0, 30.0), 0);
+    }
 
     #[test]
     fn canonical_providers_get_distinct_fixed_colours() {

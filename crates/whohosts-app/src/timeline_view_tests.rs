@@ -24,6 +24,7 @@ fn stacked_bands_sum_to_the_capture_bytes() {
         from_ns: first.div_euclid(width) * width,
         to_ns: last + width,
         text: String::new(),
+        chips: Vec::new(),
     };
     let binned = stack(&snapshot, &ViewFilter::default(), level, key, width);
     let top = binned.bands.last().unwrap();
@@ -46,6 +47,7 @@ fn hidden_owners_leave_the_stack() {
         from_ns: fake_snapshot::START_NS,
         to_ns: fake_snapshot::START_NS + 120 * 1_000_000_000,
         text: String::new(),
+        chips: Vec::new(),
     };
     let binned = stack(&snapshot, &filter, 3, key, LEVEL_WIDTHS_NS[3]);
     assert!(!binned.owners.iter().any(|o| o.label() == "AWS"));
@@ -70,6 +72,7 @@ fn the_text_filter_keeps_matching_endpoints_only() {
         from_ns: fake_snapshot::START_NS,
         to_ns: fake_snapshot::START_NS + 120 * 1_000_000_000,
         text: "google".into(),
+        chips: Vec::new(),
     };
     let filter = ViewFilter { text: "google".into(), ..ViewFilter::default() };
     let binned = stack(&snapshot, &filter, 3, key, width);
@@ -104,4 +107,33 @@ fn bins_follow_the_zoom_and_small_pans_reuse_them() {
     // A pan by three screens does not.
     refresh_bins(&snapshot, &filter, &mut state, zoomed, (first + 3 * second, first + 4 * second), (first, last));
     assert_ne!(state.cache.as_ref().unwrap().key, cached);
+}
+
+#[test]
+fn past_the_band_limit_the_smaller_owners_share_one_band() {
+    let snapshot = fake_snapshot::demo();
+    let (first, last) = (snapshot.totals.first_ns.unwrap(), snapshot.totals.last_ns.unwrap());
+    let level = 3;
+    let width = LEVEL_WIDTHS_NS[level];
+    let key = BinKey {
+        timeline: 0,
+        endpoints: 0,
+        frames: 0,
+        level,
+        from_ns: first.div_euclid(width) * width,
+        to_ns: last + width,
+        text: String::new(),
+        chips: Vec::new(),
+    };
+    let groups = theme::legend_entries(&snapshot.owners).len();
+    assert!(groups > 3);
+    let binned = stack_bands(&snapshot, &ViewFilter::default(), level, key.clone(), width, 3);
+    assert_eq!(binned.bands.len(), 3);
+    assert_eq!(binned.owners.len(), 2);
+    assert_eq!(binned.bands.last().map(|b| b.merged), Some(groups - 2));
+    // Nothing is lost: the bins carry the same bytes as with a band per owner.
+    let all = stack(&snapshot, &ViewFilter::default(), level, key, width);
+    let sum = |b: &Binned| b.bins.iter().flat_map(|(_, v)| v.iter()).sum::<u64>();
+    assert_eq!(sum(&binned), sum(&all));
+    assert!(all.bands.iter().all(|b| b.merged == 0));
 }

@@ -10,7 +10,7 @@ use crate::theme;
 use crate::timeline_view::{timeline_ui, TimelineState};
 use crate::view_command::ViewCommand;
 use test_support::scenes as fake_snapshot;
-use whohosts_core::filter::ViewFilter;
+use whohosts_core::filter::{Chip, ChipKind, ViewFilter};
 use whohosts_core::snapshot::Snapshot;
 
 struct Probe {
@@ -72,7 +72,8 @@ fn clicking_a_graph_node_selects_its_flows() {
     harness.get_by_label_contains("gateway.icloud.com").click();
     harness.run();
     let state = harness.state();
-    let Some(ViewCommand::SelectFlows(flows)) = state.commands.last() else { panic!("{:?}", state.commands) };
+    let Some(ViewCommand::Focus { chips, flows }) = state.commands.last() else { panic!("{:?}", state.commands) };
+    assert_eq!(chips, &[Chip::new(ChipKind::Endpoint, "gateway.icloud.com")]);
     assert!(!flows.is_empty());
     for &f in flows {
         let endpoint = state.snapshot.flow_endpoint[f] as usize;
@@ -224,7 +225,9 @@ fn clicking_a_ribbon_selects_the_flows_it_carries() {
     }
     harness.run();
     let state = harness.state();
-    let Some(ViewCommand::SelectFlows(flows)) = state.commands.last() else { panic!("{:?}", state.commands) };
+    let Some(ViewCommand::Focus { chips, flows }) = state.commands.last() else { panic!("{:?}", state.commands) };
+    // A ribbon stands for both its ends.
+    assert!(chips.contains(&Chip::new(ChipKind::Owner, "Azure")) && chips.len() == 2);
     let to_azure = (0..state.snapshot.flows.len())
         .filter(|&f| state.snapshot.owners[state.snapshot.flow_owner(f).unwrap()].owner.label() == "Azure")
         .count();

@@ -29,6 +29,9 @@ pub fn welcome_ui(
         if ui.add(live).on_hover_text("Capture on a network interface").clicked() {
             commands.push(AppCommand::Live(crate::app::command::LiveAction::ShowPicker));
         }
+        if ui.link("Browse in this window…").on_hover_text("whohosts' own file browser").clicked() {
+            commands.push(AppCommand::ShowFileBrowser);
+        }
         if no_dialog {
             ui.add_space(6.0);
             ui.label(

@@ -7,9 +7,14 @@
 //! - it is a protocol name ("tcp", "udp", "icmpv6" ...) and names the flow's protocol;
 //! - it occurs in either address, the remote endpoint's name, or its owner's label ("AWS",
 //!   "AS8075 Microsoft"), service or region.
+//!
+//! Chips are terms made by clicking the graph ("endpoint: teams.microsoft.com"); each must
+//! match too, exactly: an endpoint by name or address, an owner by label (all its services and
+//! regions), a local host by address.
 
 use std::collections::BTreeSet;
 use std::fmt::Write;
+use std::net::IpAddr;
 
 use crate::flows::{protocol_keyword, Flow};
 use crate::snapshot::Snapshot;
@@ -23,12 +28,58 @@ pub struct ViewFilter {
     pub hidden_owners: BTreeSet<String>,
     /// Free text: words that must all match (see the module docs).
     pub text: String,
+    /// Exact terms that must all match (see [`Chip`]).
+    pub chips: Vec<Chip>,
+}
+
+/// What a [`Chip`] names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ChipKind {
+    /// A remote endpoint, by its name or address.
+    Endpoint,
+    /// An owner, by its label ("AWS", "AS8075 Microsoft"): all its services and regions.
+    Owner,
+    /// A local host, by its address.
+    Host,
+}
+
+/// One exact filter term, as made by clicking a graph node: "endpoint: teams.microsoft.com".
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Chip {
+    pub kind: ChipKind,
+    pub value: String,
+}
+
+impl Chip {
+    pub fn new(kind: ChipKind, value: impl Into<String>) -> Chip {
+        Chip { kind, value: value.into() }
+    }
+
+    /// "endpoint: teams.microsoft.com", as the chip reads.
+    pub fn describe(&self) -> String {
+        let kind = match self.kind {
+            ChipKind::Endpoint => "endpoint",
+            ChipKind::Owner => "owner",
+            ChipKind::Host => "host",
+        };
+        format!("{kind}: {}", self.value)
+    }
 }
 
 impl ViewFilter {
     /// Whether the filter narrows anything at all.
     pub fn is_empty(&self) -> bool {
-        self.time_range.is_none() && self.hidden_owners.is_empty() && self.text.trim().is_empty()
+        self.time_range.is_none()
+            && self.hidden_owners.is_empty()
+            && self.text.trim().is_empty()
+            && self.chips.is_empty()
+    }
+
+    /// Adds `chip` unless it is there already.
+    pub fn add_chip(&mut self, chip: Chip) {
+        if !self.chips.contains(&chip) {
+            self.chips.push(chip);
+        }
     }
 
     /// The filter without its time range: what views that show time themselves (the
@@ -70,6 +121,10 @@ pub struct FlowMatcher<'a> {
     owner_hidden: Vec<bool>,
     /// Per endpoint, which words its address, name or owner contain.
     endpoint_words: Vec<Vec<bool>>,
+    /// Per endpoint, whether it passes every endpoint and owner chip (empty: no such chips).
+    endpoint_chips: Vec<bool>,
+    /// Local addresses every flow must have (host chips); `None` when a host chip is no address.
+    hosts: Vec<Option<IpAddr>>,
 }
 
 impl<'a> FlowMatcher<'a> {
@@ -78,7 +133,22 @@ impl<'a> FlowMatcher<'a> {
         let owner_hidden =
             snapshot.owners.iter().map(|o| filter.hidden_owners.contains(o.owner.label().as_ref())).collect();
         let endpoint_words = endpoint_word_matches(snapshot, &words);
-        FlowMatcher { snapshot, time_range: filter.time_range, words, owner_hidden, endpoint_words }
+        let endpoint_chips = endpoint_chip_matches(snapshot, &filter.chips);
+        let hosts = filter
+            .chips
+            .iter()
+            .filter(|c| c.kind == ChipKind::Host)
+            .map(|c| c.value.trim().parse::<IpAddr>().ok())
+            .collect();
+        FlowMatcher {
+            snapshot,
+            time_range: filter.time_range,
+            words,
+            owner_hidden,
+            endpoint_words,
+            endpoint_chips,
+            hosts,
+        }
     }
 
     /// Whether flow `index` of the snapshot passes. `buffer` is scratch space, reused
@@ -92,6 +162,15 @@ impl<'a> FlowMatcher<'a> {
         }
         let owner = self.snapshot.flow_owner(index);
         if owner.and_then(|o| self.owner_hidden.get(o)).copied().unwrap_or(false) {
+            return false;
+        }
+        if !self.endpoint_chips.is_empty() {
+            let endpoint = self.snapshot.flow_endpoint.get(index).and_then(|&e| self.endpoint_chips.get(e as usize));
+            if !endpoint.copied().unwrap_or(false) {
+                return false;
+            }
+        }
+        if !self.hosts.is_empty() && !self.hosts.iter().all(|h| *h == Some(flow.local().0)) {
             return false;
         }
         if self.words.is_empty() {
@@ -128,6 +207,33 @@ impl<'a> FlowMatcher<'a> {
 /// Indices into `snapshot.flows` of the flows that pass `filter`, in flow order.
 pub fn selected_flows(snapshot: &Snapshot, filter: &ViewFilter) -> Vec<usize> {
     FlowMatcher::new(snapshot, filter).passing()
+}
+
+/// For each endpoint, whether it passes every endpoint and owner chip; empty when there are
+/// none. Names compare without regard to case.
+fn endpoint_chip_matches(snapshot: &Snapshot, chips: &[Chip]) -> Vec<bool> {
+    let chips: Vec<&Chip> = chips.iter().filter(|c| c.kind != ChipKind::Host).collect();
+    if chips.is_empty() {
+        return Vec::new();
+    }
+    let owner_labels: Vec<(String, String)> =
+        snapshot.owners.iter().map(|o| (o.owner.label().into_owned(), o.owner.group().label().into_owned())).collect();
+    snapshot
+        .endpoints
+        .iter()
+        .map(|e| {
+            chips.iter().all(|chip| match chip.kind {
+                ChipKind::Endpoint => {
+                    e.best_name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(chip.value.trim()))
+                        || e.endpoint.ip.to_string() == chip.value.trim()
+                }
+                ChipKind::Owner => {
+                    owner_labels.get(e.owner).is_some_and(|(label, group)| *label == chip.value || *group == chip.value)
+                }
+                ChipKind::Host => true,
+            })
+        })
+        .collect()
 }
 
 /// For each endpoint, which words its address, name, or owner label, service or region

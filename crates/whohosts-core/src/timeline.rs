@@ -38,6 +38,14 @@ impl Counts {
     }
 }
 
+/// A stretch of time with traffic (see [`Timeline::activity_spans`]), whole bins wide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ActivitySpan {
+    pub from_ns: i64,
+    pub to_ns: i64,
+    pub bytes: u64,
+}
+
 #[derive(Debug, Clone, Copy)]
 struct Pending {
     bin: i64,
@@ -181,6 +189,34 @@ impl Timeline {
         }
     }
 
+    /// The stretches of the capture that saw traffic, split wherever no packet came for longer
+    /// than `min_gap_ns` (e.g. a capture whose packets are from 2016 and 2022): time order,
+    /// each with its bytes. Read from the 1-minute level (or the finest coarser one kept), so
+    /// gaps shorter than a bin are not seen. Call [`Timeline::flush`] first.
+    pub fn activity_spans(&self, min_gap_ns: i64) -> Vec<ActivitySpan> {
+        const MINUTE_LEVEL: usize = 5;
+        let Some(level) = (MINUTE_LEVEL..LEVEL_WIDTHS_NS.len()).find(|&l| self.is_available(l)) else {
+            return Vec::new();
+        };
+        let width = LEVEL_WIDTHS_NS[level];
+        let mut bins: Vec<(i64, u64)> =
+            self.levels.get(level).map_or(&[][..], |l| &l.bins[..]).iter().map(|b| (b.bin, b.counts.bytes)).collect();
+        bins.sort_unstable_by_key(|b| b.0);
+        let mut spans: Vec<ActivitySpan> = Vec::new();
+        for (bin, bytes) in bins {
+            let start = bin.saturating_mul(width);
+            let end = start.saturating_add(width);
+            match spans.last_mut() {
+                Some(span) if start.saturating_sub(span.to_ns) <= min_gap_ns => {
+                    span.to_ns = span.to_ns.max(end);
+                    span.bytes += bytes;
+                }
+                _ => spans.push(ActivitySpan { from_ns: start, to_ns: end, bytes }),
+            }
+        }
+        spans
+    }
+
     /// Bins of `level` summed per group (e.g. per provider), in time order:
     /// (bin start ns, counts per group).
     pub fn grouped(
@@ -240,6 +276,28 @@ mod tests {
     use super::*;
 
     const S: i64 = 1_000_000_000;
+
+    #[test]
+    fn activity_is_split_at_gaps_longer_than_asked() {
+        const HOUR: i64 = 3600 * S;
+        let mut t = Timeline::default();
+        // Two bursts in 2016, one in 2022: six years of nothing in between.
+        let y2016 = 1_460_000_000 * S;
+        let y2022 = 1_650_000_000 * S;
+        t.add(0, y2016, 100);
+        t.add(1, y2016 + 90 * S, 50);
+        t.add(0, y2016 + 30 * 60 * S, 10);
+        t.add(0, y2022, 7);
+        t.flush();
+        let spans = t.activity_spans(HOUR);
+        assert_eq!(spans.len(), 2);
+        assert_eq!(spans[0].bytes, 160);
+        assert!(spans[0].from_ns <= y2016 && spans[0].to_ns > y2016 + 30 * 60 * S);
+        assert_eq!(spans[1].bytes, 7);
+        // A shorter gap allowed: the half hour splits the first burst too.
+        assert_eq!(t.activity_spans(10 * 60 * S).len(), 3);
+        assert!(Timeline::default().activity_spans(HOUR).is_empty());
+    }
 
     #[test]
     fn counts_land_in_every_level() {

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::flow_table::model::SortOrder;
+use crate::flow_table::model::{SortColumn, SortOrder};
 use crate::settings::GraphLayout;
 use crate::view_command::ViewCommand;
 
@@ -12,6 +12,8 @@ use crate::view_command::ViewCommand;
 pub enum AppCommand {
     /// Show the native open dialog (on its own thread).
     ShowOpenDialog,
+    /// Show the in-window file browser (always available).
+    ShowFileBrowser,
     Open(PathBuf),
     /// Close the capture and go back to the start screen.
     Close,
@@ -21,13 +23,15 @@ pub enum AppCommand {
     View(ViewCommand),
     /// Scroll the flow table to this flow (selected in another view).
     RevealFlow(usize),
-    /// Esc: clear the selection, then the time range.
+    /// Esc: clear the selection and the graph's chips, then the time range.
     ClearSelectionOrRange,
     SetFilterText(String),
     FocusFilter,
     SetDark(bool),
     SetGraphLayout(GraphLayout),
     SetSort(SortOrder),
+    /// The flow table's column order.
+    SetColumns(Vec<SortColumn>),
     ShowAbout(bool),
     ShowShortcuts(bool),
     DismissError,

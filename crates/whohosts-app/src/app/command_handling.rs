@@ -11,9 +11,15 @@ impl WhohostsApp {
     pub fn apply(&mut self, ctx: &egui::Context, command: AppCommand) {
         match command {
             AppCommand::ShowOpenDialog => {
-                let ctx = ctx.clone();
-                self.dialog.start(move || ctx.request_repaint());
+                if self.dialog.unavailable {
+                    // Known from the last try: no native dialog here.
+                    self.show_file_browser();
+                } else {
+                    let ctx = ctx.clone();
+                    self.dialog.start(move || ctx.request_repaint());
+                }
             }
+            AppCommand::ShowFileBrowser => self.show_file_browser(),
             AppCommand::Open(path) => self.open(ctx, &path),
             AppCommand::Close => {
                 self.capture = None;
@@ -28,8 +34,9 @@ impl WhohostsApp {
             AppCommand::View(view) => self.apply_view(view),
             AppCommand::RevealFlow(flow) => self.table.reveal = Some(flow),
             AppCommand::ClearSelectionOrRange => {
-                if !self.selection.is_empty() {
+                if !self.selection.is_empty() || !self.filter.chips.is_empty() {
                     self.selection.clear();
+                    self.filter.chips.clear();
                 } else {
                     self.filter.time_range = None;
                 }
@@ -39,9 +46,11 @@ impl WhohostsApp {
             AppCommand::SetDark(dark) => self.settings.dark = dark,
             AppCommand::SetGraphLayout(layout) => self.settings.graph_layout = layout,
             AppCommand::SetSort(sort) => self.settings.table_sort = sort,
+            AppCommand::SetColumns(columns) => self.settings.table_columns = columns,
             AppCommand::ShowAbout(show) => self.show_about = show,
             AppCommand::ShowShortcuts(show) => self.show_shortcuts = show,
             AppCommand::DismissError => {
+                self.open_error = None;
                 if let Some(capture) = &mut self.capture {
                     capture.error = None;
                 }
@@ -57,11 +66,28 @@ impl WhohostsApp {
         }
     }
 
+    fn show_file_browser(&mut self) {
+        let open = self.capture.as_ref().map(|c| c.path.as_path());
+        let start = crate::file_browser::start_folder(open, &self.settings.recent_files);
+        self.browser.open(&start);
+    }
+
     fn apply_view(&mut self, command: ViewCommand) {
         match command {
             ViewCommand::SelectFlows(flows) => self.selection = flows,
             ViewCommand::SetTimeRange(range) => {
                 self.filter.time_range = range.filter(|(from, to)| from < to);
+            }
+            ViewCommand::Focus { chips, flows } => {
+                for chip in chips {
+                    self.filter.add_chip(chip);
+                }
+                self.selection = flows;
+            }
+            ViewCommand::RemoveChip(index) => {
+                if index < self.filter.chips.len() {
+                    self.filter.chips.remove(index);
+                }
             }
             ViewCommand::ToggleOwner(owner) => {
                 if !self.filter.hidden_owners.remove(&owner) {

@@ -19,6 +19,10 @@ impl WhohostsApp {
         if let Some(path) = self.dialog.poll() {
             self.open(ctx, &path);
         }
+        if self.dialog.take_fell_through() {
+            // The native dialog answered at once without showing: offer the built-in one.
+            self.apply(ctx, super::AppCommand::ShowFileBrowser);
+        }
         // Several files dropped at once are read as one (captures merged, or Zeek logs).
         let dropped: Vec<_> = ctx.input(|i| {
             i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).filter(|p| !p.as_os_str().is_empty()).collect()
@@ -26,8 +30,10 @@ impl WhohostsApp {
         if !dropped.is_empty() {
             self.open_many(ctx, &dropped);
         }
+        let mut ended = false;
         if let Some(capture) = &mut self.capture {
             if capture.drain(DRAIN_BUDGET) {
+                ended = !capture.is_reading();
                 ctx.request_repaint();
                 // Recent files list only what could be read (partial results count).
                 let readable = matches!(capture.state, LoadState::Done | LoadState::Cancelled);
@@ -36,6 +42,9 @@ impl WhohostsApp {
                     self.settings.remember_file(&capture.path);
                 }
             }
+        }
+        if ended {
+            self.settle_open();
         }
         self.live_logic(ctx);
         if self.applied_dark != Some(self.settings.dark) {

@@ -6,6 +6,7 @@ pub mod command;
 mod command_handling;
 mod live;
 mod logic;
+pub mod panel_limits;
 mod shortcuts;
 mod ui;
 
@@ -16,6 +17,7 @@ pub use command::AppCommand;
 pub use shortcuts::SHORTCUT_HELP;
 
 use crate::export_dialog::ExportDialog;
+use crate::file_browser::FileBrowser;
 use crate::file_dialog::FileDialog;
 use crate::flow_table::FlowTableState;
 use crate::graph::GraphState;
@@ -42,6 +44,8 @@ pub struct Launch {
     pub config: AnalysisConfig,
     /// Start capturing on this interface (with this capture filter) at once.
     pub live: Option<(String, Option<String>)>,
+    /// The window's inner size in points (`--window-size`); 1280×800 when not given.
+    pub window_size: Option<(u32, u32)>,
 }
 
 pub struct WhohostsApp {
@@ -60,6 +64,13 @@ pub struct WhohostsApp {
     timeline: TimelineState,
     inspector: InspectorState,
     dialog: FileDialog,
+    /// The in-window file browser, for when no native dialog shows.
+    browser: FileBrowser,
+    /// The capture that was open while another is being opened: it comes back if the new
+    /// one cannot be read at all.
+    previous: Option<OpenCapture>,
+    /// Why the last open failed (the capture before it stayed open).
+    pub open_error: Option<String>,
     /// The path field for systems without a file dialog.
     path_input: String,
     show_about: bool,
@@ -98,6 +109,9 @@ impl WhohostsApp {
             timeline: TimelineState::default(),
             inspector: InspectorState::default(),
             dialog: FileDialog::default(),
+            browser: FileBrowser::default(),
+            previous: None,
+            open_error: None,
             path_input: String::new(),
             show_about: false,
             show_shortcuts: false,
@@ -156,7 +170,13 @@ impl WhohostsApp {
         self.next_generation += 1;
         let wake = ctx.clone();
         let notify = Box::new(move || wake.request_repaint());
-        self.capture = Some(OpenCapture::open_paths(&paths, self.config.clone(), self.next_generation, notify));
+        let opened = OpenCapture::open_paths(&paths, self.config.clone(), self.next_generation, notify);
+        // A capture read to the end is kept aside until the new one proves readable.
+        let keep =
+            self.capture.take().filter(|c| !c.is_reading() && c.live_info().is_none() && !c.snapshot.flows.is_empty());
+        self.previous = keep.or(self.previous.take());
+        self.capture = Some(opened);
+        self.open_error = None;
         self.clear_view_state();
         if let Some(first) = paths.first() {
             self.path_input = first.display().to_string();
@@ -177,6 +197,24 @@ impl WhohostsApp {
     /// For `--screenshot`: where the outcome lands once the picture was saved or loading failed.
     pub fn screenshot_outcome_handle(&self) -> Option<Arc<Mutex<Outcome>>> {
         self.screenshot.as_ref().map(ScreenshotJob::outcome_handle)
+    }
+
+    /// After the newly opened capture ended: if nothing could be read, the capture before it
+    /// comes back and the error is shown; otherwise the one before is let go.
+    fn settle_open(&mut self) {
+        let Some(capture) = &self.capture else { return };
+        if capture.is_reading() {
+            return;
+        }
+        let failed = capture.state == crate::loading::LoadState::Failed && capture.snapshot.flows.is_empty();
+        let previous = self.previous.take();
+        if let (true, Some(previous)) = (failed, previous) {
+            let error = capture.error.clone().unwrap_or_else(|| format!("{}: could not be read", capture.file_name()));
+            self.open_error = Some(format!("{error} (still showing {})", previous.file_name()));
+            self.path_input = previous.path.display().to_string();
+            self.capture = Some(previous);
+            self.clear_view_state();
+        }
     }
 
     fn clear_view_state(&mut self) {

@@ -17,7 +17,7 @@ pub const SHORTCUT_HELP: [(&str, &str); 8] = [
     ("Ctrl+Q", "Quit"),
     ("Ctrl+F", "Filter flows"),
     ("Ctrl+E", "Export a figure or tables"),
-    ("Esc", "Clear the selection, then the time range"),
+    ("Esc", "Clear the selection and chips, then the time range"),
     ("↑ ↓", "Previous or next flow in the table"),
     ("Drop a file", "Open it"),
 ];

@@ -20,10 +20,12 @@ use crate::timeline_view::timeline_ui;
 use crate::view_command::ViewCommand;
 use crate::welcome::welcome_ui;
 
+use super::panel_limits::PanelLimits;
+
 impl WhohostsApp {
     pub(super) fn ui_impl(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
-        let windows_open = self.show_about || self.show_shortcuts || self.export.open;
+        let windows_open = self.show_about || self.show_shortcuts || self.export.open || self.browser.is_open();
         let mut commands = shortcut_commands(&ctx, windows_open);
         let dark = self.settings.dark;
 
@@ -31,7 +33,8 @@ impl WhohostsApp {
             let has_capture = self.capture.is_some();
             commands.extend(menu_bar_ui(ui, &self.settings, has_capture, &mut self.path_input));
         });
-        if let Some(error) = self.capture.as_ref().and_then(|c| c.error.clone()) {
+        let error = self.open_error.clone().or_else(|| self.capture.as_ref().and_then(|c| c.error.clone()));
+        if let Some(error) = error {
             Panel::top("error_banner").show(ui, |ui| commands.extend(error_banner_ui(ui, &error)));
         }
         commands.extend(self.live_bar(ui));
@@ -61,32 +64,52 @@ impl WhohostsApp {
         };
 
         commands.extend(arrow_key_selection(&ctx, &rows.rows, &self.selection));
+        let sizes = PanelLimits::for_area(ui.available_size());
+        let remembered = self.settings.panels;
         if !self.selection.is_empty() {
-            Panel::right("inspector").resizable(true).default_size(340.0).min_size(280.0).show(ui, |ui| {
-                commands.extend(inspector_ui(ui, &snapshot, version, &self.selection, &mut self.inspector, dark));
-            });
+            let panel = Panel::right("inspector")
+                .resizable(true)
+                .default_size(sizes.fit_inspector(remembered.inspector_width))
+                .size_range(sizes.inspector)
+                .show(ui, |ui| {
+                    commands.extend(inspector_ui(ui, &snapshot, version, &self.selection, &mut self.inspector, dark));
+                });
+            self.settings.panels.inspector_width = Some(panel.response.rect.width());
         }
-        Panel::bottom("flow_table").resizable(true).default_size(300.0).min_size(120.0).show(ui, |ui| {
-            ui.add_space(4.0);
-            let focus = std::mem::take(&mut self.focus_filter);
-            commands.extend(flow_filter_bar_ui(ui, &snapshot, &self.filter, &rows, dark, &mut self.table, focus));
-            ui.add_space(2.0);
-            let reading = self.is_reading();
-            let reveal = self.table.reveal.take();
-            commands.extend(flow_table_ui(
-                ui,
-                &snapshot,
-                &rows,
-                &self.selection,
-                self.settings.table_sort,
-                dark,
-                reading,
-                reveal,
-            ));
-        });
-        Panel::bottom("timeline").resizable(true).default_size(180.0).min_size(80.0).show(ui, |ui| {
-            commands.extend(from_view(timeline_ui(ui, &snapshot, &self.filter, &mut self.timeline)));
-        });
+        let table = Panel::bottom("flow_table")
+            .resizable(true)
+            .default_size(sizes.fit_table(remembered.table_height))
+            .size_range(sizes.table)
+            .show(ui, |ui| {
+                ui.add_space(4.0);
+                let focus = std::mem::take(&mut self.focus_filter);
+                commands.extend(flow_filter_bar_ui(ui, &snapshot, &self.filter, &rows, dark, &mut self.table, focus));
+                ui.add_space(2.0);
+                let reading = self.is_reading();
+                let reveal = self.table.reveal.take();
+                commands.extend(flow_table_ui(
+                    ui,
+                    &snapshot,
+                    &rows,
+                    &self.selection,
+                    self.settings.table_sort,
+                    &self.settings.table_columns,
+                    dark,
+                    reading,
+                    reveal,
+                ));
+            });
+        self.settings.panels.table_height = Some(table.response.rect.height());
+        // What the table left, less the graph's minimum, bounds the timeline.
+        let timeline_range = sizes.timeline_below(ui.available_height());
+        let timeline = Panel::bottom("timeline")
+            .resizable(true)
+            .default_size(sizes.fit_timeline(remembered.timeline_height).clamp(timeline_range.min, timeline_range.max))
+            .size_range(timeline_range)
+            .show(ui, |ui| {
+                commands.extend(from_view(timeline_ui(ui, &snapshot, &self.filter, &mut self.timeline)));
+            });
+        self.settings.panels.timeline_height = Some(timeline.response.rect.height());
         CentralPanel::default().show(ui, |ui| {
             // The layout is a saved setting; the graph's own toolbar can switch it too.
             self.graph.mode = match self.settings.graph_layout {
@@ -111,6 +134,7 @@ impl WhohostsApp {
             commands.extend(shortcuts_window_ui(ctx));
         }
         self.export_window_ui(ctx);
+        commands.extend(self.browser.window_ui(ctx));
         commands.extend(self.live_windows(ctx));
         drop_overlay_ui(ctx);
         for command in commands {
@@ -168,7 +192,9 @@ fn arrow_key_selection(ctx: &egui::Context, rows: &[u32], selection: &[usize]) -
 /// A view's command, plus scrolling the table to a flow the view selected.
 fn from_view(command: Option<ViewCommand>) -> Vec<AppCommand> {
     let reveal = match &command {
-        Some(ViewCommand::SelectFlows(flows)) => flows.first().copied().map(AppCommand::RevealFlow),
+        Some(ViewCommand::SelectFlows(flows) | ViewCommand::Focus { flows, .. }) => {
+            flows.first().copied().map(AppCommand::RevealFlow)
+        }
         _ => None,
     };
     command.map(AppCommand::View).into_iter().chain(reveal).collect()

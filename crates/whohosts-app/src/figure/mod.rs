@@ -112,6 +112,9 @@ pub fn caption_text(snapshot: &Snapshot, filter: &ViewFilter, spec: &FigureSpec)
     if !filter.text.trim().is_empty() {
         capture.push_str(&format!(" · matching \"{}\"", filter.text.trim()));
     }
+    for chip in &filter.chips {
+        capture.push_str(&format!(" · {}", chip.describe()));
+    }
     lines.push(capture);
     if spec.sources.is_empty() {
         lines.push("Address ranges: none loaded".to_string());

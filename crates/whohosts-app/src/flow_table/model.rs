@@ -129,7 +129,20 @@ fn numeric_key(column: SortColumn) -> Option<fn(&whohosts_core::flows::Flow) -> 
 
 fn totals_of(snapshot: &Snapshot, filter: &ViewFilter, rows: &[u32]) -> FilteredTotals {
     let mut endpoint_seen = vec![false; snapshot.endpoints.len()];
-    let mut owner_seen = vec![false; snapshot.owners.len()];
+    // Owners count as the legends show them: one per group (AWS S3 and AWS CloudFront are one).
+    let mut groups: Vec<whohosts_core::providers::Owner> = Vec::new();
+    let group_of: Vec<usize> = snapshot
+        .owners
+        .iter()
+        .map(|o| {
+            let group = o.owner.group();
+            groups.iter().position(|g| *g == group).unwrap_or_else(|| {
+                groups.push(group);
+                groups.len() - 1
+            })
+        })
+        .collect();
+    let mut owner_seen = vec![false; groups.len()];
     let mut totals = FilteredTotals { flows: rows.len() as u64, ..FilteredTotals::default() };
     for &row in rows {
         if let Some(flow) = snapshot.flows.get(row as usize) {
@@ -142,7 +155,8 @@ fn totals_of(snapshot: &Snapshot, filter: &ViewFilter, rows: &[u32]) -> Filtered
                 totals.endpoints += 1;
             }
         }
-        if let Some(seen) = snapshot.flow_owner(row as usize).and_then(|o| owner_seen.get_mut(o)) {
+        let group = snapshot.flow_owner(row as usize).and_then(|o| group_of.get(o));
+        if let Some(seen) = group.and_then(|&g| owner_seen.get_mut(g)) {
             if !*seen {
                 *seen = true;
                 totals.owners += 1;
@@ -167,7 +181,7 @@ fn totals_of(snapshot: &Snapshot, filter: &ViewFilter, rows: &[u32]) -> Filtered
         totals.packets = packets;
         totals.bytes = bytes;
         totals.duration_ns = to.saturating_sub(from);
-    } else if filter.hidden_owners.is_empty() && filter.text.trim().is_empty() {
+    } else if filter.is_empty() {
         // Nothing filtered: the capture's own counts, which include non-IP frames too.
         totals.packets = capture.frames;
         totals.bytes = capture.bytes;

@@ -8,9 +8,9 @@ use super::model::{FilteredFlows, SortColumn, SortOrder};
 use super::FlowTableState;
 use crate::app::command::AppCommand;
 use crate::format;
-use crate::theme::{owner_color, LegendEntry};
+use crate::theme::{owner_color, owner_text_color, LegendEntry};
 use crate::view_command::ViewCommand;
-use whohosts_core::filter::ViewFilter;
+use whohosts_core::filter::{Chip, ViewFilter};
 use whohosts_core::snapshot::Snapshot;
 
 /// The filter field's accessible label (tests find it by this).
@@ -37,7 +37,7 @@ pub fn flow_filter_bar_ui(
         let mut text = filter.text.clone();
         let edit = egui::TextEdit::singleline(&mut text)
             .hint_text("address, name, port, provider")
-            .desired_width(260.0)
+            .desired_width((ui.available_width() * 0.3).clamp(110.0, 260.0))
             .id_salt("flow_filter");
         let response = ui.add(edit).labelled_by(label.id);
         state.filter_field = Some(response.id);
@@ -71,11 +71,19 @@ pub fn flow_filter_bar_ui(
             }
             ui.separator();
         }
-        // The largest owners as chips; the long tail of AS owners in a menu, so the bar stays
-        // one line and costs the same each frame however many owners there are.
+        // Removable terms made by clicking the graph ("endpoint: teams.microsoft.com").
+        for (i, chip) in filter.chips.iter().enumerate() {
+            commands.extend(term_chip_ui(ui, chip, i));
+        }
+        if !filter.chips.is_empty() {
+            ui.separator();
+        }
+        // The largest owners as chips, as many as fit on this line (measured); the rest in a
+        // "+N more" menu, so the bar never grows the panel wider than the window.
         // One chip per owner group, as in the legends: AWS S3 and AWS CloudFront are both "AWS".
         let owners = crate::theme::legend_entries(&snapshot.owners);
-        let (chips, rest) = owners.split_at(owners.len().min(MAX_OWNER_CHIPS));
+        let fit = owners_that_fit(ui, &owners);
+        let (chips, rest) = owners.split_at(fit);
         for owner in chips {
             commands.extend(owner_toggle_ui(ui, owner, filter, dark));
         }
@@ -92,17 +100,73 @@ pub fn flow_filter_bar_ui(
     commands
 }
 
+/// How many of `owners` fit as checkboxes in what is left of the line, keeping room for the
+/// "+N more" button when some do not.
+fn owners_that_fit(ui: &egui::Ui, owners: &[LegendEntry]) -> usize {
+    let spacing = &ui.spacing();
+    let chrome = spacing.icon_width + spacing.icon_spacing + spacing.item_spacing.x + 2.0;
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let widths: Vec<f32> =
+        owners.iter().take(MAX_OWNER_CHIPS).map(|o| crate::theme::text_width(ui, &o.label(), &font) + chrome).collect();
+    let more_button = crate::theme::text_width(ui, "+99 more", &font) + 2.0 * spacing.button_padding.x + 8.0;
+    crate::theme::how_many_fit(&widths, owners.len(), ui.available_width(), more_button)
+}
+
+/// A removable filter term: "endpoint: teams.microsoft.com ×".
+fn term_chip_ui(ui: &mut egui::Ui, chip: &Chip, index: usize) -> Option<AppCommand> {
+    let text = RichText::new(format!("{}  ×", chip.describe())).color(ui.visuals().selection.stroke.color);
+    let button = egui::Button::new(text).fill(ui.visuals().selection.bg_fill).corner_radius(8.0);
+    let response = ui.add(button).on_hover_text("Remove this filter (Esc removes them all)");
+    response.clicked().then_some(AppCommand::View(ViewCommand::RemoveChip(index)))
+}
+
 /// A provider switch coloured like the legend; unchecking hides the provider everywhere.
 fn owner_toggle_ui(ui: &mut egui::Ui, entry: &LegendEntry, filter: &ViewFilter, dark: bool) -> Option<AppCommand> {
     let name = entry.label();
     let mut visible = !filter.hidden_owners.contains(&name);
-    let color = if visible { owner_color(&entry.owner, dark) } else { ui.visuals().weak_text_color() };
+    let color = if visible { owner_text_color(&entry.owner, dark) } else { ui.visuals().weak_text_color() };
     let chip = egui::Checkbox::new(&mut visible, RichText::new(&name).color(color).strong());
     let response = ui.add(chip).on_hover_text(format!("{name}: {}", format::bytes(entry.bytes)));
     response.changed().then_some(AppCommand::View(ViewCommand::ToggleOwner(name)))
 }
 
-/// The table itself. Clicking a row selects its flow; clicking a header sorts by it.
+/// The table's columns, in the order shown (the user can move them; see `Settings`).
+pub const DEFAULT_COLUMNS: [SortColumn; 9] = [
+    SortColumn::Name,
+    SortColumn::Owner,
+    SortColumn::Remote,
+    SortColumn::Protocol,
+    SortColumn::Local,
+    SortColumn::Packets,
+    SortColumn::Bytes,
+    SortColumn::Start,
+    SortColumn::Duration,
+];
+
+/// A column's title, and its first width and narrowest width in points.
+fn column_spec(column: SortColumn, name_width: f32) -> (&'static str, f32, f32) {
+    match column {
+        SortColumn::Name => ("Name", name_width, 100.0),
+        SortColumn::Owner => ("Owner", 150.0, 60.0),
+        SortColumn::Remote => ("Remote", 170.0, 90.0),
+        SortColumn::Protocol => ("Proto", 56.0, 44.0),
+        SortColumn::Local => ("Local", 160.0, 80.0),
+        SortColumn::Packets => ("Packets", 70.0, 50.0),
+        SortColumn::Bytes => ("Bytes", 76.0, 50.0),
+        SortColumn::Start => ("Start", 86.0, 50.0),
+        SortColumn::Duration => ("Duration", 86.0, 50.0),
+    }
+}
+
+/// The table's width before it scrolls sideways: every column at its first width, with the
+/// name column at its narrowest.
+fn natural_width(columns: &[SortColumn]) -> f32 {
+    columns.iter().map(|&c| column_spec(c, 200.0).1 + 8.0).sum()
+}
+
+/// The table itself. Clicking a row selects its flow; clicking a header sorts by it;
+/// dragging a header's edge resizes its column; a header's context menu moves it. The table
+/// scrolls sideways when its columns are wider than the panel, so every column stays reachable.
 /// `reveal`: a flow to scroll to (selected in another view).
 #[must_use]
 #[expect(clippy::too_many_arguments, reason = "the table's inputs, each read once")]
@@ -112,6 +176,7 @@ pub fn flow_table_ui(
     rows: &FilteredFlows,
     selection: &[usize],
     sort: SortOrder,
+    columns: &[SortColumn],
     dark: bool,
     reading: bool,
     reveal: Option<usize>,
@@ -128,107 +193,170 @@ pub fn flow_table_ui(
         });
         return commands;
     }
-    let capture_start = snapshot.totals.first_ns.unwrap_or(0);
+    let columns: Vec<SortColumn> = if columns.is_empty() { DEFAULT_COLUMNS.to_vec() } else { columns.to_vec() };
+    let viewport = ui.available_width();
+    // Names get a quarter of a wide panel, never less than 180 points or more than 420.
+    let name_width = (viewport * 0.25).clamp(180.0, 420.0);
+    let table_width = viewport.max(natural_width(&columns));
+    egui::ScrollArea::horizontal().id_salt("flow_table_sideways").auto_shrink(false).show(ui, |ui| {
+        ui.set_width(table_width);
+        ui.set_max_width(table_width);
+        let cells = Cells { snapshot, capture_start: snapshot.totals.first_ns.unwrap_or(0), dark };
+        table_body_ui(ui, &cells, rows, selection, sort, &columns, name_width, reveal, &mut commands);
+    });
+    commands
+}
+
+/// What every cell reads.
+struct Cells<'a> {
+    snapshot: &'a Snapshot,
+    capture_start: i64,
+    dark: bool,
+}
+
+#[expect(clippy::too_many_arguments, reason = "the table's inputs, passed on once")]
+fn table_body_ui(
+    ui: &mut egui::Ui,
+    cells: &Cells<'_>,
+    rows: &FilteredFlows,
+    selection: &[usize],
+    sort: SortOrder,
+    columns: &[SortColumn],
+    name_width: f32,
+    reveal: Option<usize>,
+    commands: &mut Vec<AppCommand>,
+) {
     ui.style_mut().interaction.selectable_labels = false;
-    let number = Layout::right_to_left(Align::Center);
     // One pass over the rows, only when another view selected a flow.
     let reveal_row = reveal.and_then(|flow| rows.rows.iter().position(|&r| r as usize == flow));
-    let mut table = TableBuilder::new(ui);
+    let mut table = TableBuilder::new(ui)
+        .id_salt("flow_table")
+        .striped(true)
+        .resizable(true)
+        .sense(Sense::click())
+        .cell_layout(Layout::left_to_right(Align::Center));
     if let Some(row) = reveal_row {
         table = table.scroll_to_row(row, Some(Align::Center));
     }
+    for &column in columns {
+        let (_, initial, least) = column_spec(column, name_width);
+        table = table.column(Column::initial(initial).at_least(least).resizable(true).clip(true));
+    }
+    // What is left of a wide panel stays empty, so the columns keep their widths.
+    table = table.column(Column::remainder().at_least(0.0));
     table
-        .id_salt("flow_table")
-        .striped(true)
-        .sense(Sense::click())
-        .cell_layout(Layout::left_to_right(Align::Center))
-        // The name takes what the fixed-width columns leave, so every column stays in view.
-        .column(Column::remainder().at_least(100.0).clip(true))
-        .column(Column::initial(120.0).at_least(60.0).resizable(true).clip(true))
-        .column(Column::initial(156.0).at_least(90.0).resizable(true).clip(true))
-        .column(Column::exact(50.0))
-        .column(Column::initial(150.0).at_least(80.0).resizable(true).clip(true))
-        .column(Column::exact(60.0))
-        .column(Column::exact(66.0))
-        .column(Column::exact(70.0))
-        .column(Column::exact(70.0))
         .header(ROW_HEIGHT + 2.0, |mut header| {
-            for (title, column) in [
-                ("Name", SortColumn::Name),
-                ("Owner", SortColumn::Owner),
-                ("Remote", SortColumn::Remote),
-                ("Proto", SortColumn::Protocol),
-                ("Local", SortColumn::Local),
-                ("Packets", SortColumn::Packets),
-                ("Bytes", SortColumn::Bytes),
-                ("Start", SortColumn::Start),
-                ("Duration", SortColumn::Duration),
-            ] {
+            for (position, &column) in columns.iter().enumerate() {
                 header.col(|ui| {
-                    let numeric = is_numeric(column);
-                    let layout = if numeric {
+                    let layout = if is_numeric(column) {
                         Layout::right_to_left(Align::Center)
                     } else {
                         Layout::left_to_right(Align::Center)
                     };
-                    let clicked = ui.with_layout(layout, |ui| sort_header_ui(ui, title, column, sort)).inner;
+                    let title = column_spec(column, 0.0).0;
+                    let (clicked, response) =
+                        ui.with_layout(layout, |ui| sort_header_ui(ui, title, column, sort)).inner;
                     if let Some(next) = clicked {
                         commands.push(AppCommand::SetSort(next));
                     }
+                    commands.extend(column_menu_ui(&response, columns, position));
                 });
             }
+            header.col(|_| {});
         })
         .body(|body| {
             body.rows(ROW_HEIGHT, rows.rows.len(), |mut row| {
                 let Some(&index) = rows.rows.get(row.index()) else { return };
                 let index = index as usize;
-                let Some(flow) = snapshot.flows.get(index) else { return };
-                let endpoint = snapshot.flow_endpoint.get(index).and_then(|&e| snapshot.endpoints.get(e as usize));
-                let owner = snapshot.flow_owner(index).and_then(|o| snapshot.owners.get(o));
-                row.set_selected(selection.contains(&index));
-                let (remote, remote_port) = flow.remote();
-                let (local, local_port) = flow.local();
-                row.col(|ui| match endpoint.and_then(|e| e.best_name.as_deref()) {
-                    Some(name) => {
-                        ui.label(name);
-                    }
-                    None => {
-                        ui.weak("—");
-                    }
-                });
-                row.col(|ui| {
-                    if let Some(owner) = owner {
-                        let color: Color32 = owner_color(&owner.owner, dark);
-                        ui.label(RichText::new(owner.owner.label()).color(color));
-                    }
-                });
-                row.col(|ui| {
-                    ui.monospace(socket(remote, remote_port));
-                });
-                row.col(|ui| {
-                    ui.label(format::protocol(flow.proto));
-                });
-                row.col(|ui| {
-                    ui.monospace(socket(local, local_port));
-                });
-                row.col(|ui| {
-                    ui.with_layout(number, |ui| ui.label(format::count(flow.packets())));
-                });
-                row.col(|ui| {
-                    ui.with_layout(number, |ui| ui.label(format::bytes(flow.bytes())));
-                });
-                row.col(|ui| {
-                    ui.with_layout(number, |ui| ui.label(format::offset_ns(flow.first_ns, capture_start)));
-                });
-                row.col(|ui| {
-                    ui.with_layout(number, |ui| ui.label(format::duration_ns(flow.duration_ns())));
-                });
+                let selected = selection.contains(&index);
+                row.set_selected(selected);
+                for &column in columns {
+                    row.col(|ui| cell_ui(ui, cells, index, column, selected));
+                }
+                row.col(|_| {});
                 if row.response().clicked() {
                     commands.push(AppCommand::View(ViewCommand::SelectFlows(vec![index])));
                 }
             });
         });
-    commands
+}
+
+/// One cell of flow `index`. On a selected row the owner keeps its colour as a swatch, and
+/// its name takes the selection's text colour so it stays readable.
+fn cell_ui(ui: &mut egui::Ui, cells: &Cells<'_>, index: usize, column: SortColumn, selected: bool) {
+    let snapshot = cells.snapshot;
+    let Some(flow) = snapshot.flows.get(index) else { return };
+    let number = Layout::right_to_left(Align::Center);
+    match column {
+        SortColumn::Name => {
+            let endpoint = snapshot.flow_endpoint.get(index).and_then(|&e| snapshot.endpoints.get(e as usize));
+            match endpoint.and_then(|e| e.best_name.as_deref()) {
+                Some(name) => ui.label(name),
+                None => ui.weak("—"),
+            };
+        }
+        SortColumn::Owner => {
+            let Some(owner) = snapshot.flow_owner(index).and_then(|o| snapshot.owners.get(o)) else { return };
+            let color: Color32 = owner_color(&owner.owner, cells.dark);
+            if selected {
+                let (rect, _) = ui.allocate_exact_size(egui::vec2(9.0, 9.0), Sense::hover());
+                ui.painter().rect_filled(rect, 2.0, color);
+                ui.label(RichText::new(owner.owner.label()).color(ui.visuals().selection.stroke.color));
+            } else {
+                // The swatch colour darkened or lightened until the name meets WCAG AA.
+                ui.label(RichText::new(owner.owner.label()).color(owner_text_color(&owner.owner, cells.dark)));
+            }
+        }
+        SortColumn::Remote => {
+            let (remote, port) = flow.remote();
+            ui.monospace(socket(remote, port));
+        }
+        SortColumn::Protocol => {
+            ui.label(format::protocol(flow.proto));
+        }
+        SortColumn::Local => {
+            let (local, port) = flow.local();
+            ui.monospace(socket(local, port));
+        }
+        SortColumn::Packets => {
+            ui.with_layout(number, |ui| ui.label(format::count(flow.packets())));
+        }
+        SortColumn::Bytes => {
+            ui.with_layout(number, |ui| ui.label(format::bytes(flow.bytes())));
+        }
+        SortColumn::Start => {
+            ui.with_layout(number, |ui| ui.label(format::offset_ns(flow.first_ns, cells.capture_start)));
+        }
+        SortColumn::Duration => {
+            ui.with_layout(number, |ui| ui.label(format::duration_ns(flow.duration_ns())));
+        }
+    }
+}
+
+/// Right-click on a header: move its column left or right, or put every column back.
+fn column_menu_ui(response: &egui::Response, columns: &[SortColumn], position: usize) -> Option<AppCommand> {
+    let mut command = None;
+    response.context_menu(|ui| {
+        let moved = |to: usize| {
+            let mut order = columns.to_vec();
+            let column = order.remove(position);
+            order.insert(to.min(order.len()), column);
+            Some(AppCommand::SetColumns(order))
+        };
+        if ui.add_enabled(position > 0, egui::Button::new("Move left")).clicked() {
+            command = moved(position - 1);
+            ui.close();
+        }
+        if ui.add_enabled(position + 1 < columns.len(), egui::Button::new("Move right")).clicked() {
+            command = moved(position + 1);
+            ui.close();
+        }
+        if ui.button("Reset column order").clicked() {
+            command = Some(AppCommand::SetColumns(DEFAULT_COLUMNS.to_vec()));
+            ui.close();
+        }
+    });
+    command
 }
 
 /// "1.2.3.4:443", "[2001:db8::1]:443"; ICMP and friends have no ports.
@@ -242,7 +370,12 @@ fn socket(ip: std::net::IpAddr, port: u16) -> String {
 
 /// A header that sorts by its column: first click sorts descending for numbers, ascending for
 /// text; the next click flips it.
-fn sort_header_ui(ui: &mut egui::Ui, title: &str, column: SortColumn, sort: SortOrder) -> Option<SortOrder> {
+fn sort_header_ui(
+    ui: &mut egui::Ui,
+    title: &str,
+    column: SortColumn,
+    sort: SortOrder,
+) -> (Option<SortOrder>, egui::Response) {
     let active = sort.column == column;
     let arrow = match (active, sort.descending) {
         (false, _) => "",
@@ -250,14 +383,16 @@ fn sort_header_ui(ui: &mut egui::Ui, title: &str, column: SortColumn, sort: Sort
         (true, false) => " ▲",
     };
     let text = RichText::new(format!("{title}{arrow}")).strong();
-    let response = ui.add(egui::Button::selectable(active, text).frame_when_inactive(false));
+    let response = ui
+        .add(egui::Button::selectable(active, text).frame_when_inactive(false))
+        .on_hover_text("Click to sort · drag the edge to resize · right-click to move");
     if !response.clicked() {
-        return None;
+        return (None, response);
     }
     // Quantities read best largest first; names, addresses and start times in their order.
     let largest_first = matches!(column, SortColumn::Packets | SortColumn::Bytes | SortColumn::Duration);
     let descending = if active { !sort.descending } else { largest_first };
-    Some(SortOrder { column, descending })
+    (Some(SortOrder { column, descending }), response)
 }
 
 /// Columns of quantities and times, right-aligned like their cells.

@@ -96,7 +96,8 @@ pub fn graph_ui(
     state: &mut GraphState,
 ) -> Option<ViewCommand> {
     let mut command = None;
-    ui.horizontal_wrapped(|ui| {
+    // One line: the legend keeps what fits and folds the rest into "+N more".
+    ui.horizontal(|ui| {
         ui.selectable_value(&mut state.mode, LayoutMode::Layered, "Layered");
         ui.selectable_value(&mut state.mode, LayoutMode::Force, "Force");
         if ui.button("Reset view").on_hover_text("Undo pan and zoom (or double-click the graph)").clicked() {

@@ -14,7 +14,7 @@ use super::scene::{self, Scene, SceneLink, LINE_HEIGHT};
 use super::{GraphState, LayoutMode};
 use crate::theme::{self, human_bytes};
 use crate::view_command::ViewCommand;
-use whohosts_core::filter::ViewFilter;
+use whohosts_core::filter::{Chip, ChipKind, ViewFilter};
 use whohosts_core::snapshot::Snapshot;
 
 const RIBBON_SAMPLES: usize = 24;
@@ -124,7 +124,8 @@ pub(super) fn canvas_ui(
         if cache.model.nodes.get(i).is_none() {
             continue;
         }
-        draw_node(ui, &painter, &cache, i, state, canvas, dark);
+        let chosen = is_chosen(&cache.model, i, &filter.chips);
+        draw_node(ui, &painter, &cache, i, state, canvas, dark, chosen);
         // Each node is a widget of its own: clickable, hoverable and visible to accessibility.
         // (The label is the widget; the node box itself is hit-tested by the canvas.)
         let target = label_screen_rect(canvas, state, &node.label, node.label_right_aligned).intersect(canvas);
@@ -144,7 +145,9 @@ pub(super) fn canvas_ui(
             let response = response.on_hover_ui_at_pointer(|ui| link_tooltip_ui(ui, &cache.model, l));
             if response.clicked() {
                 if let Some(link) = cache.model.links.get(l) {
-                    command = Some(ViewCommand::SelectFlows(link.flows.clone()));
+                    // A ribbon stands for both its ends.
+                    let chips = [link.source, link.target].iter().filter_map(|&n| node_chip(&cache.model, n)).collect();
+                    command = Some(ViewCommand::Focus { chips, flows: link.flows.clone() });
                 }
             }
         }
@@ -160,15 +163,35 @@ pub(super) fn canvas_ui(
     command
 }
 
-/// A fold opens; any other node selects its flows.
+/// A fold opens; any other node becomes a filter chip for every view and selects its flows.
 fn node_clicked(model: &GraphModel, node: usize, state: &mut GraphState) -> Option<ViewCommand> {
     match &model.nodes.get(node)?.kind {
         NodeKind::More { key } => {
             state.expanded.insert(key.clone());
             None
         }
-        _ => Some(ViewCommand::SelectFlows(model.flows_of_node(node))),
+        _ => Some(ViewCommand::Focus {
+            chips: node_chip(model, node).into_iter().collect(),
+            flows: model.flows_of_node(node),
+        }),
     }
+}
+
+/// The filter chip a node stands for ("endpoint: teams.microsoft.com"); folds have none.
+fn node_chip(model: &GraphModel, node: usize) -> Option<Chip> {
+    let node = model.nodes.get(node)?;
+    let kind = match node.kind {
+        NodeKind::Host => ChipKind::Host,
+        NodeKind::Endpoint => ChipKind::Endpoint,
+        NodeKind::Owner => ChipKind::Owner,
+        NodeKind::More { .. } => return None,
+    };
+    Some(Chip::new(kind, node.label.clone()))
+}
+
+/// Whether a node is named by one of the filter's chips (drawn with a lasting outline).
+fn is_chosen(model: &GraphModel, node: usize, chips: &[Chip]) -> bool {
+    !chips.is_empty() && node_chip(model, node).is_some_and(|chip| chips.contains(&chip))
 }
 
 fn refresh_cache(ui: &egui::Ui, snapshot: &Snapshot, filter: &ViewFilter, state: &mut GraphState, canvas: Rect) {
@@ -295,6 +318,7 @@ fn label_screen_rect(canvas: Rect, state: &GraphState, label: &super::layout::Re
     }
 }
 
+#[expect(clippy::too_many_arguments, reason = "the node's drawing inputs, each read once")]
 fn draw_node(
     ui: &egui::Ui,
     painter: &egui::Painter,
@@ -303,6 +327,7 @@ fn draw_node(
     state: &GraphState,
     canvas: Rect,
     dark: bool,
+    chosen: bool,
 ) {
     let (Some(node), Some(model_node)) = (cache.scene.nodes.get(i), cache.model.nodes.get(i)) else { return };
     let ink = theme::ink(dark);
@@ -316,6 +341,11 @@ fn draw_node(
     );
     let hovered = state.hovered == Some(Hit::Node(i));
     let folded = matches!(model_node.kind, NodeKind::More { .. });
+    if chosen {
+        // A node the filter's chips name stays marked while the chip lasts.
+        let mark = ui.visuals().selection.stroke.color;
+        painter.rect_stroke(rect.expand(3.0), 3.0, Stroke::new(2.5, mark), egui::StrokeKind::Outside);
+    }
     match state.mode {
         LayoutMode::Layered => {
             painter.rect_filled(rect, 1.0, if folded { fill.gamma_multiply(0.45) } else { fill });

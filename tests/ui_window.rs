@@ -1,0 +1,210 @@
+//! The window holding up on small screens and odd files (issue 13), driven headless: every
+//! table column reachable and resizable at 800×600, a graph click becoming a filter chip that
+//! every view follows, a failed open keeping the capture, the in-window file browser, and the
+//! warning for captures with long gaps.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use egui_kittest::kittest::Queryable;
+use egui_kittest::Harness;
+
+use whohosts_app::file_browser::HIDDEN_FILES_LABEL;
+use whohosts_app::timeline_view::GAP_WARNING;
+use whohosts_app::{Launch, WhohostsApp};
+use whohosts_core::filter::{selected_flows, Chip, ChipKind};
+
+fn harness(width: f32, height: f32) -> Harness<'static, WhohostsApp> {
+    Harness::builder()
+        .with_size([width, height])
+        .with_context_setup(|ctx| ctx.global_style_mut(|s| s.animation_time = 0.0))
+        .build_eframe(|cc| WhohostsApp::new(cc, Launch { ephemeral: true, ..Launch::default() }))
+}
+
+fn wait_until_read(harness: &mut Harness<'_, WhohostsApp>) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while harness.state().is_reading() {
+        assert!(Instant::now() < deadline, "reading did not finish");
+        harness.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    harness.run_steps(3);
+}
+
+fn open(harness: &mut Harness<'_, WhohostsApp>, path: &Path) {
+    let ctx = harness.ctx.clone();
+    harness.state_mut().open(&ctx, path);
+    wait_until_read(harness);
+}
+
+fn click_at(harness: &mut Harness<'_, WhohostsApp>, pos: egui::Pos2) {
+    harness.hover_at(pos);
+    harness.step();
+    harness.drag_at(pos);
+    harness.step();
+    harness.drop_at(pos);
+    harness.run_steps(3);
+}
+
+fn drag(harness: &mut Harness<'_, WhohostsApp>, from: egui::Pos2, to: egui::Pos2) {
+    harness.hover_at(from);
+    harness.step();
+    harness.drag_at(from);
+    harness.step();
+    for i in 1..=4 {
+        harness.hover_at(from + (to - from) * (i as f32 / 4.0));
+        harness.step();
+    }
+    harness.drop_at(to);
+    harness.run_steps(3);
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("whohosts-window-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn gap_capture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/gap-years.pcap")
+}
+
+#[test]
+fn at_800x600_every_column_is_reachable_and_resizable_and_the_graph_stays() {
+    let mut harness = harness(800.0, 600.0);
+    harness.state_mut().show_snapshot("demo.pcap", test_support::demo::demo_snapshot());
+    harness.run_steps(4);
+    let window = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(800.0, 600.0));
+    // The last columns start out beyond the right edge: the table scrolls sideways to them.
+    let duration = harness.get_by_label("Duration").rect();
+    assert!(duration.right() > window.right(), "the table fits without scrolling: {duration:?}");
+    harness.get_by_label("Duration").scroll_to_me();
+    harness.run_steps(4);
+    let duration = harness.get_by_label("Duration").rect();
+    assert!(window.contains_rect(duration), "Duration still out of reach: {duration:?}");
+    harness.get_by_label("Bytes ▼");
+    // Back to the left, then drag the divider between Owner and Remote 80 points right.
+    harness.get_by_label("Name").scroll_to_me();
+    harness.run_steps(4);
+    let remote = harness.get_by_label("Remote").rect();
+    let divider = egui::pos2(remote.left() - 4.0, remote.center().y);
+    drag(&mut harness, divider, divider + egui::vec2(80.0, 0.0));
+    let moved = harness.get_by_label("Remote").rect();
+    assert!(moved.left() > remote.left() + 60.0, "the column did not widen: {remote:?} -> {moved:?}");
+    // The graph keeps a usable height above the timeline and the table.
+    let node =
+        harness.state().graph_state().node_screen_rect("p01-contacts.icloud.com").expect("the graph draws nodes");
+    assert!(node.top() > 30.0 && node.bottom() < 600.0);
+    let table_top = harness.get_by_label("Filter").rect().top();
+    assert!(
+        table_top - 60.0 >= whohosts_app::app::panel_limits::GRAPH_MIN_HEIGHT,
+        "graph squeezed: table at {table_top}"
+    );
+}
+
+#[test]
+fn a_graph_click_becomes_a_chip_every_view_follows_and_esc_clears() {
+    let mut harness = harness(1280.0, 800.0);
+    harness.state_mut().show_snapshot("demo.pcap", test_support::demo::demo_snapshot());
+    harness.run_steps(4);
+    let node = harness.state().graph_state().node_screen_rect("s3.amazonaws.com").expect("an AWS node");
+    click_at(&mut harness, node.center());
+    let chip = Chip::new(ChipKind::Endpoint, "s3.amazonaws.com");
+    assert_eq!(harness.state().filter.chips, vec![chip]);
+    harness.get_by_label("endpoint: s3.amazonaws.com  ×");
+    // The table, the status bar, the graph and the exporters (one filter) agree.
+    assert_eq!(harness.get_all_by_label("52.216.8.3:443").count(), 2);
+    assert!(harness.query_by_label("13.107.42.14:443").is_none());
+    harness.get_by_label("2 flows");
+    harness.get_by_label("Filtered:");
+    assert!(harness.state().graph_state().node_screen_rect("icloud-content.blob.core.windows.net").is_none());
+    assert!(harness.state().graph_state().node_screen_rect("s3.amazonaws.com").is_some());
+    let snapshot = harness.state().capture.as_ref().unwrap().snapshot.clone();
+    assert_eq!(selected_flows(&snapshot, &harness.state().filter), vec![2, 3]);
+    assert_eq!(harness.state().selection, vec![2, 3]);
+    // Esc takes the chip and the selection away.
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(4);
+    assert!(harness.state().filter.chips.is_empty() && harness.state().selection.is_empty());
+    harness.get_by_label("12 flows");
+    // A chip's × removes it too.
+    let node = harness.state().graph_state().node_screen_rect("Azure").expect("the Azure owner node");
+    click_at(&mut harness, node.center());
+    harness.get_by_label("owner: Azure  ×").click();
+    harness.run_steps(3);
+    assert!(harness.state().filter.chips.is_empty());
+}
+
+#[test]
+fn a_failed_open_shows_the_error_and_keeps_the_capture() {
+    let mut harness = harness(1280.0, 800.0);
+    open(&mut harness, &gap_capture());
+    harness.get_by_label("2 flows");
+    let bad = temp_dir("bad").join("notes.txt");
+    std::fs::write(&bad, b"this is a text file, not a capture\n").unwrap();
+    open(&mut harness, &bad);
+    harness.run_steps(3);
+    let capture = harness.state().capture.as_ref().expect("the capture stays");
+    assert_eq!(capture.file_name(), "gap-years.pcap");
+    harness.get_by_label_contains("notes.txt: ");
+    harness.get_by_label_contains("still showing gap-years.pcap");
+    harness.get_by_label("2 flows");
+    harness.get_by_label("Dismiss").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label_contains("notes.txt").is_none());
+}
+
+#[test]
+fn the_in_window_browser_opens_a_file() {
+    let dir = temp_dir("browse");
+    std::fs::copy(gap_capture(), dir.join("years.pcap")).unwrap();
+    let mut harness = harness(1280.0, 800.0);
+    // egui_file's folder and file icons are emoji no bundled font has: boxes, not a panic.
+    harness.ctx.set_missing_glyph_policy(egui::MissingGlyphPolicy::Tofu);
+    harness.state_mut().settings.recent_files = vec![dir.join("gone.pcap")];
+    harness.get_by_label("File").click();
+    harness.run_steps(3);
+    harness.get_by_label("Browse in window…").click();
+    harness.run_steps(4);
+    harness.get_by_label(HIDDEN_FILES_LABEL);
+    harness.get_by_label("🗋 years.pcap").click();
+    harness.run_steps(3);
+    // The welcome screen's path field has an Open button too (disabled while empty).
+    let open = harness.get_all_by_label("Open").last().expect("the browser's Open button").rect();
+    click_at(&mut harness, open.center());
+    wait_until_read(&mut harness);
+    assert_eq!(harness.state().capture.as_ref().map(|c| c.file_name()), Some("years.pcap".to_string()));
+    assert!(harness.query_by_label(HIDDEN_FILES_LABEL).is_none());
+}
+
+#[test]
+fn the_file_menu_stays_open_while_typing_a_path() {
+    let mut harness = harness(1280.0, 800.0);
+    harness.state_mut().show_snapshot("demo.pcap", test_support::demo::demo_snapshot());
+    harness.run_steps(2);
+    harness.get_by_label("File").click();
+    harness.run_steps(3);
+    let field = harness.get_all_by_label("Capture path").last().unwrap().rect();
+    click_at(&mut harness, field.center());
+    harness.get_by_label("Browse in window…");
+    harness.get_all_by_label("Capture path").last().unwrap().type_text(&gap_capture().display().to_string());
+    harness.key_press(egui::Key::Enter);
+    harness.run_steps(2);
+    wait_until_read(&mut harness);
+    assert_eq!(harness.state().capture.as_ref().map(|c| c.file_name()), Some("gap-years.pcap".to_string()));
+}
+
+#[test]
+fn a_capture_spanning_years_warns_of_its_gap_and_counts_in_years() {
+    let mut harness = harness(1280.0, 800.0);
+    open(&mut harness, &gap_capture());
+    harness.get_by_label_contains(GAP_WARNING);
+    harness.get_by_label("6 y 9 d");
+    harness.get_by_label("+6 y 9 d");
+    harness.get_by_label("Fit to activity").click();
+    harness.run_steps(3);
+    harness.get_by_label("▶").click();
+    harness.run_steps(3);
+    harness.get_by_label("Whole").click();
+    harness.run_steps(3);
+}
