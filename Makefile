@@ -28,7 +28,7 @@ test:
 
 bench:
 	@scripts/deps.sh bench
-	$(CARGO) build --release --locked --bins --examples
+	$(CARGO) build --release --locked --workspace --bins --examples
 	$(CARGO) build --release --locked -p whohosts-core --examples
 	scripts/bench.sh
 	scripts/bench_zeek.sh
