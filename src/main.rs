@@ -16,7 +16,7 @@ use whohosts_core::ingest::live::{capture_into, save_after_end, LiveCapture};
 use whohosts_core::ingest::{analyse_input, Progress};
 use whohosts_core::input::Input;
 use whohosts_core::report::{write_text, LiveRecord, Report};
-use whohosts_core::terminal::{terminal_safe, terminal_safe_json, terminal_safe_lines};
+use whohosts_core::terminal::{terminal_safe, terminal_safe_lines, SafeJsonWriter};
 
 mod display;
 mod generate;
@@ -164,18 +164,16 @@ fn live_report(
 /// Prints the report; names, file names and range-file fields in it go through the
 /// terminal sanitiser first.
 fn print_report(args: &ReportArgs, report: &Report) -> anyhow::Result<ExitCode> {
-    let mut text = Vec::new();
-    if args.json {
-        serde_json::to_writer(&mut text, report).context("writing JSON")?;
-    } else {
-        write_text(report, args.top, &mut text)?;
-    }
-    let text = String::from_utf8_lossy(&text);
-    let safe = if args.json { terminal_safe_json(&text) } else { terminal_safe_lines(&text) };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    out.write_all(safe.as_bytes())?;
     if args.json {
+        // Streamed: the document of a large capture is tens of megabytes.
+        let mut safe = SafeJsonWriter::new(&mut out);
+        serde_json::to_writer(&mut safe, report).context("writing JSON")?;
         writeln!(out)?;
+    } else {
+        let mut text = Vec::new();
+        write_text(report, args.top, &mut text)?;
+        out.write_all(terminal_safe_lines(&String::from_utf8_lossy(&text)).as_bytes())?;
     }
     out.flush()?;
     for warning in &report.warnings {

@@ -61,6 +61,39 @@ pub fn terminal_safe_json(json: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Streams a JSON document to `inner` with the same escapes as [`terminal_safe_json`],
+/// without holding the document in memory (a large report is tens of megabytes). serde_json
+/// hands its writer whole UTF-8 fragments (string pieces are cut only at escapes, which
+/// are ASCII), so each write is checked on its own.
+pub struct SafeJsonWriter<W: std::io::Write> {
+    inner: W,
+}
+
+impl<W: std::io::Write> SafeJsonWriter<W> {
+    pub fn new(inner: W) -> Self {
+        SafeJsonWriter { inner }
+    }
+
+    pub fn into_inner(self) -> W {
+        self.inner
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for SafeJsonWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match std::str::from_utf8(buf) {
+            Ok(text) => self.inner.write_all(terminal_safe_json(text).as_bytes())?,
+            // Not text: written as it is, lossily, so that no raw control byte gets through.
+            Err(_) => self.inner.write_all(terminal_safe_json(&String::from_utf8_lossy(buf)).as_bytes())?,
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,5 +126,20 @@ mod tests {
         let safe = terminal_safe_json(&json);
         assert!(!safe.chars().any(|c| c.is_control() || is_bidi_control(c)), "{safe}");
         assert_eq!(serde_json::from_str::<serde_json::Value>(&safe).unwrap(), value);
+    }
+
+    #[test]
+    fn streamed_json_is_escaped_like_the_whole_document() {
+        use std::io::Write;
+        let value = serde_json::json!({"name": "evil\u{1b}]52;c;x\u{7}.example\u{202e}txt", "n": 3});
+        let mut streamed = SafeJsonWriter::new(Vec::new());
+        serde_json::to_writer(&mut streamed, &value).unwrap();
+        streamed.flush().unwrap();
+        let whole = serde_json::to_string(&value).unwrap();
+        let streamed = String::from_utf8(streamed.into_inner()).unwrap();
+        assert_eq!(streamed, terminal_safe_json(&whole));
+        assert!(!streamed.chars().any(|c| c.is_control() || is_bidi_control(c)), "{streamed}");
+        let back: serde_json::Value = serde_json::from_str(&streamed).unwrap();
+        assert_eq!(back, value);
     }
 }
