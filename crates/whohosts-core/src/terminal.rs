@@ -81,6 +81,12 @@ impl<W: std::io::Write> SafeJsonWriter<W> {
 
 impl<W: std::io::Write> std::io::Write for SafeJsonWriter<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        // Fast path: every character that needs escaping starts with one of these bytes (C0
+        // and DEL; C1 is C2 xx; U+061C is D8 9C; the other bidi controls are E2 80/81 xx).
+        if !buf.iter().any(|&b| b < 0x20 || b == 0x7f || b == 0xc2 || b == 0xd8 || b == 0xe2) {
+            self.inner.write_all(buf)?;
+            return Ok(buf.len());
+        }
         match std::str::from_utf8(buf) {
             Ok(text) => self.inner.write_all(terminal_safe_json(text).as_bytes())?,
             // Not text: written as it is, lossily, so that no raw control byte gets through.
