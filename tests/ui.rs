@@ -67,14 +67,19 @@ pub fn test_capture(name: &str) -> PathBuf {
 }
 
 fn harness() -> Harness<'static, WhohostsApp> {
+    sized_harness(1280.0, 800.0)
+}
+
+/// The real app at `width` x `height` points, animations off, nothing remembered.
+pub(crate) fn sized_harness(width: f32, height: f32) -> Harness<'static, WhohostsApp> {
     Harness::builder()
-        .with_size([1280.0, 800.0])
+        .with_size([width, height])
         .with_context_setup(|ctx| ctx.global_style_mut(|s| s.animation_time = 0.0))
         .build_eframe(|cc| WhohostsApp::new(cc, Launch { ephemeral: true, ..Launch::default() }))
 }
 
 /// Steps the app until the capture is read (the reader runs on its own thread).
-fn wait_until_read(harness: &mut Harness<'_, WhohostsApp>) {
+pub(crate) fn wait_until_read(harness: &mut Harness<'_, WhohostsApp>) {
     let deadline = Instant::now() + Duration::from_secs(20);
     while harness.state().is_reading() {
         assert!(Instant::now() < deadline, "reading did not finish");

@@ -4,32 +4,16 @@
 //! warning for captures with long gaps.
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 
 use whohosts_app::file_browser::HIDDEN_FILES_LABEL;
 use whohosts_app::timeline_view::GAP_WARNING;
-use whohosts_app::{Launch, WhohostsApp};
+use whohosts_app::WhohostsApp;
 use whohosts_core::filter::{selected_flows, Chip, ChipKind};
 
-fn harness(width: f32, height: f32) -> Harness<'static, WhohostsApp> {
-    Harness::builder()
-        .with_size([width, height])
-        .with_context_setup(|ctx| ctx.global_style_mut(|s| s.animation_time = 0.0))
-        .build_eframe(|cc| WhohostsApp::new(cc, Launch { ephemeral: true, ..Launch::default() }))
-}
-
-fn wait_until_read(harness: &mut Harness<'_, WhohostsApp>) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while harness.state().is_reading() {
-        assert!(Instant::now() < deadline, "reading did not finish");
-        harness.step();
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    harness.run_steps(3);
-}
+use crate::ui::{sized_harness as harness, wait_until_read};
 
 fn open(harness: &mut Harness<'_, WhohostsApp>, path: &Path) {
     let ctx = harness.ctx.clone();
