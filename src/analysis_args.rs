@@ -10,10 +10,13 @@ use whohosts_core::analysis::AnalysisConfig;
 use whohosts_core::locality::LocalPolicy;
 use whohosts_core::providers::ProviderDb;
 
+use crate::usage::usage;
+
 /// Options that shape the analysis itself, shared by every command that reads a capture.
 #[derive(Debug, clap::Args)]
 pub struct AnalysisArgs {
-    /// Local networks, comma-separated CIDRs (default: private, link-local and ULA space).
+    /// Local networks, comma-separated CIDRs (default: private, CGNAT, link-local, loopback and
+    /// ULA space; failing that, the side that opened the flow).
     #[arg(long, value_name = "CIDR,...")]
     pub local: Option<String>,
     /// Newer official range files to load over the shipped snapshot (AWS ip-ranges.json,
@@ -30,26 +33,31 @@ pub struct AnalysisArgs {
 }
 
 impl AnalysisArgs {
-    /// Checks the options and turns them into an analysis config; errors name the flag.
-    pub fn to_config(&self) -> Result<AnalysisConfig, String> {
+    /// Checks the options and turns them into an analysis config; errors name the flag (a
+    /// bad option is a usage error, an unreadable range file a runtime one).
+    pub fn to_config(&self) -> anyhow::Result<AnalysisConfig> {
         let config = self.config_without_ranges()?;
-        let ranges = if self.no_ranges { ProviderDb::empty() } else { load_providers(&self.ranges)? };
+        let ranges = if self.no_ranges {
+            ProviderDb::empty()
+        } else {
+            load_providers(&self.ranges).map_err(anyhow::Error::msg)?
+        };
         Ok(AnalysisConfig { providers: Arc::new(ranges), ..config })
     }
 
     /// Like `to_config`, but the range data (about 60 ms of work) loads on its own thread
     /// while the caller starts reading; the config holds no ranges until it is put in with
     /// [`Analysis::set_providers`](whohosts_core::analysis::Analysis::set_providers).
-    pub fn to_config_loading_ranges(&self) -> Result<(AnalysisConfig, RangesLoading), String> {
+    pub fn to_config_loading_ranges(&self) -> anyhow::Result<(AnalysisConfig, RangesLoading)> {
         let config = self.config_without_ranges()?;
         let ranges =
             if self.no_ranges { RangesLoading::ready(ProviderDb::empty()) } else { RangesLoading::start(&self.ranges) };
         Ok((config, ranges))
     }
 
-    fn config_without_ranges(&self) -> Result<AnalysisConfig, String> {
+    fn config_without_ranges(&self) -> anyhow::Result<AnalysisConfig> {
         let local = match &self.local {
-            Some(list) => LocalPolicy::parse_list(list).map_err(|e| format!("--local: {e}"))?,
+            Some(list) => LocalPolicy::parse_list(list).map_err(|e| usage(format!("--local: {e}")))?,
             None => LocalPolicy::default(),
         };
         Ok(AnalysisConfig { local, providers: Arc::new(ProviderDb::empty()), learn_names: !self.no_names })

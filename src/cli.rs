@@ -8,11 +8,18 @@ use clap::{Parser, Subcommand};
 pub use crate::analysis_args::{load_providers, user_ranges_dir, AnalysisArgs, RangesLoading};
 
 #[derive(Debug, Parser)]
-#[command(name = "whohosts", version, about = "Who really hosts what this machine talks to?")]
+#[command(
+    name = "whohosts",
+    version,
+    about = "Who really hosts what this machine talks to?",
+    after_help = "Exit status: 0 success, 1 an error while running (a file that cannot be read or written), \
+                  2 a usage error (an unknown command or option, a bad value, options that do not fit together)."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
     /// A capture, a folder of captures, or Zeek logs to open in the window.
+    #[arg(value_name = "FILE_OR_DIR")]
     pub file: Option<PathBuf>,
     /// Read FILE, save the window as this PNG once it is drawn, and exit (for tests and docs).
     #[arg(long, value_name = "PNG", requires = "file")]
@@ -48,12 +55,13 @@ pub fn parse_window_size(text: &str) -> Result<(u32, u32), String> {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Print a summary of a capture: totals, link types, top flows, warnings.
+    /// Print who hosts what a capture talks to: the providers and ASes (bytes, share), the
+    /// endpoints with their names and the evidence, totals, top flows and warnings.
     Report(ReportArgs),
     /// List the network interfaces that can be captured on.
     Interfaces(InterfacesArgs),
     /// Write a print-ready PNG figure, and the data behind it as CSV, JSON or pcap.
-    Export(Box<crate::export_command::ExportArgs>),
+    Export(Box<crate::export_args::ExportArgs>),
 }
 
 #[derive(Debug, clap::Args)]
@@ -61,6 +69,9 @@ pub struct InterfacesArgs {
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
+    /// Indent the JSON for reading (with --json).
+    #[arg(long, requires = "json")]
+    pub pretty: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -72,9 +83,12 @@ pub struct ReportArgs {
     pub files: Vec<PathBuf>,
     #[command(flatten)]
     pub live: LiveArgs,
-    /// Print JSON instead of text.
+    /// Print everything (every flow and endpoint) as JSON instead of text.
     #[arg(long)]
     pub json: bool,
+    /// Indent the JSON for reading (with --json).
+    #[arg(long, requires = "json")]
+    pub pretty: bool,
     /// How many flows the text summary lists.
     #[arg(long, default_value_t = 20)]
     pub top: usize,
@@ -210,6 +224,7 @@ mod tests {
         let cli = parse(&["--live", "eth0", "--filter", "tcp"]).unwrap();
         assert_eq!((cli.live.as_deref(), cli.filter.as_deref()), (Some("eth0"), Some("tcp")));
         assert!(parse(&["--filter", "tcp"]).is_err(), "--filter needs --live");
-        assert!(parse(&["interfaces", "--json"]).is_ok());
+        assert!(parse(&["interfaces", "--json", "--pretty"]).is_ok());
+        assert!(parse(&["report", "x.pcap", "--pretty"]).is_err(), "--pretty needs --json");
     }
 }

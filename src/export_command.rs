@@ -6,11 +6,11 @@ use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::{bail, Context};
+use anyhow::bail;
 use whohosts_app::figure::files::{self, FigureFormat};
-use whohosts_app::figure::{png, svg, FigureSpec, View, PRESETS};
-use whohosts_app::palette::{PaletteOptions, Rgb};
-use whohosts_core::export::timefmt::parse_time;
+use whohosts_app::figure::{png, svg, FigureSpec, PRESETS};
+use whohosts_app::palette::PaletteOptions;
+use whohosts_core::export::timefmt::{parse_time, utc_seconds};
 use whohosts_core::export::{
     csv, dataset_lines, json, parquet, pcap, pcapng_names, selected_flows, Overwrite, ViewFilter,
 };
@@ -18,132 +18,15 @@ use whohosts_core::ingest::analyse_input;
 use whohosts_core::input::Input;
 use whohosts_core::snapshot::Snapshot;
 use whohosts_core::terminal::terminal_safe;
+use whohosts_core::units::human_duration;
 
-use crate::analysis_args::AnalysisArgs;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum Theme {
-    /// Black on white, for print.
-    #[default]
-    Light,
-    Dark,
-}
-
-/// Which view the figure shows (the app's [`View`], as a command-line value).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum FigureView {
-    Graph,
-    Timeline,
-    /// The graph above the timeline.
-    #[default]
-    Figure,
-}
-
-impl From<FigureView> for View {
-    fn from(view: FigureView) -> View {
-        match view {
-            FigureView::Graph => View::Graph,
-            FigureView::Timeline => View::Timeline,
-            FigureView::Figure => View::Figure,
-        }
-    }
-}
-
-#[derive(Debug, clap::Args)]
-pub struct ExportArgs {
-    /// What to read: pcap/pcapng files or folders of them (one capture in time order), or
-    /// Zeek logs (files or a log archive tree). Told apart by content.
-    #[arg(value_name = "FILE_OR_DIR", required = true)]
-    pub files: Vec<PathBuf>,
-    /// Write a figure as PNG.
-    #[arg(long, value_name = "OUT.png")]
-    pub png: Option<PathBuf>,
-    /// Write the same figure as SVG (text stays text; the font is named).
-    #[arg(long, value_name = "OUT.svg")]
-    pub svg: Option<PathBuf>,
-    /// Write the same figure as PDF (text stays text; the font is embedded).
-    #[arg(long, value_name = "OUT.pdf")]
-    pub pdf: Option<PathBuf>,
-    /// Write what the figure draws (nodes, ribbons, labels with boxes, legend with colours and
-    /// numbers, crossing and overlap counts) as JSON.
-    #[arg(long, value_name = "OUT.json")]
-    pub layout_json: Option<PathBuf>,
-    /// A size preset: web (1200x675), print-column (600x450), print-page (1000x1300), slide (1600x900).
-    #[arg(long, value_name = "NAME", conflicts_with_all = ["width", "height"])]
-    pub preset: Option<String>,
-    /// A second heading line under the title.
-    #[arg(long, value_name = "TEXT")]
-    pub subtitle: Option<String>,
-    /// Text size relative to the default.
-    #[arg(long, default_value_t = 1.0)]
-    pub font_scale: f32,
-    /// How many owners get a colour of their own (default: from the data, at most 9); the
-    /// rest fold into "Other ASes".
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=16))]
-    pub colours: Option<u16>,
-    /// Fold this owner into "Other ASes" whatever its size; repeatable.
-    #[arg(long, value_name = "OWNER")]
-    pub fold: Vec<String>,
-    /// Give an owner a colour of your choosing: OWNER=#RRGGBB; repeatable.
-    #[arg(long, value_name = "OWNER=#RRGGBB")]
-    pub colour: Vec<String>,
-    /// What the figure shows.
-    #[arg(long, value_enum, default_value_t = FigureView::Figure)]
-    pub view: FigureView,
-    /// Figure width in points.
-    #[arg(long, default_value_t = 1200, value_parser = clap::value_parser!(u32).range(200..=4000))]
-    pub width: u32,
-    /// Figure height in points.
-    #[arg(long, default_value_t = 800, value_parser = clap::value_parser!(u32).range(150..=4000))]
-    pub height: u32,
-    /// Pixels per point: the PNG has width*scale x height*scale pixels.
-    #[arg(long, default_value_t = 2.0)]
-    pub scale: f32,
-    #[arg(long, value_enum, default_value_t = Theme::Light)]
-    pub theme: Theme,
-    /// Start of the time range: seconds since the epoch, RFC 3339 (UTC), or +OFFSET from the capture start (+30s).
-    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
-    pub from: Option<String>,
-    /// End of the time range (exclusive), same forms as --from.
-    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
-    pub to: Option<String>,
-    /// Leave out an owner (provider) by name; repeatable.
-    #[arg(long, value_name = "OWNER")]
-    pub hide: Vec<String>,
-    /// The figure's title (default: names the capture).
-    #[arg(long, value_name = "TEXT")]
-    pub title: Option<String>,
-    /// Words of your own for the first line of the figure's caption.
-    #[arg(long, value_name = "TEXT")]
-    pub caption: Option<String>,
-    /// Write flows.csv, endpoints.csv and providers.csv into this directory.
-    #[arg(long, value_name = "DIR")]
-    pub csv: Option<PathBuf>,
-    /// Write the same tables as flows.parquet, endpoints.parquet and providers.parquet into
-    /// this directory (for DuckDB, Spark, ClickHouse; schema in the README).
-    #[arg(long, value_name = "DIR")]
-    pub parquet: Option<PathBuf>,
-    /// Write the same tables as one JSON document.
-    #[arg(long, value_name = "OUT.json")]
-    pub json: Option<PathBuf>,
-    /// Write the frames of the selected flows as a pcap; OUT.pcapng writes pcapng with a
-    /// Name Resolution Block of the names learned, which Wireshark shows.
-    #[arg(long, value_name = "OUT.pcap")]
-    pub pcap: Option<PathBuf>,
-    /// With --pcap: only flows whose addresses, ports, name or owner contain TEXT.
-    #[arg(long, value_name = "TEXT", requires = "pcap")]
-    pub flows: Option<String>,
-    /// Overwrite existing output files.
-    #[arg(long)]
-    pub force: bool,
-    #[command(flatten)]
-    pub analysis: AnalysisArgs,
-}
+pub use crate::export_args::{ExportArgs, FigureView, Theme};
+use crate::usage::usage;
 
 /// Runs the export with the app's own graph and timeline; the caption names the range data
 /// the attribution used.
 pub fn run_export(args: &ExportArgs) -> anyhow::Result<()> {
-    let config = args.analysis.to_config().map_err(anyhow::Error::msg)?;
+    let config = args.analysis.to_config()?;
     let sources = dataset_lines(&config);
     check_outputs(args)?;
     let input = Input::detect(&args.files)?;
@@ -167,7 +50,7 @@ pub fn run_export(args: &ExportArgs) -> anyhow::Result<()> {
     let file_name = input.display_name();
     let analysed = started.elapsed();
 
-    let spec = figure_spec(args, &file_name, &sources)?;
+    let spec = figure_spec(args, &file_name, &sources);
     if let Some(path) = &args.png {
         let started = Instant::now();
         let image = png::render_figure(&snapshot, &filter, &spec)?;
@@ -242,27 +125,12 @@ pub fn run_export(args: &ExportArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The figure's settings from the flags (checked: preset names, colours).
-fn figure_spec(args: &ExportArgs, file_name: &str, sources: &[String]) -> anyhow::Result<FigureSpec> {
-    let (width, height) = match &args.preset {
-        None => (args.width, args.height),
-        Some(name) => match PRESETS.iter().find(|p| p.0 == name.as_str()) {
-            Some(&(_, w, h)) => (w, h),
-            None => {
-                let names: Vec<&str> = PRESETS.iter().map(|p| p.0).collect();
-                bail!("--preset {name:?} is not one of {}", names.join(", "))
-            }
-        },
-    };
-    let mut overrides = Vec::new();
-    for entry in &args.colour {
-        let Some((owner, hex)) = entry.rsplit_once('=') else {
-            bail!("--colour {entry:?} is not OWNER=#RRGGBB");
-        };
-        let rgb = parse_hex(hex).with_context(|| format!("--colour {entry:?}"))?;
-        overrides.push((owner.trim().to_string(), rgb));
-    }
-    Ok(FigureSpec {
+/// The figure's settings from the flags.
+fn figure_spec(args: &ExportArgs, file_name: &str, sources: &[String]) -> FigureSpec {
+    // clap has checked the name against PRESETS.
+    let preset = args.preset.as_deref().and_then(|name| PRESETS.iter().find(|p| p.0 == name));
+    let (width, height) = preset.map_or((args.width, args.height), |&(_, w, h)| (w, h));
+    FigureSpec {
         view: args.view.into(),
         width,
         height,
@@ -277,24 +145,14 @@ fn figure_spec(args: &ExportArgs, file_name: &str, sources: &[String]) -> anyhow
         palette: PaletteOptions {
             max_coloured: args.colours.map(usize::from),
             fold: args.fold.iter().cloned().collect(),
-            overrides,
+            overrides: args.colour.clone(),
             room: None,
         },
-    })
-}
-
-/// "#RRGGBB" (or without the '#') as a colour.
-fn parse_hex(text: &str) -> anyhow::Result<Rgb> {
-    let hex = text.trim().trim_start_matches('#');
-    let byte = |i: usize| hex.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok());
-    match (hex.len(), byte(0), byte(2), byte(4)) {
-        (6, Some(r), Some(g), Some(b)) => Ok(Rgb(r, g, b)),
-        _ => bail!("{text:?} is not a colour like #1F77B4"),
     }
 }
 
-/// Refuses up front: no output asked for, a bad scale, or (without --force) an output
-/// that exists, named.
+/// Refuses up front: no output asked for (a usage error), or an output that exists (without
+/// --force) or cannot be written, named.
 fn check_outputs(args: &ExportArgs) -> anyhow::Result<()> {
     let figures = [&args.png, &args.svg, &args.pdf, &args.layout_json];
     if figures.iter().all(|f| f.is_none())
@@ -303,19 +161,15 @@ fn check_outputs(args: &ExportArgs) -> anyhow::Result<()> {
         && args.pcap.is_none()
         && args.parquet.is_none()
     {
-        bail!("nothing to export: give --png, --svg, --pdf, --layout-json, --csv, --parquet, --json or --pcap");
-    }
-    if !(0.5..=4.0).contains(&args.scale) {
-        bail!("--scale {} is out of range (0.5 to 4)", args.scale);
-    }
-    if !(0.5..=3.0).contains(&args.font_scale) {
-        bail!("--font-scale {} is out of range (0.5 to 3)", args.font_scale);
+        return Err(usage(
+            "nothing to export: give --png, --svg, --pdf, --layout-json, --csv, --parquet, --json or --pcap",
+        ));
     }
     if let Some(file) = args.files.iter().find(|f| args.pcap.is_some() && !is_regular_file(f)) {
-        bail!(
+        return Err(usage(format!(
             "--pcap reads the capture again for the selected flows, which needs a capture file, not {}",
             file.display()
-        );
+        )));
     }
     let mut outputs: Vec<PathBuf> = [&args.png, &args.svg, &args.pdf, &args.layout_json, &args.json, &args.pcap]
         .into_iter()
@@ -375,18 +229,39 @@ fn unmatched_hidden_owners(args: &ExportArgs, snapshot: &Snapshot) -> Vec<String
 
 fn filter_from_args(args: &ExportArgs, snapshot: &Snapshot) -> anyhow::Result<ViewFilter> {
     let start = snapshot.totals.first_ns;
+    let end = snapshot.totals.last_ns.map(|last| last.saturating_add(1));
     let parse = |flag: &str, value: &Option<String>| -> anyhow::Result<Option<i64>> {
-        value.as_deref().map(|v| parse_time(v, start).with_context(|| format!("--{flag}"))).transpose()
+        value.as_deref().map(|v| parse_time(v, start).map_err(|e| usage(format!("--{flag}: {e}")))).transpose()
     };
     let from = parse("from", &args.from)?;
     let to = parse("to", &args.to)?;
     let time_range = match (from, to) {
         (None, None) => None,
         (from, to) => {
+            let lasts = || match (start, end) {
+                (Some(first), Some(end)) => format!(
+                    "the capture runs from {} UTC for {}",
+                    utc_seconds(first),
+                    human_duration(end.saturating_sub(first))
+                ),
+                _ => "the capture has no packets".to_string(),
+            };
+            match (from, end) {
+                (Some(from), Some(end)) if from >= end => {
+                    return Err(usage(format!("--from is after the capture's end ({})", lasts())));
+                }
+                _ => {}
+            }
+            match (to, start) {
+                (Some(to), Some(start)) if to <= start => {
+                    return Err(usage(format!("--to is before the capture's start ({})", lasts())));
+                }
+                _ => {}
+            }
             let from = from.or(start).unwrap_or(0);
-            let to = to.or(snapshot.totals.last_ns.map(|l| l.saturating_add(1))).unwrap_or(i64::MAX);
+            let to = to.or(end).unwrap_or(i64::MAX);
             if from >= to {
-                bail!("--from must be before --to (the range is empty)");
+                return Err(usage("--from must be before --to (the range is empty)"));
             }
             Some((from, to))
         }
@@ -428,14 +303,27 @@ mod tests {
         assert!(err.to_string().contains("--from must be before --to"), "{err}");
         let err = filter_from_args(&args(&["x.pcap", "--json", "o", "--to", "soon"]), &s).unwrap_err();
         assert!(format!("{err:#}").contains("--to") && format!("{err:#}").contains("\"soon\""), "{err:#}");
+        assert!(crate::usage::is_usage(&err));
+    }
+
+    #[test]
+    fn a_range_outside_the_capture_says_where_the_capture_is() {
+        let s = three_owner_snapshot();
+        let err = filter_from_args(&args(&["x.pcap", "--json", "o", "--from", "+500s"]), &s).unwrap_err();
+        assert!(err.to_string().contains("--from is after the capture's end"), "{err}");
+        assert!(err.to_string().contains("for 30 s"), "{err}");
+        let err = filter_from_args(&args(&["x.pcap", "--json", "o", "--to", "1000"]), &s).unwrap_err();
+        assert!(err.to_string().contains("--to is before the capture's start"), "{err}");
+        assert!(crate::usage::is_usage(&err));
     }
 
     #[test]
     fn outputs_are_checked_before_reading() {
         let err = check_outputs(&args(&["x.pcap"])).unwrap_err();
         assert!(err.to_string().contains("nothing to export"));
-        let err = check_outputs(&args(&["x.pcap", "--png", "o.png", "--scale", "9"])).unwrap_err();
-        assert!(err.to_string().contains("--scale"));
+        assert!(crate::usage::is_usage(&err));
+        let err = Cli::try_parse_from(["export", "x.pcap", "--png", "o.png", "--scale", "9"]).err().unwrap();
+        assert!(err.to_string().contains("--scale") && err.to_string().contains("0.5 to 4"), "{err}");
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("providers.csv"), "").unwrap();
         let csv_dir = dir.path().display().to_string();

@@ -5,4 +5,6 @@
 
 pub mod analysis_args;
 pub mod cli;
+pub mod export_args;
 pub mod export_command;
+pub mod usage;

@@ -7,9 +7,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
-use clap::Parser;
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{CommandFactory, Parser};
 
 use whohosts::cli::{AnalysisArgs, Cli, Command, InterfacesArgs, ReportArgs, ReportInput};
+use whohosts::usage;
 use whohosts_core::analysis::Analysis;
 use whohosts_core::capture::{list_interfaces, local_policy_for};
 use whohosts_core::ingest::live::{capture_into, save_after_end, LiveCapture};
@@ -29,13 +31,28 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             eprintln!("whohosts: {}", terminal_safe(&format!("{e:#}")));
-            ExitCode::FAILURE
+            if usage::is_usage(&e) {
+                eprintln!("\nFor more information, try '--help'.");
+            }
+            ExitCode::from(usage::exit_code(&e))
         }
     }
 }
 
 fn run() -> anyhow::Result<ExitCode> {
-    let cli = Cli::parse();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let mut command = Cli::command();
+    let names: Vec<String> =
+        command.get_subcommands().map(|c| c.get_name().to_string()).chain(["help".into()]).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    if let Some((word, meant)) = usage::misspelt_command(&args, &names) {
+        let mut error = clap::Error::new(ErrorKind::InvalidSubcommand).with_cmd(&command);
+        error.insert(ContextKind::InvalidSubcommand, ContextValue::String(word));
+        error.insert(ContextKind::SuggestedSubcommand, ContextValue::Strings(vec![meant]));
+        error.insert(ContextKind::Usage, ContextValue::StyledStr(command.render_usage()));
+        error.exit();
+    }
+    let cli = Cli::parse_from(args);
     if matches!(cli.command, Some(Command::Export(_))) {
         // Mesa's Vulkan device-select layer complains about XDG_RUNTIME_DIR on headless
         // machines; off-screen rendering does not need it. No threads exist yet.
@@ -60,7 +77,7 @@ fn window(
     window_size: Option<(u32, u32)>,
     analysis: &AnalysisArgs,
 ) -> anyhow::Result<ExitCode> {
-    let config = analysis.to_config().map_err(anyhow::Error::msg)?;
+    let config = analysis.to_config()?;
     display::check().map_err(anyhow::Error::msg)?;
     display::quiet_graphics();
     let ephemeral = screenshot.is_some();
@@ -76,7 +93,7 @@ fn window(
 const PROGRESS_MIN_BYTES: u64 = 64 << 20;
 
 fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
-    let files = match args.input().map_err(anyhow::Error::msg)? {
+    let files = match args.input().map_err(usage::usage)? {
         ReportInput::Files(files) => files,
         ReportInput::Live { interface, filter, duration, write } => {
             let mut capture = LiveCapture::new(&interface);
@@ -88,7 +105,7 @@ fn report(args: &ReportArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let input = Input::detect(&files)?;
-    let (config, mut ranges) = args.analysis.to_config_loading_ranges().map_err(anyhow::Error::msg)?;
+    let (config, mut ranges) = args.analysis.to_config_loading_ranges()?;
     let bar = progress_bar(input.paths());
     let analysis = analyse_input(&input, config, |p: &Progress, _| {
         if let Some(bar) = &bar {
@@ -122,7 +139,7 @@ fn live_report(
     write: Option<std::path::PathBuf>,
 ) -> anyhow::Result<ExitCode> {
     let interface = &capture.source.interface;
-    let mut config = args.analysis.to_config().map_err(anyhow::Error::msg)?;
+    let mut config = args.analysis.to_config()?;
     if args.analysis.local.is_none() {
         config.local = local_policy_for(interface);
     }
@@ -168,7 +185,7 @@ fn print_report(args: &ReportArgs, report: &Report) -> anyhow::Result<ExitCode> 
     if args.json {
         // Streamed: the document of a large capture is tens of megabytes.
         let mut safe = SafeJsonWriter::new(&mut out);
-        serde_json::to_writer(&mut safe, report).context("writing JSON")?;
+        write_json(&mut safe, report, args.pretty)?;
         writeln!(out)?;
     } else {
         let mut text = Vec::new();
@@ -187,7 +204,7 @@ fn interfaces(args: &InterfacesArgs) -> anyhow::Result<ExitCode> {
     let list = list_interfaces()?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if args.json {
-        serde_json::to_writer(&mut out, &list).context("writing JSON")?;
+        write_json(&mut out, &list, args.pretty)?;
         writeln!(out)?;
     } else {
         for i in &list {
@@ -210,6 +227,14 @@ fn interfaces(args: &InterfacesArgs) -> anyhow::Result<ExitCode> {
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn write_json(out: impl Write, value: &impl serde::Serialize, pretty: bool) -> anyhow::Result<()> {
+    if pretty {
+        serde_json::to_writer_pretty(out, value).context("writing JSON")
+    } else {
+        serde_json::to_writer(out, value).context("writing JSON")
+    }
 }
 
 fn progress_bar(paths: &[std::path::PathBuf]) -> Option<indicatif::ProgressBar> {

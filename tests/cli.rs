@@ -1,5 +1,6 @@
 //! The `whohosts` binary as a user runs it.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
 
 fn whohosts(args: &[&str]) -> std::process::Output {
@@ -100,4 +101,95 @@ fn ranges_flag_loads_a_user_file_and_names_a_broken_one() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("broken.txt") && err.contains("not-a-cidr"), "{err}");
+}
+
+/// The long options a `--help` text lists (not --help and --version themselves).
+fn help_flags(help: &str) -> BTreeSet<String> {
+    help.lines()
+        .map(str::trim_start)
+        .filter(|line| line.starts_with('-'))
+        .filter_map(|line| long_flags(line).into_iter().next())
+        .filter(|flag| flag != "--help" && flag != "--version")
+        .collect()
+}
+
+/// Every `--flag` in a piece of text, in order.
+fn long_flags(text: &str) -> Vec<String> {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .filter(|word| word.starts_with("--") && word.len() > 2)
+        .map(str::to_string)
+        .collect()
+}
+
+/// The README's "Command line" synopsis, as the options it lists for each command ("" is
+/// the window).
+fn readme_synopsis() -> BTreeMap<String, BTreeSet<String>> {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let section = readme.split("## Command line").nth(1).expect("a Command line section");
+    let block = section.split("```").nth(1).expect("a code block in it");
+    let mut synopsis: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut command = String::new();
+    for line in block.lines() {
+        if let Some(rest) = line.strip_prefix("whohosts ") {
+            let first = rest.split_whitespace().next().unwrap_or_default();
+            command = if first.starts_with(['[', '-']) { String::new() } else { first.to_string() };
+        }
+        synopsis.entry(command.clone()).or_default().extend(long_flags(line));
+    }
+    synopsis
+}
+
+#[test]
+fn the_readme_synopsis_lists_exactly_the_options_of_help() {
+    let synopsis = readme_synopsis();
+    assert_eq!(synopsis.keys().map(String::as_str).collect::<Vec<_>>(), ["", "export", "interfaces", "report"]);
+    for (command, readme_flags) in &synopsis {
+        let args: Vec<&str> = [command.as_str(), "--help"].into_iter().filter(|a| !a.is_empty()).collect();
+        let out = whohosts(&args);
+        assert!(out.status.success());
+        let help = help_flags(&String::from_utf8_lossy(&out.stdout));
+        let missing: Vec<_> = help.difference(readme_flags).collect();
+        let unknown: Vec<_> = readme_flags.difference(&help).collect();
+        assert!(
+            missing.is_empty() && unknown.is_empty(),
+            "README synopsis of `whohosts {command}`: missing {missing:?}, not in --help {unknown:?}"
+        );
+    }
+}
+
+#[test]
+fn usage_errors_exit_2_and_runtime_errors_exit_1() {
+    for usage in [
+        &["report"][..],
+        &["report", "x.pcap", "--live", "lo", "--duration", "1s"],
+        &["report", "--local", "10.0.0.0/33", "x.pcap"],
+        &["report", "x.pcap", "--pretty"],
+        &["export", "x.pcap"],
+        &["export", "x.pcap", "--png", "o.png", "--scale", "9"],
+        &["export", "x.pcap", "--png", "o.png", "--preset", "poster"],
+        &["--no-such-option"],
+    ] {
+        let out = whohosts(usage);
+        assert_eq!(out.status.code(), Some(2), "{usage:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let out = whohosts(&["report", "/no/such/capture.pcap"]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn a_misspelt_command_gets_a_suggestion() {
+    let out = whohosts(&["reprot", "x.pcap"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("'reprot'") && err.contains("'report'"), "{err}");
+}
+
+#[test]
+fn pretty_json_is_the_same_document_indented() {
+    let plain = whohosts(&["report", "--json", &sample("icloud.pcap")]);
+    let pretty = whohosts(&["report", "--json", "--pretty", &sample("icloud.pcap")]);
+    assert!(plain.status.success() && pretty.status.success());
+    assert!(pretty.stdout.starts_with(b"{\n  \""), "indented");
+    let parse = |bytes: &[u8]| serde_json::from_slice::<serde_json::Value>(bytes).unwrap();
+    assert_eq!(parse(&plain.stdout), parse(&pretty.stdout));
 }

@@ -6,6 +6,15 @@ use std::time::Duration;
 const NS_PER_S: i64 = 1_000_000_000;
 const NS_PER_DAY: i64 = 86_400 * NS_PER_S;
 
+/// "1 packet", "2 packets" (nouns whose plural takes an s).
+pub fn count(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// "950 B", "12.3 kB", "4.56 MB": decimal units, like capture tools, three significant digits.
 pub fn human_bytes(bytes: u64) -> String {
     human_value(bytes as f64, "B")

@@ -4,6 +4,7 @@ use std::io::{self, Write};
 use std::net::IpAddr;
 
 use super::{EndpointRecord, FlowRecord, Report};
+use crate::units::count;
 pub use crate::units::human_bytes;
 
 fn endpoint(addr: &IpAddr, port: u16) -> String {
@@ -84,8 +85,11 @@ pub fn write_text(report: &Report, top: usize, out: &mut dyn Write) -> io::Resul
     writeln!(out, "  link types: {}", if links.is_empty() { "none".to_string() } else { links.join(", ") })?;
     writeln!(
         out,
-        "  {} IP packets, {} non-IP, {} fragments ({} datagrams reassembled)",
-        c.ip_packets, c.non_ip_packets, c.fragments, c.reassembled_datagrams
+        "  {} IP packets, {} non-IP, {} ({} reassembled)",
+        c.ip_packets,
+        c.non_ip_packets,
+        count(c.fragments, "fragment"),
+        count(c.reassembled_datagrams, "datagram")
     )?;
     writeln!(out, "  {} flows, {} remote endpoints", c.flows, c.endpoints)?;
 
