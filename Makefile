@@ -24,7 +24,8 @@ test:
 	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
 	NODEVICE_SELECT=1 $(CARGO) test --locked --workspace
 	scripts/screenshot_test.sh $(SAMPLE) target/debug/whohosts
-	scripts/install_test.sh --no-deb target/debug/whohosts
+	scripts/deb.sh --dev target/debug/whohosts
+	scripts/install_test.sh target/debug/whohosts
 
 bench:
 	@scripts/deps.sh bench
@@ -56,7 +57,6 @@ uninstall:
 
 # target/debian/whohosts_*.deb with cargo-deb (installed on first use), man pages and completions.
 deb: build
-	@$(CARGO) deb --version >/dev/null 2>&1 || { echo "installing cargo-deb (once, a few minutes)" >&2; $(CARGO) install cargo-deb --locked; }
 	scripts/deb.sh "$(BINARY)"
 
 # A fresh-prefix install and the .deb, each checked as a user would (slow: builds release).

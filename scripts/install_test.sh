@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Checks the installation as a user meets it: `scripts/install.sh` into a fresh prefix (binary
 # runs, desktop entry valid, man pages render, .pcap/.pcapng open in whohosts, uninstall leaves
-# nothing), then the .deb from `make deb` (installs with apt-get, runs, removes).
+# nothing), then the newest .deb in target/debian (installs with apt-get, runs, removes).
 # Usage: scripts/install_test.sh [--no-deb] [BINARY]
-#   `make install-test` builds the release binary and the .deb first and checks both; `make test`
-#   checks only the prefix install, of its debug binary (about 2 s).
+#   `make install-test` builds the release binary and its .deb first and checks both; `make test`
+#   checks its debug binary and a .deb of it (`scripts/deb.sh --dev`, same package layout).
 # Needs desktop-file-utils, xdg-utils, shared-mime-info, man-db; the .deb part needs root or sudo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
