@@ -18,23 +18,15 @@ const FLOWS: [([u8; 4], u16, bool, usize); 3] =
 /// 2 * (3 + 2 + 1)
 const TOTAL_PACKETS: &str = "12 packets";
 
-/// Writes a classic little-endian microsecond pcap of Ethernet frames.
+/// Writes a pcap of Ethernet frames, one a second from 2011-06-06 17:00 UTC.
 fn write_pcap(path: &Path, frames: &[(u32, Vec<u8>)]) {
-    let mut out = Vec::new();
-    out.extend_from_slice(&0xa1b2_c3d4u32.to_le_bytes());
-    out.extend_from_slice(&2u16.to_le_bytes());
-    out.extend_from_slice(&4u16.to_le_bytes());
-    out.extend_from_slice(&[0; 8]);
-    out.extend_from_slice(&65_535u32.to_le_bytes());
-    out.extend_from_slice(&1u32.to_le_bytes());
-    for (i, (micros, frame)) in frames.iter().enumerate() {
-        out.extend_from_slice(&(1_307_379_600 + i as u32).to_le_bytes());
-        out.extend_from_slice(&micros.to_le_bytes());
-        out.extend_from_slice(&(frame.len() as u32).to_le_bytes());
-        out.extend_from_slice(&(frame.len() as u32).to_le_bytes());
-        out.extend_from_slice(frame);
-    }
-    std::fs::write(path, out).unwrap();
+    let records: Vec<(u32, u32, Vec<u8>)> = frames
+        .iter()
+        .enumerate()
+        .map(|(i, (micros, frame))| (1_307_379_600 + i as u32, *micros, frame.clone()))
+        .collect();
+    std::fs::write(path, test_support::captures::pcap_file(test_support::captures::LINKTYPE_ETHERNET, &records))
+        .unwrap();
 }
 
 fn frame(src: [u8; 4], dst: [u8; 4], sport: u16, dport: u16, udp: bool) -> Vec<u8> {
