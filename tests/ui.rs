@@ -81,7 +81,8 @@ pub(crate) fn wait_until_read(harness: &mut Harness<'_, WhohostsApp>) {
     harness.run_steps(3);
 }
 
-fn open_via_path_field(harness: &mut Harness<'_, WhohostsApp>, path: &Path) {
+/// Types the path into the File menu's path field, clicks Open and waits for the read.
+pub(crate) fn open_via_path_field(harness: &mut Harness<'_, WhohostsApp>, path: &Path) {
     harness.get_by_label("Capture path").focus();
     harness.get_by_label("Capture path").type_text(&path.display().to_string());
     harness.run_steps(2);

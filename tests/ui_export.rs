@@ -12,35 +12,20 @@ use whohosts_app::export_dialog::{ExportKind, ExportStatus, DESTINATION_LABEL, W
 use whohosts_app::figure::png;
 use whohosts_app::figure::views::AppViews;
 use whohosts_app::figure::{FigureSpec, View};
-use whohosts_app::{Launch, WhohostsApp};
+use whohosts_app::WhohostsApp;
 use whohosts_core::export::dataset_lines;
 
-use crate::ui::test_capture;
+use crate::ui::{open_via_path_field, sized_harness, test_capture};
 
 /// Off-screen rendering may fall back to a CPU rasteriser: allow it time.
 const EXPORT_TIMEOUT: Duration = Duration::from_secs(90);
 
 fn harness() -> Harness<'static, WhohostsApp> {
-    Harness::builder()
-        .with_size([1280.0, 800.0])
-        .with_context_setup(|ctx| ctx.global_style_mut(|s| s.animation_time = 0.0))
-        .build_eframe(|cc| WhohostsApp::new(cc, Launch { ephemeral: true, ..Launch::default() }))
+    sized_harness(1280.0, 800.0)
 }
 
 fn open_capture(harness: &mut Harness<'_, WhohostsApp>, name: &str) {
-    let path = test_capture(name);
-    harness.get_by_label("Capture path").focus();
-    harness.get_by_label("Capture path").type_text(&path.display().to_string());
-    harness.run_steps(2);
-    harness.get_by_label("Open").click();
-    harness.run_steps(2);
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while harness.state().is_reading() {
-        assert!(Instant::now() < deadline, "reading did not finish");
-        harness.step();
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    harness.run_steps(3);
+    open_via_path_field(harness, &test_capture(name));
 }
 
 fn open_export_window_from_menu(harness: &mut Harness<'_, WhohostsApp>) {
