@@ -12,7 +12,7 @@ use whohosts_app::figure::{png, svg, FigureSpec, PRESETS};
 use whohosts_app::palette::PaletteOptions;
 use whohosts_core::export::timefmt::{parse_time, utc_seconds};
 use whohosts_core::export::{
-    csv, dataset_lines, json, parquet, pcap, pcapng_names, selected_flows, Overwrite, ViewFilter,
+    csv, dataset_lines, parquet, selected_flows, ExportRequest, ExportTarget, Overwrite, ViewFilter, Written,
 };
 use whohosts_core::ingest::analyse_input;
 use whohosts_core::input::Input;
@@ -58,7 +58,7 @@ pub fn run_export(args: &ExportArgs) -> anyhow::Result<()> {
         png::write_png(path, &image, overwrite)?;
         println!(
             "{}: {}x{} px figure (capture read in {} ms, rendered in {} ms, written in {} ms)",
-            terminal_safe(&path.display().to_string()),
+            shown(path),
             image.width(),
             image.height(),
             analysed.as_millis(),
@@ -72,18 +72,18 @@ pub fn run_export(args: &ExportArgs) -> anyhow::Result<()> {
         let built = started.elapsed();
         if let Some(path) = &args.svg {
             files::write_text(path, &svg::to_svg(&scene), overwrite)?;
-            println!("{}: SVG figure (scene built in {} ms)", path.display(), built.as_millis());
+            println!("{}: SVG figure (scene built in {} ms)", shown(path), built.as_millis());
         }
         if let Some(path) = &args.pdf {
             files::write_figure(path, FigureFormat::Pdf, &snapshot, &filter, &spec, overwrite)?;
-            println!("{}: PDF figure", path.display());
+            println!("{}: PDF figure", shown(path));
         }
         if let Some(path) = &args.layout_json {
             files::write_text(path, &scene.layout_json(), overwrite)?;
             let c = &scene.dump.checks;
             println!(
                 "{}: layout ({} nodes, {} ribbons; crossings host->endpoint {}, endpoint->owner {}; {} label overlaps; min ΔE {})",
-                path.display(),
+                shown(path),
                 scene.dump.nodes.len(),
                 scene.dump.ribbons.len(),
                 c.host_endpoint_crossings,
@@ -93,36 +93,34 @@ pub fn run_export(args: &ExportArgs) -> anyhow::Result<()> {
             );
         }
     }
-    if let Some(dir) = &args.csv {
-        for written in csv::write_csv_dir(dir, &snapshot, &filter, overwrite)? {
-            println!("{}", terminal_safe(&written.display().to_string()));
-        }
-    }
-    if let Some(dir) = &args.parquet {
-        for written in parquet::write_parquet_dir(dir, &snapshot, &filter, overwrite)? {
-            println!("{}", written.display());
-        }
-    }
-    if let Some(path) = &args.json {
-        let written = json::write_json(path, &file_name, &snapshot, &filter, overwrite)?;
-        println!("{}", terminal_safe(&written.display().to_string()));
-    }
-    if let (Some(path), Some(source)) = (&args.pcap, &pcap_source) {
+    let request = ExportRequest { snapshot: &snapshot, filter: &filter, capture_name: &file_name, overwrite };
+    let mut targets: Vec<ExportTarget> = Vec::new();
+    targets.extend(args.csv.clone().map(ExportTarget::Csv));
+    targets.extend(args.parquet.clone().map(ExportTarget::Parquet));
+    targets.extend(args.json.clone().map(ExportTarget::Json));
+    if let (Some(path), Some(capture)) = (&args.pcap, &pcap_source) {
         let pcap_filter = ViewFilter { text: args.flows.clone().unwrap_or_default(), ..filter.clone() };
-        let flows: Vec<_> = selected_flows(&snapshot, &pcap_filter)
-            .into_iter()
-            .filter_map(|i| snapshot.flows.get(i).cloned())
-            .collect();
-        let written = if pcapng_names::wants_pcapng(path) {
-            let names = pcapng_names::learned_names(&snapshot);
-            pcapng_names::write_pcapng_with_names(source, path, &flows, &names, overwrite)?
-        } else {
-            pcap::write_pcap(source, path, &flows, overwrite)?
-        };
-        let shown = terminal_safe(&path.display().to_string()).into_owned();
-        println!("{shown}: {} flows, {} packets, {} bytes", flows.len(), written.packets, written.bytes);
+        let flows = selected_flows(&snapshot, &pcap_filter);
+        targets.push(ExportTarget::Frames { path: path.clone(), capture: capture.clone(), flows });
+    }
+    for target in &targets {
+        match request.write(target)? {
+            Written::Files(paths) => {
+                for path in paths {
+                    println!("{}", shown(&path));
+                }
+            }
+            Written::Frames { path, flows, packets, bytes } => {
+                println!("{}: {flows} flows, {packets} packets, {bytes} bytes", shown(&path));
+            }
+        }
     }
     Ok(())
+}
+
+/// A path as printed: user-chosen names pass through the terminal sanitiser too.
+fn shown(path: &Path) -> String {
+    terminal_safe(&path.display().to_string()).into_owned()
 }
 
 /// The figure's settings from the flags.

@@ -1,6 +1,7 @@
 //! One export from the app, run on its own thread: the figure (PNG, SVG or PDF, from the
-//! same scene `whohosts export` draws), the CSV tables, the JSON
-//! document or the selected flows' frames. The UI thread only starts the job and polls it.
+//! same scene `whohosts export` draws), the CSV tables, the JSON document or the selected
+//! flows' frames (pcapng with the learned names for a `.pcapng` destination). The UI thread
+//! only starts the job and polls it.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{channel, Receiver, TryRecvError};
@@ -9,7 +10,8 @@ use std::sync::Arc;
 use crate::figure::files::{write_figure, FigureFormat};
 use crate::figure::FigureSpec;
 use crate::format::counted;
-use whohosts_core::export::{csv, json, pcap, Overwrite, ViewFilter};
+use whohosts_core::export::request as data;
+use whohosts_core::export::{csv, Overwrite, ViewFilter};
 use whohosts_core::snapshot::Snapshot;
 
 /// What one export writes.
@@ -55,36 +57,31 @@ pub fn existing_output(target: &ExportTarget, destination: &Path) -> Option<Path
 }
 
 /// Runs the export on the calling thread; the message says what was saved or what failed
-/// (errors name the file).
+/// (errors name the file). Tables and frames are written by the core's export request, the
+/// same that `whohosts export` runs.
 pub fn run_job(request: &ExportRequest) -> Result<String, String> {
     let ExportRequest { target, destination, overwrite, capture_path, capture_name, snapshot, filter, selection } =
         request;
-    let saved = |path: &Path| format!("Saved {}", path.display());
-    match target {
+    let data = data::ExportRequest { snapshot, filter, capture_name, overwrite: *overwrite };
+    let data_target = match target {
         ExportTarget::Figure(spec) => {
             let format = FigureFormat::of_path(destination);
-            write_figure(destination, format, snapshot, filter, spec, *overwrite)
-                .map(|p| saved(&p))
-                .map_err(|e| format!("{}: {e}", destination.display()))
+            return write_figure(destination, format, snapshot, filter, spec, *overwrite)
+                .map(|p| format!("Saved {}", p.display()))
+                .map_err(|e| format!("{}: {e}", destination.display()));
         }
-        ExportTarget::Csv => csv::write_csv_dir(destination, snapshot, filter, *overwrite)
-            .map(|_| saved(destination))
-            .map_err(|e| e.to_string()),
-        ExportTarget::Json => json::write_json(destination, capture_name, snapshot, filter, *overwrite)
-            .map(|p| saved(&p))
-            .map_err(|e| e.to_string()),
-        ExportTarget::Pcap => {
-            let flows: Vec<_> = selection.iter().filter_map(|&i| snapshot.flows.get(i).cloned()).collect();
-            pcap::write_pcap(capture_path, destination, &flows, *overwrite)
-                .map(|w| {
-                    format!(
-                        "{} ({}, {})",
-                        saved(destination),
-                        counted(flows.len() as u64, "flow"),
-                        counted(w.packets, "packet")
-                    )
-                })
-                .map_err(|e| e.to_string())
+        ExportTarget::Csv => data::ExportTarget::Csv(destination.clone()),
+        ExportTarget::Json => data::ExportTarget::Json(destination.clone()),
+        ExportTarget::Pcap => data::ExportTarget::Frames {
+            path: destination.clone(),
+            capture: capture_path.clone(),
+            flows: selection.clone(),
+        },
+    };
+    match data.write(&data_target).map_err(|e| e.to_string())? {
+        data::Written::Files(_) => Ok(format!("Saved {}", destination.display())),
+        data::Written::Frames { path, flows, packets, .. } => {
+            Ok(format!("Saved {} ({}, {})", path.display(), counted(flows as u64, "flow"), counted(packets, "packet")))
         }
     }
 }

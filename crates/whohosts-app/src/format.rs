@@ -2,29 +2,9 @@
 
 use std::fmt::Write;
 
-pub use whohosts_core::units::{civil_from_days, human_bytes as bytes, human_duration as duration_ns};
-
-/// "12,345,678" for counts people compare at a glance.
-pub fn count(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// "1 flow", "12 flows", "1,234 packets".
-pub fn counted(n: u64, singular: &str) -> String {
-    if n == 1 {
-        format!("1 {singular}")
-    } else {
-        format!("{} {singular}s", count(n))
-    }
-}
+pub use whohosts_core::units::{
+    civil_from_days, counted, human_bytes as bytes, human_duration as duration_ns, thousands as count,
+};
 
 /// A capture timestamp (ns since the Unix epoch) as "2026-11-25 12:04:31.123456 UTC".
 pub fn utc_time(ns: i64) -> String {

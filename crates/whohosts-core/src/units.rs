@@ -6,12 +6,25 @@ use std::time::Duration;
 const NS_PER_S: i64 = 1_000_000_000;
 const NS_PER_DAY: i64 = 86_400 * NS_PER_S;
 
-/// "1 packet", "2 packets" (nouns whose plural takes an s).
-pub fn count(n: u64, noun: &str) -> String {
+/// "12,345,678": counts people compare at a glance.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// "1 flow", "12 flows", "1,234 packets" (nouns whose plural takes an s).
+pub fn counted(n: u64, singular: &str) -> String {
     if n == 1 {
-        format!("1 {noun}")
+        format!("1 {singular}")
     } else {
-        format!("{n} {noun}s")
+        format!("{} {singular}s", thousands(n))
     }
 }
 

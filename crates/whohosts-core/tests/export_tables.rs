@@ -116,3 +116,50 @@ mod json {
         assert_eq!(back.capture.flows, 4);
     }
 }
+
+/// One request type for the CLI and the window: tables and frames go where the target says.
+mod export_request {
+    use test_support::fixtures::three_owner_snapshot;
+    use whohosts_core::export::{csv, selected_flows, ExportRequest, ExportTarget, Overwrite, ViewFilter};
+
+    #[test]
+    fn tables_go_where_the_target_says_and_refuse_to_replace() {
+        let snapshot = three_owner_snapshot();
+        let filter = ViewFilter { text: "aws".into(), ..ViewFilter::default() };
+        let request = ExportRequest {
+            snapshot: &snapshot,
+            filter: &filter,
+            capture_name: "x.pcap",
+            overwrite: Overwrite::Refuse,
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let csv_dir = dir.path().join("csv");
+        let written = request.write(&ExportTarget::Csv(csv_dir.clone())).unwrap();
+        assert_eq!(
+            written.paths(),
+            [csv::FLOWS_FILE, csv::ENDPOINTS_FILE, csv::PROVIDERS_FILE].map(|f| csv_dir.join(f))
+        );
+        let flows_csv = std::fs::read_to_string(csv_dir.join(csv::FLOWS_FILE)).unwrap();
+        assert_eq!(flows_csv.lines().count() - 1, selected_flows(&snapshot, &filter).len(), "the filter's flows only");
+        let json_path = dir.path().join("t.json");
+        assert_eq!(request.write(&ExportTarget::Json(json_path.clone())).unwrap().paths(), [json_path.clone()]);
+        let refused = request.write(&ExportTarget::Json(json_path)).unwrap_err();
+        assert!(refused.to_string().contains("t.json"), "{refused}");
+    }
+
+    #[test]
+    fn frames_from_a_missing_capture_name_the_capture() {
+        let snapshot = three_owner_snapshot();
+        let filter = ViewFilter::default();
+        let request =
+            ExportRequest { snapshot: &snapshot, filter: &filter, capture_name: "x", overwrite: Overwrite::Refuse };
+        let dir = tempfile::tempdir().unwrap();
+        let target = ExportTarget::Frames {
+            path: dir.path().join("o.pcap"),
+            capture: "/no/such/capture.pcap".into(),
+            flows: vec![0],
+        };
+        let err = request.write(&target).unwrap_err();
+        assert!(err.to_string().contains("/no/such/capture.pcap"), "{err}");
+    }
+}

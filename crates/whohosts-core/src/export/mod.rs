@@ -10,12 +10,14 @@ pub mod parquet;
 pub mod pcap;
 pub mod pcapng_names;
 pub mod records;
+pub mod request;
 pub mod timefmt;
 
 use std::path::PathBuf;
 
 pub use atomic::{AtomicError, Overwrite};
 pub use filter::{selected_flows, ViewFilter};
+pub use request::{ExportRequest, ExportTarget, Written};
 
 /// A problem while exporting; each variant names the file concerned.
 #[derive(Debug, thiserror::Error)]

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::capture::{LiveStats, SavedCapture};
-use crate::units::count;
+use crate::units::counted;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct LiveRecord {
@@ -31,7 +31,7 @@ impl LiveRecord {
             "captured on {} for {:.1} s: {} analysed ({:.0}/s); kernel received {}, {kernel_dropped}; interface dropped {}",
             self.interface,
             self.seconds,
-            count(s.analysed, "packet"),
+            counted(s.analysed, "packet"),
             self.packets_per_second,
             s.received,
             s.if_dropped

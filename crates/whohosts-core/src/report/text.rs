@@ -4,7 +4,7 @@ use std::io::{self, Write};
 use std::net::IpAddr;
 
 use super::{EndpointRecord, FlowRecord, Report};
-use crate::units::count;
+use crate::units::counted;
 pub use crate::units::human_bytes;
 
 fn endpoint(addr: &IpAddr, port: u16) -> String {
@@ -88,8 +88,8 @@ pub fn write_text(report: &Report, top: usize, out: &mut dyn Write) -> io::Resul
         "  {} IP packets, {} non-IP, {} ({} reassembled)",
         c.ip_packets,
         c.non_ip_packets,
-        count(c.fragments, "fragment"),
-        count(c.reassembled_datagrams, "datagram")
+        counted(c.fragments, "fragment"),
+        counted(c.reassembled_datagrams, "datagram")
     )?;
     writeln!(out, "  {} flows, {} remote endpoints", c.flows, c.endpoints)?;
 
