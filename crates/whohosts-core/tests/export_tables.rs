@@ -142,7 +142,10 @@ mod export_request {
         let flows_csv = std::fs::read_to_string(csv_dir.join(csv::FLOWS_FILE)).unwrap();
         assert_eq!(flows_csv.lines().count() - 1, selected_flows(&snapshot, &filter).len(), "the filter's flows only");
         let json_path = dir.path().join("t.json");
-        assert_eq!(request.write(&ExportTarget::Json(json_path.clone())).unwrap().paths(), [json_path.clone()]);
+        assert_eq!(
+            request.write(&ExportTarget::Json(json_path.clone())).unwrap().paths(),
+            std::slice::from_ref(&json_path)
+        );
         let refused = request.write(&ExportTarget::Json(json_path)).unwrap_err();
         assert!(refused.to_string().contains("t.json"), "{refused}");
     }
