@@ -325,15 +325,13 @@ fn exports_follow_the_umask_pcaps_are_private_and_replaced_files_keep_their_mode
     let replaced = d.join("tables.json");
     std::fs::write(&replaced, "old").unwrap();
     std::fs::set_permissions(&replaced, std::fs::Permissions::from_mode(0o600)).unwrap();
-    let (fresh, pcap) = (d.join("fresh.json"), d.join("frames.pcap"));
+    let fresh = d.join("fresh.json");
+    let (pcap, pcapng) = (d.join("frames.pcap"), d.join("frames.pcapng"));
     let capture = file("formula-names.pcap");
     // Under umask 027 (not the usual 022, whose result 0644 a fixed mode would also give).
-    let export = |json: &Path, extra: &[&Path]| {
+    let export = |json: &Path, pcap: &Path| {
         let mut command = Command::new(env!("CARGO_BIN_EXE_whohosts"));
-        command.arg("export").arg(&capture).arg("--json").arg(json).arg("--force");
-        for pcap in extra {
-            command.arg("--pcap").arg(pcap);
-        }
+        command.arg("export").arg(&capture).arg("--json").arg(json).arg("--pcap").arg(pcap).arg("--force");
         // SAFETY: umask is async-signal-safe and touches only the child's own state.
         unsafe {
             command.pre_exec(|| {
@@ -344,12 +342,14 @@ fn exports_follow_the_umask_pcaps_are_private_and_replaced_files_keep_their_mode
         let out = command.env("XDG_CONFIG_HOME", scratch("config-empty-umask")).output().unwrap();
         assert!(out.status.success(), "{}", text(&out.stderr));
     };
-    export(&replaced, &[&pcap]);
-    export(&fresh, &[]);
+    export(&replaced, &pcap);
+    // pcapng (with the names block) goes through its own writer.
+    export(&fresh, &pcapng);
     let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&fresh), 0o640, "a new file gets 0666 less the umask");
     assert_eq!(mode(&replaced), 0o600, "a replaced file keeps its permissions");
     assert_eq!(mode(&pcap), 0o600, "payloads are for the owner only");
+    assert_eq!(mode(&pcapng), 0o600, "payloads are for the owner only, as pcapng too");
 }
 
 // 7. Evasion, one test per way of hiding.
