@@ -40,7 +40,7 @@ stress:
 	@scripts/deps.sh bench
 	scripts/stress.sh
 
-# Every fuzz target for FUZZ_SECONDS each (default 600), two at a time; needs nightly.
+# Every fuzz target for FUZZ_SECONDS each (default 600), one at a time (FUZZ_JOBS); needs nightly.
 FUZZ_SECONDS ?= 600
 fuzz:
 	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh

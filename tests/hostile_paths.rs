@@ -117,16 +117,32 @@ fn ranges_from_devices_and_pipes_are_refused_at_once() {
     }
 }
 
+/// A character device to aim exports at: a private twin of /dev/null (1, 3) when this
+/// process may make device nodes (root), since a regression run as root would otherwise
+/// replace the machine's own /dev/null; else /dev/null itself, which only root could replace.
+fn scratch_device(dir: &Path) -> PathBuf {
+    let node = dir.join("null-device");
+    let c = std::ffi::CString::new(node.to_str().unwrap()).unwrap();
+    // SAFETY: a valid C string; mknod only creates a node (it fails without CAP_MKNOD).
+    let made = unsafe { libc::mknod(c.as_ptr(), libc::S_IFCHR | 0o666, libc::makedev(1, 3)) } == 0;
+    if made {
+        node
+    } else {
+        PathBuf::from("/dev/null")
+    }
+}
+
 // 2. export --force replaces special files.
 #[test]
 fn export_force_never_replaces_devices_pipes_or_symlinks() {
     let d = scratch("special-outputs");
+    let device = scratch_device(&d);
     let fifo = d.join("out.json");
     mkfifo(&fifo);
     let link = d.join("stdout.json");
     std::os::unix::fs::symlink("/proc/self/fd/1", &link).unwrap();
     let capture = sample("icloud.pcap");
-    for target in [Path::new("/dev/null"), fifo.as_path(), link.as_path()] {
+    for target in [device.as_path(), fifo.as_path(), link.as_path()] {
         let out = run(
             &["export".as_ref(), capture.as_os_str(), "--json".as_ref(), target.as_os_str(), "--force".as_ref()],
             None,
@@ -134,7 +150,7 @@ fn export_force_never_replaces_devices_pipes_or_symlinks() {
         let err = text(&out.stderr);
         assert!(!out.status.success() && err.contains("not a regular file"), "{target:?}: {err}");
     }
-    assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_char_device());
+    assert!(std::fs::symlink_metadata(&device).unwrap().file_type().is_char_device());
     assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
     assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
 }
@@ -238,16 +254,13 @@ fn assert_no_escapes(what: &str, bytes: &[u8]) {
     assert!(!shown.chars().any(|c| c != '\n' && c.is_control()), "{what} holds control characters: {shown:?}");
 }
 
-// 5. Terminal escapes from range files and file names.
+// 5. Terminal escapes from range files and file names, each on its own so that one
+// sanitised path cannot hide another that is not.
 #[test]
-fn escapes_in_range_files_and_file_names_are_shown_not_obeyed() {
-    let d = scratch("escapes");
-    let capture = d.join(paths::ESCAPE_NAMED_CAPTURE);
-    std::fs::copy(file(paths::ESCAPE_NAMED_CAPTURE), &capture).unwrap();
-    let ranges = file("ranges-escapes.txt");
-    let aws = file("ranges-aws-escapes.json");
-    for json in [false, true] {
-        for r in [&ranges, &aws] {
+fn escapes_in_range_file_fields_are_shown_not_obeyed() {
+    let capture = file("formula-names.pcap");
+    for r in [file("ranges-escapes.txt"), file("ranges-aws-escapes.json")] {
+        for json in [false, true] {
             let mut args = vec!["report".as_ref(), capture.as_os_str(), "--ranges".as_ref(), r.as_os_str()];
             if json {
                 args.push("--json".as_ref());
@@ -256,20 +269,48 @@ fn escapes_in_range_files_and_file_names_are_shown_not_obeyed() {
             assert!(out.status.success(), "{}", text(&out.stderr));
             assert_no_escapes("stdout", &out.stdout);
             assert_no_escapes("stderr", &out.stderr);
-            assert!(text(&out.stdout).contains("title-"), "the file is still named");
+            let shown = text(&out.stdout);
+            assert!(shown.contains("owned"), "the fields are still shown: {shown}");
         }
     }
-    // The same from the user's range folder, loaded at every start.
+}
+
+#[test]
+fn escapes_in_the_capture_file_name_are_shown_not_obeyed() {
+    let d = scratch("escapes-name");
+    let capture = d.join(paths::ESCAPE_NAMED_CAPTURE);
+    std::fs::copy(file(paths::ESCAPE_NAMED_CAPTURE), &capture).unwrap();
+    for json in [false, true] {
+        let mut args = vec!["report".as_ref(), capture.as_os_str()];
+        if json {
+            args.push("--json".as_ref());
+        }
+        let out = run(&args, None);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert_no_escapes("stdout", &out.stdout);
+        assert_no_escapes("stderr", &out.stderr);
+        assert!(text(&out.stdout).contains("title-"), "the file is still named");
+    }
+}
+
+#[test]
+fn escapes_in_the_user_range_folder_are_shown_not_obeyed() {
+    // Loaded at every start, without any flag.
     let config = scratch("escapes-config");
     std::fs::create_dir_all(config.join("whohosts/ranges")).unwrap();
-    std::fs::copy(&aws, config.join("whohosts/ranges/aws.json")).unwrap();
-    let out = run_with_config(&["report".as_ref(), capture.as_os_str()], None, &config);
+    std::fs::copy(file("ranges-aws-escapes.json"), config.join("whohosts/ranges/aws.json")).unwrap();
+    let out = run_with_config(&["report".as_ref(), file("formula-names.pcap").as_os_str()], None, &config);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("EC2\\x1b]0;owned"), "{}", text(&out.stdout));
     assert_no_escapes("stdout", &out.stdout);
-    // And in an error message.
+}
+
+#[test]
+fn escapes_in_error_messages_are_shown_not_obeyed() {
+    let d = scratch("escapes-error");
     let bad = d.join("bad-\u{1b}[2J.txt");
     std::fs::write(&bad, "# provider: x\nnot-a-prefix\u{1b}]0;t\u{7}\n").unwrap();
+    let capture = file("formula-names.pcap");
     let out = run(&["report".as_ref(), capture.as_os_str(), "--ranges".as_ref(), bad.as_os_str()], None);
     assert!(!out.status.success());
     assert_no_escapes("stderr", &out.stderr);
@@ -279,39 +320,55 @@ fn escapes_in_range_files_and_file_names_are_shown_not_obeyed() {
 // 6. Permissions.
 #[test]
 fn exports_follow_the_umask_pcaps_are_private_and_replaced_files_keep_their_mode() {
+    use std::os::unix::process::CommandExt;
     let d = scratch("permissions");
-    let json = d.join("tables.json");
-    std::fs::write(&json, "old").unwrap();
-    std::fs::set_permissions(&json, std::fs::Permissions::from_mode(0o600)).unwrap();
-    let pcap = d.join("frames.pcap");
+    let replaced = d.join("tables.json");
+    std::fs::write(&replaced, "old").unwrap();
+    std::fs::set_permissions(&replaced, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let fresh = d.join("fresh.json");
+    let (pcap, pcapng) = (d.join("frames.pcap"), d.join("frames.pcapng"));
     let capture = file("formula-names.pcap");
-    let out = run(
-        &[
-            "export".as_ref(),
-            capture.as_os_str(),
-            "--json".as_ref(),
-            json.as_os_str(),
-            "--pcap".as_ref(),
-            pcap.as_os_str(),
-            "--force".as_ref(),
-        ],
-        None,
-    );
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    // Under umask 027 (not the usual 022, whose result 0644 a fixed mode would also give).
+    let export = |json: &Path, pcap: &Path| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_whohosts"));
+        command.arg("export").arg(&capture).arg("--json").arg(json).arg("--pcap").arg(pcap).arg("--force");
+        // SAFETY: umask is async-signal-safe and touches only the child's own state.
+        unsafe {
+            command.pre_exec(|| {
+                libc::umask(0o027);
+                Ok(())
+            })
+        };
+        let out = command.env("XDG_CONFIG_HOME", scratch("config-empty-umask")).output().unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    };
+    export(&replaced, &pcap);
+    // pcapng (with the names block) goes through its own writer.
+    export(&fresh, &pcapng);
     let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
-    assert_eq!(mode(&json), 0o600, "a replaced file keeps its permissions");
-    assert_eq!(mode(&pcap) & 0o077, 0, "payloads are for the owner only");
+    assert_eq!(mode(&fresh), 0o640, "a new file gets 0666 less the umask");
+    assert_eq!(mode(&replaced), 0o600, "a replaced file keeps its permissions");
+    assert_eq!(mode(&pcap), 0o600, "payloads are for the owner only");
+    assert_eq!(mode(&pcapng), 0o600, "payloads are for the owner only, as pcapng too");
 }
 
-// 7. Evasion.
+// 7. Evasion, one test per way of hiding.
 #[test]
-fn names_hidden_by_tcp_cuts_are_found_and_replies_seen_first_keep_their_server() {
+fn an_sni_cut_into_a_tiny_first_segment_and_many_backwards_ones_is_found() {
     let tls = analyse(&file("tls-tiny-segments.pcap"));
     let sni = tls.names().endpoint(packets::REMOTE.into()).and_then(|e| e.best_name().map(str::to_string));
     assert_eq!(sni.as_deref(), Some(paths::TINY_SNI));
+}
+
+#[test]
+fn an_http_host_in_the_third_segment_is_found() {
     let http = analyse(&file("http-host-late.pcap"));
     let host = http.names().endpoint(packets::REMOTE.into()).and_then(|e| e.best_name().map(str::to_string));
     assert_eq!(host.as_deref(), Some(paths::LATE_HOST));
+}
+
+#[test]
+fn a_flow_first_seen_at_the_servers_reply_keeps_its_server() {
     let dns = analyse(&file("dns-answer-first.pcap"));
     let flow = &dns.flows().flows()[0];
     assert_eq!(flow.remote(), (paths::PUBLIC_RESOLVER.into(), 53));
@@ -336,10 +393,18 @@ fn a_missing_output_folder_is_found_before_the_capture_is_read() {
 }
 
 #[test]
-fn long_output_names_and_unmatched_hide_names() {
+fn output_names_near_the_file_system_limit_are_written() {
     let d = scratch("long-names");
-    let name = format!("{}.json", "n".repeat(245));
-    let json = d.join(&name);
+    let json = d.join(format!("{}.json", "n".repeat(245)));
+    let capture = file("formula-names.pcap");
+    let out = run(&["export".as_ref(), capture.as_os_str(), "--json".as_ref(), json.as_os_str()], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(json.exists());
+}
+
+#[test]
+fn hide_names_that_match_no_owner_are_warned_about() {
+    let json = scratch("unmatched-hide").join("o.json");
     let capture = file("formula-names.pcap");
     let out = run(
         &[
@@ -354,7 +419,6 @@ fn long_output_names_and_unmatched_hide_names() {
     );
     let err = text(&out.stderr);
     assert!(out.status.success(), "{err}");
-    assert!(json.exists());
     assert!(err.contains("--hide Amazon Web Servcies") && err.contains("no owner"), "{err}");
 }
 

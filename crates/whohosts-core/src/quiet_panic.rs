@@ -41,4 +41,27 @@ mod tests {
         // Nested use restores the outer state.
         assert_eq!(catch_quietly(|| catch_quietly(|| 1).map(|v| v + 1)), Some(Some(2)));
     }
+
+    /// Run again as a child with this variable set, the test only panics inside
+    /// `catch_quietly`; the parent reads what the child printed.
+    const CHILD: &str = "WHOHOSTS_QUIET_PANIC_CHILD";
+
+    #[test]
+    fn a_caught_panic_prints_nothing() {
+        if std::env::var_os(CHILD).is_some() {
+            let _ = catch_quietly(|| panic!("in /root/.cargo/registry/src/some-crate/src/lib.rs"));
+            return;
+        }
+        // The panic hook writes to the real stderr only outside the harness's capture.
+        let name = "quiet_panic::tests::a_caught_panic_prints_nothing";
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", name, "--nocapture", "--test-threads=1"])
+            .env(CHILD, "1")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stderr}");
+        assert!(String::from_utf8_lossy(&out.stdout).contains("1 passed"), "the child ran the test");
+        assert!(!stderr.contains("panicked") && !stderr.contains(".cargo/registry"), "{stderr}");
+    }
 }

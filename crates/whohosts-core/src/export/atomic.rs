@@ -259,7 +259,14 @@ mod tests {
         assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
         let link = dir.path().join("stdout.json");
         std::os::unix::fs::symlink("/proc/self/fd/1", &link).unwrap();
-        for (path, kind) in [(Path::new("/dev/null"), "a device"), (&fifo, "a pipe"), (&link, "a symbolic link")] {
+        // A private twin of /dev/null where this process may make one (root): run as root,
+        // a regression would otherwise replace the machine's own /dev/null.
+        let twin = dir.path().join("null-device");
+        let c_twin = std::ffi::CString::new(twin.to_str().unwrap()).unwrap();
+        // SAFETY: a valid C string; mknod only creates a node (it fails without CAP_MKNOD).
+        let made = unsafe { libc::mknod(c_twin.as_ptr(), libc::S_IFCHR | 0o666, libc::makedev(1, 3)) } == 0;
+        let device = if made { twin.as_path() } else { Path::new("/dev/null") };
+        for (path, kind) in [(device, "a device"), (&fifo, "a pipe"), (&link, "a symbolic link")] {
             let err = write_atomically(path, Overwrite::Replace, |w| w.write_all(b"x")).unwrap_err();
             assert!(matches!(&err, AtomicError::NotRegular { kind: k, .. } if *k == kind), "{err}");
             assert!(err.to_string().contains(&path.display().to_string()), "{err}");
@@ -267,8 +274,9 @@ mod tests {
         use std::os::unix::fs::FileTypeExt;
         assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
         assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
-        assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_char_device());
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2, "no temporary file is left");
+        assert!(std::fs::symlink_metadata(device).unwrap().file_type().is_char_device());
+        let nodes = if made { 3 } else { 2 };
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), nodes, "no temporary file is left");
     }
 
     #[test]

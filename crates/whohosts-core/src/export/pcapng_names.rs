@@ -52,7 +52,8 @@ pub fn write_pcapng_with_names(
     names: &[(IpAddr, Vec<String>)],
     overwrite: Overwrite,
 ) -> Result<PcapExport, ExportError> {
-    let out = AtomicFile::create(destination, overwrite)?;
+    // The frames carry payloads: the owner's alone, as for a pcap.
+    let out = AtomicFile::create_private(destination, overwrite)?;
     let staging = tempfile::Builder::new().suffix(".pcap").tempfile().map_err(|e| io_error(destination, &e))?;
     let mut written = write_pcap(source, staging.path(), flows, Overwrite::Replace)?;
     written.path = destination.to_path_buf();
