@@ -147,11 +147,12 @@ pub fn run_export(args: &ExportArgs) -> anyhow::Result<()> {
     let sources = dataset_lines(&config);
     check_outputs(args)?;
     let input = Input::detect(&args.files)?;
-    let pcap_source = match (&args.pcap, &input) {
+    let pcap_sources = match (&args.pcap, &input) {
         (None, _) => None,
-        (Some(_), Input::Captures(paths)) if paths.len() == 1 => paths.first().cloned(),
-        (Some(_), Input::Captures(_)) => bail!("--pcap re-reads the capture: give one capture file, not several"),
-        (Some(_), Input::ZeekLogs(_)) => bail!("--pcap needs a capture: Zeek logs hold no packets to write"),
+        (Some(_), Input::Captures(paths)) => Some(paths.clone()),
+        (Some(_), Input::ZeekLogs(_)) => {
+            bail!("--pcap needs packets, and Zeek logs hold none: give the captures the logs were made from")
+        }
     };
     let started = Instant::now();
     let analysis = analyse_input(&input, config, |_, _| ControlFlow::Continue(()))?;
@@ -224,7 +225,7 @@ pub fn run_export(args: &ExportArgs) -> anyhow::Result<()> {
         let written = json::write_json(path, &file_name, &snapshot, &filter, overwrite)?;
         println!("{}", terminal_safe(&written.display().to_string()));
     }
-    if let (Some(path), Some(source)) = (&args.pcap, &pcap_source) {
+    if let (Some(path), Some(sources)) = (&args.pcap, &pcap_sources) {
         let pcap_filter = ViewFilter { text: args.flows.clone().unwrap_or_default(), ..filter.clone() };
         let flows: Vec<_> = selected_flows(&snapshot, &pcap_filter)
             .into_iter()
@@ -232,9 +233,9 @@ pub fn run_export(args: &ExportArgs) -> anyhow::Result<()> {
             .collect();
         let written = if pcapng_names::wants_pcapng(path) {
             let names = pcapng_names::learned_names(&snapshot);
-            pcapng_names::write_pcapng_with_names(source, path, &flows, &names, overwrite)?
+            pcapng_names::write_pcapng_with_names_from(sources, path, &flows, &names, overwrite)?
         } else {
-            pcap::write_pcap(source, path, &flows, overwrite)?
+            pcap::write_pcap_from(sources, path, &flows, overwrite)?
         };
         let shown = terminal_safe(&path.display().to_string()).into_owned();
         println!("{shown}: {} flows, {} packets, {} bytes", flows.len(), written.packets, written.bytes);
@@ -311,9 +312,10 @@ fn check_outputs(args: &ExportArgs) -> anyhow::Result<()> {
     if !(0.5..=3.0).contains(&args.font_scale) {
         bail!("--font-scale {} is out of range (0.5 to 3)", args.font_scale);
     }
-    if let Some(file) = args.files.iter().find(|f| args.pcap.is_some() && !is_regular_file(f)) {
+    // A pipe cannot be read twice; a folder of captures can.
+    if let Some(file) = args.files.iter().find(|f| args.pcap.is_some() && !is_regular_file(f) && !f.is_dir()) {
         bail!(
-            "--pcap reads the capture again for the selected flows, which needs a capture file, not {}",
+            "--pcap reads the captures again for the selected flows, which needs capture files or a folder of them, not {}",
             file.display()
         );
     }
