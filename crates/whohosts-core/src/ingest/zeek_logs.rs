@@ -10,10 +10,10 @@ use std::ops::ControlFlow;
 use std::path::PathBuf;
 
 use crate::analysis::{Analysis, AnalysisConfig};
-use crate::ingest::zeek_reading::{read_logs_pipelined, Gathered, NameLogs, LISTED_PROBLEMS};
+use crate::ingest::zeek_reading::{read_logs_pipelined, DnsLine, Gathered, NameLogs, LISTED_PROBLEMS};
 use crate::ingest::{Finish, Progress};
 use crate::names::{LocalProtocol, LogRef, NameSource};
-use crate::zeek::{Answer, DnsAnswer, LogSet};
+use crate::zeek::{Answer, LogSet};
 
 pub use crate::ingest::zeek_reading::summary;
 
@@ -91,7 +91,7 @@ fn finish_analysis(analysis: &mut Analysis, gathered: &Gathered) {
 
 /// One name-bearing line, to be learned in time order.
 enum Sighting<'a> {
-    Dns(&'a DnsAnswer),
+    Dns(&'a DnsLine),
     Server { server: IpAddr, name: &'a str, source: NameSource, log: &'static str, uid: &'a str },
     Http { server: IpAddr, host: &'a str, uid: &'a str },
 }
@@ -99,30 +99,26 @@ enum Sighting<'a> {
 fn learn_names(analysis: &mut Analysis, logs: &NameLogs) {
     // ssl.log also holds the TLS of QUIC connections (same uid in quic.log): a capture
     // learns those names from QUIC, so they count as QUIC here too.
-    let quic_uids: HashSet<&str> = logs.quic.iter().map(|q| q.uid.as_str()).collect();
+    let quic_uids: HashSet<&str> = logs.quic.iter().map(|q| &*q.uid).collect();
     let mut sightings: Vec<(i64, Sighting<'_>)> = Vec::new();
-    sightings.extend(logs.dns.iter().map(|d| (d.ts.nanos, Sighting::Dns(d))));
+    sightings.extend(logs.dns.iter().map(|d| (d.ts, Sighting::Dns(d))));
     for s in &logs.ssl {
-        let (source, log) = if quic_uids.contains(s.uid.as_str()) {
-            (NameSource::Quic, "ssl.log")
-        } else {
-            (NameSource::Sni, "ssl.log")
-        };
-        let server = Sighting::Server { server: s.id.resp_h, name: &s.server_name, source, log, uid: &s.uid };
-        sightings.push((s.ts.nanos, server));
+        let source = if quic_uids.contains(&*s.uid) { NameSource::Quic } else { NameSource::Sni };
+        let server = Sighting::Server { server: s.server, name: &s.name, source, log: "ssl.log", uid: &s.uid };
+        sightings.push((s.ts, server));
     }
     for q in &logs.quic {
         let server = Sighting::Server {
-            server: q.id.resp_h,
-            name: &q.server_name,
+            server: q.server,
+            name: &q.name,
             source: NameSource::Quic,
             log: "quic.log",
             uid: &q.uid,
         };
-        sightings.push((q.ts.nanos, server));
+        sightings.push((q.ts, server));
     }
     for h in &logs.http {
-        sightings.push((h.ts.nanos, Sighting::Http { server: h.id.resp_h, host: &h.host, uid: &h.uid }));
+        sightings.push((h.ts, Sighting::Http { server: h.server, host: &h.name, uid: &h.uid }));
     }
     sightings.sort_by_key(|(ts, _)| *ts);
     let names = analysis.names_mut();
@@ -142,14 +138,14 @@ fn learn_names(analysis: &mut Analysis, logs: &NameLogs) {
 
 /// One dns.log line: every address answer with the chain before it (query, then each CNAME
 /// target in the order Zeek logged them). mDNS and LLMNR answers are kept apart.
-fn learn_dns(names: &mut crate::names::NameBook, d: &DnsAnswer, order: u64) {
-    let local = match d.id.resp_p {
+fn learn_dns(names: &mut crate::names::NameBook, d: &DnsLine, order: u64) {
+    let local = match d.resp_p {
         DNS_PORT => None,
         MDNS_PORT => Some(LocalProtocol::Mdns),
         LLMNR_PORT => Some(LocalProtocol::Llmnr),
         _ => None,
     };
-    let mut chain: Vec<String> = d.query.iter().cloned().collect();
+    let mut chain: Vec<String> = d.query.iter().map(|q| q.to_string()).collect();
     for (i, answer) in d.answers.iter().enumerate() {
         match answer {
             Answer::Name(name) => chain.push(name.clone()),
@@ -160,8 +156,14 @@ fn learn_dns(names: &mut crate::names::NameBook, d: &DnsAnswer, order: u64) {
                     }
                 }
                 None if !chain.is_empty() => {
-                    let ttl = d.ttls.get(i).map_or(0, |t| u32::try_from(t.as_secs()).unwrap_or(u32::MAX));
-                    names.learn_dns_answer(*addr, &chain, ttl, order, LogRef { log: "dns.log", uid: d.uid.clone() });
+                    let ttl = d.ttls.get(i).copied().unwrap_or(0);
+                    names.learn_dns_answer(
+                        *addr,
+                        &chain,
+                        ttl,
+                        order,
+                        LogRef { log: "dns.log", uid: d.uid.to_string() },
+                    );
                 }
                 None => {}
             },

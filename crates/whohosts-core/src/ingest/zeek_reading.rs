@@ -3,6 +3,7 @@
 //! counting overlap, and nothing per line is kept). Name-bearing lines, problems and file
 //! counts are gathered by the reader and handed over once it is done.
 
+use std::net::IpAddr;
 use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, sync_channel, Receiver, SyncSender};
@@ -11,7 +12,7 @@ use crate::analysis::Analysis;
 use crate::flows::{flags_from_history, ConnectionSummary, DirectionStats};
 use crate::ingest::{Finish, Progress};
 use crate::zeek::{
-    self, ConnLine, DnsAnswer, FileProblem, HttpHost, LineProblem, LogFile, LogSet, LogSink, Record, ServerName,
+    self, Answer, ConnLine, DnsAnswer, FileProblem, HttpHost, LineProblem, LogFile, LogSet, LogSink, Record, ServerName,
 };
 
 /// Line problems kept to be listed one by one; the rest are counted.
@@ -21,13 +22,72 @@ pub(crate) const LISTED_PROBLEMS: usize = 20;
 const BATCH: usize = 4096;
 
 /// The name-bearing lines, kept until every file is read (ssl lines are told QUIC or TLS by
-/// quic.log's uids, and all names are learned in time order).
+/// quic.log's uids, and all names are learned in time order). Kept in the compact forms
+/// below: a large log set holds hundreds of thousands of them.
 #[derive(Default)]
 pub(crate) struct NameLogs {
-    pub dns: Vec<DnsAnswer>,
-    pub ssl: Vec<ServerName>,
-    pub http: Vec<HttpHost>,
-    pub quic: Vec<ServerName>,
+    pub dns: Vec<DnsLine>,
+    pub ssl: Vec<NameLine>,
+    pub http: Vec<NameLine>,
+    pub quic: Vec<NameLine>,
+}
+
+/// What learning reads of a dns.log line.
+pub(crate) struct DnsLine {
+    pub ts: i64,
+    pub uid: Box<str>,
+    pub resp_p: u16,
+    pub query: Option<Box<str>>,
+    /// In Zeek's order; answers that are neither address nor name keep their place, empty.
+    pub answers: Box<[Answer]>,
+    /// Seconds, one per answer when logged.
+    pub ttls: Box<[u32]>,
+}
+
+impl From<DnsAnswer> for DnsLine {
+    fn from(d: DnsAnswer) -> Self {
+        let answers = d
+            .answers
+            .into_iter()
+            .map(|a| match a {
+                Answer::Other(_) => Answer::Other(String::new()),
+                kept => kept,
+            })
+            .collect();
+        DnsLine {
+            ts: d.ts.nanos,
+            uid: d.uid.into_boxed_str(),
+            resp_p: d.id.resp_p,
+            query: d.query.map(String::into_boxed_str),
+            answers,
+            ttls: d.ttls.iter().map(|t| u32::try_from(t.as_secs()).unwrap_or(u32::MAX)).collect(),
+        }
+    }
+}
+
+/// What learning reads of an ssl, quic or http line: a name used with a server.
+pub(crate) struct NameLine {
+    pub ts: i64,
+    pub uid: Box<str>,
+    pub server: IpAddr,
+    pub name: Box<str>,
+}
+
+impl From<ServerName> for NameLine {
+    fn from(s: ServerName) -> Self {
+        NameLine {
+            ts: s.ts.nanos,
+            uid: s.uid.into_boxed_str(),
+            server: s.id.resp_h,
+            name: s.server_name.into_boxed_str(),
+        }
+    }
+}
+
+impl From<HttpHost> for NameLine {
+    fn from(h: HttpHost) -> Self {
+        NameLine { ts: h.ts.nanos, uid: h.uid.into_boxed_str(), server: h.id.resp_h, name: h.host.into_boxed_str() }
+    }
 }
 
 /// What the reader gathered besides the connections.
@@ -163,10 +223,10 @@ impl LogSink for BatchingSink<'_> {
                 }
             }
             _ if !self.collect_names => {}
-            Record::Dns(d) => names.dns.push(d),
-            Record::Ssl(s) => names.ssl.push(s),
-            Record::Http(h) => names.http.push(h),
-            Record::Quic(q) => names.quic.push(q),
+            Record::Dns(d) => names.dns.push(d.into()),
+            Record::Ssl(s) => names.ssl.push(s.into()),
+            Record::Http(h) => names.http.push(h.into()),
+            Record::Quic(q) => names.quic.push(q.into()),
         }
     }
 
