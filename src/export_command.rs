@@ -30,11 +30,14 @@ pub fn run_export(args: &ExportArgs) -> anyhow::Result<()> {
     let sources = dataset_lines(&config);
     check_outputs(args)?;
     let input = Input::detect(&args.files)?;
-    let pcap_source = match (&args.pcap, &input) {
+    let pcap_sources = match (&args.pcap, &input) {
         (None, _) => None,
-        (Some(_), Input::Captures(paths)) if paths.len() == 1 => paths.first().cloned(),
-        (Some(_), Input::Captures(_)) => bail!("--pcap re-reads the capture: give one capture file, not several"),
-        (Some(_), Input::ZeekLogs(_)) => bail!("--pcap needs a capture: Zeek logs hold no packets to write"),
+        (Some(_), Input::Captures(paths)) => Some(paths.clone()),
+        (Some(_), Input::ZeekLogs(_)) => {
+            return Err(usage(
+                "--pcap needs packets, and Zeek logs hold none: give the captures the logs were made from",
+            ));
+        }
     };
     let started = Instant::now();
     let analysis = analyse_input(&input, config, |_, _| ControlFlow::Continue(()))?;
@@ -98,10 +101,10 @@ pub fn run_export(args: &ExportArgs) -> anyhow::Result<()> {
     targets.extend(args.csv.clone().map(ExportTarget::Csv));
     targets.extend(args.parquet.clone().map(ExportTarget::Parquet));
     targets.extend(args.json.clone().map(ExportTarget::Json));
-    if let (Some(path), Some(capture)) = (&args.pcap, &pcap_source) {
+    if let (Some(path), Some(captures)) = (&args.pcap, &pcap_sources) {
         let pcap_filter = ViewFilter { text: args.flows.clone().unwrap_or_default(), ..filter.clone() };
         let flows = selected_flows(&snapshot, &pcap_filter);
-        targets.push(ExportTarget::Frames { path: path.clone(), capture: capture.clone(), flows });
+        targets.push(ExportTarget::Frames { path: path.clone(), captures: captures.clone(), flows });
     }
     for target in &targets {
         match request.write(target)? {
@@ -163,9 +166,10 @@ fn check_outputs(args: &ExportArgs) -> anyhow::Result<()> {
             "nothing to export: give --png, --svg, --pdf, --layout-json, --csv, --parquet, --json or --pcap",
         ));
     }
-    if let Some(file) = args.files.iter().find(|f| args.pcap.is_some() && !is_regular_file(f)) {
+    // A pipe cannot be read twice; a folder of captures can.
+    if let Some(file) = args.files.iter().find(|f| args.pcap.is_some() && !is_regular_file(f) && !f.is_dir()) {
         return Err(usage(format!(
-            "--pcap reads the capture again for the selected flows, which needs a capture file, not {}",
+            "--pcap reads the captures again for the selected flows, which needs capture files or a folder of them, not {}",
             file.display()
         )));
     }

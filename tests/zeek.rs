@@ -156,3 +156,33 @@ fn the_cli_reports_zeek_logs_and_refuses_a_mix() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("not both"));
 }
+
+#[test]
+fn a_conn_log_out_of_time_order_reads_as_the_sorted_one() {
+    // Zeek writes a connection when it ends, so conn.log is not sorted by start: the
+    // streamed reading must still number flows and endpoints in order of start.
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(sample("zeek/icloud")).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let text = if path.ends_with("conn.log") {
+            let (header, data): (Vec<&str>, Vec<&str>) = text.lines().partition(|l| l.starts_with('#'));
+            let mut lines: Vec<&str> = header.iter().copied().filter(|l| !l.starts_with("#close")).collect();
+            lines.extend(data.iter().rev());
+            lines.join("\n") + "\n"
+        } else {
+            text
+        };
+        std::fs::write(dir.path().join(path.file_name().unwrap()), text).unwrap();
+    }
+    let sorted = analyse(&[sample("zeek/icloud")]);
+    let reversed = analyse(&[dir.path().to_path_buf()]);
+    assert_eq!(story(&reversed), story(&sorted));
+    let flows = |a: &Analysis| -> Vec<_> {
+        a.flows().flows().iter().map(|f| (f.src, f.src_port, f.dst, f.dst_port, f.bytes(), f.first_ns)).collect()
+    };
+    assert_eq!(flows(&reversed), flows(&sorted));
+    let endpoints = |a: &Analysis| -> Vec<_> { a.endpoints().iter().map(|e| (e.ip, e.bytes, e.first_ns)).collect() };
+    assert_eq!(endpoints(&reversed), endpoints(&sorted));
+    assert_eq!(reversed.flow_endpoints(), sorted.flow_endpoints());
+}

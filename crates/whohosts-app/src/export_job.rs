@@ -74,7 +74,7 @@ pub fn run_job(request: &ExportRequest) -> Result<String, String> {
         ExportTarget::Json => data::ExportTarget::Json(destination.clone()),
         ExportTarget::Pcap => data::ExportTarget::Frames {
             path: destination.clone(),
-            capture: capture_path.clone(),
+            captures: vec![capture_path.clone()],
             flows: selection.clone(),
         },
     };

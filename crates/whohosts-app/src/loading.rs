@@ -44,6 +44,8 @@ pub struct OpenCapture {
     live: Option<LiveInfo>,
     /// The name shown for several files or Zeek logs ("a.pcap and 2 more"); else the file's.
     label: Option<String>,
+    /// Read from Zeek logs: progress counts connections, not packets.
+    pub zeek: bool,
 }
 
 /// What the app shows about a live capture besides its snapshot.
@@ -77,8 +79,10 @@ impl OpenCapture {
         match Input::detect(paths) {
             Ok(input) => {
                 let label = (input.paths().len() > 1 || input.is_zeek()).then(|| input.display_name());
+                let zeek = input.is_zeek();
                 let mut open = OpenCapture::open_session(Session::open_input(input, config, generation, notify));
                 open.label = label;
+                open.zeek = zeek;
                 open
             }
             Err(e) => {
@@ -123,6 +127,7 @@ impl OpenCapture {
             session: Some(session),
             live: None,
             label: None,
+            zeek: false,
         }
     }
 
@@ -149,6 +154,7 @@ impl OpenCapture {
             session: None,
             live: None,
             label: None,
+            zeek: false,
         }
     }
 

@@ -32,7 +32,8 @@ pub fn status_bar_ui(
                 Some(size) => format!("{} of {}", format::bytes(progress.position), format::bytes(size)),
                 None => format::bytes(progress.position),
             };
-            text.push_str(&format!(" · {} packets/s", format::count(rates.packets_per_second as u64)));
+            let unit = if capture.zeek { "connections" } else { "packets" };
+            text.push_str(&format!(" · {} {unit}/s", format::count(rates.packets_per_second as u64)));
             if let Some(left) = rates.seconds_left {
                 text.push_str(&format!(" · {} left", format::duration_ns((left * 1e9) as i64)));
             }

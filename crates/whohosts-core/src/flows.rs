@@ -1,7 +1,6 @@
 //! The bidirectional flow table: one entry per protocol + address pair + port pair, with
 //! per-direction counters. Memory grows with flows, never with packets.
 
-use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -10,7 +9,10 @@ use serde::Serialize;
 use crate::decode::{tcp_flags, Transport};
 use crate::locality::LocalPolicy;
 
+mod index;
 mod summary;
+
+use index::FlowIndex;
 
 pub use summary::{flags_from_history, ConnectionSummary};
 
@@ -134,7 +136,7 @@ pub struct FlowTable {
     max_flows: usize,
     /// Packets counted in "other" flows because the table was full.
     folded_packets: u64,
-    index: HashMap<FlowKey, FlowId, ahash::RandomState>,
+    index: FlowIndex,
     /// Shared with snapshots; copied on write only while a snapshot still holds it.
     flows: Arc<Vec<Flow>>,
 }
@@ -148,7 +150,7 @@ impl Default for FlowTable {
 impl FlowTable {
     /// A table that keeps at most `max_flows` flows apart (plus one "other" per protocol).
     pub fn with_limit(max_flows: usize) -> Self {
-        FlowTable { max_flows, folded_packets: 0, index: HashMap::default(), flows: Arc::default() }
+        FlowTable { max_flows, folded_packets: 0, index: FlowIndex::default(), flows: Arc::default() }
     }
 
     /// Packets counted in "other" flows because the table was full.
@@ -185,13 +187,15 @@ impl FlowTable {
             Transport::Other => (0, 0, 0),
         };
         let mut key = FlowKey::new(p.proto, (p.src, sport), (p.dst, dport));
-        if self.index.len() >= self.max_flows && !self.index.contains_key(&key) {
+        let mut found = self.index.get(&key, &self.flows);
+        if found.is_none() && self.index.len() >= self.max_flows {
             // Full: new flows are counted together, one "other" flow per protocol.
             key = FlowKey::new(p.proto, (OTHER_ADDRESS, 0), (OTHER_ADDRESS, 0));
             self.folded_packets += 1;
+            found = self.index.get(&key, &self.flows);
         }
-        let (id, created) = match self.index.get(&key) {
-            Some(&id) => (id, false),
+        let (id, created) = match found {
+            Some(id) => (id, false),
             None => {
                 let other = key.lo.0 == OTHER_ADDRESS && key.hi.0 == OTHER_ADDRESS;
                 let (src, dst, sport, dport) =
@@ -211,7 +215,7 @@ impl FlowTable {
                     remote_is_dst: remote_is_dst(p, (sport, dport), flags, policy),
                     other,
                 });
-                self.index.insert(key, id);
+                self.index.insert(&key, id, &self.flows);
                 (id, true)
             }
         };

@@ -3,6 +3,7 @@
 
 pub mod live;
 pub mod zeek_logs;
+mod zeek_reading;
 
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
@@ -158,7 +159,7 @@ pub enum AnalyseError {
 }
 
 /// Reads an [`Input`]: captures (one or many) or Zeek logs, into a finished analysis.
-/// Zeek logs are read in one go: `on_progress` is not called for them.
+/// For Zeek logs, progress counts conn.log lines as frames and bytes of all the files.
 pub fn analyse_input(
     input: &Input,
     config: AnalysisConfig,
@@ -166,6 +167,6 @@ pub fn analyse_input(
 ) -> Result<Analysis, AnalyseError> {
     match input {
         Input::Captures(paths) => Ok(analyse_captures(paths, config, on_progress)?),
-        Input::ZeekLogs(paths) => Ok(zeek_logs::analyse_zeek_logs(paths, config)?),
+        Input::ZeekLogs(paths) => Ok(zeek_logs::analyse_zeek_logs_with(paths, config, on_progress)?.0),
     }
 }

@@ -19,6 +19,7 @@ pub mod locality;
 pub mod names;
 pub mod providers;
 mod quiet_panic;
+mod reorder;
 pub mod report;
 pub mod session;
 pub mod snapshot;

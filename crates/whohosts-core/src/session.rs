@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use crate::analysis::{Analysis, AnalysisConfig};
 use crate::capture::{CaptureError, FileSource, FrameSource, MergedSource};
-use crate::ingest::zeek_logs::analyse_zeek_logs;
+use crate::ingest::zeek_logs::analyse_zeek_logs_with;
 use crate::ingest::{read_into_pipelined, Finish, Progress};
 use crate::input::Input;
 use crate::snapshot::Snapshot;
@@ -186,13 +186,25 @@ fn read_input(
 ) {
     let send = |kind: UpdateKind, must_arrive: bool| send_update(tx, generation, notify, kind, must_arrive);
     match input {
-        Input::ZeekLogs(paths) => match analyse_zeek_logs(&paths, config) {
-            Ok(analysis) => {
-                let snapshot = Box::new(Snapshot::of(&analysis));
-                send(UpdateKind::Finished { snapshot, cancelled: false, error: None }, true);
+        Input::ZeekLogs(paths) => {
+            let mut pacer = SnapshotPacer::default();
+            let read = analyse_zeek_logs_with(&paths, config, |progress, analysis| {
+                if cancel.load(Ordering::Relaxed) {
+                    return ControlFlow::Break(());
+                }
+                let snapshot = pacer.snapshot_if_due(analysis);
+                send(UpdateKind::Progress { progress: *progress, snapshot }, false);
+                ControlFlow::Continue(())
+            });
+            match read {
+                Ok((analysis, finish)) => {
+                    let snapshot = Box::new(Snapshot::of(&analysis));
+                    let cancelled = finish == Finish::Cancelled;
+                    send(UpdateKind::Finished { snapshot, cancelled, error: None }, true);
+                }
+                Err(e) => send(UpdateKind::Failed { error: e.to_string() }, true),
             }
-            Err(e) => send(UpdateKind::Failed { error: e.to_string() }, true),
-        },
+        }
         Input::Captures(paths) => {
             let (problems_tx, problems) = std::sync::mpsc::channel();
             let source = MergedSource::open(&paths, problems_tx);
@@ -246,6 +258,76 @@ fn read_source(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Write;
+
+    /// A TSV conn.log of connections `first..first + lines`, each its own flow.
+    fn conn_log(first: usize, lines: usize) -> Vec<u8> {
+        let mut out = String::from("#separator \\x09\n#path\tconn\n");
+        out.push_str("#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tduration\t");
+        out.push_str("orig_pkts\torig_ip_bytes\tresp_pkts\tresp_ip_bytes\n");
+        for i in first..first + lines {
+            let port = 1024 + i % 60_000;
+            let server = i / 60_000 + 1;
+            out.push_str(&format!(
+                "{}.5\tC{i}\t192.168.1.23\t{port}\t16.15.101.{server}\t443\ttcp\t1.0\t3\t200\t4\t3000\n",
+                1_749_488_400 + i
+            ));
+        }
+        out.into_bytes()
+    }
+
+    fn zeek_dir(name: &str, plain_lines: usize, gzip_lines: usize) -> (tempfile::TempDir, u64) {
+        let dir = tempfile::Builder::new().prefix(name).tempdir().unwrap();
+        std::fs::write(dir.path().join("a-conn.log"), conn_log(0, plain_lines)).unwrap();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(&conn_log(plain_lines, gzip_lines)).unwrap();
+        std::fs::write(dir.path().join("b-conn.log.gz"), gz.finish().unwrap()).unwrap();
+        let total = ["a-conn.log", "b-conn.log.gz"].iter().map(|f| dir.path().join(f).metadata().unwrap().len()).sum();
+        (dir, total)
+    }
+
+    fn open_zeek(dir: &Path) -> Session {
+        let input = Input::ZeekLogs(vec![dir.to_path_buf()]);
+        Session::open_input(input, AnalysisConfig::default(), 5, Box::new(|| {}))
+    }
+
+    #[test]
+    fn zeek_logs_report_progress_in_bytes_of_all_files_then_finish() {
+        let (dir, total) = zeek_dir("whohosts-zeek-progress", 20_000, 20_000);
+        let session = open_zeek(dir.path());
+        let mut seen = Vec::new();
+        let finished = loop {
+            let update = session.updates.recv().expect("updates until finished");
+            assert_eq!(update.generation, 5);
+            match update.kind {
+                UpdateKind::Progress { progress, .. } => seen.push(progress),
+                UpdateKind::Finished { snapshot, cancelled, error } => break (snapshot, cancelled, error),
+                UpdateKind::Failed { error } => panic!("{error}"),
+            }
+        };
+        let (snapshot, cancelled, error) = finished;
+        assert!(!cancelled && error.is_none());
+        assert_eq!(snapshot.flows.len(), 40_000);
+        assert!(seen.len() >= 2, "{seen:?}");
+        assert!(seen.iter().all(|p| p.size == Some(total) && p.position <= total), "{seen:?}");
+        assert!(seen.windows(2).all(|w| w[0].position <= w[1].position && w[0].frames <= w[1].frames), "{seen:?}");
+        assert!(seen.iter().any(|p| p.position > 0 && p.position < total), "progress within the files: {seen:?}");
+    }
+
+    #[test]
+    fn cancelling_zeek_loading_stops_it_and_keeps_what_was_read() {
+        let (dir, _) = zeek_dir("whohosts-zeek-cancel", 60_000, 60_000);
+        let session = open_zeek(dir.path());
+        session.cancel();
+        match session.wait_finished().expect("an update").kind {
+            UpdateKind::Finished { snapshot, cancelled, .. } => {
+                assert!(cancelled);
+                let flows = snapshot.flows.len();
+                assert!(flows > 0 && flows < 60_000, "{flows} flows read before the cancel was seen");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 
     #[test]
     fn a_missing_file_fails_with_its_name() {

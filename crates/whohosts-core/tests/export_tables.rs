@@ -159,7 +159,7 @@ mod export_request {
         let dir = tempfile::tempdir().unwrap();
         let target = ExportTarget::Frames {
             path: dir.path().join("o.pcap"),
-            capture: "/no/such/capture.pcap".into(),
+            captures: vec!["/no/such/capture.pcap".into()],
             flows: vec![0],
         };
         let err = request.write(&target).unwrap_err();

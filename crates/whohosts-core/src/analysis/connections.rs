@@ -4,11 +4,12 @@
 
 use std::sync::Arc;
 
-use crate::flows::ConnectionSummary;
+use crate::flows::{ConnectionSummary, FlowId};
 use crate::names::NameBook;
+use crate::reorder::{inverse, permute};
 use crate::timeline::Counts;
 
-use super::Analysis;
+use super::{Analysis, EndpointId};
 
 impl Analysis {
     /// Counts one logged connection: its flow (lines of one 5-tuple add up), its remote
@@ -42,6 +43,32 @@ impl Analysis {
             e.last_ns = e.last_ns.max(end);
         }
         Arc::make_mut(&mut self.timeline).add_spread(endpoint, start, c.duration_ns, Counts { bytes, packets });
+    }
+
+    /// Renumbers flows and endpoints in order of start (ties keep the order read), as if the
+    /// connections had been added in time order: Zeek writes a connection when it ends, so
+    /// conn.log is not sorted by start. Owners are decided again at the next flush.
+    pub fn order_connections_by_start(&mut self) {
+        let flows = self.flows.flows();
+        let mut order: Vec<FlowId> = (0..flows.len()).map(|i| FlowId::try_from(i).unwrap_or(FlowId::MAX)).collect();
+        order.sort_by_key(|&id| (flows.get(id as usize).map_or(i64::MAX, |f| f.first_ns), id));
+        self.flows.reorder(&order);
+        permute(&mut self.flow_endpoint, &order);
+
+        let mut order: Vec<EndpointId> =
+            (0..self.endpoints.len()).map(|i| EndpointId::try_from(i).unwrap_or(EndpointId::MAX)).collect();
+        let endpoints = &self.endpoints;
+        order.sort_by_key(|&id| (endpoints.get(id as usize).map_or(i64::MAX, |e| e.first_ns), id));
+        permute(&mut self.endpoints, &order);
+        let new_of_old = inverse(&order);
+        let renumber = |id: &mut EndpointId| *id = new_of_old.get(*id as usize).copied().unwrap_or(*id);
+        self.flow_endpoint.iter_mut().for_each(renumber);
+        self.endpoint_index.values_mut().for_each(renumber);
+        if let Some(other) = &mut self.other_endpoint {
+            renumber(other);
+        }
+        self.endpoint_owner.clear();
+        Arc::make_mut(&mut self.timeline).renumber_series(&new_of_old);
     }
 
     /// Whether names are to be learned at all (`--no-names` turns it off).
@@ -102,5 +129,31 @@ mod tests {
         let first_endpoint: Vec<u64> = bins.iter().filter(|b| b.1 == 0).map(|b| b.2.bytes).collect();
         // 10 000 bytes over 4 s, plus the instant connection at 101 s.
         assert_eq!(first_endpoint, vec![2500, 2500 + 100, 2500, 2500]);
+    }
+
+    #[test]
+    fn connections_read_out_of_order_are_numbered_by_start() {
+        let in_order = [
+            conn("13.88.144.120", 443, 100 * S, S, (10, 20)),
+            conn("16.15.101.37", 443, 101 * S, 4 * S, (1000, 9000)),
+            conn("13.88.144.120", 80, 102 * S, 0, (5, 5)),
+            conn("17.248.185.80", 443, 103 * S, S, (7, 7)),
+        ];
+        let mut sorted = Analysis::new(AnalysisConfig::default());
+        in_order.iter().for_each(|c| sorted.add_connection(c));
+        sorted.finish();
+        let mut shuffled = Analysis::new(AnalysisConfig::default());
+        for i in [3, 1, 2, 0] {
+            shuffled.add_connection(&in_order[i]);
+        }
+        shuffled.order_connections_by_start();
+        shuffled.finish();
+        let flows = |a: &Analysis| a.flows().flows().iter().map(|f| (f.dst, f.dst_port, f.bytes())).collect::<Vec<_>>();
+        assert_eq!(flows(&shuffled), flows(&sorted));
+        let endpoints = |a: &Analysis| a.endpoints().iter().map(|e| (e.ip, e.bytes, e.first_ns)).collect::<Vec<_>>();
+        assert_eq!(endpoints(&shuffled), endpoints(&sorted));
+        assert_eq!(shuffled.flow_endpoints(), sorted.flow_endpoints());
+        let level = sorted.timeline().level_for(0, 200 * S, 10_000);
+        assert_eq!(shuffled.timeline().bins(level, 0, 200 * S), sorted.timeline().bins(level, 0, 200 * S));
     }
 }

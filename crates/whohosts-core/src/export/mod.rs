@@ -8,6 +8,7 @@ pub mod filter;
 pub mod json;
 pub mod parquet;
 pub mod pcap;
+mod pcap_merge;
 pub mod pcapng_names;
 pub mod records;
 pub mod request;

@@ -1,12 +1,15 @@
-//! The frames of selected flows as a pcap file: the source capture is re-read by libpcap
+//! The frames of selected flows as a pcap file: the source captures are re-read by libpcap
 //! with BPF filters built from the flows' 5-tuples and the matching frames go to a
 //! libpcap savefile. Many flows are split into several filters, each read as its own
-//! stream; the streams are merged by timestamp so the output stays in time order.
+//! stream; the streams (of every source) are merged by timestamp so the output stays in
+//! time order.
 
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
-use pcap::{Capture, Offline, Packet, PacketHeader, Precision};
+use pcap::Packet;
+
+use super::pcap_merge::Merge;
 
 use super::atomic::{AtomicFile, Overwrite};
 use super::ExportError;
@@ -84,29 +87,6 @@ pub fn bpf_filters(flows: &[Flow]) -> Vec<String> {
     filters.into_iter().map(|clauses| clauses.join(" or ")).collect()
 }
 
-/// One filtered reading of the source, with its next packet copied out.
-struct Stream {
-    capture: Capture<Offline>,
-    next: Option<(PacketHeader, Vec<u8>)>,
-}
-
-impl Stream {
-    fn advance(&mut self, source: &Path) -> Result<(), ExportError> {
-        self.next = match self.capture.next_packet() {
-            Ok(packet) => Some((*packet.header, packet.data.to_vec())),
-            Err(pcap::Error::NoMorePackets) => None,
-            Err(e) => return Err(ExportError::Io { path: source.to_path_buf(), reason: e.to_string() }),
-        };
-        Ok(())
-    }
-
-    // time_t and suseconds_t are i64 here but narrower on some platforms.
-    #[allow(clippy::useless_conversion)]
-    fn next_ts(&self) -> Option<(i64, i64)> {
-        self.next.as_ref().map(|(h, _)| (i64::from(h.ts.tv_sec), i64::from(h.ts.tv_usec)))
-    }
-}
-
 /// Writes every frame of `flows` from the capture `source` to `destination`, in time order,
 /// keeping the source's link type, snap length and timestamp precision.
 pub fn write_pcap(
@@ -115,46 +95,35 @@ pub fn write_pcap(
     flows: &[Flow],
     overwrite: Overwrite,
 ) -> Result<PcapExport, ExportError> {
+    write_pcap_from(&[source.to_path_buf()], destination, flows, overwrite)
+}
+
+/// As [`write_pcap`] from several captures read as one (rotated files, a folder): their
+/// frames are merged in time order, as the analysis merged them. They must share a link
+/// type; the first one's header is kept. A file libpcap cannot open is left out, as the
+/// analysis left it out.
+pub fn write_pcap_from(
+    sources: &[PathBuf],
+    destination: &Path,
+    flows: &[Flow],
+    overwrite: Overwrite,
+) -> Result<PcapExport, ExportError> {
     if flows.len() > MAX_FLOWS {
         return Err(ExportError::TooManyFlows { flows: flows.len(), max: MAX_FLOWS });
     }
-    let open_error = |e: pcap::Error| ExportError::Io { path: source.to_path_buf(), reason: e.to_string() };
+    let filters = bpf_filters(flows);
+    let mut merge = Merge::open(sources, &filters)?;
     // The frames carry payloads: a new file is for its owner's eyes only.
     let out = AtomicFile::create_private(destination, overwrite)?;
-    let filters = bpf_filters(flows);
-    let mut streams = Vec::with_capacity(filters.len().max(1));
-    for filter in &filters {
-        let mut capture = Capture::from_file_with_precision(source, Precision::Nano).map_err(open_error)?;
-        capture.filter(filter, true).map_err(|e| ExportError::Filter {
-            expression: filter.chars().take(200).collect(),
-            reason: e.to_string(),
-        })?;
-        let mut stream = Stream { capture, next: None };
-        stream.advance(source)?;
-        streams.push(stream);
-    }
-    // No flows: an empty capture with the source's header.
-    let header_source = match streams.first() {
-        Some(s) => s.capture.savefile(out.temp_path()),
-        None => {
-            Capture::from_file_with_precision(source, Precision::Nano).map_err(open_error)?.savefile(out.temp_path())
-        }
-    };
-    let mut savefile = header_source.map_err(|e| ExportError::Io {
+    let mut savefile = merge.header().savefile(out.temp_path()).map_err(|e| ExportError::Io {
         path: destination.to_path_buf(),
         reason: out.name_destination(&e.to_string()),
     })?;
     let mut written = PcapExport { path: destination.to_path_buf(), packets: 0, bytes: 0 };
-    loop {
-        let earliest =
-            streams.iter().enumerate().filter_map(|(i, s)| s.next_ts().map(|ts| (ts, i))).min().map(|(_, i)| i);
-        let Some(stream) = earliest.and_then(|i| streams.get_mut(i)) else { break };
-        if let Some((header, data)) = &stream.next {
-            savefile.write(&Packet::new(header, data));
-            written.packets += 1;
-            written.bytes += u64::from(header.len);
-        }
-        stream.advance(source)?;
+    while let Some((header, data)) = merge.next()? {
+        savefile.write(&Packet::new(&header, &data));
+        written.packets += 1;
+        written.bytes += u64::from(header.len);
     }
     savefile.flush().map_err(|e| ExportError::Io { path: destination.to_path_buf(), reason: e.to_string() })?;
     drop(savefile);
@@ -166,6 +135,7 @@ pub fn write_pcap(
 mod tests {
     use super::*;
     use crate::flows::DirectionStats;
+    use pcap::Capture;
 
     fn flow(src: &str, sport: u16, dst: &str, dport: u16, proto: u8) -> Flow {
         Flow {

@@ -1,13 +1,13 @@
 //! The pcap export as pcapng with a Name Resolution Block: the names whohosts learned
 //! (address -> best name first, then the others) travel with the frames, so Wireshark and
 //! tshark (`-N d`, `-z hosts`) show them without any look-up. The frames are chosen and
-//! ordered by [`write_pcap`]; this module only re-wraps them.
+//! ordered by [`write_pcap_from`]; this module only re-wraps them.
 
 use std::borrow::Cow;
 use std::fs::File;
 use std::io::BufWriter;
 use std::net::IpAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use pcap_file::pcap::PcapReader;
 use pcap_file::pcapng::blocks::enhanced_packet::EnhancedPacketBlock;
@@ -16,7 +16,7 @@ use pcap_file::pcapng::blocks::name_resolution::{Ipv4Record, Ipv6Record, NameRes
 use pcap_file::pcapng::{Block, PcapNgWriter};
 
 use super::atomic::{AtomicFile, Overwrite};
-use super::pcap::{write_pcap, PcapExport};
+use super::pcap::{write_pcap_from, PcapExport};
 use super::ExportError;
 use crate::flows::Flow;
 use crate::snapshot::Snapshot;
@@ -52,10 +52,22 @@ pub fn write_pcapng_with_names(
     names: &[(IpAddr, Vec<String>)],
     overwrite: Overwrite,
 ) -> Result<PcapExport, ExportError> {
+    write_pcapng_with_names_from(&[source.to_path_buf()], destination, flows, names, overwrite)
+}
+
+/// As [`write_pcapng_with_names`] from several captures read as one, their frames merged
+/// in time order (see [`write_pcap_from`]).
+pub fn write_pcapng_with_names_from(
+    sources: &[PathBuf],
+    destination: &Path,
+    flows: &[Flow],
+    names: &[(IpAddr, Vec<String>)],
+    overwrite: Overwrite,
+) -> Result<PcapExport, ExportError> {
     // The frames carry payloads: the owner's alone, as for a pcap.
     let out = AtomicFile::create_private(destination, overwrite)?;
     let staging = tempfile::Builder::new().suffix(".pcap").tempfile().map_err(|e| io_error(destination, &e))?;
-    let mut written = write_pcap(source, staging.path(), flows, Overwrite::Replace)?;
+    let mut written = write_pcap_from(sources, staging.path(), flows, Overwrite::Replace)?;
     written.path = destination.to_path_buf();
 
     let file = File::open(staging.path()).map_err(|e| io_error(staging.path(), &e))?;

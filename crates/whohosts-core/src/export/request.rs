@@ -17,10 +17,10 @@ pub enum ExportTarget {
     Parquet(PathBuf),
     /// The same tables as one JSON document.
     Json(PathBuf),
-    /// The frames of `flows` (indices into the snapshot's flows), read again from `capture`:
-    /// pcapng with a Name Resolution Block of the learned names when `path` ends in
-    /// `.pcapng`, pcap otherwise.
-    Frames { path: PathBuf, capture: PathBuf, flows: Vec<usize> },
+    /// The frames of `flows` (indices into the snapshot's flows), read again from `captures`
+    /// (several are merged in time order): pcapng with a Name Resolution Block of the
+    /// learned names when `path` ends in `.pcapng`, pcap otherwise.
+    Frames { path: PathBuf, captures: Vec<PathBuf>, flows: Vec<usize> },
 }
 
 /// The snapshot and filter an export is taken from.
@@ -65,13 +65,13 @@ impl ExportRequest<'_> {
             ExportTarget::Json(path) => {
                 json::write_json(path, capture_name, snapshot, filter, overwrite).map(|p| Written::Files(vec![p]))
             }
-            ExportTarget::Frames { path, capture, flows } => {
+            ExportTarget::Frames { path, captures, flows } => {
                 let flows: Vec<_> = flows.iter().filter_map(|&i| snapshot.flows.get(i).cloned()).collect();
                 let written = if pcapng_names::wants_pcapng(path) {
                     let names = pcapng_names::learned_names(snapshot);
-                    pcapng_names::write_pcapng_with_names(capture, path, &flows, &names, overwrite)?
+                    pcapng_names::write_pcapng_with_names_from(captures, path, &flows, &names, overwrite)?
                 } else {
-                    pcap::write_pcap(capture, path, &flows, overwrite)?
+                    pcap::write_pcap_from(captures, path, &flows, overwrite)?
                 };
                 Ok(Written::Frames {
                     path: path.clone(),

@@ -66,12 +66,15 @@ impl FlowTable {
     /// side is the one the policy says is not local, else the responder.
     pub fn add_summary(&mut self, c: &ConnectionSummary, policy: &LocalPolicy) -> FlowHit {
         let mut key = FlowKey::new(c.proto, c.orig, c.resp);
-        if self.index.len() >= self.max_flows && !self.index.contains_key(&key) {
+        // One look-up for a known flow (most lines once the table is full).
+        let mut found = self.index.get(&key, &self.flows);
+        if found.is_none() && self.index.len() >= self.max_flows {
             key = FlowKey::new(c.proto, (OTHER_ADDRESS, 0), (OTHER_ADDRESS, 0));
             self.folded_packets += c.orig_stats.packets + c.resp_stats.packets;
+            found = self.index.get(&key, &self.flows);
         }
-        let (id, created) = match self.index.get(&key) {
-            Some(&id) => (id, false),
+        let (id, created) = match found {
+            Some(id) => (id, false),
             None => {
                 let other = key.lo.0 == OTHER_ADDRESS && key.hi.0 == OTHER_ADDRESS;
                 let ((src, sport), (dst, dport)) =
@@ -93,7 +96,7 @@ impl FlowTable {
                     remote_is_dst,
                     other,
                 });
-                self.index.insert(key, id);
+                self.index.insert(&key, id, &self.flows);
                 (id, true)
             }
         };
@@ -107,6 +110,13 @@ impl FlowTable {
             flow.last_ns = flow.last_ns.max(c.end_ns());
         }
         FlowHit { id, created }
+    }
+
+    /// Renumbers the flows: the flow at position `i` becomes the one that was `order[i]`
+    /// (a permutation of every id), the index following.
+    pub fn reorder(&mut self, order: &[FlowId]) {
+        crate::reorder::permute(Arc::make_mut(&mut self.flows).as_mut_slice(), order);
+        self.index.renumber(&crate::reorder::inverse(order));
     }
 }
 

@@ -1,19 +1,21 @@
-//! Zeek logs into an [`Analysis`]: conn.log lines become flows (originator = the side that
-//! sent first), dns/ssl/quic/http lines become names joined to addresses by answer address
-//! and by connection (uid and responder), each naming its log and uid as evidence. Owners
-//! are decided by the analysis exactly as for a capture. Reading is the `zeek` module's job.
+//! Zeek logs into an [`Analysis`]: conn.log lines become flows as they are read (originator =
+//! the side that sent first; nothing per line is kept), dns/ssl/quic/http lines become names
+//! joined to addresses by answer address and by connection (uid and responder), each naming
+//! its log and uid as evidence. Owners are decided by the analysis exactly as for a capture.
+//! Reading is the `zeek` module's job.
 
 use std::collections::HashSet;
 use std::net::IpAddr;
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 
 use crate::analysis::{Analysis, AnalysisConfig};
-use crate::flows::{flags_from_history, ConnectionSummary, DirectionStats};
+use crate::ingest::zeek_reading::{read_logs_pipelined, DnsLine, Gathered, NameLogs, LISTED_PROBLEMS};
+use crate::ingest::{Finish, Progress};
 use crate::names::{LocalProtocol, LogRef, NameSource};
-use crate::zeek::{self, Answer, Conn, DnsAnswer, ZeekLogs};
+use crate::zeek::{Answer, LogSet};
 
-/// Line problems listed one by one in the warnings; the rest are counted.
-const LISTED_PROBLEMS: usize = 20;
+pub use crate::ingest::zeek_reading::summary;
 
 const DNS_PORT: u16 = 53;
 const MDNS_PORT: u16 = 5353;
@@ -34,105 +36,89 @@ pub struct NoConnections {
 /// Reads the Zeek logs under `paths` into a finished analysis. Bad lines and skipped files
 /// become warnings naming file and line; only logs without a single connection are an error.
 pub fn analyse_zeek_logs(paths: &[PathBuf], config: AnalysisConfig) -> Result<Analysis, NoConnections> {
-    let logs = zeek::read_logs(paths);
-    if logs.conns.is_empty() {
-        let details: Vec<String> = logs.file_problems.iter().map(ToString::to_string).collect();
+    analyse_zeek_logs_with(paths, config, |_, _| ControlFlow::Continue(())).map(|(analysis, _)| analysis)
+}
+
+/// As [`analyse_zeek_logs`], streaming: each conn.log line is counted as it is read (on a
+/// second thread, see `zeek_reading`; only the name-bearing lines are kept, to be learned in
+/// time order at the end). `on_progress` is called every few thousand lines with the bytes
+/// read of all files (compressed bytes for gzip); `Break` stops the reading and the
+/// analysis of what was read is returned.
+pub fn analyse_zeek_logs_with(
+    paths: &[PathBuf],
+    config: AnalysisConfig,
+    on_progress: impl FnMut(&Progress, &mut Analysis) -> ControlFlow<()>,
+) -> Result<(Analysis, Finish), NoConnections> {
+    let mut analysis = Analysis::new(config);
+    let (gathered, finish) = read_logs_pipelined(LogSet::expand(paths), &mut analysis, on_progress);
+    if gathered.conns == 0 && finish == Finish::EndOfInput {
+        let details: Vec<String> = gathered.file_problems.iter().map(ToString::to_string).collect();
         return Err(NoConnections {
             paths: paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "),
             details: if details.is_empty() { String::new() } else { format!(" ({})", details.join("; ")) },
         });
     }
-    let mut analysis = Analysis::new(config);
-    add_logs(&mut analysis, logs);
-    analysis.finish();
-    Ok(analysis)
+    finish_analysis(&mut analysis, &gathered);
+    Ok((analysis, finish))
 }
 
-/// Adds everything read to `analysis` (not finished, so more may follow).
-pub fn add_logs(analysis: &mut Analysis, mut logs: ZeekLogs) {
-    logs.conns.sort_by_key(|c| c.ts.nanos);
-    for conn in &logs.conns {
-        analysis.add_connection(&summary(conn));
+/// Learns the names, notes the problems and finishes the analysis.
+fn finish_analysis(analysis: &mut Analysis, gathered: &Gathered) {
+    if gathered.out_of_order {
+        // Zeek writes a connection when it ends: flows and endpoints are numbered as if
+        // the log had been read in order of start, as a capture's would be.
+        analysis.order_connections_by_start();
     }
     if analysis.learns_names() {
-        learn_names(analysis, &logs);
+        learn_names(analysis, &gathered.names);
     }
     analysis.note(SPREAD_NOTE);
-    let files = logs.files.len();
-    for problem in &logs.file_problems {
+    for problem in &gathered.file_problems {
         analysis.note(format!("skipped: {problem}"));
     }
-    for problem in logs.problems.iter().take(LISTED_PROBLEMS) {
+    for problem in &gathered.listed_problems {
         analysis.note(format!("bad line skipped: {problem}"));
     }
-    if logs.problems.len() > LISTED_PROBLEMS {
+    if gathered.problems > LISTED_PROBLEMS {
         analysis.note(format!(
-            "{} more bad lines skipped in {files} log files (the first {LISTED_PROBLEMS} are listed)",
-            logs.problems.len() - LISTED_PROBLEMS
+            "{} more bad lines skipped in {} log files (the first {LISTED_PROBLEMS} are listed)",
+            gathered.problems - LISTED_PROBLEMS,
+            gathered.files
         ));
     }
-}
-
-/// A conn.log line as a connection: IP bytes per direction (IP headers included, link layer
-/// not, as Zeek counts them), flags from the history letters.
-pub fn summary(c: &Conn) -> ConnectionSummary {
-    let (proto, ports) = match c.proto {
-        zeek::Transport::Tcp => (6, true),
-        zeek::Transport::Udp => (17, true),
-        zeek::Transport::Icmp if c.id.orig_h.is_ipv6() => (58, false),
-        zeek::Transport::Icmp => (1, false),
-        zeek::Transport::Other(_) => (0, false),
-    };
-    // A capture gives ICMP and unknown transports no ports; Zeek puts type and code there.
-    let port = |p: u16| if ports { p } else { 0 };
-    let (orig_flags, resp_flags) =
-        if proto == 6 { c.history.as_deref().map_or((0, 0), flags_from_history) } else { (0, 0) };
-    let stats = |packets, bytes, tcp_flags| DirectionStats { packets, bytes, captured_bytes: 0, tcp_flags };
-    ConnectionSummary {
-        proto,
-        orig: (c.id.orig_h, port(c.id.orig_p)),
-        resp: (c.id.resp_h, port(c.id.resp_p)),
-        start_ns: c.ts.nanos,
-        duration_ns: c.duration.map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX)),
-        orig_stats: stats(c.orig_pkts, c.orig_ip_bytes, orig_flags),
-        resp_stats: stats(c.resp_pkts, c.resp_ip_bytes, resp_flags),
-    }
+    analysis.finish();
 }
 
 /// One name-bearing line, to be learned in time order.
 enum Sighting<'a> {
-    Dns(&'a DnsAnswer),
+    Dns(&'a DnsLine),
     Server { server: IpAddr, name: &'a str, source: NameSource, log: &'static str, uid: &'a str },
     Http { server: IpAddr, host: &'a str, uid: &'a str },
 }
 
-fn learn_names(analysis: &mut Analysis, logs: &ZeekLogs) {
+fn learn_names(analysis: &mut Analysis, logs: &NameLogs) {
     // ssl.log also holds the TLS of QUIC connections (same uid in quic.log): a capture
     // learns those names from QUIC, so they count as QUIC here too.
-    let quic_uids: HashSet<&str> = logs.quic.iter().map(|q| q.uid.as_str()).collect();
+    let quic_uids: HashSet<&str> = logs.quic.iter().map(|q| &*q.uid).collect();
     let mut sightings: Vec<(i64, Sighting<'_>)> = Vec::new();
-    sightings.extend(logs.dns.iter().map(|d| (d.ts.nanos, Sighting::Dns(d))));
+    sightings.extend(logs.dns.iter().map(|d| (d.ts, Sighting::Dns(d))));
     for s in &logs.ssl {
-        let (source, log) = if quic_uids.contains(s.uid.as_str()) {
-            (NameSource::Quic, "ssl.log")
-        } else {
-            (NameSource::Sni, "ssl.log")
-        };
-        let server = Sighting::Server { server: s.id.resp_h, name: &s.server_name, source, log, uid: &s.uid };
-        sightings.push((s.ts.nanos, server));
+        let source = if quic_uids.contains(&*s.uid) { NameSource::Quic } else { NameSource::Sni };
+        let server = Sighting::Server { server: s.server, name: &s.name, source, log: "ssl.log", uid: &s.uid };
+        sightings.push((s.ts, server));
     }
     for q in &logs.quic {
         let server = Sighting::Server {
-            server: q.id.resp_h,
-            name: &q.server_name,
+            server: q.server,
+            name: &q.name,
             source: NameSource::Quic,
             log: "quic.log",
             uid: &q.uid,
         };
-        sightings.push((q.ts.nanos, server));
+        sightings.push((q.ts, server));
     }
     for h in &logs.http {
-        sightings.push((h.ts.nanos, Sighting::Http { server: h.id.resp_h, host: &h.host, uid: &h.uid }));
+        sightings.push((h.ts, Sighting::Http { server: h.server, host: &h.name, uid: &h.uid }));
     }
     sightings.sort_by_key(|(ts, _)| *ts);
     let names = analysis.names_mut();
@@ -152,14 +138,14 @@ fn learn_names(analysis: &mut Analysis, logs: &ZeekLogs) {
 
 /// One dns.log line: every address answer with the chain before it (query, then each CNAME
 /// target in the order Zeek logged them). mDNS and LLMNR answers are kept apart.
-fn learn_dns(names: &mut crate::names::NameBook, d: &DnsAnswer, order: u64) {
-    let local = match d.id.resp_p {
+fn learn_dns(names: &mut crate::names::NameBook, d: &DnsLine, order: u64) {
+    let local = match d.resp_p {
         DNS_PORT => None,
         MDNS_PORT => Some(LocalProtocol::Mdns),
         LLMNR_PORT => Some(LocalProtocol::Llmnr),
         _ => None,
     };
-    let mut chain: Vec<String> = d.query.iter().cloned().collect();
+    let mut chain: Vec<String> = d.query.iter().map(|q| q.to_string()).collect();
     for (i, answer) in d.answers.iter().enumerate() {
         match answer {
             Answer::Name(name) => chain.push(name.clone()),
@@ -170,8 +156,14 @@ fn learn_dns(names: &mut crate::names::NameBook, d: &DnsAnswer, order: u64) {
                     }
                 }
                 None if !chain.is_empty() => {
-                    let ttl = d.ttls.get(i).map_or(0, |t| u32::try_from(t.as_secs()).unwrap_or(u32::MAX));
-                    names.learn_dns_answer(*addr, &chain, ttl, order, LogRef { log: "dns.log", uid: d.uid.clone() });
+                    let ttl = d.ttls.get(i).copied().unwrap_or(0);
+                    names.learn_dns_answer(
+                        *addr,
+                        &chain,
+                        ttl,
+                        order,
+                        LogRef { log: "dns.log", uid: d.uid.to_string() },
+                    );
                 }
                 None => {}
             },

@@ -37,8 +37,13 @@ impl Timeline {
         }
         // Share up to time t: counts * (t - start) / duration, cumulative so nothing is lost.
         let upto = |t: i64, total: u64| -> u64 {
-            let part = i128::from(t.clamp(start_ns, end_ns) - start_ns);
-            u64::try_from(i128::from(total) * part / i128::from(duration)).unwrap_or(total)
+            let part = u64::try_from(t.clamp(start_ns, end_ns) - start_ns).unwrap_or(0);
+            let whole = u64::try_from(duration).unwrap_or(u64::MAX).max(1);
+            match total.checked_mul(part) {
+                // The common case, without 128-bit division.
+                Some(product) => product / whole,
+                None => u64::try_from(u128::from(total) * u128::from(part) / u128::from(whole)).unwrap_or(total),
+            }
         };
         for bin in first..=last {
             let (from, to) = (bin * width, (bin + 1) * width);
@@ -48,6 +53,26 @@ impl Timeline {
             };
             self.push(series, level, bin, share);
         }
+    }
+
+    /// Renumbers the series: what was series `old` becomes `new_of_old[old]` (a
+    /// permutation), in written and open bins alike.
+    pub fn renumber_series(&mut self, new_of_old: &[SeriesId]) {
+        for level in &mut self.levels {
+            for bin in &mut level.bins {
+                bin.series = new_of_old.get(bin.series as usize).copied().unwrap_or(bin.series);
+            }
+        }
+        if self.pending.len() < new_of_old.len() {
+            self.pending.resize(new_of_old.len(), [NO_BIN; LEVEL_WIDTHS_NS.len()]);
+        }
+        let mut order = vec![0 as SeriesId; new_of_old.len()];
+        for (old, &new) in new_of_old.iter().enumerate() {
+            if let Some(slot) = order.get_mut(new as usize) {
+                *slot = old as SeriesId;
+            }
+        }
+        crate::reorder::permute(&mut self.pending, &order);
     }
 
     /// Marks the levels finer than `level` unavailable (views fall back to coarser ones).
@@ -93,6 +118,19 @@ mod tests {
         t.flush();
         assert_eq!(sums(&t, SPREAD_LEVEL), (90, 1, 1));
         assert_eq!(t.level_for(0, 10 * S, 1000), SPREAD_LEVEL);
+    }
+
+    #[test]
+    fn renumbered_series_keep_their_bins() {
+        let mut t = Timeline::default();
+        t.add_spread(0, 0, 0, Counts { bytes: 10, packets: 1 });
+        t.add_spread(1, 2 * S, 0, Counts { bytes: 20, packets: 1 });
+        t.flush();
+        t.renumber_series(&[1, 0]);
+        t.add_spread(0, 2 * S, 0, Counts { bytes: 5, packets: 1 });
+        t.flush();
+        let bins = t.bins(SPREAD_LEVEL, 0, 10 * S);
+        assert_eq!(bins.iter().map(|b| (b.0 / S, b.1, b.2.bytes)).collect::<Vec<_>>(), vec![(0, 1, 10), (2, 0, 25)]);
     }
 
     #[test]

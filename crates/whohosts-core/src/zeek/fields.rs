@@ -32,40 +32,144 @@ impl Value<'_> {
     }
 }
 
-/// A line whose values can be looked up by Zeek field name (`id.orig_h`, `answers`, ...).
-pub(crate) trait Row {
-    fn get(&self, field: &str) -> Value<'_>;
+/// The Zeek fields whohosts reads. A TSV header resolves each to its column once, so a
+/// line's values are found by index rather than by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Field {
+    Ts,
+    Uid,
+    OrigH,
+    OrigP,
+    RespH,
+    RespP,
+    Proto,
+    Service,
+    Duration,
+    OrigBytes,
+    RespBytes,
+    ConnState,
+    History,
+    OrigPkts,
+    OrigIpBytes,
+    RespPkts,
+    RespIpBytes,
+    Query,
+    QtypeName,
+    RcodeName,
+    Answers,
+    Ttls,
+    ServerName,
+    Host,
+    Method,
+    Uri,
 }
 
-fn missing(field: &str) -> LineError {
-    LineError::MissingField { field: field.to_owned() }
-}
+impl Field {
+    pub const ALL: [Field; 26] = [
+        Field::Ts,
+        Field::Uid,
+        Field::OrigH,
+        Field::OrigP,
+        Field::RespH,
+        Field::RespP,
+        Field::Proto,
+        Field::Service,
+        Field::Duration,
+        Field::OrigBytes,
+        Field::RespBytes,
+        Field::ConnState,
+        Field::History,
+        Field::OrigPkts,
+        Field::OrigIpBytes,
+        Field::RespPkts,
+        Field::RespIpBytes,
+        Field::Query,
+        Field::QtypeName,
+        Field::RcodeName,
+        Field::Answers,
+        Field::Ttls,
+        Field::ServerName,
+        Field::Host,
+        Field::Method,
+        Field::Uri,
+    ];
 
-pub(crate) fn text(row: &dyn Row, field: &str) -> Result<Option<String>, LineError> {
-    match row.get(field) {
-        Value::Unset => Ok(None),
-        Value::Text(t) => Ok(Some(t.into_owned())),
-        Value::Number(n) => Ok(Some(n.to_string())),
-        other => Err(LineError::BadList { field: field.to_owned(), value: other.shown() }),
+    /// The name Zeek writes in `#fields` and as a JSON key.
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Ts => "ts",
+            Field::Uid => "uid",
+            Field::OrigH => "id.orig_h",
+            Field::OrigP => "id.orig_p",
+            Field::RespH => "id.resp_h",
+            Field::RespP => "id.resp_p",
+            Field::Proto => "proto",
+            Field::Service => "service",
+            Field::Duration => "duration",
+            Field::OrigBytes => "orig_bytes",
+            Field::RespBytes => "resp_bytes",
+            Field::ConnState => "conn_state",
+            Field::History => "history",
+            Field::OrigPkts => "orig_pkts",
+            Field::OrigIpBytes => "orig_ip_bytes",
+            Field::RespPkts => "resp_pkts",
+            Field::RespIpBytes => "resp_ip_bytes",
+            Field::Query => "query",
+            Field::QtypeName => "qtype_name",
+            Field::RcodeName => "rcode_name",
+            Field::Answers => "answers",
+            Field::Ttls => "TTLs",
+            Field::ServerName => "server_name",
+            Field::Host => "host",
+            Field::Method => "method",
+            Field::Uri => "uri",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Field> {
+        Field::ALL.iter().copied().find(|f| f.name() == name)
     }
 }
 
-pub(crate) fn required_text(row: &dyn Row, field: &str) -> Result<String, LineError> {
+/// A line whose values can be looked up by Zeek field.
+pub(crate) trait Row {
+    fn get(&self, field: Field) -> Value<'_>;
+}
+
+fn missing(field: Field) -> LineError {
+    LineError::MissingField { field: field.name().to_owned() }
+}
+
+/// A text value, borrowed from the line where it needs no unescaping.
+pub(crate) fn text_ref(row: &dyn Row, field: Field) -> Result<Option<Cow<'_, str>>, LineError> {
+    match row.get(field) {
+        Value::Unset => Ok(None),
+        Value::Text(t) => Ok(Some(t)),
+        Value::Number(n) => Ok(Some(Cow::Owned(n.to_string()))),
+        other => Err(LineError::BadList { field: field.name().to_owned(), value: other.shown() }),
+    }
+}
+
+pub(crate) fn text(row: &dyn Row, field: Field) -> Result<Option<String>, LineError> {
+    Ok(text_ref(row, field)?.map(Cow::into_owned))
+}
+
+pub(crate) fn required_text(row: &dyn Row, field: Field) -> Result<String, LineError> {
     text(row, field)?.ok_or_else(|| missing(field))
 }
 
-pub(crate) fn addr(row: &dyn Row, field: &str) -> Result<IpAddr, LineError> {
+pub(crate) fn addr(row: &dyn Row, field: Field) -> Result<IpAddr, LineError> {
     match row.get(field) {
         Value::Unset => Err(missing(field)),
         Value::Text(t) => {
-            t.parse().map_err(|_| LineError::BadAddress { field: field.to_owned(), value: t.into_owned() })
+            t.parse().map_err(|_| LineError::BadAddress { field: field.name().to_owned(), value: t.into_owned() })
         }
-        other => Err(LineError::BadAddress { field: field.to_owned(), value: other.shown() }),
+        other => Err(LineError::BadAddress { field: field.name().to_owned(), value: other.shown() }),
     }
 }
 
-fn as_u64(field: &str, value: Value<'_>) -> Result<Option<u64>, LineError> {
-    let bad = |v: &Value<'_>| LineError::BadNumber { field: field.to_owned(), value: v.shown() };
+fn as_u64(field: Field, value: Value<'_>) -> Result<Option<u64>, LineError> {
+    let bad = |v: &Value<'_>| LineError::BadNumber { field: field.name().to_owned(), value: v.shown() };
     match &value {
         Value::Unset => Ok(None),
         Value::Text(t) => t.parse().map(Some).map_err(|_| bad(&value)),
@@ -74,26 +178,29 @@ fn as_u64(field: &str, value: Value<'_>) -> Result<Option<u64>, LineError> {
     }
 }
 
-pub(crate) fn count(row: &dyn Row, field: &str) -> Result<Option<u64>, LineError> {
+pub(crate) fn count(row: &dyn Row, field: Field) -> Result<Option<u64>, LineError> {
     as_u64(field, row.get(field))
 }
 
-pub(crate) fn required_count(row: &dyn Row, field: &str) -> Result<u64, LineError> {
+pub(crate) fn required_count(row: &dyn Row, field: Field) -> Result<u64, LineError> {
     count(row, field)?.ok_or_else(|| missing(field))
 }
 
-pub(crate) fn port(row: &dyn Row, field: &str) -> Result<u16, LineError> {
+pub(crate) fn port(row: &dyn Row, field: Field) -> Result<u16, LineError> {
     let value = row.get(field);
-    let shown = value.shown();
-    let n = as_u64(field, value)
-        .map_err(|_| LineError::BadPort { field: field.to_owned(), value: shown.clone() })?
-        .ok_or_else(|| missing(field))?;
-    u16::try_from(n).map_err(|_| LineError::BadPort { field: field.to_owned(), value: shown })
+    let bad = |v: &Value<'_>| LineError::BadPort { field: field.name().to_owned(), value: v.shown() };
+    let n = match &value {
+        Value::Unset => return Err(missing(field)),
+        Value::Text(t) => t.parse::<u64>().ok(),
+        Value::Number(n) => n.as_u64(),
+        _ => None,
+    };
+    n.and_then(|n| u16::try_from(n).ok()).ok_or_else(|| bad(&value))
 }
 
-pub(crate) fn timestamp(row: &dyn Row, field: &str) -> Result<Timestamp, LineError> {
+pub(crate) fn timestamp(row: &dyn Row, field: Field) -> Result<Timestamp, LineError> {
     let value = row.get(field);
-    let bad = |v: &Value<'_>| LineError::BadTime { field: field.to_owned(), value: v.shown() };
+    let bad = |v: &Value<'_>| LineError::BadTime { field: field.name().to_owned(), value: v.shown() };
     let nanos = match &value {
         Value::Unset => return Err(missing(field)),
         Value::Text(t) => time::parse_decimal_nanos(t).or_else(|| time::parse_iso8601_nanos(t)),
@@ -103,8 +210,8 @@ pub(crate) fn timestamp(row: &dyn Row, field: &str) -> Result<Timestamp, LineErr
     nanos.map(Timestamp::from_nanos).ok_or_else(|| bad(&value))
 }
 
-fn as_interval(field: &str, value: &Value<'_>) -> Result<Option<Duration>, LineError> {
-    let bad = || LineError::BadInterval { field: field.to_owned(), value: value.shown() };
+fn as_interval(field: Field, value: &Value<'_>) -> Result<Option<Duration>, LineError> {
+    let bad = || LineError::BadInterval { field: field.name().to_owned(), value: value.shown() };
     match value {
         Value::Unset => Ok(None),
         Value::Text(t) => time::parse_interval(t).map(Some).ok_or_else(bad),
@@ -113,37 +220,37 @@ fn as_interval(field: &str, value: &Value<'_>) -> Result<Option<Duration>, LineE
     }
 }
 
-pub(crate) fn interval(row: &dyn Row, field: &str) -> Result<Option<Duration>, LineError> {
+pub(crate) fn interval(row: &dyn Row, field: Field) -> Result<Option<Duration>, LineError> {
     as_interval(field, &row.get(field))
 }
 
 /// A `vector[string]`/`set[string]`; unset is an empty list.
-pub(crate) fn strings(row: &dyn Row, field: &str) -> Result<Vec<String>, LineError> {
+pub(crate) fn strings(row: &dyn Row, field: Field) -> Result<Vec<String>, LineError> {
     match row.get(field) {
         Value::Unset => Ok(Vec::new()),
         Value::List(items) => items
             .into_iter()
             .map(|item| match item {
                 Value::Text(t) => Ok(t.into_owned()),
-                other => Err(LineError::BadList { field: field.to_owned(), value: other.shown() }),
+                other => Err(LineError::BadList { field: field.name().to_owned(), value: other.shown() }),
             })
             .collect(),
-        other => Err(LineError::BadList { field: field.to_owned(), value: other.shown() }),
+        other => Err(LineError::BadList { field: field.name().to_owned(), value: other.shown() }),
     }
 }
 
 /// A `vector[interval]`; unset is an empty list, an unset element is an error.
-pub(crate) fn intervals(row: &dyn Row, field: &str) -> Result<Vec<Duration>, LineError> {
+pub(crate) fn intervals(row: &dyn Row, field: Field) -> Result<Vec<Duration>, LineError> {
     match row.get(field) {
         Value::Unset => Ok(Vec::new()),
         Value::List(items) => items
             .iter()
             .map(|item| {
                 as_interval(field, item)?
-                    .ok_or_else(|| LineError::BadInterval { field: field.to_owned(), value: item.shown() })
+                    .ok_or_else(|| LineError::BadInterval { field: field.name().to_owned(), value: item.shown() })
             })
             .collect(),
-        other => Err(LineError::BadInterval { field: field.to_owned(), value: other.shown() }),
+        other => Err(LineError::BadInterval { field: field.name().to_owned(), value: other.shown() }),
     }
 }
 
@@ -154,8 +261,8 @@ mod tests {
 
     struct Map(HashMap<&'static str, Value<'static>>);
     impl Row for Map {
-        fn get(&self, field: &str) -> Value<'_> {
-            self.0.get(field).cloned().unwrap_or(Value::Unset)
+        fn get(&self, field: Field) -> Value<'_> {
+            self.0.get(field.name()).cloned().unwrap_or(Value::Unset)
         }
     }
     fn row(pairs: &[(&'static str, &'static str)]) -> Map {
@@ -164,22 +271,38 @@ mod tests {
 
     #[test]
     fn typed_getters_read_text() {
-        let r = row(&[("a", "192.168.1.23"), ("p", "443"), ("c", "12"), ("t", "1.5"), ("d", "0.018000")]);
-        assert_eq!(addr(&r, "a"), Ok("192.168.1.23".parse().unwrap()));
-        assert_eq!(port(&r, "p"), Ok(443));
-        assert_eq!(count(&r, "c"), Ok(Some(12)));
-        assert_eq!(count(&r, "none"), Ok(None));
-        assert_eq!(timestamp(&r, "t"), Ok(Timestamp::from_nanos(1_500_000_000)));
-        assert_eq!(interval(&r, "d"), Ok(Some(Duration::from_millis(18))));
+        let r = row(&[
+            ("id.orig_h", "192.168.1.23"),
+            ("id.orig_p", "443"),
+            ("orig_pkts", "12"),
+            ("ts", "1.5"),
+            ("duration", "0.018000"),
+        ]);
+        assert_eq!(addr(&r, Field::OrigH), Ok("192.168.1.23".parse().unwrap()));
+        assert_eq!(port(&r, Field::OrigP), Ok(443));
+        assert_eq!(count(&r, Field::OrigPkts), Ok(Some(12)));
+        assert_eq!(count(&r, Field::RespPkts), Ok(None));
+        assert_eq!(timestamp(&r, Field::Ts), Ok(Timestamp::from_nanos(1_500_000_000)));
+        assert_eq!(interval(&r, Field::Duration), Ok(Some(Duration::from_millis(18))));
     }
 
     #[test]
     fn bad_values_carry_field_and_value() {
-        let r = row(&[("a", "192.168.1.300"), ("p", "70000"), ("c", "12x"), ("t", "yesterday")]);
-        assert_eq!(addr(&r, "a"), Err(LineError::BadAddress { field: "a".into(), value: "192.168.1.300".into() }));
-        assert_eq!(port(&r, "p"), Err(LineError::BadPort { field: "p".into(), value: "70000".into() }));
-        assert_eq!(count(&r, "c"), Err(LineError::BadNumber { field: "c".into(), value: "12x".into() }));
-        assert_eq!(timestamp(&r, "t"), Err(LineError::BadTime { field: "t".into(), value: "yesterday".into() }));
-        assert_eq!(addr(&r, "none"), Err(LineError::MissingField { field: "none".into() }));
+        let r =
+            row(&[("id.orig_h", "192.168.1.300"), ("id.orig_p", "70000"), ("orig_pkts", "12x"), ("ts", "yesterday")]);
+        let bad_addr = LineError::BadAddress { field: "id.orig_h".into(), value: "192.168.1.300".into() };
+        assert_eq!(addr(&r, Field::OrigH), Err(bad_addr));
+        assert_eq!(
+            port(&r, Field::OrigP),
+            Err(LineError::BadPort { field: "id.orig_p".into(), value: "70000".into() })
+        );
+        assert_eq!(
+            count(&r, Field::OrigPkts),
+            Err(LineError::BadNumber { field: "orig_pkts".into(), value: "12x".into() })
+        );
+        assert_eq!(timestamp(&r, Field::Ts), Err(LineError::BadTime { field: "ts".into(), value: "yesterday".into() }));
+        assert_eq!(port(&r, Field::RespP), Err(LineError::MissingField { field: "id.resp_p".into() }));
+        assert_eq!(Field::from_name("TTLs"), Some(Field::Ttls));
+        assert!(Field::ALL.iter().all(|&f| Field::from_name(f.name()) == Some(f)));
     }
 }

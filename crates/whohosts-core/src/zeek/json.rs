@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use serde_json::{Map, Value as Json};
 
 use super::error::LineError;
-use super::fields::{Row, Value};
+use super::fields::{Field, Row, Value};
 use super::records::LogKind;
 
 /// One parsed JSON line.
@@ -75,11 +75,11 @@ fn value(v: &Json) -> Value<'_> {
 }
 
 impl Row for JsonRow {
-    fn get(&self, field: &str) -> Value<'_> {
-        match self.map.get(field) {
+    fn get(&self, field: Field) -> Value<'_> {
+        match self.map.get(field.name()) {
             Some(v) => value(v),
             // Zeek can also nest the id record (`"id":{"orig_h":...}`) when not flattening.
-            None => match field.split_once('.') {
+            None => match field.name().split_once('.') {
                 Some((outer, inner)) => self.map.get(outer).and_then(|o| o.get(inner)).map_or(Value::Unset, value),
                 None => Value::Unset,
             },
@@ -97,8 +97,8 @@ mod tests {
         let flat = JsonRow::parse(r#"{"id.orig_h":"10.0.0.1","id.orig_p":53}"#).unwrap();
         let nested = JsonRow::parse(r#"{"id":{"orig_h":"10.0.0.1","orig_p":53}}"#).unwrap();
         for row in [flat, nested] {
-            assert_eq!(fields::addr(&row, "id.orig_h"), Ok("10.0.0.1".parse().unwrap()));
-            assert_eq!(fields::port(&row, "id.orig_p"), Ok(53));
+            assert_eq!(fields::addr(&row, Field::OrigH), Ok("10.0.0.1".parse().unwrap()));
+            assert_eq!(fields::port(&row, Field::OrigP), Ok(53));
         }
     }
 
@@ -107,8 +107,8 @@ mod tests {
         let a = JsonRow::parse(r#"{"ts":1749488480.05}"#).unwrap();
         let b = JsonRow::parse(r#"{"ts":"2025-06-09T17:01:20.050000Z"}"#).unwrap();
         let want = Timestamp::from_nanos(1_749_488_480_050_000_000);
-        assert_eq!(fields::timestamp(&a, "ts"), Ok(want));
-        assert_eq!(fields::timestamp(&b, "ts"), Ok(want));
+        assert_eq!(fields::timestamp(&a, Field::Ts), Ok(want));
+        assert_eq!(fields::timestamp(&b, Field::Ts), Ok(want));
     }
 
     #[test]
@@ -132,9 +132,9 @@ mod tests {
     #[test]
     fn ttls_are_numbers() {
         let row = JsonRow::parse(r#"{"TTLs":[3600.0,20.0],"answers":["a.example","1.2.3.4"]}"#).unwrap();
-        assert_eq!(fields::intervals(&row, "TTLs").unwrap().len(), 2);
-        assert_eq!(fields::strings(&row, "answers").unwrap(), vec!["a.example", "1.2.3.4"]);
+        assert_eq!(fields::intervals(&row, Field::Ttls).unwrap().len(), 2);
+        assert_eq!(fields::strings(&row, Field::Answers).unwrap(), vec!["a.example", "1.2.3.4"]);
         let bad = JsonRow::parse(r#"{"TTLs":["soon",20.0]}"#).unwrap();
-        assert!(matches!(fields::intervals(&bad, "TTLs"), Err(LineError::BadInterval { .. })));
+        assert!(matches!(fields::intervals(&bad, Field::Ttls), Err(LineError::BadInterval { .. })));
     }
 }

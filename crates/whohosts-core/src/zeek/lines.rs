@@ -30,7 +30,7 @@ pub(crate) fn next_line(reader: &mut dyn BufRead, buf: &mut Vec<u8>, limit: usiz
             break;
         }
         any = true;
-        let (part, done) = match chunk.iter().position(|&b| b == b'\n') {
+        let (part, done) = match memchr::memchr(b'\n', chunk) {
             Some(at) => (chunk.get(..at).unwrap_or_default(), Some(at + 1)),
             None => (chunk, None),
         };

@@ -17,14 +17,15 @@ mod tsv;
 #[cfg(test)]
 mod tests;
 
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 
 pub use archive::MAX_DEPTH;
 pub use detect::Format;
 pub use error::{FileError, FileProblem, LineError, LineProblem};
 pub use lines::MAX_LINE_BYTES;
-pub use reader::MAX_PROBLEMS_PER_FILE;
-pub use records::{Answer, Conn, ConnId, DnsAnswer, HttpHost, LogKind, ServerName, Transport};
+pub use reader::{LogSink, MAX_PROBLEMS_PER_FILE};
+pub use records::{Answer, Conn, ConnId, ConnLine, DnsAnswer, HttpHost, LogKind, Record, ServerName, Transport};
 pub use time::Timestamp;
 
 /// A file that was read as a Zeek log.
@@ -57,13 +58,68 @@ pub struct ZeekLogs {
     pub files: Vec<LogFile>,
 }
 
-/// Reads every Zeek log in `paths` (files, or directories walked recursively). Never
-/// fails as a whole: what cannot be read is listed in `problems` and `file_problems`.
-pub fn read_logs(paths: &[PathBuf]) -> ZeekLogs {
-    let (files, walk_problems) = archive::expand(paths);
-    let mut logs = ZeekLogs { file_problems: walk_problems, ..ZeekLogs::default() };
-    for file in &files {
-        reader::read_file(file, &mut logs);
+impl LogSink for ZeekLogs {
+    fn record(&mut self, record: Record<'_>) {
+        match record {
+            Record::Conn(c) => self.conns.push(c.into()),
+            Record::Dns(d) => self.dns.push(d),
+            Record::Ssl(s) => self.ssl.push(s),
+            Record::Http(h) => self.http.push(h),
+            Record::Quic(q) => self.quic.push(q),
+        }
     }
+    fn line_problem(&mut self, problem: LineProblem) {
+        self.problems.push(problem);
+    }
+    fn file_problem(&mut self, problem: FileProblem) {
+        self.file_problems.push(problem);
+    }
+    fn file_read(&mut self, file: LogFile) {
+        self.files.push(file);
+    }
+}
+
+/// The files under the paths given (directories walked recursively, in sorted order), with
+/// their total size for progress and the paths that could not be walked.
+#[derive(Debug, Clone, Default)]
+pub struct LogSet {
+    pub files: Vec<PathBuf>,
+    /// Bytes of all files as stored (compressed for gzip).
+    pub total_bytes: u64,
+    pub problems: Vec<FileProblem>,
+}
+
+impl LogSet {
+    pub fn expand(paths: &[PathBuf]) -> LogSet {
+        let (files, problems) = archive::expand(paths);
+        let total_bytes = files.iter().map(|f| file_size(f)).sum();
+        LogSet { files, total_bytes, problems }
+    }
+
+    /// Reads every file in turn into `sink` (walk problems first). `Break` when the sink
+    /// asked to stop; the records handed on before stand.
+    pub fn read_into(&self, sink: &mut dyn LogSink) -> ControlFlow<()> {
+        for problem in &self.problems {
+            sink.file_problem(problem.clone());
+        }
+        let mut before = 0;
+        for file in &self.files {
+            reader::read_file(file, before, sink)?;
+            before += file_size(file);
+            sink.progress(before)?;
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+fn file_size(path: &std::path::Path) -> u64 {
+    std::fs::metadata(path).map_or(0, |m| m.len())
+}
+
+/// Reads every Zeek log in `paths` (files, or directories walked recursively) into memory.
+/// Never fails as a whole: what cannot be read is listed in `problems` and `file_problems`.
+pub fn read_logs(paths: &[PathBuf]) -> ZeekLogs {
+    let mut logs = ZeekLogs::default();
+    let _ = LogSet::expand(paths).read_into(&mut logs);
     logs
 }

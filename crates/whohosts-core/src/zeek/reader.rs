@@ -1,71 +1,153 @@
-//! Reads one file into `ZeekLogs`: decompresses gzip, sniffs TSV or JSON, and turns each
-//! line into a record of its log kind. A bad line becomes a `LineProblem` and reading goes
-//! on; a file with too many of them is stopped and named in `file_problems`.
+//! Reads one file and hands its records to a [`LogSink`]: decompresses gzip, sniffs TSV or
+//! JSON, and turns each line into a record of its log kind. A bad line becomes a
+//! `LineProblem` and reading goes on; a file with too many of them is stopped and reported
+//! as a `FileProblem`. Nothing is kept here: what to keep is the sink's business.
 
+use std::cell::Cell;
 use std::fs::File;
-use std::io::{self, BufRead};
+use std::io::{self, BufRead, Read};
+use std::ops::ControlFlow;
 use std::path::Path;
+use std::rc::Rc;
 
 use super::detect::{self, Format, Sniffed};
 use super::error::{FileError, FileProblem, LineError, LineProblem};
 use super::fields::Row;
 use super::json::JsonRow;
 use super::lines::{self, NextLine, MAX_LINE_BYTES};
-use super::records::{self, LogKind};
-use super::tsv::TsvHeader;
-use super::{LogFile, ZeekLogs};
+use super::records::{self, LogKind, Record};
+use super::tsv::{Spans, TsvHeader};
+use super::LogFile;
 
 /// Bad lines after which the rest of a file is not read.
 pub const MAX_PROBLEMS_PER_FILE: usize = 1000;
 
-/// Reads `path`, adding its records and problems to `logs`.
-pub(crate) fn read_file(path: &Path, logs: &mut ZeekLogs) {
-    let skip = |logs: &mut ZeekLogs, error| logs.file_problems.push(FileProblem { path: path.to_owned(), error });
+/// Lines between two [`LogSink::progress`] calls.
+const PROGRESS_EVERY_LINES: u64 = 1 << 13;
+
+/// Where the records, problems and progress of a reading go.
+pub trait LogSink {
+    /// One usable line (ssl/quic/http lines without a name are not handed on).
+    fn record(&mut self, record: Record<'_>);
+    fn line_problem(&mut self, problem: LineProblem);
+    /// A file skipped, or stopped before its end (the records before stay handed on).
+    fn file_problem(&mut self, problem: FileProblem);
+    /// A file read as a log, once it is done.
+    fn file_read(&mut self, file: LogFile);
+    /// Called every few thousand lines with the bytes read so far of all files (as stored:
+    /// compressed bytes for gzip). `Break` stops the reading.
+    fn progress(&mut self, _bytes_read: u64) -> ControlFlow<()> {
+        ControlFlow::Continue(())
+    }
+}
+
+/// Counts the bytes taken from the file (before decompression), for progress.
+struct Counting<R> {
+    inner: R,
+    read: Rc<Cell<u64>>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.set(self.read.get() + n as u64);
+        Ok(n)
+    }
+}
+
+/// Reads `path`, handing its records and problems to `sink`. `before` is the bytes of the
+/// files read before it, for progress. `Break` when the sink asked to stop.
+pub(crate) fn read_file(path: &Path, before: u64, sink: &mut dyn LogSink) -> ControlFlow<()> {
+    let skip = |sink: &mut dyn LogSink, error| sink.file_problem(FileProblem { path: path.to_owned(), error });
     let io_error = |e: io::Error| FileError::Io { reason: e.to_string() };
     let file = match File::open(path) {
         Ok(f) => f,
-        Err(e) => return skip(logs, io_error(e)),
+        Err(e) => {
+            skip(sink, io_error(e));
+            return ControlFlow::Continue(());
+        }
     };
-    let (mut reader, gzip) = match detect::decompressing(file) {
+    let read = Rc::new(Cell::new(0));
+    let (mut reader, gzip) = match detect::decompressing(Counting { inner: file, read: Rc::clone(&read) }) {
         Ok(r) => r,
-        Err(e) => return skip(logs, io_error(e)),
+        Err(e) => {
+            skip(sink, io_error(e));
+            return ControlFlow::Continue(());
+        }
     };
     let format = match detect::sniff(&mut reader) {
         Ok(Sniffed::Log(format)) => format,
-        Ok(Sniffed::Empty) => return skip(logs, FileError::Empty),
-        Ok(Sniffed::Unknown(start)) => return skip(logs, FileError::NotZeekLog { start }),
-        Err(e) => return skip(logs, io_error(e)),
+        Ok(Sniffed::Empty) => return ControlFlow::Continue(skip(sink, FileError::Empty)),
+        Ok(Sniffed::Unknown(start)) => return ControlFlow::Continue(skip(sink, FileError::NotZeekLog { start })),
+        Err(e) => return ControlFlow::Continue(skip(sink, io_error(e))),
     };
-    let mut file_reader = FileReader { path, logs, format, problems: 0, kinds: Vec::new(), records: 0 };
+    let mut file_reader =
+        FileReader { path, sink, format, problems: 0, kinds: Vec::new(), records: 0, read, before, stopped: false };
     let outcome = file_reader.read_lines(&mut reader);
-    let FileReader { kinds, records, .. } = file_reader;
+    let FileReader { kinds, records, stopped, sink, .. } = file_reader;
+    if stopped {
+        return ControlFlow::Break(());
+    }
     let unknown_kind = match outcome {
         Ok(unknown) => unknown,
         Err(error) => {
-            skip(logs, error);
+            skip(sink, error);
             None
         }
     };
     if let (true, Some(error)) = (kinds.is_empty(), unknown_kind) {
-        return skip(logs, error);
+        skip(sink, error);
+        return ControlFlow::Continue(());
     }
-    logs.files.push(LogFile { path: path.to_owned(), format, gzip, kinds, records });
+    sink.file_read(LogFile { path: path.to_owned(), format, gzip, kinds, records });
+    ControlFlow::Continue(())
 }
 
 struct FileReader<'a> {
     path: &'a Path,
-    logs: &'a mut ZeekLogs,
+    sink: &'a mut dyn LogSink,
     format: Format,
     problems: usize,
     /// Kinds of the records read, in order of first appearance.
     kinds: Vec<LogKind>,
     records: usize,
+    /// Bytes taken from this file so far, and from the files before it.
+    read: Rc<Cell<u64>>,
+    before: u64,
+    /// The sink asked to stop.
+    stopped: bool,
+}
+
+/// Why the line loop ended early.
+enum Stop {
+    /// The file has a problem; the lines before it stand.
+    File(FileError),
+    /// The sink asked to stop.
+    Asked,
+}
+
+impl From<FileError> for Stop {
+    fn from(e: FileError) -> Self {
+        Stop::File(e)
+    }
 }
 
 impl FileReader<'_> {
     /// Reads every line. Ok carries why nothing was used when the file held no known log.
     fn read_lines(&mut self, reader: &mut dyn BufRead) -> Result<Option<FileError>, FileError> {
+        match self.lines(reader) {
+            Ok(unknown) => Ok(unknown),
+            Err(Stop::File(e)) => Err(e),
+            Err(Stop::Asked) => {
+                self.stopped = true;
+                Ok(None)
+            }
+        }
+    }
+
+    fn lines(&mut self, reader: &mut dyn BufRead) -> Result<Option<FileError>, Stop> {
         let mut buf = Vec::new();
+        let mut spans = Spans::new();
         let mut line_no = 0u64;
         let mut tsv = TsvHeader::default();
         let mut json_kind: Option<Option<LogKind>> = None;
@@ -74,6 +156,9 @@ impl FileReader<'_> {
             let next = lines::next_line(reader, &mut buf, MAX_LINE_BYTES)
                 .map_err(|e| FileError::Io { reason: format!("after line {line_no}: {e}") })?;
             line_no += 1;
+            if line_no % PROGRESS_EVERY_LINES == 0 && self.sink.progress(self.before + self.read.get()).is_break() {
+                return Err(Stop::Asked);
+            }
             let text = match next {
                 NextLine::Eof => return Ok(unknown),
                 NextLine::TooLong(len) => {
@@ -112,7 +197,7 @@ impl FileReader<'_> {
                         unknown.get_or_insert(FileError::UnknownKind { kind: name });
                         continue;
                     };
-                    match tsv.row(text) {
+                    match tsv.row(text, &mut spans) {
                         Ok(row) => self.record(line_no, kind, &row)?,
                         Err(e) => self.problem(line_no, e)?,
                     }
@@ -145,17 +230,12 @@ impl FileReader<'_> {
     }
 
     fn record(&mut self, line_no: u64, kind: LogKind, row: &dyn Row) -> Result<(), FileError> {
-        let logs = &mut *self.logs;
-        let added = match kind {
-            LogKind::Conn => records::conn(row).map(|c| logs.conns.push(c)).map(|()| true),
-            LogKind::Dns => records::dns(row).map(|d| logs.dns.push(d)).map(|()| true),
-            LogKind::Ssl => records::server_name(row).map(|s| s.map(|s| logs.ssl.push(s)).is_some()),
-            LogKind::Quic => records::server_name(row).map(|s| s.map(|s| logs.quic.push(s)).is_some()),
-            LogKind::Http => records::http_host(row).map(|h| h.map(|h| logs.http.push(h)).is_some()),
-        };
-        match added {
-            Ok(_) => {
-                self.records += 1;
+        match records::record(kind, row) {
+            Ok(record) => {
+                if let Some(record) = record {
+                    self.sink.record(record);
+                    self.records += 1;
+                }
                 if !self.kinds.contains(&kind) {
                     self.kinds.push(kind);
                 }
@@ -165,10 +245,10 @@ impl FileReader<'_> {
         }
     }
 
-    /// Records a bad line; Err once the file has had too many.
+    /// Hands on a bad line; Err once the file has had too many.
     fn problem(&mut self, line: u64, error: LineError) -> Result<(), FileError> {
         self.problems += 1;
-        self.logs.problems.push(LineProblem { file: self.path.to_owned(), line, error });
+        self.sink.line_problem(LineProblem { file: self.path.to_owned(), line, error });
         if self.problems >= MAX_PROBLEMS_PER_FILE {
             return Err(FileError::TooManyProblems { count: self.problems });
         }

@@ -2,11 +2,12 @@
 //! named values. Only the fields whohosts uses are kept; anything else in a line is ignored,
 //! so older and newer Zeek versions (extra or missing optional columns) read the same.
 
+use std::borrow::Cow;
 use std::net::IpAddr;
 use std::time::Duration;
 
 use super::error::LineError;
-use super::fields::{self, Row};
+use super::fields::{self, Field, Row};
 use super::time::Timestamp;
 
 /// The logs read. Recognised by `#path` (TSV) or by the fields present (JSON).
@@ -69,6 +70,49 @@ impl Transport {
             "udp" => Self::Udp,
             "icmp" => Self::Icmp,
             other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+/// One conn.log line as read, its text borrowed from the line (copied only where Zeek
+/// escaped something): what streaming into an analysis needs, with no allocation per line.
+/// [`Conn`] is the same line owned.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConnLine<'a> {
+    pub ts: Timestamp,
+    pub uid: Cow<'a, str>,
+    pub id: ConnId,
+    pub proto: Transport,
+    pub service: Option<Cow<'a, str>>,
+    pub duration: Option<Duration>,
+    pub orig_bytes: Option<u64>,
+    pub resp_bytes: Option<u64>,
+    pub conn_state: Option<Cow<'a, str>>,
+    pub history: Option<Cow<'a, str>>,
+    pub orig_pkts: u64,
+    pub orig_ip_bytes: u64,
+    pub resp_pkts: u64,
+    pub resp_ip_bytes: u64,
+}
+
+impl From<ConnLine<'_>> for Conn {
+    fn from(c: ConnLine<'_>) -> Self {
+        let owned = |t: Option<Cow<'_, str>>| t.map(Cow::into_owned);
+        Conn {
+            ts: c.ts,
+            uid: c.uid.into_owned(),
+            id: c.id,
+            proto: c.proto,
+            service: owned(c.service),
+            duration: c.duration,
+            orig_bytes: c.orig_bytes,
+            resp_bytes: c.resp_bytes,
+            conn_state: owned(c.conn_state),
+            history: owned(c.history),
+            orig_pkts: c.orig_pkts,
+            orig_ip_bytes: c.orig_ip_bytes,
+            resp_pkts: c.resp_pkts,
+            resp_ip_bytes: c.resp_ip_bytes,
         }
     }
 }
@@ -161,55 +205,79 @@ pub struct HttpHost {
     pub uri: Option<String>,
 }
 
-fn conn_id(row: &dyn Row) -> Result<ConnId, LineError> {
-    Ok(ConnId {
-        orig_h: fields::addr(row, "id.orig_h")?,
-        orig_p: fields::port(row, "id.orig_p")?,
-        resp_h: fields::addr(row, "id.resp_h")?,
-        resp_p: fields::port(row, "id.resp_p")?,
+/// A line of one of the logs read, typed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Record<'a> {
+    Conn(ConnLine<'a>),
+    Dns(DnsAnswer),
+    /// ssl.log with a `server_name`.
+    Ssl(ServerName),
+    Http(HttpHost),
+    /// quic.log with a `server_name`.
+    Quic(ServerName),
+}
+
+/// The record a line of `kind` holds; `None` for an ssl/quic/http line without a name.
+pub(crate) fn record(kind: LogKind, row: &dyn Row) -> Result<Option<Record<'_>>, LineError> {
+    Ok(match kind {
+        LogKind::Conn => Some(Record::Conn(conn(row)?)),
+        LogKind::Dns => Some(Record::Dns(dns(row)?)),
+        LogKind::Ssl => server_name(row)?.map(Record::Ssl),
+        LogKind::Quic => server_name(row)?.map(Record::Quic),
+        LogKind::Http => http_host(row)?.map(Record::Http),
     })
 }
 
-pub(crate) fn conn(row: &dyn Row) -> Result<Conn, LineError> {
-    Ok(Conn {
-        ts: fields::timestamp(row, "ts")?,
-        uid: fields::required_text(row, "uid")?,
+fn conn_id(row: &dyn Row) -> Result<ConnId, LineError> {
+    Ok(ConnId {
+        orig_h: fields::addr(row, Field::OrigH)?,
+        orig_p: fields::port(row, Field::OrigP)?,
+        resp_h: fields::addr(row, Field::RespH)?,
+        resp_p: fields::port(row, Field::RespP)?,
+    })
+}
+
+pub(crate) fn conn(row: &dyn Row) -> Result<ConnLine<'_>, LineError> {
+    let missing = |field: Field| LineError::MissingField { field: field.name().to_owned() };
+    Ok(ConnLine {
+        ts: fields::timestamp(row, Field::Ts)?,
+        uid: fields::text_ref(row, Field::Uid)?.ok_or_else(|| missing(Field::Uid))?,
         id: conn_id(row)?,
-        proto: Transport::parse(&fields::required_text(row, "proto")?),
-        service: fields::text(row, "service")?,
-        duration: fields::interval(row, "duration")?,
-        orig_bytes: fields::count(row, "orig_bytes")?,
-        resp_bytes: fields::count(row, "resp_bytes")?,
-        conn_state: fields::text(row, "conn_state")?,
-        history: fields::text(row, "history")?,
-        orig_pkts: fields::required_count(row, "orig_pkts")?,
-        orig_ip_bytes: fields::required_count(row, "orig_ip_bytes")?,
-        resp_pkts: fields::required_count(row, "resp_pkts")?,
-        resp_ip_bytes: fields::required_count(row, "resp_ip_bytes")?,
+        proto: Transport::parse(&fields::text_ref(row, Field::Proto)?.ok_or_else(|| missing(Field::Proto))?),
+        service: fields::text_ref(row, Field::Service)?,
+        duration: fields::interval(row, Field::Duration)?,
+        orig_bytes: fields::count(row, Field::OrigBytes)?,
+        resp_bytes: fields::count(row, Field::RespBytes)?,
+        conn_state: fields::text_ref(row, Field::ConnState)?,
+        history: fields::text_ref(row, Field::History)?,
+        orig_pkts: fields::required_count(row, Field::OrigPkts)?,
+        orig_ip_bytes: fields::required_count(row, Field::OrigIpBytes)?,
+        resp_pkts: fields::required_count(row, Field::RespPkts)?,
+        resp_ip_bytes: fields::required_count(row, Field::RespIpBytes)?,
     })
 }
 
 pub(crate) fn dns(row: &dyn Row) -> Result<DnsAnswer, LineError> {
     Ok(DnsAnswer {
-        ts: fields::timestamp(row, "ts")?,
-        uid: fields::required_text(row, "uid")?,
+        ts: fields::timestamp(row, Field::Ts)?,
+        uid: fields::required_text(row, Field::Uid)?,
         id: conn_id(row)?,
-        query: fields::text(row, "query")?.map(|q| q.trim_end_matches('.').to_ascii_lowercase()),
-        qtype_name: fields::text(row, "qtype_name")?,
-        rcode_name: fields::text(row, "rcode_name")?,
-        answers: fields::strings(row, "answers")?.iter().map(|a| Answer::parse(a)).collect(),
-        ttls: fields::intervals(row, "TTLs")?,
+        query: fields::text(row, Field::Query)?.map(|q| q.trim_end_matches('.').to_ascii_lowercase()),
+        qtype_name: fields::text(row, Field::QtypeName)?,
+        rcode_name: fields::text(row, Field::RcodeName)?,
+        answers: fields::strings(row, Field::Answers)?.iter().map(|a| Answer::parse(a)).collect(),
+        ttls: fields::intervals(row, Field::Ttls)?,
     })
 }
 
 /// None when the line has no server name (a ClientHello without SNI).
 pub(crate) fn server_name(row: &dyn Row) -> Result<Option<ServerName>, LineError> {
-    let Some(server_name) = fields::text(row, "server_name")?.filter(|s| !s.is_empty()) else {
+    let Some(server_name) = fields::text(row, Field::ServerName)?.filter(|s| !s.is_empty()) else {
         return Ok(None);
     };
     Ok(Some(ServerName {
-        ts: fields::timestamp(row, "ts")?,
-        uid: fields::required_text(row, "uid")?,
+        ts: fields::timestamp(row, Field::Ts)?,
+        uid: fields::required_text(row, Field::Uid)?,
         id: conn_id(row)?,
         server_name: server_name.trim_end_matches('.').to_ascii_lowercase(),
     }))
@@ -217,16 +285,16 @@ pub(crate) fn server_name(row: &dyn Row) -> Result<Option<ServerName>, LineError
 
 /// None when the request had no Host header.
 pub(crate) fn http_host(row: &dyn Row) -> Result<Option<HttpHost>, LineError> {
-    let Some(host) = fields::text(row, "host")?.filter(|s| !s.is_empty()) else {
+    let Some(host) = fields::text(row, Field::Host)?.filter(|s| !s.is_empty()) else {
         return Ok(None);
     };
     Ok(Some(HttpHost {
-        ts: fields::timestamp(row, "ts")?,
-        uid: fields::required_text(row, "uid")?,
+        ts: fields::timestamp(row, Field::Ts)?,
+        uid: fields::required_text(row, Field::Uid)?,
         id: conn_id(row)?,
         host,
-        method: fields::text(row, "method")?,
-        uri: fields::text(row, "uri")?,
+        method: fields::text(row, Field::Method)?,
+        uri: fields::text(row, Field::Uri)?,
     }))
 }
 

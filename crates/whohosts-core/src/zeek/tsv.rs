@@ -4,10 +4,12 @@
 //! concatenated after rotation); each `#fields` line starts a new one.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use super::error::LineError;
-use super::fields::{Row, Value};
+use super::fields::{Field, Row, Value};
+
+/// Where each value of a data line starts and ends (byte offsets), reused from line to line.
+pub(crate) type Spans = Vec<(usize, usize)>;
 
 /// The headers in force for the data lines that follow them.
 #[derive(Debug, Clone)]
@@ -19,7 +21,8 @@ pub(crate) struct TsvHeader {
     path: Option<String>,
     fields: Vec<String>,
     containers: Vec<bool>,
-    index: HashMap<String, usize>,
+    /// The column of every field whohosts reads, by `Field as usize`.
+    columns: [Option<usize>; Field::ALL.len()],
 }
 
 impl Default for TsvHeader {
@@ -32,7 +35,7 @@ impl Default for TsvHeader {
             path: None,
             fields: Vec::new(),
             containers: Vec::new(),
-            index: HashMap::new(),
+            columns: [None; Field::ALL.len()],
         }
     }
 }
@@ -72,7 +75,12 @@ impl TsvHeader {
             "#path" => self.path = Some(unescape(value).into_owned()),
             "#fields" => {
                 self.fields = value.split(self.separator.as_str()).map(|f| unescape(f).into_owned()).collect();
-                self.index = self.fields.iter().enumerate().map(|(i, f)| (f.clone(), i)).collect();
+                self.columns = [None; Field::ALL.len()];
+                for (i, name) in self.fields.iter().enumerate() {
+                    if let Some(slot) = Field::from_name(name).and_then(|f| self.columns.get_mut(f as usize)) {
+                        slot.get_or_insert(i);
+                    }
+                }
                 self.containers = self.fields.iter().map(|f| KNOWN_CONTAINERS.contains(&f.as_str())).collect();
             }
             "#types" => {
@@ -91,30 +99,47 @@ impl TsvHeader {
         Ok(())
     }
 
-    /// Splits a data line; the column count must match `#fields`.
-    pub fn row<'a>(&'a self, line: &'a str) -> Result<TsvRow<'a>, LineError> {
+    /// Splits a data line into `spans`; the column count must match `#fields`.
+    pub fn row<'a>(&'a self, line: &'a str, spans: &'a mut Spans) -> Result<TsvRow<'a>, LineError> {
         if self.fields.is_empty() {
             return Err(LineError::NoHeader);
         }
-        let values: Vec<&str> = line.split(self.separator.as_str()).collect();
-        if values.len() != self.fields.len() {
-            return Err(LineError::WrongColumnCount { expected: self.fields.len(), found: values.len() });
+        spans.clear();
+        let mut start = 0;
+        match self.separator.as_bytes() {
+            &[byte] => {
+                for end in memchr::memchr_iter(byte, line.as_bytes()) {
+                    spans.push((start, end));
+                    start = end + 1;
+                }
+            }
+            sep => {
+                for (end, _) in line.match_indices(self.separator.as_str()) {
+                    spans.push((start, end));
+                    start = end + sep.len();
+                }
+            }
         }
-        Ok(TsvRow { header: self, values })
+        spans.push((start, line.len()));
+        if spans.len() != self.fields.len() {
+            return Err(LineError::WrongColumnCount { expected: self.fields.len(), found: spans.len() });
+        }
+        Ok(TsvRow { header: self, line, spans })
     }
 }
 
 /// One data line under its header.
 pub(crate) struct TsvRow<'a> {
     header: &'a TsvHeader,
-    values: Vec<&'a str>,
+    line: &'a str,
+    spans: &'a [(usize, usize)],
 }
 
 impl Row for TsvRow<'_> {
-    fn get(&self, field: &str) -> Value<'_> {
+    fn get(&self, field: Field) -> Value<'_> {
         let h = self.header;
-        let Some(&i) = h.index.get(field) else { return Value::Unset };
-        let Some(&raw) = self.values.get(i) else { return Value::Unset };
+        let Some(Some(i)) = h.columns.get(field as usize).copied() else { return Value::Unset };
+        let Some(raw) = self.spans.get(i).and_then(|&(from, to)| self.line.get(from..to)) else { return Value::Unset };
         if raw == h.unset_field {
             return Value::Unset;
         }
@@ -137,7 +162,7 @@ impl Row for TsvRow<'_> {
 
 /// Undoes Zeek's `\xNN` escapes (separators, non-printable bytes). Other backslashes stay.
 pub(crate) fn unescape(text: &str) -> Cow<'_, str> {
-    if !text.contains("\\x") {
+    if memchr::memchr(b'\\', text.as_bytes()).is_none() {
         return Cow::Borrowed(text);
     }
     let bytes = text.as_bytes();
@@ -210,37 +235,46 @@ mod tests {
     fn vectors_split_on_set_separator_and_unescape() {
         let h = dns_header();
         let line = "1.0\tCabc\tx.example\ta.example,TXT 5 a\\x2cb,1.2.3.4\t60.000000,60.000000,20.000000\tF";
-        let row = h.row(line).unwrap();
-        assert_eq!(fields::strings(&row, "answers").unwrap(), vec!["a.example", "TXT 5 a,b", "1.2.3.4"]);
-        assert_eq!(fields::intervals(&row, "TTLs").unwrap().len(), 3);
+        let mut spans = Spans::new();
+        let row = h.row(line, &mut spans).unwrap();
+        assert_eq!(fields::strings(&row, Field::Answers).unwrap(), vec!["a.example", "TXT 5 a,b", "1.2.3.4"]);
+        assert_eq!(fields::intervals(&row, Field::Ttls).unwrap().len(), 3);
     }
 
     #[test]
     fn unset_and_empty_are_told_apart() {
         let h = dns_header();
-        let row = h.row("1.0\tCabc\t(empty)\t(empty)\t-\tF").unwrap();
-        assert_eq!(row.get("query"), Value::Text(Cow::Borrowed("")));
-        assert_eq!(row.get("answers"), Value::List(Vec::new()));
-        assert_eq!(row.get("TTLs"), Value::Unset);
-        assert_eq!(row.get("no_such_field"), Value::Unset);
+        let mut spans = Spans::new();
+        let row = h.row("1.0\tCabc\t(empty)\t(empty)\t-\tF", &mut spans).unwrap();
+        assert_eq!(row.get(Field::Query), Value::Text(Cow::Borrowed("")));
+        assert_eq!(row.get(Field::Answers), Value::List(Vec::new()));
+        assert_eq!(row.get(Field::Ttls), Value::Unset);
+        assert_eq!(row.get(Field::Host), Value::Unset, "not in #fields");
     }
 
     #[test]
     fn wrong_column_count_is_an_error() {
         let h = dns_header();
-        assert_eq!(h.row("1.0\tCabc\tx").err(), Some(LineError::WrongColumnCount { expected: 6, found: 3 }));
-        assert_eq!(TsvHeader::default().row("1.0").err(), Some(LineError::NoHeader));
+        let mut spans = Spans::new();
+        assert_eq!(
+            h.row("1.0\tCabc\tx", &mut spans).err(),
+            Some(LineError::WrongColumnCount { expected: 6, found: 3 })
+        );
+        assert_eq!(TsvHeader::default().row("1.0", &mut spans).err(), Some(LineError::NoHeader));
     }
 
     #[test]
     fn other_separators_work() {
         // As in Zeek's ascii-escape baseline: separator "||", escaped inside values.
         let mut h = TsvHeader::default();
-        for line in ["#separator ||", "#set_separator||,", "#path||ssh", "#fields||t||status", "#types||time||string"] {
+        for line in
+            ["#separator ||", "#set_separator||,", "#path||ssl", "#fields||ts||server_name", "#types||time||string"]
+        {
             h.header_line(line).unwrap();
         }
-        let row = h.row("1343417536.767956||fa\\x7c\\x7cure").unwrap();
-        assert_eq!(row.get("status"), Value::Text(Cow::Owned("fa||ure".to_owned())));
+        let mut spans = Spans::new();
+        let row = h.row("1343417536.767956||fa\\x7c\\x7cure", &mut spans).unwrap();
+        assert_eq!(row.get(Field::ServerName), Value::Text(Cow::Owned("fa||ure".to_owned())));
     }
 
     #[test]

@@ -1,0 +1,281 @@
+//! Reads Zeek logs on a second thread: it parses lines and sends the connections, in
+//! batches, to this thread, which counts them into the analysis as they come (reading and
+//! counting overlap, and nothing per line is kept). Name-bearing lines, problems and file
+//! counts are gathered by the reader and handed over once it is done.
+
+use std::net::IpAddr;
+use std::ops::ControlFlow;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{channel, sync_channel, Receiver, SyncSender};
+
+use crate::analysis::Analysis;
+use crate::flows::{flags_from_history, ConnectionSummary, DirectionStats};
+use crate::ingest::{Finish, Progress};
+use crate::zeek::{
+    self, Answer, ConnLine, DnsAnswer, FileProblem, HttpHost, LineProblem, LogFile, LogSet, LogSink, Record, ServerName,
+};
+
+/// Line problems kept to be listed one by one; the rest are counted.
+pub(crate) const LISTED_PROBLEMS: usize = 20;
+
+/// Connections per batch sent from the reader.
+const BATCH: usize = 4096;
+
+/// The name-bearing lines, kept until every file is read (ssl lines are told QUIC or TLS by
+/// quic.log's uids, and all names are learned in time order). Kept in the compact forms
+/// below: a large log set holds hundreds of thousands of them.
+#[derive(Default)]
+pub(crate) struct NameLogs {
+    pub dns: Vec<DnsLine>,
+    pub ssl: Vec<NameLine>,
+    pub http: Vec<NameLine>,
+    pub quic: Vec<NameLine>,
+}
+
+/// What learning reads of a dns.log line.
+pub(crate) struct DnsLine {
+    pub ts: i64,
+    pub uid: Box<str>,
+    pub resp_p: u16,
+    pub query: Option<Box<str>>,
+    /// In Zeek's order; answers that are neither address nor name keep their place, empty.
+    pub answers: Box<[Answer]>,
+    /// Seconds, one per answer when logged.
+    pub ttls: Box<[u32]>,
+}
+
+impl From<DnsAnswer> for DnsLine {
+    fn from(d: DnsAnswer) -> Self {
+        let answers = d
+            .answers
+            .into_iter()
+            .map(|a| match a {
+                Answer::Other(_) => Answer::Other(String::new()),
+                kept => kept,
+            })
+            .collect();
+        DnsLine {
+            ts: d.ts.nanos,
+            uid: d.uid.into_boxed_str(),
+            resp_p: d.id.resp_p,
+            query: d.query.map(String::into_boxed_str),
+            answers,
+            ttls: d.ttls.iter().map(|t| u32::try_from(t.as_secs()).unwrap_or(u32::MAX)).collect(),
+        }
+    }
+}
+
+/// What learning reads of an ssl, quic or http line: a name used with a server.
+pub(crate) struct NameLine {
+    pub ts: i64,
+    pub uid: Box<str>,
+    pub server: IpAddr,
+    pub name: Box<str>,
+}
+
+impl From<ServerName> for NameLine {
+    fn from(s: ServerName) -> Self {
+        NameLine {
+            ts: s.ts.nanos,
+            uid: s.uid.into_boxed_str(),
+            server: s.id.resp_h,
+            name: s.server_name.into_boxed_str(),
+        }
+    }
+}
+
+impl From<HttpHost> for NameLine {
+    fn from(h: HttpHost) -> Self {
+        NameLine { ts: h.ts.nanos, uid: h.uid.into_boxed_str(), server: h.id.resp_h, name: h.host.into_boxed_str() }
+    }
+}
+
+/// What the reader gathered besides the connections.
+#[derive(Default)]
+pub(crate) struct Gathered {
+    pub names: NameLogs,
+    pub conns: u64,
+    /// A connection started before one read earlier (Zeek writes a connection when it ends).
+    pub out_of_order: bool,
+    pub listed_problems: Vec<LineProblem>,
+    pub problems: usize,
+    pub file_problems: Vec<FileProblem>,
+    pub files: usize,
+}
+
+enum Message {
+    Conns(Vec<ConnectionSummary>),
+    /// Bytes of the files read so far.
+    Progress(u64),
+    Done(Box<Gathered>),
+}
+
+/// Reads `set` on a second thread into `analysis`. `on_progress` runs on this thread with
+/// the connections counted so far; `Break` stops the reading, and the connections counted
+/// before stay.
+pub(crate) fn read_logs_pipelined(
+    set: LogSet,
+    analysis: &mut Analysis,
+    mut on_progress: impl FnMut(&Progress, &mut Analysis) -> ControlFlow<()>,
+) -> (Gathered, Finish) {
+    let total = set.total_bytes;
+    let collect_names = analysis.learns_names();
+    let stop = AtomicBool::new(false);
+    let (tx, rx) = sync_channel::<Message>(4);
+    let (spare_tx, spare_rx) = channel::<Vec<ConnectionSummary>>();
+    std::thread::scope(|scope| {
+        let stop = &stop;
+        let reader = std::thread::Builder::new().name("whohosts-zeek-reader".into()).spawn_scoped(scope, move || {
+            let mut sink = BatchingSink {
+                gathered: Gathered::default(),
+                batch: Vec::new(),
+                latest_start: i64::MIN,
+                collect_names,
+                tx,
+                spare: spare_rx,
+                stop,
+            };
+            let outcome = set.read_into(&mut sink);
+            sink.flush();
+            let _ = sink.tx.send(Message::Done(Box::new(sink.gathered)));
+            outcome
+        });
+        let mut gathered = None;
+        let mut counted = 0u64;
+        match reader {
+            Ok(_) => {
+                while let Ok(message) = rx.recv() {
+                    match message {
+                        Message::Conns(mut batch) => {
+                            if !stop.load(Ordering::Relaxed) {
+                                for c in &batch {
+                                    analysis.add_connection(c);
+                                }
+                                counted += batch.len() as u64;
+                            }
+                            batch.clear();
+                            let _ = spare_tx.send(batch);
+                        }
+                        Message::Progress(position) => {
+                            if stop.load(Ordering::Relaxed) {
+                                continue;
+                            }
+                            let progress = Progress { frames: counted, position, size: Some(total), live: None };
+                            if on_progress(&progress, analysis).is_break() {
+                                stop.store(true, Ordering::Relaxed);
+                            }
+                        }
+                        Message::Done(g) => {
+                            gathered = Some(*g);
+                            break;
+                        }
+                    }
+                }
+            }
+            // No thread to be had: nothing read (reported as no connections).
+            Err(_) => {}
+        }
+        let finish = if stop.load(Ordering::Relaxed) { Finish::Cancelled } else { Finish::EndOfInput };
+        let mut gathered = gathered.unwrap_or_default();
+        gathered.conns = counted;
+        (gathered, finish)
+    })
+}
+
+/// The reader thread's sink: connections into batches, the rest gathered.
+struct BatchingSink<'a> {
+    gathered: Gathered,
+    batch: Vec<ConnectionSummary>,
+    latest_start: i64,
+    /// Off with `--no-names`: name-bearing lines are then dropped as read.
+    collect_names: bool,
+    tx: SyncSender<Message>,
+    spare: Receiver<Vec<ConnectionSummary>>,
+    stop: &'a AtomicBool,
+}
+
+impl BatchingSink<'_> {
+    fn flush(&mut self) {
+        if self.batch.is_empty() {
+            return;
+        }
+        let next = self.spare.try_recv().unwrap_or_else(|_| Vec::with_capacity(BATCH));
+        let full = std::mem::replace(&mut self.batch, next);
+        if self.tx.send(Message::Conns(full)).is_err() {
+            self.stop.store(true, Ordering::Relaxed);
+        }
+    }
+}
+
+impl LogSink for BatchingSink<'_> {
+    fn record(&mut self, record: Record<'_>) {
+        let names = &mut self.gathered.names;
+        match record {
+            Record::Conn(c) => {
+                self.gathered.out_of_order |= c.ts.nanos < self.latest_start;
+                self.latest_start = self.latest_start.max(c.ts.nanos);
+                if self.batch.capacity() == 0 {
+                    self.batch.reserve(BATCH);
+                }
+                self.batch.push(summary(&c));
+                if self.batch.len() >= BATCH {
+                    self.flush();
+                }
+            }
+            _ if !self.collect_names => {}
+            Record::Dns(d) => names.dns.push(d.into()),
+            Record::Ssl(s) => names.ssl.push(s.into()),
+            Record::Http(h) => names.http.push(h.into()),
+            Record::Quic(q) => names.quic.push(q.into()),
+        }
+    }
+
+    fn line_problem(&mut self, problem: LineProblem) {
+        self.gathered.problems += 1;
+        if self.gathered.listed_problems.len() < LISTED_PROBLEMS {
+            self.gathered.listed_problems.push(problem);
+        }
+    }
+
+    fn file_problem(&mut self, problem: FileProblem) {
+        self.gathered.file_problems.push(problem);
+    }
+
+    fn file_read(&mut self, _file: LogFile) {
+        self.gathered.files += 1;
+    }
+
+    fn progress(&mut self, bytes_read: u64) -> ControlFlow<()> {
+        self.flush();
+        if self.stop.load(Ordering::Relaxed) || self.tx.send(Message::Progress(bytes_read)).is_err() {
+            return ControlFlow::Break(());
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+/// A conn.log line as a connection: IP bytes per direction (IP headers included, link layer
+/// not, as Zeek counts them), flags from the history letters.
+pub fn summary(c: &ConnLine<'_>) -> ConnectionSummary {
+    let (proto, ports) = match c.proto {
+        zeek::Transport::Tcp => (6, true),
+        zeek::Transport::Udp => (17, true),
+        zeek::Transport::Icmp if c.id.orig_h.is_ipv6() => (58, false),
+        zeek::Transport::Icmp => (1, false),
+        zeek::Transport::Other(_) => (0, false),
+    };
+    // A capture gives ICMP and unknown transports no ports; Zeek puts type and code there.
+    let port = |p: u16| if ports { p } else { 0 };
+    let (orig_flags, resp_flags) =
+        if proto == 6 { c.history.as_deref().map_or((0, 0), flags_from_history) } else { (0, 0) };
+    let stats = |packets, bytes, tcp_flags| DirectionStats { packets, bytes, captured_bytes: 0, tcp_flags };
+    ConnectionSummary {
+        proto,
+        orig: (c.id.orig_h, port(c.id.orig_p)),
+        resp: (c.id.resp_h, port(c.id.resp_p)),
+        start_ns: c.ts.nanos,
+        duration_ns: c.duration.map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX)),
+        orig_stats: stats(c.orig_pkts, c.orig_ip_bytes, orig_flags),
+        resp_stats: stats(c.resp_pkts, c.resp_ip_bytes, resp_flags),
+    }
+}
