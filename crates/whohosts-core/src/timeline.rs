@@ -9,7 +9,10 @@
 
 use serde::Serialize;
 
+pub mod axis;
 mod spread;
+
+pub use axis::{AxisBreak, CompressedAxis};
 
 pub type SeriesId = u32;
 

@@ -152,6 +152,11 @@ impl WhohostsApp {
         &self.graph
     }
 
+    /// The timeline view's state (its axis and where it drew), for tests.
+    pub fn timeline_state(&self) -> &TimelineState {
+        &self.timeline
+    }
+
     /// How captures are analysed (local networks, provider data).
     pub fn config(&self) -> &AnalysisConfig {
         &self.config
