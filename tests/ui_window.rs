@@ -9,7 +9,7 @@ use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 
 use whohosts_app::file_browser::HIDDEN_FILES_LABEL;
-use whohosts_app::timeline_view::GAP_WARNING;
+use whohosts_app::timeline_view::{CUT_GAPS_LABEL, GAP_WARNING};
 use whohosts_app::WhohostsApp;
 use whohosts_core::filter::{selected_flows, Chip, ChipKind};
 
@@ -143,8 +143,6 @@ fn the_in_window_browser_opens_a_file() {
     let dir = temp_dir("browse");
     std::fs::copy(gap_capture(), dir.join("years.pcap")).unwrap();
     let mut harness = harness(1280.0, 800.0);
-    // egui_file's folder and file icons are emoji no bundled font has: boxes, not a panic.
-    harness.ctx.set_missing_glyph_policy(egui::MissingGlyphPolicy::Tofu);
     harness.state_mut().settings.recent_files = vec![dir.join("gone.pcap")];
     harness.get_by_label("File").click();
     harness.run_steps(3);
@@ -191,4 +189,46 @@ fn a_capture_spanning_years_warns_of_its_gap_and_counts_in_years() {
     harness.run_steps(3);
     harness.get_by_label("Whole").click();
     harness.run_steps(3);
+}
+
+#[test]
+fn a_capture_spanning_years_shows_its_stretches_side_by_side_and_ranges_stay_real() {
+    let mut harness = harness(1280.0, 800.0);
+    open(&mut harness, &gap_capture());
+    let timeline = harness.state().timeline_state();
+    let axis = timeline.shown_axis().expect("the timeline was drawn").clone();
+    assert!(axis.is_broken(), "six years of silence are cut out by default");
+    let stretches = axis.stretches().to_vec();
+    assert_eq!(stretches.len(), 2);
+    // Both stretches in view side by side, each a good part of the plot, the break narrow.
+    let plot = timeline.plot_rect().unwrap();
+    let x = |ns: i64| timeline.screen_x_of(ns).unwrap();
+    let (a, b) = ((x(stretches[0].0), x(stretches[0].1)), (x(stretches[1].0), x(stretches[1].1)));
+    assert!(plot.left() - 1.0 <= a.0 && b.1 <= plot.right() + 1.0, "{a:?} {b:?} in {plot:?}");
+    assert!(a.1 - a.0 > plot.width() * 0.3 && b.1 - b.0 > plot.width() * 0.3, "{a:?} {b:?}");
+    assert!(b.0 - a.1 < plot.width() * 0.1, "break {} wide", b.0 - a.1);
+    // Each stretch is labelled with its own real date and times.
+    let labels = timeline.tick_labels().to_vec();
+    assert!(labels.iter().any(|l| l.starts_with("2016-04-07 03:3")), "{labels:?}");
+    assert!(labels.iter().any(|l| l.starts_with("2022-04-")), "{labels:?}");
+    // A range dragged inside the 2022 stretch is 2022 time: the one flow of 2022.
+    let y = plot.center().y;
+    drag(&mut harness, egui::pos2(b.0 + 10.0, y), egui::pos2(b.1 - 10.0, y));
+    let (from, to) = harness.state().filter.time_range.expect("a dragged range");
+    assert!(stretches[1].0 <= from && from < to && to <= stretches[1].1 + 1, "{from}..{to} not in {stretches:?}");
+    harness.get_by_label("1 flow");
+    // A range across the break keeps the silence inside it: both flows, 2016 to 2022.
+    drag(&mut harness, egui::pos2(a.0 + 10.0, y), egui::pos2(b.1 - 10.0, y));
+    let (from, to) = harness.state().filter.time_range.expect("a dragged range");
+    assert!(from < stretches[0].1 && to > stretches[1].0, "{from}..{to}");
+    harness.get_by_label("2 flows");
+    // The switch gives the real, linear axis; the range stays where it was in real time.
+    harness.get_by_label(CUT_GAPS_LABEL).click();
+    harness.run_steps(3);
+    let timeline = harness.state().timeline_state();
+    assert!(!timeline.shown_axis().unwrap().is_broken());
+    assert_eq!(harness.state().filter.time_range, Some((from, to)));
+    harness.get_by_label(CUT_GAPS_LABEL).click();
+    harness.run_steps(3);
+    assert!(harness.state().timeline_state().shown_axis().unwrap().is_broken());
 }

@@ -68,7 +68,9 @@ impl TimelineState {
         match &self.activity {
             Some((timeline, frames, spans)) if (*timeline, *frames) == key => Arc::clone(spans),
             _ => {
-                let spans = Arc::new(snapshot.timeline.activity_spans(LONG_GAP_NS));
+                let mut spans = snapshot.timeline.activity_spans(LONG_GAP_NS);
+                snapshot.timeline.trim_spans(&mut spans);
+                let spans = Arc::new(spans);
                 self.activity = Some((key.0, key.1, Arc::clone(&spans)));
                 spans
             }
@@ -87,12 +89,14 @@ impl TimelineState {
             }
         }
         let axis = Arc::new(if spans.len() > 1 && !self.real_axis {
-            let active: i64 = spans.iter().map(|s| s.to_ns - s.from_ns).sum();
-            CompressedAxis::new(
-                spans.iter().map(|s| (s.from_ns, s.to_ns)),
-                SECONDS_PER_NS,
-                break_width(active, spans.len()),
-            )
+            // Stretches are whole minutes; the axis starts at the first packet and ends at
+            // the last, as the real one does.
+            let (first, last) =
+                (snapshot.totals.first_ns.unwrap_or(i64::MIN), snapshot.totals.last_ns.unwrap_or(i64::MAX));
+            let stretches: Vec<(i64, i64)> =
+                spans.iter().map(|s| (s.from_ns.max(first), s.to_ns.min(last.saturating_add(1)))).collect();
+            let active: i64 = stretches.iter().map(|(a, b)| b - a).sum();
+            CompressedAxis::new(stretches, SECONDS_PER_NS, break_width(active, spans.len()))
         } else {
             CompressedAxis::linear(origin, SECONDS_PER_NS)
         });

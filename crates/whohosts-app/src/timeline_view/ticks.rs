@@ -100,8 +100,10 @@ pub(super) fn broken_axis_ticks(axis: &CompressedAxis, bounds: (f64, f64), px_pe
         if end < bounds.0 || start > bounds.1 {
             continue;
         }
-        // The first round time in view inside this stretch.
-        let in_view = from.max(axis.time_at(bounds.0));
+        // The first round time in view inside this stretch, far enough in for its dated
+        // label to stay clear of the break before it.
+        let dated_half_ns = (half_width("2016-04-07 03:33:20") / axis.scale()) as i64;
+        let in_view = from.saturating_add(if i > 0 { dated_half_ns } else { 0 }).max(axis.time_at(bounds.0));
         let mut t = in_view.div_euclid(step_ns).saturating_mul(step_ns);
         if t < in_view {
             t = t.saturating_add(step_ns);
