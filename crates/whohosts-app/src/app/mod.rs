@@ -171,8 +171,7 @@ impl WhohostsApp {
         // Absolute, so the recent files list works from any working directory.
         let paths: Vec<_> = paths.iter().map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())).collect();
         self.next_generation += 1;
-        let wake = ctx.clone();
-        let notify = Box::new(move || wake.request_repaint());
+        let notify = crate::loading::throttled_wake(ctx.clone());
         let opened = OpenCapture::open_paths(&paths, self.config.clone(), self.next_generation, notify);
         // A capture read to the end is kept aside until the new one proves readable.
         let keep =
