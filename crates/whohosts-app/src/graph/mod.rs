@@ -4,6 +4,7 @@
 //! view filter, and answers with a `ViewCommand`, never touching other views.
 
 mod background;
+mod chips;
 pub mod columns;
 pub mod filtering;
 pub mod fold;
@@ -14,7 +15,7 @@ pub mod ordering;
 pub mod scene;
 mod view;
 
-pub use view::{FILTER_TO_NODE_LABEL, SHOW_FOLDED_LABEL};
+pub use chips::{FILTER_TO_NODE_LABEL, SHOW_FOLDED_LABEL};
 
 use std::collections::BTreeSet;
 
