@@ -17,7 +17,7 @@ use whohosts_core::snapshot::Snapshot;
 
 /// While a file is read, the window draws at most this often for the reader's updates: each
 /// frame costs a software renderer as much as reading thousands of packets.
-const READING_FRAME_INTERVAL: Duration = Duration::from_millis(100);
+const READING_FRAME_INTERVAL: Duration = Duration::from_millis(250);
 /// While a file is read, the views take a new snapshot at most this often: each one has the
 /// table re-sorted and the graph rebuilt (on workers that share the reader's cores).
 const READING_SNAPSHOT_INTERVAL: Duration = Duration::from_millis(500);

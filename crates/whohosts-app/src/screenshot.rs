@@ -45,9 +45,9 @@ impl ScreenshotJob {
             return;
         };
         match &capture.state {
-            // The reader wakes the window with each snapshot; drawing more often only costs
-            // (under a software renderer, most of the time a screenshot takes).
-            LoadState::Reading { .. } => ctx.request_repaint_after(std::time::Duration::from_millis(100)),
+            // The reader wakes the window (a few times a second); drawing more often only
+            // costs (under a software renderer, most of the time a screenshot takes).
+            LoadState::Reading { .. } => {}
             LoadState::Failed => {
                 let message =
                     capture.error.clone().unwrap_or_else(|| format!("{}: could not be read", capture.file_name()));

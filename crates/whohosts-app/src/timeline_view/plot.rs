@@ -182,8 +182,8 @@ fn broken_time_axis<'a>(plot: Plot<'a>, axis: &Arc<CompressedAxis>, shown: &Rc<R
         .x_axis_formatter(move |mark, _| ticks::label_at(&label_ticks.borrow(), mark.value))
 }
 
-/// Break marks where silences were cut out: the cut shaded, two slanted strokes across the
-/// top and bottom edges, as on a paper chart with a broken axis.
+/// Break marks where silences were cut out: the cut shaded, two slanted strokes at the top
+/// and across the x axis, as on a paper chart with a broken axis.
 fn paint_breaks(ui: &egui::Ui, transform: &PlotTransform, axis: &CompressedAxis, dark: bool) {
     let frame = *transform.frame();
     let painter = ui.painter().with_clip_rect(frame.expand(8.0));
@@ -197,8 +197,9 @@ fn paint_breaks(ui: &egui::Ui, transform: &PlotTransform, axis: &CompressedAxis,
         }
         let shaded = egui::Rect::from_x_y_ranges(left.max(frame.left())..=right.min(frame.right()), frame.y_range());
         painter.rect_filled(shaded, 0.0, shade);
+        // Across the x axis, and just inside the top edge (above it is the toolbar).
         let x = (left + right) / 2.0;
-        for y in [frame.top(), frame.bottom()] {
+        for y in [frame.top() + 7.0, frame.bottom()] {
             for dx in [-3.0, 3.0] {
                 painter.line_segment(
                     [egui::pos2(x + dx - 3.0, y + 6.0), egui::pos2(x + dx + 3.0, y - 6.0)],
