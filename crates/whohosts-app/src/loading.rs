@@ -18,9 +18,6 @@ use whohosts_core::snapshot::Snapshot;
 /// While a file is read, the window draws at most this often for the reader's updates: each
 /// frame costs a software renderer as much as reading thousands of packets.
 const READING_FRAME_INTERVAL: Duration = Duration::from_millis(250);
-/// While a file is read, the views take a new snapshot at most this often: each one has the
-/// table re-sorted and the graph rebuilt (on workers that share the reader's cores).
-const READING_SNAPSHOT_INTERVAL: Duration = Duration::from_millis(500);
 
 /// A reader's wake-up call that draws a frame at once only when the last one it asked for is
 /// `READING_FRAME_INTERVAL` old, and otherwise asks for one when that time is up, so the
@@ -69,10 +66,6 @@ pub struct OpenCapture {
     live: Option<LiveInfo>,
     /// The name shown for several files or Zeek logs ("a.pcap and 2 more"); else the file's.
     label: Option<String>,
-    /// The newest snapshot of a file being read, waiting until the views are due another.
-    waiting: Option<Snapshot>,
-    /// When the views last took a snapshot.
-    adopted_at: Option<Instant>,
 }
 
 /// What the app shows about a live capture besides its snapshot.
@@ -152,8 +145,6 @@ impl OpenCapture {
             session: Some(session),
             live: None,
             label: None,
-            waiting: None,
-            adopted_at: None,
         }
     }
 
@@ -180,8 +171,6 @@ impl OpenCapture {
             session: None,
             live: None,
             label: None,
-            waiting: None,
-            adopted_at: None,
         }
     }
 
@@ -256,31 +245,17 @@ impl OpenCapture {
                 }
             }
         }
+        // Only the newest: a snapshot held back would be one more copy of the capture's
+        // tables (and its timeline) in memory.
         if let Some(snapshot) = newest {
-            self.waiting = Some(snapshot);
-        }
-        // A file being read hands the views a snapshot now and then; live captures and the
-        // end of reading at once.
-        let due = self.adopted_at.is_none_or(|t| t.elapsed() >= READING_SNAPSHOT_INTERVAL);
-        if self.waiting.is_some() && (due || !self.is_reading() || self.live.is_some()) {
-            if let Some(snapshot) = self.waiting.take() {
-                self.snapshot = Arc::new(snapshot);
-                self.version += 1;
-                self.adopted_at = Some(Instant::now());
-                changed = true;
-            }
+            self.snapshot = Arc::new(snapshot);
+            self.version += 1;
         }
         // A live session stays after the end: it serves saves of what was captured.
         if !self.is_reading() && self.live.is_none() {
             self.session = None;
         }
         changed
-    }
-
-    /// How long until a waiting snapshot is due to the views, if one waits.
-    pub fn snapshot_due_in(&self) -> Option<Duration> {
-        self.waiting.as_ref()?;
-        Some(self.adopted_at.map_or(Duration::ZERO, |t| READING_SNAPSHOT_INTERVAL.saturating_sub(t.elapsed())))
     }
 
     /// The error with the file name in front, unless the reader already named it.

@@ -6,7 +6,7 @@ use std::time::Duration;
 use egui::ViewportCommand;
 
 use super::WhohostsApp;
-use crate::loading::{LoadState, OpenCapture};
+use crate::loading::LoadState;
 
 /// Time per frame the UI spends taking in updates from the reader.
 const DRAIN_BUDGET: Duration = Duration::from_millis(10);
@@ -46,9 +46,6 @@ impl WhohostsApp {
                     self.settings.remember_file(&capture.path);
                 }
             }
-        }
-        if let Some(due) = self.capture.as_ref().and_then(OpenCapture::snapshot_due_in) {
-            ctx.request_repaint_after(due);
         }
         if ended {
             self.settle_open();
