@@ -288,8 +288,6 @@ fn a_flow_selected_in_another_view_is_scrolled_into_the_table_and_inspected() {
 #[test]
 fn without_a_file_dialog_the_window_points_at_the_path_field() {
     let mut harness = harness();
-    // egui_file's folder and file icons are emoji no bundled font has: boxes, not a panic.
-    harness.ctx.set_missing_glyph_policy(egui::MissingGlyphPolicy::Tofu);
     harness.get_by_label("Open a capture…").click();
     let deadline = Instant::now() + Duration::from_secs(10);
     while harness.query_by_label_contains("No file dialog is available").is_none() {

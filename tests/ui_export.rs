@@ -85,13 +85,13 @@ fn export_writes_a_png_of_the_chosen_size_and_asks_before_replacing() {
     open_capture(&mut harness, "export-png.pcap");
     open_export_window_from_menu(&mut harness);
     // The defaults name the capture and sit next to it.
-    assert_eq!(harness.state().export.title, "Who hosts the traffic in export-png.pcap");
+    assert_eq!(harness.state().export.figure.title, "Who hosts the traffic in export-png.pcap");
     assert!(harness.state().export.path.ends_with("export-png-figure.png"), "{}", harness.state().export.path);
     {
         let export = &mut harness.state_mut().export;
-        export.width = 400;
-        export.height = 300;
-        export.scale = 1;
+        export.figure.width = 400;
+        export.figure.height = 300;
+        export.figure.scale = 1;
     }
     set_destination(&mut harness, &png_path);
 
@@ -115,7 +115,7 @@ fn export_writes_a_png_of_the_chosen_size_and_asks_before_replacing() {
     harness.get_by_label("Cancel").click();
     harness.run_steps(2);
     assert!(harness.query_by_label(&format!("{} exists. Replace it?", png_path.display())).is_none());
-    harness.state_mut().export.scale = 2;
+    harness.state_mut().export.figure.scale = 2;
     harness.get_by_label("Export").click();
     harness.run_steps(2);
     harness.get_by_label("Replace").click();

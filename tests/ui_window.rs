@@ -9,7 +9,7 @@ use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 
 use whohosts_app::file_browser::HIDDEN_FILES_LABEL;
-use whohosts_app::timeline_view::GAP_WARNING;
+use whohosts_app::timeline_view::{CUT_GAPS_LABEL, GAP_WARNING};
 use whohosts_app::WhohostsApp;
 use whohosts_core::filter::{selected_flows, Chip, ChipKind};
 
@@ -139,18 +139,18 @@ fn a_failed_open_shows_the_error_and_keeps_the_capture() {
 }
 
 #[test]
-fn the_in_window_browser_opens_a_file() {
+fn the_in_window_browser_opens_one_file_or_several_as_one() {
     let dir = temp_dir("browse");
     std::fs::copy(gap_capture(), dir.join("years.pcap")).unwrap();
+    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/icloud.pcap"), dir.join("icloud.pcap")).unwrap();
     let mut harness = harness(1280.0, 800.0);
-    // egui_file's folder and file icons are emoji no bundled font has: boxes, not a panic.
-    harness.ctx.set_missing_glyph_policy(egui::MissingGlyphPolicy::Tofu);
     harness.state_mut().settings.recent_files = vec![dir.join("gone.pcap")];
     harness.get_by_label("File").click();
     harness.run_steps(3);
     harness.get_by_label("Browse in window…").click();
     harness.run_steps(4);
     harness.get_by_label(HIDDEN_FILES_LABEL);
+    // The file icons are drawn from the bundled fonts (a missing glyph would panic here).
     harness.get_by_label("🗋 years.pcap").click();
     harness.run_steps(3);
     // The welcome screen's path field has an Open button too (disabled while empty).
@@ -159,6 +159,49 @@ fn the_in_window_browser_opens_a_file() {
     wait_until_read(&mut harness);
     assert_eq!(harness.state().capture.as_ref().map(|c| c.file_name()), Some("years.pcap".to_string()));
     assert!(harness.query_by_label(HIDDEN_FILES_LABEL).is_none());
+    harness.get_by_label("2 flows");
+    // Ctrl+click picks a second file: both are read as one capture.
+    harness.get_by_label("File").click();
+    harness.run_steps(3);
+    harness.get_by_label("Browse in window…").click();
+    harness.run_steps(4);
+    harness.get_by_label("🗋 icloud.pcap").click();
+    harness.run_steps(2);
+    let ctrl = egui::Modifiers { ctrl: true, command: true, ..egui::Modifiers::NONE };
+    harness.get_by_label("🗋 years.pcap").click_modifiers(ctrl);
+    harness.run_steps(3);
+    let open = harness.get_all_by_label("Open").last().expect("the browser's Open button").rect();
+    click_at(&mut harness, open.center());
+    wait_until_read(&mut harness);
+    let name = harness.state().capture.as_ref().map(|c| c.file_name()).unwrap_or_default();
+    assert!(name.ends_with("and 1 more"), "{name}");
+    let flows = harness.state().capture.as_ref().unwrap().snapshot.flows.len();
+    assert!(flows > 2, "only {flows} flows: the second file was not read");
+}
+
+#[test]
+fn a_folder_selected_in_the_browser_opens_whole() {
+    let dir = temp_dir("folder");
+    let captures = dir.join("captures");
+    std::fs::create_dir_all(&captures).unwrap();
+    std::fs::copy(gap_capture(), captures.join("years.pcap")).unwrap();
+    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/icloud.pcap"), captures.join("icloud.pcap"))
+        .unwrap();
+    let mut harness = harness(1280.0, 800.0);
+    // The browser starts in the folder of the newest recent file: the one holding "captures".
+    harness.state_mut().settings.recent_files = vec![dir.join("gone.pcap")];
+    harness.get_by_label("File").click();
+    harness.run_steps(3);
+    harness.get_by_label("Browse in window…").click();
+    harness.run_steps(4);
+    harness.get_by_label("🗀 captures").click();
+    harness.run_steps(3);
+    let open = harness.get_all_by_label("Open").last().expect("the browser's Open button").rect();
+    click_at(&mut harness, open.center());
+    wait_until_read(&mut harness);
+    let capture = harness.state().capture.as_ref().expect("the folder was opened");
+    assert!(capture.file_name().ends_with("and 1 more"), "{}", capture.file_name());
+    assert!(capture.snapshot.flows.len() > 2);
 }
 
 #[test]
@@ -191,4 +234,100 @@ fn a_capture_spanning_years_warns_of_its_gap_and_counts_in_years() {
     harness.run_steps(3);
     harness.get_by_label("Whole").click();
     harness.run_steps(3);
+}
+
+#[test]
+fn a_capture_spanning_years_shows_its_stretches_side_by_side_and_ranges_stay_real() {
+    let mut harness = harness(1280.0, 800.0);
+    open(&mut harness, &gap_capture());
+    let timeline = harness.state().timeline_state();
+    let axis = timeline.shown_axis().expect("the timeline was drawn").clone();
+    assert!(axis.is_broken(), "six years of silence are cut out by default");
+    let stretches = axis.stretches().to_vec();
+    assert_eq!(stretches.len(), 2);
+    // Both stretches in view side by side, each a good part of the plot, the break narrow.
+    let plot = timeline.plot_rect().unwrap();
+    let x = |ns: i64| timeline.screen_x_of(ns).unwrap();
+    let (a, b) = ((x(stretches[0].0), x(stretches[0].1)), (x(stretches[1].0), x(stretches[1].1)));
+    assert!(plot.left() - 1.0 <= a.0 && b.1 <= plot.right() + 1.0, "{a:?} {b:?} in {plot:?}");
+    assert!(a.1 - a.0 > plot.width() * 0.3 && b.1 - b.0 > plot.width() * 0.3, "{a:?} {b:?}");
+    assert!(b.0 - a.1 < plot.width() * 0.1, "break {} wide", b.0 - a.1);
+    // Each stretch is labelled with its own real date and times.
+    let labels = timeline.tick_labels().to_vec();
+    assert!(labels.iter().any(|l| l.starts_with("2016-04-07 03:3")), "{labels:?}");
+    assert!(labels.iter().any(|l| l.starts_with("2022-04-")), "{labels:?}");
+    // A range dragged inside the 2022 stretch is 2022 time: the one flow of 2022.
+    let y = plot.center().y;
+    drag(&mut harness, egui::pos2(b.0 + 10.0, y), egui::pos2(b.1 - 10.0, y));
+    let (from, to) = harness.state().filter.time_range.expect("a dragged range");
+    assert!(stretches[1].0 <= from && from < to && to <= stretches[1].1 + 1, "{from}..{to} not in {stretches:?}");
+    harness.get_by_label("1 flow");
+    // A range across the break keeps the silence inside it: both flows, 2016 to 2022.
+    drag(&mut harness, egui::pos2(a.0 + 10.0, y), egui::pos2(b.1 - 10.0, y));
+    let (from, to) = harness.state().filter.time_range.expect("a dragged range");
+    assert!(from < stretches[0].1 && to > stretches[1].0, "{from}..{to}");
+    harness.get_by_label("2 flows");
+    // The switch gives the real, linear axis; the range stays where it was in real time.
+    harness.get_by_label(CUT_GAPS_LABEL).click();
+    harness.run_steps(3);
+    let timeline = harness.state().timeline_state();
+    assert!(!timeline.shown_axis().unwrap().is_broken());
+    assert_eq!(harness.state().filter.time_range, Some((from, to)));
+    harness.get_by_label(CUT_GAPS_LABEL).click();
+    harness.run_steps(3);
+    assert!(harness.state().timeline_state().shown_axis().unwrap().is_broken());
+}
+
+#[test]
+fn dragged_column_widths_are_remembered_for_the_next_run() {
+    use whohosts_app::flow_table::model::SortColumn;
+    let mut first = harness(1280.0, 800.0);
+    first.state_mut().show_snapshot("demo.pcap", test_support::demo::demo_snapshot());
+    first.run_steps(4);
+    assert!(first.state().settings.table_widths.is_empty(), "nothing resized, nothing to remember");
+    let remote = first.get_by_label("Remote").rect();
+    let divider = egui::pos2(remote.left() - 4.0, remote.center().y);
+    drag(&mut first, divider, divider + egui::vec2(60.0, 0.0));
+    let widened = first.get_by_label("Remote").rect();
+    assert!(widened.left() > remote.left() + 40.0, "{remote:?} -> {widened:?}");
+    let widths = first.state().settings.table_widths.clone();
+    let owner = widths.iter().find(|(c, _)| *c == SortColumn::Owner).expect("the Owner column's width").1;
+    assert!((150.0 + 40.0..150.0 + 80.0).contains(&owner), "Owner {owner} after a 60-point drag");
+    // The next run starts from the remembered widths: Remote starts where it was left.
+    let mut next = harness(1280.0, 800.0);
+    next.state_mut().settings.table_widths = widths;
+    next.state_mut().show_snapshot("demo.pcap", test_support::demo::demo_snapshot());
+    next.run_steps(4);
+    let again = next.get_by_label("Remote").rect();
+    assert!((again.left() - widened.left()).abs() < 2.0, "{again:?} vs {widened:?}");
+}
+
+#[test]
+fn a_fold_click_filters_every_view_to_it_and_right_click_shows_what_it_holds() {
+    let mut harness = harness(1280.0, 800.0);
+    harness.state_mut().show_snapshot("many.pcap", test_support::scenes::large(3_000));
+    harness.run_steps(4);
+    let fold = harness.get_by_label_contains("more hosts").rect();
+    click_at(&mut harness, fold.center());
+    let chips = harness.state().filter.chips.clone();
+    let [chip] = chips.as_slice() else { panic!("{chips:?}") };
+    assert_eq!(chip.kind, ChipKind::Host);
+    assert!(!chip.members.is_empty());
+    harness.get_by_label_contains("hosts: ");
+    // The table, the status bar and the exporters follow the one filter.
+    let snapshot = harness.state().capture.as_ref().unwrap().snapshot.clone();
+    let passing = selected_flows(&snapshot, &harness.state().filter);
+    assert!(!passing.is_empty() && passing.len() < snapshot.flows.len());
+    assert_eq!(harness.state().selection, passing);
+    harness.get_by_label(&format!("{} flows", whohosts_app::format::count(passing.len() as u64)));
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(3);
+    assert!(harness.state().filter.chips.is_empty());
+    // The fold's right-click menu opens it in the graph instead.
+    harness.get_by_label_contains("more hosts").click_secondary();
+    harness.run_steps(3);
+    harness.get_by_label(whohosts_app::graph::SHOW_FOLDED_LABEL).click();
+    harness.run_steps(4);
+    assert!(harness.state().graph_state().expanded.contains("0:hosts"));
+    assert!(harness.state().filter.chips.is_empty());
 }

@@ -80,6 +80,22 @@ pub fn demo() -> Snapshot {
     build(&flows)
 }
 
+/// The demo's flows with every other one moved three years later: two stretches of traffic
+/// and a long silence between them, for the timeline's broken axis.
+pub fn with_gap() -> Snapshot {
+    let later = 3 * 365 * 86_400 * SECOND;
+    let mut flows = Vec::new();
+    for (r, remote) in REMOTES.iter().enumerate() {
+        for h in 0..HOSTS.len() {
+            let bytes = remote.weight * 10_000 + 4_000;
+            let shift = if (r + h) % 2 == 1 { later } else { 0 };
+            let first = START_NS + shift + ((r * 7 + h * 13) % 40) as i64 * SECOND;
+            flows.push((h, r, bytes, first, first + 10 * SECOND));
+        }
+    }
+    build(&flows)
+}
+
 /// `count` flows over the demo's remotes and 200 hosts, for timing the views.
 pub fn large(count: usize) -> Snapshot {
     let flows: Vec<_> = (0..count)

@@ -15,6 +15,28 @@ use whohosts_core::input::Input;
 use whohosts_core::session::{LiveControl, Session, UpdateKind};
 use whohosts_core::snapshot::Snapshot;
 
+/// While a file is read, the window draws at most this often for the reader's updates: each
+/// frame costs a software renderer as much as reading thousands of packets.
+const READING_FRAME_INTERVAL: Duration = Duration::from_millis(250);
+
+/// A reader's wake-up call that draws a frame at once only when the last one it asked for is
+/// `READING_FRAME_INTERVAL` old, and otherwise asks for one when that time is up, so the
+/// reader's frequent progress updates do not make the window draw flat out.
+pub fn throttled_wake(ctx: egui::Context) -> whohosts_core::session::Notify {
+    let last = std::sync::Mutex::new(None::<Instant>);
+    Box::new(move || {
+        let mut last = last.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let since = last.map(|t| t.elapsed());
+        match since {
+            Some(since) if since < READING_FRAME_INTERVAL => ctx.request_repaint_after(READING_FRAME_INTERVAL - since),
+            _ => {
+                *last = Some(Instant::now());
+                ctx.request_repaint();
+            }
+        }
+    })
+}
+
 /// Where reading the capture stands.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LoadState {
@@ -229,6 +251,8 @@ impl OpenCapture {
                 }
             }
         }
+        // Only the newest: a snapshot held back would be one more copy of the capture's
+        // tables (and its timeline) in memory.
         if let Some(snapshot) = newest {
             self.snapshot = Arc::new(snapshot);
             self.version += 1;

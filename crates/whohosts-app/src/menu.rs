@@ -6,6 +6,7 @@ use egui::containers::menu::{MenuButton, MenuConfig};
 use egui::PopupCloseBehavior;
 
 use crate::app::command::AppCommand;
+use crate::file_dialog::Pick;
 use crate::settings::{GraphLayout, Settings};
 
 #[must_use]
@@ -21,12 +22,22 @@ pub fn menu_bar_ui(
         // close it themselves.
         let stays_open = MenuConfig::new().close_behavior(PopupCloseBehavior::CloseOnClickOutside);
         MenuButton::new("File").config(stays_open).ui(ui, |ui| {
-            if ui.add(egui::Button::new("Open…").shortcut_text("Ctrl+O")).clicked() {
-                commands.push(AppCommand::ShowOpenDialog);
+            let open = ui.add(egui::Button::new("Open…").shortcut_text("Ctrl+O"));
+            if open.on_hover_text("Captures or Zeek logs; several files are read as one").clicked() {
+                commands.push(AppCommand::ShowOpenDialog(Pick::Files));
                 ui.close();
             }
-            if ui.button("Browse in window…").on_hover_text("whohosts' own file browser").clicked() {
-                commands.push(AppCommand::ShowFileBrowser);
+            let folder = ui.add(egui::Button::new("Open folder…").shortcut_text("Ctrl+Shift+O"));
+            if folder.on_hover_text("Every capture (or Zeek log) in a folder, read as one").clicked() {
+                commands.push(AppCommand::ShowOpenDialog(Pick::Folder));
+                ui.close();
+            }
+            let browse = ui.button("Browse in window…");
+            if browse
+                .on_hover_text("whohosts' own file browser: Ctrl+click picks several, a folder opens whole")
+                .clicked()
+            {
+                commands.push(AppCommand::ShowFileBrowser(Pick::Files));
                 ui.close();
             }
             ui.menu_button("Open recent", |ui| {

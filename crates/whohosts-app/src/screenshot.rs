@@ -6,8 +6,9 @@ use std::sync::{Arc, Mutex};
 
 use crate::loading::{LoadState, OpenCapture};
 
-/// Frames drawn after reading ended before the picture is taken (lets layouts settle).
-const SETTLE_FRAMES: u32 = 10;
+/// Frames drawn after reading ended before the picture is taken (lets layouts settle; each
+/// costs a software renderer tens of milliseconds).
+const SETTLE_FRAMES: u32 = 4;
 
 /// What happened: the PNG was written (with the reading error after which partial results
 /// stood, if any), or why not. `None` until the job ended.
@@ -44,17 +45,19 @@ impl ScreenshotJob {
             return;
         };
         match &capture.state {
-            // The reader wakes the window with each snapshot; drawing more often only costs
-            // (under a software renderer, most of the time a screenshot takes).
-            LoadState::Reading { .. } => ctx.request_repaint_after(std::time::Duration::from_millis(100)),
+            // The reader wakes the window (a few times a second); drawing more often only
+            // costs (under a software renderer, most of the time a screenshot takes).
+            LoadState::Reading { .. } => {}
             LoadState::Failed => {
                 let message =
                     capture.error.clone().unwrap_or_else(|| format!("{}: could not be read", capture.file_name()));
                 self.finish(ctx, Err(message));
             }
             LoadState::Done | LoadState::Cancelled if views_building => {
+                // The worker wakes the window when it is done; frames meanwhile only take
+                // its cores.
                 self.settled_frames = 0;
-                ctx.request_repaint();
+                ctx.request_repaint_after(std::time::Duration::from_millis(100));
             }
             LoadState::Done | LoadState::Cancelled => {
                 ctx.request_repaint();

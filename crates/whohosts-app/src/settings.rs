@@ -28,6 +28,8 @@ pub struct Settings {
     pub table_sort: SortOrder,
     /// The flow table's columns in the order the user put them (empty: the default order).
     pub table_columns: Vec<SortColumn>,
+    /// Widths in points of the table's columns the user resized.
+    pub table_widths: Vec<(SortColumn, f32)>,
     /// Panel sizes the user dragged to, in points (`None`: fitted to the window).
     pub panels: PanelSizes,
 }
@@ -49,6 +51,7 @@ impl Default for Settings {
             graph_layout: GraphLayout::default(),
             table_sort: SortOrder::default(),
             table_columns: Vec::new(),
+            table_widths: Vec::new(),
             panels: PanelSizes::default(),
         }
     }

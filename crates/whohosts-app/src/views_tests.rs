@@ -183,14 +183,29 @@ fn frames_over_100k_flows_are_cheap_once_cached() {
 }
 
 #[test]
-fn crowded_columns_fold_and_a_click_on_the_fold_expands_it() {
+fn a_click_on_a_fold_makes_its_chip_and_its_menu_shows_what_it_holds() {
     let probe = Probe { snapshot: fake_snapshot::large(3_000), ..Probe::new() };
     let mut harness = graph_harness(probe);
     harness.run();
     harness.snapshot("graph_view_folded");
     harness.get_by_label_contains("more hosts").click();
     harness.run();
-    assert!(harness.state().commands.is_empty(), "{:?}", harness.state().commands);
+    let Some(ViewCommand::Focus { chips, flows }) = harness.state().commands.last().cloned() else {
+        panic!("{:?}", harness.state().commands)
+    };
+    assert!(harness.state().graph.expanded.is_empty(), "a click filters, it does not expand");
+    let [chip] = chips.as_slice() else { panic!("{chips:?}") };
+    assert_eq!(chip.kind, ChipKind::Host);
+    assert!(chip.describe().starts_with("hosts: ") && chip.describe().ends_with("more hosts"), "{}", chip.describe());
+    // Through the one filter the chip selects exactly the fold's flows.
+    let filter = ViewFilter { chips: chips.clone(), ..ViewFilter::default() };
+    assert!(!flows.is_empty());
+    assert_eq!(whohosts_core::filter::selected_flows(&harness.state().snapshot, &filter), flows);
+    // Right-click: the fold's menu shows what it holds in the graph.
+    harness.get_by_label_contains("more hosts").click_secondary();
+    harness.run();
+    harness.get_by_label(crate::graph::SHOW_FOLDED_LABEL).click();
+    harness.run();
     assert!(harness.state().graph.expanded.contains("0:hosts"));
 }
 

@@ -4,6 +4,7 @@
 use egui::RichText;
 
 use crate::app::command::AppCommand;
+use crate::file_dialog::Pick;
 use crate::menu::path_field_ui;
 
 #[must_use]
@@ -20,8 +21,8 @@ pub fn welcome_ui(
         ui.label(RichText::new("Who really hosts what this machine talks to?").size(16.0).weak());
         ui.add_space(24.0);
         let open = egui::Button::new(RichText::new("Open a capture…").size(16.0)).min_size(egui::vec2(200.0, 36.0));
-        if ui.add(open).on_hover_text("Ctrl+O").clicked() {
-            commands.push(AppCommand::ShowOpenDialog);
+        if ui.add(open).on_hover_text("Ctrl+O · several files are read as one").clicked() {
+            commands.push(AppCommand::ShowOpenDialog(Pick::Files));
         }
         ui.add_space(6.0);
         let live =
@@ -30,7 +31,7 @@ pub fn welcome_ui(
             commands.push(AppCommand::Live(crate::app::command::LiveAction::ShowPicker));
         }
         if ui.link("Browse in this window…").on_hover_text("whohosts' own file browser").clicked() {
-            commands.push(AppCommand::ShowFileBrowser);
+            commands.push(AppCommand::ShowFileBrowser(Pick::Files));
         }
         if no_dialog {
             ui.add_space(6.0);

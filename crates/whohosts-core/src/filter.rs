@@ -12,9 +12,10 @@
 //! match too, exactly: an endpoint by name or address, an owner by label (all its services and
 //! regions), a local host by address.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::fmt::Write;
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use crate::flows::{protocol_keyword, Flow};
 use crate::snapshot::Snapshot;
@@ -43,26 +44,46 @@ pub enum ChipKind {
     Host,
 }
 
-/// One exact filter term, as made by clicking a graph node: "endpoint: teams.microsoft.com".
+/// One exact filter term, as made by clicking a graph node: "endpoint: teams.microsoft.com",
+/// or for a node standing for several (a graph's "17 more · AWS" fold) the terms it stands
+/// for: "endpoints: 17 more · AWS" matches any of its members.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Chip {
     pub kind: ChipKind,
+    /// What the chip names, or what it reads as when it has members.
     pub value: String,
+    /// The names or addresses the chip stands for (any may match); empty: `value` alone.
+    /// Shared, because the filter is cloned into view caches every frame.
+    pub members: Arc<[String]>,
 }
 
 impl Chip {
     pub fn new(kind: ChipKind, value: impl Into<String>) -> Chip {
-        Chip { kind, value: value.into() }
+        Chip { kind, value: value.into(), members: Arc::from(Vec::new()) }
     }
 
-    /// "endpoint: teams.microsoft.com", as the chip reads.
+    /// A chip reading `label` that matches any of `members` (endpoint names or addresses,
+    /// owner labels, or local addresses, by `kind`).
+    pub fn group(kind: ChipKind, label: impl Into<String>, members: Vec<String>) -> Chip {
+        Chip { kind, value: label.into(), members: Arc::from(members) }
+    }
+
+    /// "endpoint: teams.microsoft.com" ("endpoints: 17 more · AWS"), as the chip reads.
     pub fn describe(&self) -> String {
         let kind = match self.kind {
             ChipKind::Endpoint => "endpoint",
             ChipKind::Owner => "owner",
             ChipKind::Host => "host",
         };
-        format!("{kind}: {}", self.value)
+        let plural = if self.members.is_empty() { "" } else { "s" };
+        format!("{kind}{plural}: {}", self.value)
+    }
+
+    /// What the chip matches, trimmed and lower-cased: its members, or its value.
+    fn terms(&self) -> HashSet<String> {
+        let value = std::slice::from_ref(&self.value);
+        let terms = if self.members.is_empty() { value } else { &self.members[..] };
+        terms.iter().map(|t| t.trim().to_lowercase()).collect()
     }
 }
 
@@ -123,8 +144,8 @@ pub struct FlowMatcher<'a> {
     endpoint_words: Vec<Vec<bool>>,
     /// Per endpoint, whether it passes every endpoint and owner chip (empty: no such chips).
     endpoint_chips: Vec<bool>,
-    /// Local addresses every flow must have (host chips); `None` when a host chip is no address.
-    hosts: Vec<Option<IpAddr>>,
+    /// Per host chip, the local addresses a flow must have one of (none: nothing passes).
+    hosts: Vec<HashSet<IpAddr>>,
 }
 
 impl<'a> FlowMatcher<'a> {
@@ -138,7 +159,7 @@ impl<'a> FlowMatcher<'a> {
             .chips
             .iter()
             .filter(|c| c.kind == ChipKind::Host)
-            .map(|c| c.value.trim().parse::<IpAddr>().ok())
+            .map(|c| c.terms().iter().filter_map(|t| t.parse::<IpAddr>().ok()).collect())
             .collect();
         FlowMatcher {
             snapshot,
@@ -170,7 +191,7 @@ impl<'a> FlowMatcher<'a> {
                 return false;
             }
         }
-        if !self.hosts.is_empty() && !self.hosts.iter().all(|h| *h == Some(flow.local().0)) {
+        if !self.hosts.is_empty() && !self.hosts.iter().all(|h| h.contains(&flow.local().0)) {
             return false;
         }
         if self.words.is_empty() {
@@ -212,24 +233,30 @@ pub fn selected_flows(snapshot: &Snapshot, filter: &ViewFilter) -> Vec<usize> {
 /// For each endpoint, whether it passes every endpoint and owner chip; empty when there are
 /// none. Names compare without regard to case.
 fn endpoint_chip_matches(snapshot: &Snapshot, chips: &[Chip]) -> Vec<bool> {
-    let chips: Vec<&Chip> = chips.iter().filter(|c| c.kind != ChipKind::Host).collect();
+    let chips: Vec<(ChipKind, HashSet<String>)> =
+        chips.iter().filter(|c| c.kind != ChipKind::Host).map(|c| (c.kind, c.terms())).collect();
     if chips.is_empty() {
         return Vec::new();
     }
-    let owner_labels: Vec<(String, String)> =
-        snapshot.owners.iter().map(|o| (o.owner.label().into_owned(), o.owner.group().label().into_owned())).collect();
+    let owner_labels: Vec<(String, String)> = snapshot
+        .owners
+        .iter()
+        .map(|o| (o.owner.label().to_lowercase(), o.owner.group().label().to_lowercase()))
+        .collect();
+    let mut name = String::new();
     snapshot
         .endpoints
         .iter()
         .map(|e| {
-            chips.iter().all(|chip| match chip.kind {
+            name.clear();
+            name.push_str(&e.best_name.as_deref().unwrap_or_default().to_lowercase());
+            chips.iter().all(|(kind, terms)| match kind {
                 ChipKind::Endpoint => {
-                    e.best_name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(chip.value.trim()))
-                        || e.endpoint.ip.to_string() == chip.value.trim()
+                    (!name.is_empty() && terms.contains(&name)) || terms.contains(&e.endpoint.ip.to_string())
                 }
-                ChipKind::Owner => {
-                    owner_labels.get(e.owner).is_some_and(|(label, group)| *label == chip.value || *group == chip.value)
-                }
+                ChipKind::Owner => owner_labels
+                    .get(e.owner)
+                    .is_some_and(|(label, group)| terms.contains(label) || terms.contains(group)),
                 ChipKind::Host => true,
             })
         })

@@ -9,7 +9,10 @@
 
 use serde::Serialize;
 
+pub mod axis;
 mod spread;
+
+pub use axis::{AxisBreak, CompressedAxis};
 
 pub type SeriesId = u32;
 
@@ -217,6 +220,37 @@ impl Timeline {
         spans
     }
 
+    /// Narrows each of `spans` (in time order, as [`Timeline::activity_spans`] gives them) to
+    /// the seconds that saw traffic, read from the 1-second level while it is kept: spans read
+    /// from minute bins otherwise start and end up to a minute away from the first and last
+    /// packet. One pass over that level's bins.
+    pub fn trim_spans(&self, spans: &mut [ActivitySpan]) {
+        const SECOND_LEVEL: usize = 3;
+        let (Some(level), Some(&width)) = (self.levels.get(SECOND_LEVEL), LEVEL_WIDTHS_NS.get(SECOND_LEVEL)) else {
+            return;
+        };
+        if level.saturated {
+            return;
+        }
+        let mut seen: Vec<Option<(i64, i64)>> = vec![None; spans.len()];
+        for b in &level.bins {
+            let start = b.bin.saturating_mul(width);
+            let Some(i) = spans.partition_point(|s| s.from_ns <= start).checked_sub(1) else { continue };
+            if spans.get(i).is_some_and(|s| start < s.to_ns) {
+                if let Some(slot) = seen.get_mut(i) {
+                    let end = start.saturating_add(width);
+                    *slot = Some(slot.map_or((start, end), |(a, z)| (a.min(start), z.max(end))));
+                }
+            }
+        }
+        for (span, seen) in spans.iter_mut().zip(seen) {
+            if let Some((from, to)) = seen {
+                span.from_ns = span.from_ns.max(from);
+                span.to_ns = span.to_ns.min(to);
+            }
+        }
+    }
+
     /// Bins of `level` summed per group (e.g. per provider), in time order:
     /// (bin start ns, counts per group).
     pub fn grouped(
@@ -294,6 +328,12 @@ mod tests {
         assert_eq!(spans[0].bytes, 160);
         assert!(spans[0].from_ns <= y2016 && spans[0].to_ns > y2016 + 30 * 60 * S);
         assert_eq!(spans[1].bytes, 7);
+        // Trimmed to the seconds with traffic.
+        let mut trimmed = spans.clone();
+        t.trim_spans(&mut trimmed);
+        assert_eq!((trimmed[0].from_ns, trimmed[0].to_ns), (y2016, y2016 + 30 * 60 * S + S));
+        assert_eq!((trimmed[1].from_ns, trimmed[1].to_ns), (y2022, y2022 + S));
+        assert_eq!(trimmed[0].bytes, 160);
         // A shorter gap allowed: the half hour splits the first burst too.
         assert_eq!(t.activity_spans(10 * 60 * S).len(), 3);
         assert!(Timeline::default().activity_spans(HOUR).is_empty());

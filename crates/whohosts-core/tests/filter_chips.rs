@@ -51,3 +51,29 @@ fn chips_are_added_once_and_described_as_shown() {
     assert!(!filter.is_empty());
     assert_eq!(chip.describe(), "endpoint: teams.microsoft.com");
 }
+
+#[test]
+fn a_chip_for_a_fold_matches_any_of_its_members_and_only_them() {
+    let s = demo_snapshot();
+    // A graph fold of two endpoints, one named and one by address.
+    let members = vec!["s3.amazonaws.com".to_string(), "93.184.216.34".to_string()];
+    let fold = Chip::group(ChipKind::Endpoint, "2 more · AWS", members);
+    assert_eq!(fold.describe(), "endpoints: 2 more · AWS");
+    let filter = ViewFilter { chips: vec![fold], ..ViewFilter::default() };
+    let mut got = remotes(&s, &filter);
+    got.sort();
+    assert_eq!(got, ["52.216.8.3", "52.216.8.3", "93.184.216.34", "93.184.216.34"]);
+    // Its label is not one of its terms.
+    let empty = ViewFilter {
+        chips: vec![Chip::group(ChipKind::Endpoint, "s3.amazonaws.com", vec!["x".into()])],
+        ..ViewFilter::default()
+    };
+    assert!(selected_flows(&s, &empty).is_empty());
+    // Owners and hosts work the same way.
+    let owners = Chip::group(ChipKind::Owner, "2 more", vec!["Azure".into(), "Nobody".into()]);
+    let filter = ViewFilter { chips: vec![owners], ..ViewFilter::default() };
+    assert_eq!(remotes(&s, &filter), ["13.107.42.14", "13.107.42.14"]);
+    let hosts = Chip::group(ChipKind::Host, "2 more hosts", vec!["10.0.0.1".into(), "192.168.1.10".into()]);
+    let filter = ViewFilter { chips: vec![hosts], ..ViewFilter::default() };
+    assert_eq!(selected_flows(&s, &filter).len(), s.flows.len());
+}

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use crate::file_dialog::Pick;
 use crate::flow_table::model::{SortColumn, SortOrder};
 use crate::settings::GraphLayout;
 use crate::view_command::ViewCommand;
@@ -10,11 +11,13 @@ use crate::view_command::ViewCommand;
 #[derive(Debug, Clone, PartialEq)]
 #[must_use]
 pub enum AppCommand {
-    /// Show the native open dialog (on its own thread).
-    ShowOpenDialog,
-    /// Show the in-window file browser (always available).
-    ShowFileBrowser,
+    /// Show the native open dialog (on its own thread), for files or a folder.
+    ShowOpenDialog(Pick),
+    /// Show the in-window file browser (always available), for files or a folder.
+    ShowFileBrowser(Pick),
     Open(PathBuf),
+    /// Read several files (or folders) as one capture.
+    OpenMany(Vec<PathBuf>),
     /// Close the capture and go back to the start screen.
     Close,
     CancelReading,
@@ -32,6 +35,8 @@ pub enum AppCommand {
     SetSort(SortOrder),
     /// The flow table's column order.
     SetColumns(Vec<SortColumn>),
+    /// Remember the table's column widths (the user dragged a column's edge).
+    SetColumnWidths(Vec<(SortColumn, f32)>),
     ShowAbout(bool),
     ShowShortcuts(bool),
     DismissError,

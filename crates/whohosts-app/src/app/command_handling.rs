@@ -10,17 +10,18 @@ use crate::view_command::ViewCommand;
 impl WhohostsApp {
     pub fn apply(&mut self, ctx: &egui::Context, command: AppCommand) {
         match command {
-            AppCommand::ShowOpenDialog => {
+            AppCommand::ShowOpenDialog(pick) => {
                 if self.dialog.unavailable {
                     // Known from the last try: no native dialog here.
-                    self.show_file_browser();
+                    self.show_file_browser(pick);
                 } else {
                     let ctx = ctx.clone();
-                    self.dialog.start(move || ctx.request_repaint());
+                    self.dialog.start(pick, move || ctx.request_repaint());
                 }
             }
-            AppCommand::ShowFileBrowser => self.show_file_browser(),
+            AppCommand::ShowFileBrowser(pick) => self.show_file_browser(pick),
             AppCommand::Open(path) => self.open(ctx, &path),
+            AppCommand::OpenMany(paths) => self.open_many(ctx, &paths),
             AppCommand::Close => {
                 self.capture = None;
                 self.clear_view_state();
@@ -47,6 +48,7 @@ impl WhohostsApp {
             AppCommand::SetGraphLayout(layout) => self.settings.graph_layout = layout,
             AppCommand::SetSort(sort) => self.settings.table_sort = sort,
             AppCommand::SetColumns(columns) => self.settings.table_columns = columns,
+            AppCommand::SetColumnWidths(widths) => self.settings.table_widths = widths,
             AppCommand::ShowAbout(show) => self.show_about = show,
             AppCommand::ShowShortcuts(show) => self.show_shortcuts = show,
             AppCommand::DismissError => {
@@ -66,10 +68,10 @@ impl WhohostsApp {
         }
     }
 
-    fn show_file_browser(&mut self) {
+    fn show_file_browser(&mut self, pick: crate::file_dialog::Pick) {
         let open = self.capture.as_ref().map(|c| c.path.as_path());
         let start = crate::file_browser::start_folder(open, &self.settings.recent_files);
-        self.browser.open(&start);
+        self.browser.open(&start, pick);
     }
 
     fn apply_view(&mut self, command: ViewCommand) {

@@ -16,12 +16,12 @@ impl WhohostsApp {
         if let Some(path) = self.pending_open.take() {
             self.open(ctx, &path);
         }
-        if let Some(path) = self.dialog.poll() {
-            self.open(ctx, &path);
+        if let Some(paths) = self.dialog.poll() {
+            self.open_many(ctx, &paths);
         }
         if self.dialog.take_fell_through() {
             // The native dialog answered at once without showing: offer the built-in one.
-            self.apply(ctx, super::AppCommand::ShowFileBrowser);
+            self.apply(ctx, super::AppCommand::ShowFileBrowser(self.dialog.last_pick));
         }
         // Several files dropped at once are read as one (captures merged, or Zeek logs).
         let dropped: Vec<_> = ctx.input(|i| {
@@ -34,7 +34,11 @@ impl WhohostsApp {
         if let Some(capture) = &mut self.capture {
             if capture.drain(DRAIN_BUDGET) {
                 ended = !capture.is_reading();
-                ctx.request_repaint();
+                // While reading, the reader's (throttled) wake-ups pace the frames; asking for
+                // another frame here would draw flat out.
+                if !capture.is_reading() || capture.live_info().is_some() {
+                    ctx.request_repaint();
+                }
                 // Recent files list only what could be read (partial results count).
                 let readable = matches!(capture.state, LoadState::Done | LoadState::Cancelled);
                 let file = capture.live_info().is_none();

@@ -132,13 +132,11 @@ impl WhohostsApp {
     }
 
     /// Lets proportional text use the monospace font's arrows and shapes (▲ ▼ → ●), which the
-    /// default proportional font lacks.
+    /// default proportional font lacks; the emoji fonts come last, for the few symbols neither
+    /// has (the file browser's folder and file icons 🗀 🗋, its ⟲), so nothing drawn before
+    /// changes its look.
     fn install_fonts(ctx: &egui::Context) {
-        let mut fonts = egui::FontDefinitions::default();
-        if let Some(list) = fonts.families.get_mut(&egui::FontFamily::Proportional) {
-            list.push("Hack".to_owned());
-        }
-        ctx.set_fonts(fonts);
+        ctx.set_fonts(fonts());
     }
 
     /// Applies the theme before the first frame so nothing flashes.
@@ -150,6 +148,11 @@ impl WhohostsApp {
     /// The graph view's state (where its nodes were drawn), for tests.
     pub fn graph_state(&self) -> &GraphState {
         &self.graph
+    }
+
+    /// The timeline view's state (its axis and where it drew), for tests.
+    pub fn timeline_state(&self) -> &TimelineState {
+        &self.timeline
     }
 
     /// How captures are analysed (local networks, provider data).
@@ -168,8 +171,7 @@ impl WhohostsApp {
         // Absolute, so the recent files list works from any working directory.
         let paths: Vec<_> = paths.iter().map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())).collect();
         self.next_generation += 1;
-        let wake = ctx.clone();
-        let notify = Box::new(move || wake.request_repaint());
+        let notify = crate::loading::throttled_wake(ctx.clone());
         let opened = OpenCapture::open_paths(&paths, self.config.clone(), self.next_generation, notify);
         // A capture read to the end is kept aside until the new one proves readable.
         let keep =
@@ -248,9 +250,44 @@ impl eframe::App for WhohostsApp {
     }
 }
 
+/// The default fonts, with Hack before the emoji fonts in both families.
+pub(crate) fn fonts() -> egui::FontDefinitions {
+    const EMOJI: [&str; 2] = ["NotoEmoji-Regular", "emoji-icon-font"];
+    let mut fonts = egui::FontDefinitions::default();
+    for (family, hack_first) in [(egui::FontFamily::Proportional, false), (egui::FontFamily::Monospace, true)] {
+        if let Some(list) = fonts.families.get_mut(&family) {
+            list.retain(|f| !EMOJI.contains(&f.as_str()) && f != "Hack");
+            if hack_first {
+                list.insert(0, "Hack".to_owned());
+            } else {
+                list.push("Hack".to_owned());
+            }
+            list.extend(EMOJI.iter().map(|f| (*f).to_owned()));
+        }
+    }
+    fonts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_file_browser_icons_have_glyphs_and_hack_still_draws_the_arrows() {
+        let fonts = fonts();
+        let proportional = &fonts.families[&egui::FontFamily::Proportional];
+        assert_eq!(proportional, &["Ubuntu-Light", "egui-icons", "Hack", "NotoEmoji-Regular", "emoji-icon-font"]);
+        let monospace = &fonts.families[&egui::FontFamily::Monospace];
+        assert_eq!(monospace, &["Hack", "Ubuntu-Light", "egui-icons", "NotoEmoji-Regular", "emoji-icon-font"]);
+        let ctx = egui::Context::default();
+        ctx.set_fonts(fonts);
+        let mut output = ctx.run_ui(egui::RawInput::default(), |_| {});
+        output.textures_delta.clear();
+        for c in ['🗀', '🗋', '⟲', '⬆', '▶', '×'] {
+            let found = ctx.fonts_mut(|f| f.has_glyph(&egui::FontId::proportional(14.0), c));
+            assert!(found, "no glyph for {c:?}");
+        }
+    }
 
     fn read_to_the_end(app: &mut WhohostsApp, ctx: &egui::Context, path: &Path) {
         app.open(ctx, path);

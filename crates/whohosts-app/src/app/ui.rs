@@ -10,7 +10,7 @@ use super::shortcuts::shortcut_commands;
 use super::WhohostsApp;
 use crate::about::{about_window_ui, shortcuts_window_ui};
 use crate::export_dialog::ExportInput;
-use crate::flow_table::{flow_filter_bar_ui, flow_table_ui};
+use crate::flow_table::{flow_filter_bar_ui, flow_table_ui, ColumnLayout};
 use crate::graph::{graph_ui, LayoutMode};
 use crate::inspector::inspector_ui;
 use crate::menu::menu_bar_ui;
@@ -86,17 +86,17 @@ impl WhohostsApp {
                 commands.extend(flow_filter_bar_ui(ui, &snapshot, &self.filter, &rows, dark, &mut self.table, focus));
                 ui.add_space(2.0);
                 let reading = self.is_reading();
-                let reveal = self.table.reveal.take();
+                let layout = ColumnLayout { order: &self.settings.table_columns, widths: &self.settings.table_widths };
                 commands.extend(flow_table_ui(
                     ui,
                     &snapshot,
                     &rows,
                     &self.selection,
                     self.settings.table_sort,
-                    &self.settings.table_columns,
+                    layout,
                     dark,
                     reading,
-                    reveal,
+                    &mut self.table,
                 ));
             });
         self.settings.panels.table_height = Some(table.response.rect.height());

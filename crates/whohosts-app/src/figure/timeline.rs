@@ -8,7 +8,7 @@ use crate::theme::human_rate;
 use whohosts_core::filter::{FlowMatcher, ViewFilter};
 use whohosts_core::providers::Owner;
 use whohosts_core::snapshot::Snapshot;
-use whohosts_core::timeline::LEVEL_WIDTHS_NS;
+use whohosts_core::timeline::{CompressedAxis, LEVEL_WIDTHS_NS};
 
 const NS_PER_S: f64 = 1e9;
 /// Points per bin at least, so that bins stay readable.
@@ -47,10 +47,12 @@ pub fn timeline_items(
     }
     // Long silences (captures glued together, days apart) are cut out of the axis: each
     // active stretch gets width by its duration, with a small break between stretches.
-    let segments = active_segments(snapshot, from, to);
+    // The one real-time ↔ position mapping the window's timeline uses too (in points here).
+    let segments = CompressedAxis::new(active_segments(snapshot, from, to), 1.0, 0.0).stretches().to_vec();
     let active: i64 = segments.iter().map(|(a, b)| b - a).sum::<i64>().max(1);
     let breaks = segments.len().saturating_sub(1) as f32 * BREAK_PT;
     let usable = (plot.w - breaks).max(10.0);
+    let axis = CompressedAxis::new(segments.iter().copied(), f64::from(usable) / active as f64, f64::from(BREAK_PT));
     let max_bins = (usable / MIN_BIN_PT).max(1.0) as usize;
     let level = snapshot.timeline.level_for(0, active, max_bins);
     let width_ns = LEVEL_WIDTHS_NS.get(level).copied().unwrap_or(1_000_000_000);
@@ -73,9 +75,9 @@ pub fn timeline_items(
     let seconds = width_ns as f64 / NS_PER_S;
     // Per segment: its x range and its dense bins.
     let mut drawn: Vec<Stretch> = Vec::new();
-    let mut x = plot.x;
-    for &(seg_from, seg_to) in &segments {
-        let seg_w = usable * (seg_to - seg_from) as f32 / active as f32;
+    for (i, &(seg_from, seg_to)) in segments.iter().enumerate() {
+        let (start, end) = axis.stretch_span(i).unwrap_or((0.0, 0.0));
+        let (x, seg_w) = (plot.x + start as f32, (end - start) as f32);
         let grouped = snapshot.timeline.grouped(level, seg_from, seg_to, owners.len() + 1, group_of);
         let first_bin = seg_from.div_euclid(width_ns) * width_ns;
         let count = ((seg_to - first_bin) / width_ns + 1).clamp(1, 20_000) as usize;
@@ -89,7 +91,6 @@ pub fn timeline_items(
             }
         }
         drawn.push(Stretch { from: seg_from, to: seg_to, x, width: seg_w, first_bin, dense });
-        x += seg_w + BREAK_PT;
     }
     let peak = drawn
         .iter()
@@ -119,10 +120,7 @@ pub fn timeline_items(
     let step = time_step(span_s, (usable / room).max(1.0) as usize);
     let mut last_right = f32::NEG_INFINITY;
     for (i, Stretch { from: seg_from, to: seg_to, x: x0, width: seg_w, first_bin, dense }) in drawn.iter().enumerate() {
-        let x_of = |ns: i64| {
-            let u = (ns.clamp(*seg_from, *seg_to) - seg_from) as f64 / (seg_to - seg_from).max(1) as f64;
-            x0 + (u as f32) * seg_w
-        };
+        let x_of = |ns: i64| plot.x + axis.position_of(ns.clamp(*seg_from, *seg_to)) as f32;
         // Stacked bands, step-shaped.
         let mut below = vec![0.0f64; dense.len()];
         for (g, owner) in owners.iter().enumerate() {
@@ -153,9 +151,9 @@ pub fn timeline_items(
             width: 0.75,
             opacity: 1.0,
         });
-        if i > 0 {
+        if let Some(cut) = i.checked_sub(1).and_then(|b| axis.breaks().nth(b)) {
             // A break mark between stretches: two short slanted strokes.
-            let bx = x0 - BREAK_PT / 2.0;
+            let bx = plot.x + ((cut.from_pos + cut.to_pos) / 2.0) as f32;
             for dx in [-2.0, 2.0] {
                 items.push(Item::Line {
                     points: vec![(bx + dx - 2.0, plot.bottom() + 4.0), (bx + dx + 2.0, plot.bottom() - 4.0)],

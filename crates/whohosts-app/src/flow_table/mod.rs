@@ -7,7 +7,7 @@ mod view;
 use std::sync::mpsc::{channel, Receiver, TryRecvError};
 use std::sync::Arc;
 
-pub use view::{flow_filter_bar_ui, flow_table_ui, FILTER_LABEL};
+pub use view::{flow_filter_bar_ui, flow_table_ui, ColumnLayout, FILTER_LABEL};
 
 use model::{FilteredFlows, SortOrder};
 use whohosts_core::filter::ViewFilter;
@@ -39,6 +39,11 @@ pub struct FlowTableState {
     pub filter_field: Option<egui::Id>,
     /// A flow to scroll into view on the next frame.
     pub reveal: Option<usize>,
+    /// The columns' widths as drawn last frame (to notice the user resizing one).
+    column_widths_seen: Vec<(model::SortColumn, f32)>,
+    /// Frames left during which a change of width counts as the user's (after the pointer
+    /// was down).
+    pointer_lately: u8,
 }
 
 impl FlowTableState {

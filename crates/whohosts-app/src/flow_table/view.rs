@@ -52,7 +52,9 @@ pub fn flow_filter_bar_ui(
         }
         ui.separator();
         if state.is_filtering() {
-            ui.add(egui::Spinner::new()).on_hover_text("Filtering and sorting…");
+            // Words, not a spinner: a spinner redraws the window flat out, which under a
+            // software renderer takes the cores the sorting needs.
+            ui.weak("Sorting…").on_hover_text("Filtering and sorting the flows");
         }
         ui.label(
             RichText::new(format!(
@@ -158,10 +160,28 @@ fn column_spec(column: SortColumn, name_width: f32) -> (&'static str, f32, f32) 
     }
 }
 
+/// The table's columns as the user arranged them: their order and the widths they dragged
+/// them to (both remembered between runs; see `Settings`).
+#[derive(Debug, Clone, Copy)]
+pub struct ColumnLayout<'a> {
+    /// Empty: the default order.
+    pub order: &'a [SortColumn],
+    /// Widths in points of the columns the user resized; the others start at their default.
+    pub widths: &'a [(SortColumn, f32)],
+}
+
+impl ColumnLayout<'_> {
+    /// The width `column` starts at: the remembered one, else its default.
+    fn initial_width(&self, column: SortColumn, name_width: f32) -> f32 {
+        let (_, initial, least) = column_spec(column, name_width);
+        self.widths.iter().find(|(c, _)| *c == column).map_or(initial, |&(_, w)| w.max(least))
+    }
+}
+
 /// The table's width before it scrolls sideways: every column at its first width, with the
-/// name column at its narrowest.
-fn natural_width(columns: &[SortColumn]) -> f32 {
-    columns.iter().map(|&c| column_spec(c, 200.0).1 + 8.0).sum()
+/// name column at its narrowest unless the user sized it.
+fn natural_width(layout: &ColumnLayout<'_>, columns: &[SortColumn]) -> f32 {
+    columns.iter().map(|&c| layout.initial_width(c, 200.0) + 8.0).sum()
 }
 
 /// The table itself. Clicking a row selects its flow; clicking a header sorts by it;
@@ -176,11 +196,12 @@ pub fn flow_table_ui(
     rows: &FilteredFlows,
     selection: &[usize],
     sort: SortOrder,
-    columns: &[SortColumn],
+    layout: ColumnLayout<'_>,
     dark: bool,
     reading: bool,
-    reveal: Option<usize>,
+    state: &mut FlowTableState,
 ) -> Vec<AppCommand> {
+    let reveal = state.reveal.take();
     let mut commands = Vec::new();
     if rows.rows.is_empty() {
         ui.centered_and_justified(|ui| {
@@ -193,18 +214,54 @@ pub fn flow_table_ui(
         });
         return commands;
     }
-    let columns: Vec<SortColumn> = if columns.is_empty() { DEFAULT_COLUMNS.to_vec() } else { columns.to_vec() };
+    let columns: Vec<SortColumn> =
+        if layout.order.is_empty() { DEFAULT_COLUMNS.to_vec() } else { layout.order.to_vec() };
     let viewport = ui.available_width();
     // Names get a quarter of a wide panel, never less than 180 points or more than 420.
     let name_width = (viewport * 0.25).clamp(180.0, 420.0);
-    let table_width = viewport.max(natural_width(&columns));
-    egui::ScrollArea::horizontal().id_salt("flow_table_sideways").auto_shrink(false).show(ui, |ui| {
-        ui.set_width(table_width);
-        ui.set_max_width(table_width);
-        let cells = Cells { snapshot, capture_start: snapshot.totals.first_ns.unwrap_or(0), dark };
-        table_body_ui(ui, &cells, rows, selection, sort, &columns, name_width, reveal, &mut commands);
-    });
+    let table_width = viewport.max(natural_width(&layout, &columns));
+    let widths = egui::ScrollArea::horizontal()
+        .id_salt("flow_table_sideways")
+        .auto_shrink(false)
+        .show(ui, |ui| {
+            ui.set_width(table_width);
+            ui.set_max_width(table_width);
+            let cells = Cells { snapshot, capture_start: snapshot.totals.first_ns.unwrap_or(0), dark };
+            let initial: Vec<f32> = columns.iter().map(|&c| layout.initial_width(c, name_width)).collect();
+            table_body_ui(ui, &cells, rows, selection, sort, (&columns, &initial), reveal, &mut commands)
+        })
+        .inner;
+    commands.extend(resized_columns(ui, state, &columns, widths, &layout));
     commands
+}
+
+/// The widths to remember when the user dragged a column's edge this frame (the widths seen
+/// changed while the pointer was down), merged with those remembered before.
+fn resized_columns(
+    ui: &egui::Ui,
+    state: &mut FlowTableState,
+    columns: &[SortColumn],
+    widths: Vec<f32>,
+    layout: &ColumnLayout<'_>,
+) -> Option<AppCommand> {
+    let seen: Vec<(SortColumn, f32)> = columns.iter().copied().zip(widths).collect();
+    let before = std::mem::replace(&mut state.column_widths_seen, seen.clone());
+    // A dragged edge shows its last move on the frame after the release: keep listening a
+    // few frames after the pointer was last down.
+    if ui.input(|i| i.pointer.any_down() || i.pointer.any_released()) {
+        state.pointer_lately = 3;
+    }
+    let dragging = state.pointer_lately > 0;
+    state.pointer_lately = state.pointer_lately.saturating_sub(1);
+    let moved =
+        before.len() == seen.len() && before.iter().zip(&seen).any(|(a, b)| a.0 == b.0 && (a.1 - b.1).abs() > 0.5);
+    if !(dragging && moved) {
+        return None;
+    }
+    let mut remembered: Vec<(SortColumn, f32)> =
+        layout.widths.iter().copied().filter(|(c, _)| !columns.contains(c)).collect();
+    remembered.extend(seen.iter().map(|&(c, w)| (c, w.round())));
+    Some(AppCommand::SetColumnWidths(remembered))
 }
 
 /// What every cell reads.
@@ -221,16 +278,18 @@ fn table_body_ui(
     rows: &FilteredFlows,
     selection: &[usize],
     sort: SortOrder,
-    columns: &[SortColumn],
-    name_width: f32,
+    (columns, initial): (&[SortColumn], &[f32]),
     reveal: Option<usize>,
     commands: &mut Vec<AppCommand>,
-) {
+) -> Vec<f32> {
     ui.style_mut().interaction.selectable_labels = false;
     // One pass over the rows, only when another view selected a flow.
     let reveal_row = reveal.and_then(|flow| rows.rows.iter().position(|&r| r as usize == flow));
+    let spacing = ui.spacing().item_spacing.x;
+    // Widths live in the table's state by position: another order starts from the
+    // remembered widths of each column instead of taking its neighbour's.
     let mut table = TableBuilder::new(ui)
-        .id_salt("flow_table")
+        .id_salt(("flow_table", format!("{columns:?}")))
         .striped(true)
         .resizable(true)
         .sense(Sense::click())
@@ -238,16 +297,18 @@ fn table_body_ui(
     if let Some(row) = reveal_row {
         table = table.scroll_to_row(row, Some(Align::Center));
     }
-    for &column in columns {
-        let (_, initial, least) = column_spec(column, name_width);
-        table = table.column(Column::initial(initial).at_least(least).resizable(true).clip(true));
+    for (&column, &width) in columns.iter().zip(initial) {
+        let (_, _, least) = column_spec(column, 0.0);
+        table = table.column(Column::initial(width).at_least(least).resizable(true).clip(true));
     }
+    // Where each header cell starts, to tell the widths the user dragged the columns to.
+    let mut lefts: Vec<f32> = Vec::with_capacity(columns.len() + 1);
     // What is left of a wide panel stays empty, so the columns keep their widths.
     table = table.column(Column::remainder().at_least(0.0));
     table
         .header(ROW_HEIGHT + 2.0, |mut header| {
             for (position, &column) in columns.iter().enumerate() {
-                header.col(|ui| {
+                let (_, cell) = header.col(|ui| {
                     let layout = if is_numeric(column) {
                         Layout::right_to_left(Align::Center)
                     } else {
@@ -261,8 +322,10 @@ fn table_body_ui(
                     }
                     commands.extend(column_menu_ui(&response, columns, position));
                 });
+                lefts.push(cell.rect.left());
             }
-            header.col(|_| {});
+            let (_, rest) = header.col(|_| {});
+            lefts.push(rest.rect.left());
         })
         .body(|body| {
             body.rows(ROW_HEIGHT, rows.rows.len(), |mut row| {
@@ -279,6 +342,7 @@ fn table_body_ui(
                 }
             });
         });
+    lefts.windows(2).map(|w| w[1] - w[0] - spacing).collect()
 }
 
 /// One cell of flow `index`. On a selected row the owner keeps its colour as a swatch, and

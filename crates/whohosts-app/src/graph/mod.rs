@@ -4,6 +4,7 @@
 //! view filter, and answers with a `ViewCommand`, never touching other views.
 
 mod background;
+mod chips;
 pub mod columns;
 pub mod filtering;
 pub mod fold;
@@ -13,6 +14,8 @@ pub mod model;
 pub mod ordering;
 pub mod scene;
 mod view;
+
+pub use chips::{FILTER_TO_NODE_LABEL, SHOW_FOLDED_LABEL};
 
 use std::collections::BTreeSet;
 
@@ -41,6 +44,8 @@ pub struct GraphState {
     pub pan: egui::Vec2,
     pub zoom: f32,
     hovered: Option<view::Hit>,
+    /// The node whose right-click menu is open.
+    menu_node: Option<usize>,
     cache: Option<view::CachedScene>,
     /// Build big models on a worker thread (the window); an exported figure builds at once.
     pub build_in_background: bool,
@@ -67,6 +72,7 @@ impl Default for GraphState {
             pan: egui::Vec2::ZERO,
             zoom: 1.0,
             hovered: None,
+            menu_node: None,
             cache: None,
             build_in_background: false,
             pending: None,

@@ -8,13 +8,14 @@ use std::sync::Arc;
 use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Stroke, Vec2};
 
 use super::background;
+use super::chips::{is_chosen, node_chip, node_clicked, node_menu_ui};
 use super::layout::{Point, RibbonGeometry};
 use super::model::{GraphModel, NodeKind, HOSTS};
 use super::scene::{self, Scene, SceneLink, LINE_HEIGHT};
 use super::{GraphState, LayoutMode};
 use crate::theme::{self, human_bytes};
 use crate::view_command::ViewCommand;
-use whohosts_core::filter::{Chip, ChipKind, ViewFilter};
+use whohosts_core::filter::ViewFilter;
 use whohosts_core::snapshot::Snapshot;
 
 const RIBBON_SAMPLES: usize = 24;
@@ -137,8 +138,20 @@ pub(super) fn canvas_ui(
         node_response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &spoken));
         let node_response = node_response.on_hover_ui_at_pointer(|ui| node_tooltip_ui(ui, &cache.model, i));
         if node_response.clicked() {
-            command = node_clicked(&cache.model, i, state);
+            command = node_clicked(&cache.model, i, snapshot);
         }
+        node_response
+            .context_menu(|ui| command = node_menu_ui(ui, &cache.model, i, snapshot, state).or(command.take()));
+    }
+    // Right-click on a node's box: the same menu as on its label.
+    if response.secondary_clicked() {
+        state.menu_node = match hit {
+            Some(Hit::Node(n)) => Some(n),
+            _ => None,
+        };
+    }
+    if let Some(n) = state.menu_node {
+        response.context_menu(|ui| command = node_menu_ui(ui, &cache.model, n, snapshot, state).or(command.take()));
     }
     match hit {
         Some(Hit::Link(l)) => {
@@ -146,7 +159,10 @@ pub(super) fn canvas_ui(
             if response.clicked() {
                 if let Some(link) = cache.model.links.get(l) {
                     // A ribbon stands for both its ends.
-                    let chips = [link.source, link.target].iter().filter_map(|&n| node_chip(&cache.model, n)).collect();
+                    let chips = [link.source, link.target]
+                        .iter()
+                        .filter_map(|&n| node_chip(&cache.model, n, snapshot))
+                        .collect();
                     command = Some(ViewCommand::Focus { chips, flows: link.flows.clone() });
                 }
             }
@@ -154,44 +170,13 @@ pub(super) fn canvas_ui(
         Some(Hit::Node(n)) => {
             let response = response.on_hover_ui_at_pointer(|ui| node_tooltip_ui(ui, &cache.model, n));
             if response.clicked() {
-                command = node_clicked(&cache.model, n, state);
+                command = node_clicked(&cache.model, n, snapshot);
             }
         }
         None => {}
     }
     state.cache = Some(cache);
     command
-}
-
-/// A fold opens; any other node becomes a filter chip for every view and selects its flows.
-fn node_clicked(model: &GraphModel, node: usize, state: &mut GraphState) -> Option<ViewCommand> {
-    match &model.nodes.get(node)?.kind {
-        NodeKind::More { key } => {
-            state.expanded.insert(key.clone());
-            None
-        }
-        _ => Some(ViewCommand::Focus {
-            chips: node_chip(model, node).into_iter().collect(),
-            flows: model.flows_of_node(node),
-        }),
-    }
-}
-
-/// The filter chip a node stands for ("endpoint: teams.microsoft.com"); folds have none.
-fn node_chip(model: &GraphModel, node: usize) -> Option<Chip> {
-    let node = model.nodes.get(node)?;
-    let kind = match node.kind {
-        NodeKind::Host => ChipKind::Host,
-        NodeKind::Endpoint => ChipKind::Endpoint,
-        NodeKind::Owner => ChipKind::Owner,
-        NodeKind::More { .. } => return None,
-    };
-    Some(Chip::new(kind, node.label.clone()))
-}
-
-/// Whether a node is named by one of the filter's chips (drawn with a lasting outline).
-fn is_chosen(model: &GraphModel, node: usize, chips: &[Chip]) -> bool {
-    !chips.is_empty() && node_chip(model, node).is_some_and(|chip| chips.contains(&chip))
 }
 
 fn refresh_cache(ui: &egui::Ui, snapshot: &Snapshot, filter: &ViewFilter, state: &mut GraphState, canvas: Rect) {
@@ -405,8 +390,8 @@ fn node_tooltip_ui(ui: &mut egui::Ui, model: &GraphModel, node: usize) {
     }
     ui.label(format!("{} in {} packets", human_bytes(n.bytes), n.packets));
     match &n.kind {
-        NodeKind::More { .. } => ui.weak("Click to show them"),
-        _ => ui.weak("Click to select its flows"),
+        NodeKind::More { .. } => ui.weak("Click to filter every view to them · right-click to show them in the graph"),
+        _ => ui.weak("Click to filter every view to it · right-click for more"),
     };
 }
 

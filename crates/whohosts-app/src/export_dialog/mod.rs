@@ -1,12 +1,16 @@
 //! The File → Export… window: what to export (a figure, CSV tables, JSON, the selected
-//! flows as pcap), the figure's title, size, scale and theme, and where to write it. The
+//! flows as pcap), the figure's options (`figure_options.rs`) and where to write it. The
 //! export covers what the views show (the app's filter), runs on its own thread
 //! ([`super::export_job`]) and asks before replacing a file.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use egui::{DragValue, RichText};
+use egui::RichText;
+
+mod figure_options;
+
+pub use figure_options::{parse_colours, FigureOptions};
 
 use super::export_job::{existing_output, ExportJob, ExportRequest, ExportTarget};
 use super::save_dialog::{SaveAnswer, SaveDialog};
@@ -97,24 +101,8 @@ pub struct ExportInput<'a> {
 pub struct ExportDialog {
     pub open: bool,
     pub kind: ExportKind,
-    pub title: String,
-    pub subtitle: String,
-    /// The author's words for the caption's first line.
-    pub caption: String,
-    /// Text size relative to the default.
-    pub font_scale: f32,
-    /// Owners with a colour of their own; 0: decided from the data.
-    pub max_coloured: usize,
-    /// Owners always folded into "Other ASes", comma-separated.
-    pub fold: String,
-    /// Colours chosen for owners: "OWNER=#RRGGBB", comma-separated.
-    pub colours: String,
-    /// Figure size in points.
-    pub width: u32,
-    pub height: u32,
-    /// Pixels per point, 1 to 4.
-    pub scale: u32,
-    pub dark: bool,
+    /// The figure's title, size, colours and theme (for the figure kinds).
+    pub figure: FigureOptions,
     pub path: String,
     pub status: Option<ExportStatus>,
     /// The capture the defaults were made for.
@@ -129,21 +117,10 @@ pub struct ExportDialog {
 
 impl Default for ExportDialog {
     fn default() -> Self {
-        let spec = FigureSpec::default();
         ExportDialog {
             open: false,
             kind: ExportKind::Figure,
-            title: String::new(),
-            subtitle: String::new(),
-            caption: String::new(),
-            font_scale: spec.font_scale,
-            max_coloured: 0,
-            fold: String::new(),
-            colours: String::new(),
-            width: spec.width,
-            height: spec.height,
-            scale: spec.scale.round() as u32,
-            dark: spec.dark,
+            figure: FigureOptions::default(),
             path: String::new(),
             status: None,
             capture: PathBuf::new(),
@@ -162,7 +139,7 @@ impl ExportDialog {
         self.open = true;
         if self.capture != capture_path {
             self.capture = capture_path.to_path_buf();
-            self.title = png::default_title(&file_name(capture_path));
+            self.figure.title = png::default_title(&file_name(capture_path));
             self.default_path = self.default_destination(self.kind);
             self.path = self.default_path.clone();
             self.status = None;
@@ -251,7 +228,7 @@ impl ExportDialog {
         ui.weak(covered);
         ui.separator();
         if self.kind.figure_view().is_some() {
-            self.figure_settings_ui(ui);
+            self.figure.settings_ui(ui);
             ui.separator();
         }
         ui.horizontal(|ui| {
@@ -265,75 +242,6 @@ impl ExportDialog {
         });
         ui.add_space(6.0);
         self.actions_ui(ui, input);
-    }
-
-    fn figure_settings_ui(&mut self, ui: &mut egui::Ui) {
-        egui::Grid::new("export_figure_settings").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
-            let label = ui.label("Figure title");
-            ui.add(egui::TextEdit::singleline(&mut self.title).desired_width(360.0)).labelled_by(label.id);
-            ui.end_row();
-            let label = ui.label("Subtitle");
-            ui.add(egui::TextEdit::singleline(&mut self.subtitle).desired_width(360.0)).labelled_by(label.id);
-            ui.end_row();
-            let label = ui.label("Caption");
-            ui.add(egui::TextEdit::multiline(&mut self.caption).desired_rows(2).desired_width(360.0))
-                .labelled_by(label.id);
-            ui.end_row();
-            ui.label("Size (points)");
-            ui.horizontal(|ui| {
-                ui.add(DragValue::new(&mut self.width).range(200..=4000).suffix(" wide"));
-                ui.label("×");
-                ui.add(DragValue::new(&mut self.height).range(150..=4000).suffix(" high"));
-                for (name, w, h) in crate::figure::PRESETS {
-                    if ui.small_button(name).on_hover_text(format!("{w} × {h} points")).clicked() {
-                        (self.width, self.height) = (w, h);
-                    }
-                }
-            });
-            ui.end_row();
-            let label = ui.label("Text size");
-            ui.add(DragValue::new(&mut self.font_scale).range(0.5..=3.0).speed(0.05).suffix("×")).labelled_by(label.id);
-            ui.end_row();
-            let label = ui.label("Coloured owners");
-            ui.horizontal(|ui| {
-                ui.add(DragValue::new(&mut self.max_coloured).range(0..=12)).labelled_by(label.id);
-                ui.weak(if self.max_coloured == 0 {
-                    "from the data; the rest fold into \"Other ASes\"".to_string()
-                } else {
-                    format!("the largest {}; the rest fold into \"Other ASes\"", self.max_coloured)
-                });
-            });
-            ui.end_row();
-            let label = ui.label("Fold owners");
-            ui.add(
-                egui::TextEdit::singleline(&mut self.fold).hint_text("AS15133 Edgecast, Akamai").desired_width(360.0),
-            )
-            .labelled_by(label.id);
-            ui.end_row();
-            let label = ui.label("Owner colours");
-            ui.add(
-                egui::TextEdit::singleline(&mut self.colours)
-                    .hint_text("Apple=#222222, AS8075 Microsoft=#7F3C8D")
-                    .desired_width(360.0),
-            )
-            .labelled_by(label.id);
-            ui.end_row();
-            ui.label("Scale");
-            ui.horizontal(|ui| {
-                for scale in 1..=4 {
-                    ui.selectable_value(&mut self.scale, scale, format!("{scale}x"));
-                }
-                let (w, h) = (self.width.saturating_mul(self.scale), self.height.saturating_mul(self.scale));
-                ui.weak(format!("{w} × {h} px"));
-            });
-            ui.end_row();
-            ui.label("Theme");
-            ui.horizontal(|ui| {
-                ui.radio_value(&mut self.dark, false, "Light (print)");
-                ui.radio_value(&mut self.dark, true, "Dark");
-            });
-            ui.end_row();
-        });
     }
 
     fn actions_ui(&mut self, ui: &mut egui::Ui, input: &ExportInput<'_>) {
@@ -396,27 +304,7 @@ impl ExportDialog {
 
     /// The same fields `whohosts export --png` fills from its flags.
     fn figure_spec(&self, view: View, input: &ExportInput<'_>) -> FigureSpec {
-        let capture_name = file_name(input.capture_path);
-        let title = self.title.trim();
-        FigureSpec {
-            view,
-            width: self.width,
-            height: self.height,
-            scale: self.scale.clamp(1, 4) as f32,
-            dark: self.dark,
-            title: if title.is_empty() { png::default_title(&capture_name) } else { title.to_string() },
-            subtitle: self.subtitle.trim().to_string(),
-            caption: self.caption.trim().to_string(),
-            capture_name,
-            sources: (input.sources)(),
-            font_scale: self.font_scale,
-            palette: crate::palette::PaletteOptions {
-                max_coloured: (self.max_coloured > 0).then_some(self.max_coloured),
-                fold: self.fold.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect(),
-                overrides: parse_colours(&self.colours),
-                room: None,
-            },
-        }
+        self.figure.spec(view, file_name(input.capture_path), (input.sources)())
     }
 
     fn start(&mut self, ctx: &egui::Context, input: &ExportInput<'_>, overwrite: Overwrite) {
@@ -439,19 +327,6 @@ impl ExportDialog {
             Err(error) => self.status = Some(ExportStatus::Failed(error)),
         }
     }
-}
-
-/// "OWNER=#RRGGBB, OWNER=#RRGGBB" as colour choices; entries that do not parse are skipped.
-pub fn parse_colours(text: &str) -> Vec<(String, crate::palette::Rgb)> {
-    text.split(',')
-        .filter_map(|entry| {
-            let (owner, hex) = entry.rsplit_once('=')?;
-            let hex = hex.trim().trim_start_matches('#');
-            let byte = |i: usize| hex.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok());
-            let rgb = crate::palette::Rgb(byte(0)?, byte(2)?, byte(4)?);
-            (hex.len() == 6 && !owner.trim().is_empty()).then(|| (owner.trim().to_string(), rgb))
-        })
-        .collect()
 }
 
 /// `path` with the extension `kind` writes: .png for pictures, .json, .pcap, none for the CSV
@@ -487,23 +362,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn owner_colours_parse_and_bad_entries_are_skipped() {
-        let parsed = parse_colours("Apple=#222222, AS8075 Microsoft = 7f3c8d, nonsense, X=#12");
-        assert_eq!(
-            parsed,
-            vec![
-                ("Apple".to_string(), crate::palette::Rgb(0x22, 0x22, 0x22)),
-                ("AS8075 Microsoft".to_string(), crate::palette::Rgb(0x7F, 0x3C, 0x8D)),
-            ]
-        );
-    }
-
-    #[test]
     fn destinations_sit_next_to_the_capture_and_follow_the_kind_until_edited() {
         let mut dialog = ExportDialog::default();
         dialog.show(Path::new("/data/icloud.pcap"));
         assert_eq!(dialog.path, "/data/icloud-figure.png");
-        assert_eq!(dialog.title, "Who hosts the traffic in icloud.pcap");
+        assert_eq!(dialog.figure.title, "Who hosts the traffic in icloud.pcap");
         dialog.set_kind(ExportKind::Csv);
         assert_eq!(dialog.path, "/data/icloud-tables");
         dialog.path = "/tmp/mine.json".into();
