@@ -215,7 +215,7 @@ impl FlowTable {
                     remote_is_dst: remote_is_dst(p, (sport, dport), flags, policy),
                     other,
                 });
-                self.index.insert(&key, id, &self.flows);
+                self.index.insert(&key, id);
                 (id, true)
             }
         };

@@ -96,7 +96,7 @@ impl FlowTable {
                     remote_is_dst,
                     other,
                 });
-                self.index.insert(&key, id, &self.flows);
+                self.index.insert(&key, id);
                 (id, true)
             }
         };

@@ -142,38 +142,35 @@ pub(crate) fn read_logs_pipelined(
         });
         let mut gathered = None;
         let mut counted = 0u64;
-        match reader {
-            Ok(_) => {
-                while let Ok(message) = rx.recv() {
-                    match message {
-                        Message::Conns(mut batch) => {
-                            if !stop.load(Ordering::Relaxed) {
-                                for c in &batch {
-                                    analysis.add_connection(c);
-                                }
-                                counted += batch.len() as u64;
+        // Without a thread nothing is read (reported as no connections).
+        if reader.is_ok() {
+            while let Ok(message) = rx.recv() {
+                match message {
+                    Message::Conns(mut batch) => {
+                        if !stop.load(Ordering::Relaxed) {
+                            for c in &batch {
+                                analysis.add_connection(c);
                             }
-                            batch.clear();
-                            let _ = spare_tx.send(batch);
+                            counted += batch.len() as u64;
                         }
-                        Message::Progress(position) => {
-                            if stop.load(Ordering::Relaxed) {
-                                continue;
-                            }
-                            let progress = Progress { frames: counted, position, size: Some(total), live: None };
-                            if on_progress(&progress, analysis).is_break() {
-                                stop.store(true, Ordering::Relaxed);
-                            }
+                        batch.clear();
+                        let _ = spare_tx.send(batch);
+                    }
+                    Message::Progress(position) => {
+                        if stop.load(Ordering::Relaxed) {
+                            continue;
                         }
-                        Message::Done(g) => {
-                            gathered = Some(*g);
-                            break;
+                        let progress = Progress { frames: counted, position, size: Some(total), live: None };
+                        if on_progress(&progress, analysis).is_break() {
+                            stop.store(true, Ordering::Relaxed);
                         }
+                    }
+                    Message::Done(g) => {
+                        gathered = Some(*g);
+                        break;
                     }
                 }
             }
-            // No thread to be had: nothing read (reported as no connections).
-            Err(_) => {}
         }
         let finish = if stop.load(Ordering::Relaxed) { Finish::Cancelled } else { Finish::EndOfInput };
         let mut gathered = gathered.unwrap_or_default();

@@ -76,10 +76,17 @@ pub(crate) fn read_file(path: &Path, before: u64, sink: &mut dyn LogSink) -> Con
         }
     };
     let format = match detect::sniff(&mut reader) {
-        Ok(Sniffed::Log(format)) => format,
-        Ok(Sniffed::Empty) => return ControlFlow::Continue(skip(sink, FileError::Empty)),
-        Ok(Sniffed::Unknown(start)) => return ControlFlow::Continue(skip(sink, FileError::NotZeekLog { start })),
-        Err(e) => return ControlFlow::Continue(skip(sink, io_error(e))),
+        Ok(Sniffed::Log(format)) => Ok(format),
+        Ok(Sniffed::Empty) => Err(FileError::Empty),
+        Ok(Sniffed::Unknown(start)) => Err(FileError::NotZeekLog { start }),
+        Err(e) => Err(io_error(e)),
+    };
+    let format = match format {
+        Ok(format) => format,
+        Err(error) => {
+            skip(sink, error);
+            return ControlFlow::Continue(());
+        }
     };
     let mut file_reader =
         FileReader { path, sink, format, problems: 0, kinds: Vec::new(), records: 0, read, before, stopped: false };
