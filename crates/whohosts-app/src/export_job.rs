@@ -34,8 +34,9 @@ pub struct ExportRequest {
     /// The file (or, for CSV, the folder) to write.
     pub destination: PathBuf,
     pub overwrite: Overwrite,
-    /// The capture the flows came from (pcap export reads its frames again).
-    pub capture_path: PathBuf,
+    /// The capture files the flows came from (a pcap export reads their frames again);
+    /// none for Zeek logs, which hold no packets.
+    pub captures: Vec<PathBuf>,
     pub capture_name: String,
     pub snapshot: Arc<Snapshot>,
     /// The app's filter at the time of the export: time range, hidden owners, text.
@@ -60,8 +61,7 @@ pub fn existing_output(target: &ExportTarget, destination: &Path) -> Option<Path
 /// (errors name the file). Tables and frames are written by the core's export request, the
 /// same that `whohosts export` runs.
 pub fn run_job(request: &ExportRequest) -> Result<String, String> {
-    let ExportRequest { target, destination, overwrite, capture_path, capture_name, snapshot, filter, selection } =
-        request;
+    let ExportRequest { target, destination, overwrite, captures, capture_name, snapshot, filter, selection } = request;
     let data = data::ExportRequest { snapshot, filter, capture_name, overwrite: *overwrite };
     let data_target = match target {
         ExportTarget::Figure(spec) => {
@@ -72,9 +72,12 @@ pub fn run_job(request: &ExportRequest) -> Result<String, String> {
         }
         ExportTarget::Csv => data::ExportTarget::Csv(destination.clone()),
         ExportTarget::Json => data::ExportTarget::Json(destination.clone()),
+        ExportTarget::Pcap if captures.is_empty() => {
+            return Err("Zeek logs hold no packets to write: open the captures they were made from".to_string());
+        }
         ExportTarget::Pcap => data::ExportTarget::Frames {
             path: destination.clone(),
-            captures: vec![capture_path.clone()],
+            captures: captures.clone(),
             flows: selection.clone(),
         },
     };
@@ -125,7 +128,7 @@ mod tests {
             target,
             destination,
             overwrite: Overwrite::Refuse,
-            capture_path: PathBuf::from("/no/such/capture.pcap"),
+            captures: vec![PathBuf::from("/no/such/capture.pcap")],
             capture_name: "capture.pcap".into(),
             snapshot: Arc::new(three_owner_snapshot()),
             filter: ViewFilter::default(),

@@ -68,6 +68,9 @@ pub struct OpenCapture {
     label: Option<String>,
     /// Read from Zeek logs: progress counts connections, not packets.
     pub zeek: bool,
+    /// The capture files whose frames a pcap export reads again (several merged in time
+    /// order); none for Zeek logs.
+    pub captures: Vec<PathBuf>,
 }
 
 /// What the app shows about a live capture besides its snapshot.
@@ -102,9 +105,14 @@ impl OpenCapture {
             Ok(input) => {
                 let label = (input.paths().len() > 1 || input.is_zeek()).then(|| input.display_name());
                 let zeek = input.is_zeek();
+                let input_paths = (!zeek).then(|| input.paths().to_vec());
                 let mut open = OpenCapture::open_session(Session::open_input(input, config, generation, notify));
                 open.label = label;
                 open.zeek = zeek;
+                open.captures = match &input_paths {
+                    Some(paths) => paths.clone(),
+                    None => Vec::new(),
+                };
                 open
             }
             Err(e) => {
@@ -138,8 +146,9 @@ impl OpenCapture {
     }
 
     fn open_session(session: Session) -> OpenCapture {
+        let path = session.path.clone();
         OpenCapture {
-            path: session.path.clone(),
+            path: path.clone(),
             snapshot: Arc::new(Snapshot::empty()),
             version: 0,
             state: LoadState::Reading { progress: Progress { frames: 0, position: 0, size: None, live: None } },
@@ -150,6 +159,7 @@ impl OpenCapture {
             live: None,
             label: None,
             zeek: false,
+            captures: vec![path.clone()],
         }
     }
 
@@ -177,6 +187,7 @@ impl OpenCapture {
             live: None,
             label: None,
             zeek: false,
+            captures: Vec::new(),
         }
     }
 

@@ -301,6 +301,7 @@ fn export_window_figure_options_image() {
     let mut harness = Harness::builder().with_size([640.0, 720.0]).with_theme(egui::Theme::Light).build_ui(|ui| {
         let input = ExportInput {
             capture_path: std::path::Path::new("/data/demo.pcap"),
+            captures: &[],
             snapshot: &snapshot,
             filter: &filter,
             selection: &[],

@@ -151,6 +151,7 @@ impl WhohostsApp {
         let sources = || whohosts_core::export::dataset_lines(config);
         let input = ExportInput {
             capture_path: &capture.path,
+            captures: &capture.captures,
             snapshot: &capture.snapshot,
             filter: &self.filter,
             selection: &self.selection,

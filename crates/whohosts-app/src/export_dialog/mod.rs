@@ -91,6 +91,8 @@ pub enum ExportStatus {
 /// What the window reads from the app each frame.
 pub struct ExportInput<'a> {
     pub capture_path: &'a Path,
+    /// The capture files the frames of a pcap export are read from (none for Zeek logs).
+    pub captures: &'a [PathBuf],
     pub snapshot: &'a Arc<Snapshot>,
     pub filter: &'a ViewFilter,
     pub selection: &'a [usize],
@@ -312,7 +314,7 @@ impl ExportDialog {
             target: self.target(input),
             destination: PathBuf::from(self.path.trim()),
             overwrite,
-            capture_path: input.capture_path.to_path_buf(),
+            captures: input.captures.to_vec(),
             capture_name: file_name(input.capture_path),
             snapshot: Arc::clone(input.snapshot),
             filter: input.filter.clone(),
