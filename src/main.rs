@@ -7,7 +7,6 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
-use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{CommandFactory, Parser};
 
 use whohosts::cli::{AnalysisArgs, Cli, Command, InterfacesArgs, ReportArgs, ReportInput};
@@ -41,15 +40,7 @@ fn main() -> ExitCode {
 
 fn run() -> anyhow::Result<ExitCode> {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    let mut command = Cli::command();
-    let names: Vec<String> =
-        command.get_subcommands().map(|c| c.get_name().to_string()).chain(["help".into()]).collect();
-    let names: Vec<&str> = names.iter().map(String::as_str).collect();
-    if let Some((word, meant)) = usage::misspelt_command(&args, &names) {
-        let mut error = clap::Error::new(ErrorKind::InvalidSubcommand).with_cmd(&command);
-        error.insert(ContextKind::InvalidSubcommand, ContextValue::String(word));
-        error.insert(ContextKind::SuggestedSubcommand, ContextValue::Strings(vec![meant]));
-        error.insert(ContextKind::Usage, ContextValue::StyledStr(command.render_usage()));
+    if let Some(error) = usage::misspelt_command_error(&mut Cli::command(), &args) {
         error.exit();
     }
     let cli = Cli::parse_from(args);

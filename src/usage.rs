@@ -6,6 +6,8 @@ use std::ffi::OsString;
 use std::fmt;
 use std::path::Path;
 
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+
 /// The exit code of a runtime error.
 pub const RUNTIME_ERROR: u8 = 1;
 /// The exit code of a usage error (clap's too).
@@ -56,6 +58,20 @@ pub fn misspelt_command(args: &[OsString], commands: &[&str]) -> Option<(String,
         .filter(|(distance, command)| *distance <= 2 && *distance < command.len() / 2 + 1)
         .min()
         .map(|(_, command)| (word.to_string(), command.to_string()))
+}
+
+/// The error clap itself gives for an unknown subcommand, with its "a similar subcommand
+/// exists" tip, when the first argument is a misspelt command of `command`.
+pub fn misspelt_command_error(command: &mut clap::Command, args: &[OsString]) -> Option<clap::Error> {
+    let names: Vec<String> =
+        command.get_subcommands().map(|c| c.get_name().to_string()).chain(["help".into()]).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let (word, meant) = misspelt_command(args, &names)?;
+    let mut error = clap::Error::new(ErrorKind::InvalidSubcommand).with_cmd(command);
+    error.insert(ContextKind::InvalidSubcommand, ContextValue::String(word));
+    error.insert(ContextKind::SuggestedSubcommand, ContextValue::Strings(vec![meant]));
+    error.insert(ContextKind::Usage, ContextValue::StyledStr(command.render_usage()));
+    Some(error)
 }
 
 #[cfg(test)]

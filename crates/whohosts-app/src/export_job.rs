@@ -73,7 +73,7 @@ pub fn run_job(request: &ExportRequest) -> Result<String, String> {
         ExportTarget::Csv => data::ExportTarget::Csv(destination.clone()),
         ExportTarget::Json => data::ExportTarget::Json(destination.clone()),
         ExportTarget::Pcap if captures.is_empty() => {
-            return Err("Zeek logs hold no packets to write: open the captures they were made from".to_string());
+            return Err("no capture files to read the frames from (Zeek logs hold no packets: open the captures they were made from)".to_string());
         }
         ExportTarget::Pcap => data::ExportTarget::Frames {
             path: destination.clone(),
