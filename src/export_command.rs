@@ -240,25 +240,20 @@ fn filter_from_args(args: &ExportArgs, snapshot: &Snapshot) -> anyhow::Result<Vi
     let time_range = match (from, to) {
         (None, None) => None,
         (from, to) => {
-            let lasts = || match (start, end) {
-                (Some(first), Some(end)) => format!(
-                    "the capture runs from {} UTC for {}",
-                    utc_seconds(first),
-                    human_duration(end.saturating_sub(first))
-                ),
-                _ => "the capture has no packets".to_string(),
-            };
-            match (from, end) {
-                (Some(from), Some(end)) if from >= end => {
+            if let (Some(first), Some(end)) = (start, end) {
+                let lasts = || {
+                    format!(
+                        "the capture runs from {} UTC for {}",
+                        utc_seconds(first),
+                        human_duration(end.saturating_sub(first))
+                    )
+                };
+                if from.is_some_and(|from| from >= end) {
                     return Err(usage(format!("--from is after the capture's end ({})", lasts())));
                 }
-                _ => {}
-            }
-            match (to, start) {
-                (Some(to), Some(start)) if to <= start => {
+                if to.is_some_and(|to| to <= first) {
                     return Err(usage(format!("--to is before the capture's start ({})", lasts())));
                 }
-                _ => {}
             }
             let from = from.or(start).unwrap_or(0);
             let to = to.or(end).unwrap_or(i64::MAX);
