@@ -176,7 +176,12 @@ fn print_report(args: &ReportArgs, report: &Report) -> anyhow::Result<ExitCode> 
     if args.json {
         // Streamed: the document of a large capture is tens of megabytes.
         let mut safe = SafeJsonWriter::new(&mut out);
-        write_json(&mut safe, report, args.pretty)?;
+        if args.pretty {
+            write_json(&mut safe, report, true)?;
+        } else {
+            report.write_json(&mut safe).context("writing JSON")?;
+        }
+        safe.flush()?;
         writeln!(out)?;
     } else {
         let mut text = Vec::new();

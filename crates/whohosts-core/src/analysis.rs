@@ -289,7 +289,8 @@ impl Analysis {
     fn count(&mut self, packet: &FlowPacket) -> FlowHit {
         let hit = self.flows.ingest(packet, &self.config.local);
         if hit.created {
-            let (remote, other) = self.flows.get(hit.id).map_or((packet.dst, false), |f| (f.remote().0, f.other));
+            let (remote, other) =
+                self.flows.get(hit.id).map_or((packet.dst, false), |f| (f.remote().0, f.stands_for_every_address()));
             let endpoint = self.endpoint_for(remote, packet.ts_ns, other);
             self.flow_endpoint.push(endpoint);
             if let Some(e) = self.endpoints.get_mut(endpoint as usize) {
@@ -369,7 +370,7 @@ impl Analysis {
         let frag = self.defrag.stats();
         if self.flows.folded_packets() > 0 {
             out.push(format!(
-                "more than {} flows: {} packets of later new flows are counted together as \"other\"",
+                "more than {} flows: {} packets of later new flows are counted together per remote address as \"other\"",
                 crate::flows::MAX_FLOWS,
                 self.flows.folded_packets()
             ));

@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::decode::{tcp_flags, Transport};
 use crate::locality::LocalPolicy;
 
+mod fold;
 mod index;
 mod summary;
 
@@ -75,7 +76,8 @@ pub struct Flow {
     pub first_frame: u64,
     /// True when `dst` is the remote side (the usual case: a local client talks out).
     pub remote_is_dst: bool,
-    /// The aggregate of flows that arrived after the table was full (addresses unspecified).
+    /// Counts the flows that began after the table was full: those of one remote address
+    /// (`dst`; the local side `src` unspecified), or of every address (both unspecified).
     pub other: bool,
 }
 
@@ -136,6 +138,8 @@ pub struct FlowTable {
     max_flows: usize,
     /// Packets counted in "other" flows because the table was full.
     folded_packets: u64,
+    /// "Other" flows made so far.
+    folded_flows: usize,
     index: FlowIndex,
     /// Shared with snapshots; copied on write only while a snapshot still holds it.
     flows: Arc<Vec<Flow>>,
@@ -148,9 +152,10 @@ impl Default for FlowTable {
 }
 
 impl FlowTable {
-    /// A table that keeps at most `max_flows` flows apart (plus one "other" per protocol).
+    /// A table that keeps at most `max_flows` flows apart, then counts new ones together
+    /// (see `fold.rs`).
     pub fn with_limit(max_flows: usize) -> Self {
-        FlowTable { max_flows, folded_packets: 0, index: FlowIndex::default(), flows: Arc::default() }
+        FlowTable { max_flows, folded_packets: 0, folded_flows: 0, index: FlowIndex::default(), flows: Arc::default() }
     }
 
     /// Packets counted in "other" flows because the table was full.
@@ -186,26 +191,21 @@ impl FlowTable {
             Transport::Udp { sport, dport } => (sport, dport, 0),
             Transport::Other => (0, 0, 0),
         };
-        let mut key = FlowKey::new(p.proto, (p.src, sport), (p.dst, dport));
-        let mut found = self.index.get(&key, &self.flows);
-        if found.is_none() && self.index.len() >= self.max_flows {
-            // Full: new flows are counted together, one "other" flow per protocol.
-            key = FlowKey::new(p.proto, (OTHER_ADDRESS, 0), (OTHER_ADDRESS, 0));
-            self.folded_packets += 1;
-            found = self.index.get(&key, &self.flows);
-        }
-        let (id, created) = match found {
-            Some(id) => (id, false),
+        let key = FlowKey::new(p.proto, (p.src, sport), (p.dst, dport));
+        let hit = match self.index.get(&key, &self.flows) {
+            Some(id) => FlowHit { id, created: false },
+            None if self.index.len() >= self.max_flows => {
+                self.folded_packets += 1;
+                let remote = if remote_is_dst(p, (sport, dport), flags, policy) { p.dst } else { p.src };
+                self.folded(p.proto, remote, p.ts_ns, p.frame)
+            }
             None => {
-                let other = key.lo.0 == OTHER_ADDRESS && key.hi.0 == OTHER_ADDRESS;
-                let (src, dst, sport, dport) =
-                    if other { (OTHER_ADDRESS, OTHER_ADDRESS, 0, 0) } else { (p.src, p.dst, sport, dport) };
                 let id = FlowId::try_from(self.flows.len()).unwrap_or(FlowId::MAX);
                 Arc::make_mut(&mut self.flows).push(Flow {
                     proto: p.proto,
-                    src,
+                    src: p.src,
                     src_port: sport,
-                    dst,
+                    dst: p.dst,
                     dst_port: dport,
                     forward: DirectionStats::default(),
                     reverse: DirectionStats::default(),
@@ -213,20 +213,19 @@ impl FlowTable {
                     last_ns: p.ts_ns,
                     first_frame: p.frame,
                     remote_is_dst: remote_is_dst(p, (sport, dport), flags, policy),
-                    other,
+                    other: false,
                 });
                 self.index.insert(&key, id);
-                (id, true)
+                FlowHit { id, created: true }
             }
         };
-        if let Some(flow) = Arc::make_mut(&mut self.flows).get_mut(id as usize) {
-            let forward = flow.other || (flow.src == p.src && flow.src_port == sport);
-            let stats = if forward { &mut flow.forward } else { &mut flow.reverse };
+        if let Some(flow) = Arc::make_mut(&mut self.flows).get_mut(hit.id as usize) {
+            let stats = if flow.is_forward((p.src, sport), p.dst) { &mut flow.forward } else { &mut flow.reverse };
             stats.add(p.wire_len, p.captured_len, flags);
             flow.first_ns = flow.first_ns.min(p.ts_ns);
             flow.last_ns = flow.last_ns.max(p.ts_ns);
         }
-        FlowHit { id, created }
+        hit
     }
 }
 
@@ -321,7 +320,7 @@ mod tests {
     }
 
     #[test]
-    fn a_full_table_folds_new_flows_into_one_other_flow_per_protocol() {
+    fn a_full_table_folds_new_flows_per_remote_address() {
         let mut t = FlowTable::with_limit(2);
         let policy = LocalPolicy::default();
         for port in 0..10 {
@@ -329,12 +328,31 @@ mod tests {
         }
         // The first two flows stay apart and keep counting.
         t.ingest(&pkt("17.1.1.1", 443, "192.168.1.2", 50000, 60, tcp_flags::ACK), &policy);
+        // A reply in a folded flow counts in its reverse direction.
+        t.ingest(&pkt("17.1.1.1", 443, "192.168.1.2", 50009, 1500, tcp_flags::ACK), &policy);
         assert_eq!(t.len(), 3);
         assert_eq!(t.flows()[0].packets(), 2);
         let other = &t.flows()[2];
-        assert!(other.other);
-        assert_eq!((other.src, other.packets(), other.bytes()), (OTHER_ADDRESS, 8, 480));
-        assert_eq!(t.folded_packets(), 8);
+        assert!(other.other && !other.stands_for_every_address());
+        assert_eq!(other.remote(), ("17.1.1.1".parse().unwrap(), 0));
+        assert_eq!((other.src, other.forward.packets, other.forward.bytes), (OTHER_ADDRESS, 8, 480));
+        assert_eq!((other.reverse.packets, other.reverse.bytes), (1, 1500));
+        assert_eq!(t.folded_packets(), 9);
+    }
+
+    #[test]
+    fn past_its_folded_flows_a_full_table_folds_every_address_into_one_flow() {
+        // Two flows kept apart, then one folded flow per remote (a tenth, rounded up).
+        let mut t = FlowTable::with_limit(2);
+        let policy = LocalPolicy::default();
+        for (i, remote) in ["17.1.1.1", "17.1.1.2", "17.1.1.3", "17.1.1.4", "17.1.1.3"].iter().enumerate() {
+            t.ingest(&pkt("192.168.1.2", 50000 + i as u16, remote, 443, 60, tcp_flags::SYN), &policy);
+        }
+        let remotes: Vec<_> = t.flows().iter().map(|f| (f.remote().0.to_string(), f.other, f.packets())).collect();
+        // 17.1.1.4 comes after the one folded flow (17.1.1.3, which keeps counting its own).
+        let expected = [("17.1.1.1", false, 1), ("17.1.1.2", false, 1), ("17.1.1.3", true, 2), ("0.0.0.0", true, 1)];
+        assert_eq!(remotes, expected.map(|(ip, other, packets)| (ip.to_owned(), other, packets)));
+        assert!(t.flows()[3].stands_for_every_address());
     }
 
     #[test]

@@ -82,40 +82,69 @@ fn printable_ascii(buf: &[u8]) -> bool {
 }
 
 /// Streams a JSON document to `inner` with the same escapes as [`terminal_safe_json`],
-/// without holding the document in memory (a large report is tens of megabytes). serde_json
-/// hands its writer whole UTF-8 fragments (string pieces are cut only at escapes, which
-/// are ASCII), so each write is checked on its own.
+/// without holding the document in memory (a large report is hundreds of megabytes).
+/// serde_json writes a token at a time, and always whole UTF-8 fragments (string pieces are
+/// cut only at escapes, which are ASCII): they are gathered into blocks that end between two
+/// writes, so at a character boundary, and each block is checked and written at once.
+/// `flush` (or `into_inner`) writes the last block.
 pub struct SafeJsonWriter<W: std::io::Write> {
     inner: W,
+    block: Vec<u8>,
 }
+
+/// Bytes gathered before a block is checked and written.
+const BLOCK_BYTES: usize = 1 << 16;
 
 impl<W: std::io::Write> SafeJsonWriter<W> {
     pub fn new(inner: W) -> Self {
-        SafeJsonWriter { inner }
+        SafeJsonWriter { inner, block: Vec::with_capacity(BLOCK_BYTES) }
     }
 
-    pub fn into_inner(self) -> W {
-        self.inner
+    /// The writer, after the last block is written to it.
+    pub fn into_inner(mut self) -> std::io::Result<W> {
+        self.write_block()?;
+        Ok(self.inner)
+    }
+
+    fn write_block(&mut self) -> std::io::Result<()> {
+        let block = std::mem::take(&mut self.block);
+        self.write_checked(&block)?;
+        self.block = block;
+        self.block.clear();
+        Ok(())
+    }
+
+    fn write_checked(&mut self, text: &[u8]) -> std::io::Result<()> {
+        // Fast path: every character that needs escaping starts with one of these bytes (C0
+        // and DEL; C1 is C2 xx; U+061C is D8 9C; the other bidi controls are E2 80/81 xx).
+        if printable_ascii(text) || !text.iter().any(|&b| b < 0x20 || b == 0x7f || b == 0xc2 || b == 0xd8 || b == 0xe2)
+        {
+            return self.inner.write_all(text);
+        }
+        match std::str::from_utf8(text) {
+            Ok(text) => self.inner.write_all(terminal_safe_json(text).as_bytes()),
+            // Not text: written as it is, lossily, so that no raw control byte gets through.
+            Err(_) => self.inner.write_all(terminal_safe_json(&String::from_utf8_lossy(text)).as_bytes()),
+        }
     }
 }
 
 impl<W: std::io::Write> std::io::Write for SafeJsonWriter<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        // Fast path: every character that needs escaping starts with one of these bytes (C0
-        // and DEL; C1 is C2 xx; U+061C is D8 9C; the other bidi controls are E2 80/81 xx).
-        if printable_ascii(buf) || !buf.iter().any(|&b| b < 0x20 || b == 0x7f || b == 0xc2 || b == 0xd8 || b == 0xe2) {
-            self.inner.write_all(buf)?;
-            return Ok(buf.len());
+        if self.block.len() + buf.len() > BLOCK_BYTES {
+            self.write_block()?;
         }
-        match std::str::from_utf8(buf) {
-            Ok(text) => self.inner.write_all(terminal_safe_json(text).as_bytes())?,
-            // Not text: written as it is, lossily, so that no raw control byte gets through.
-            Err(_) => self.inner.write_all(terminal_safe_json(&String::from_utf8_lossy(buf)).as_bytes())?,
+        if buf.len() >= BLOCK_BYTES {
+            // A whole block already (a chunk of flows): checked where it is.
+            self.write_checked(buf)?;
+        } else {
+            self.block.extend_from_slice(buf);
         }
         Ok(buf.len())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
+        self.write_block()?;
         self.inner.flush()
     }
 }
@@ -174,10 +203,26 @@ mod tests {
         serde_json::to_writer(&mut streamed, &value).unwrap();
         streamed.flush().unwrap();
         let whole = serde_json::to_string(&value).unwrap();
-        let streamed = String::from_utf8(streamed.into_inner()).unwrap();
+        let streamed = String::from_utf8(streamed.into_inner().unwrap()).unwrap();
         assert_eq!(streamed, terminal_safe_json(&whole));
         assert!(!streamed.chars().any(|c| c.is_control() || is_bidi_control(c)), "{streamed}");
         let back: serde_json::Value = serde_json::from_str(&streamed).unwrap();
         assert_eq!(back, value);
+    }
+
+    #[test]
+    fn large_writes_and_many_small_ones_are_checked_alike() {
+        use std::io::Write;
+        let evil = format!("{}\u{202e}{}", "a".repeat(BLOCK_BYTES), "b".repeat(10));
+        let mut streamed = SafeJsonWriter::new(Vec::new());
+        streamed.write_all(b"\"x\"").unwrap();
+        streamed.write_all(evil.as_bytes()).unwrap();
+        for _ in 0..BLOCK_BYTES {
+            streamed.write_all("\u{9b}".as_bytes()).unwrap();
+        }
+        let streamed = String::from_utf8(streamed.into_inner().unwrap()).unwrap();
+        assert!(!streamed.chars().any(|c| c.is_control() || is_bidi_control(c)));
+        assert_eq!(streamed.matches("\\u202e").count(), 1);
+        assert_eq!(streamed.matches("\\u009b").count(), BLOCK_BYTES);
     }
 }

@@ -28,7 +28,8 @@ impl Analysis {
 
         let hit = self.flows.add_summary(c, &self.config.local);
         if hit.created {
-            let (remote, other) = self.flows.get(hit.id).map_or((c.resp.0, false), |f| (f.remote().0, f.other));
+            let (remote, other) =
+                self.flows.get(hit.id).map_or((c.resp.0, false), |f| (f.remote().0, f.stands_for_every_address()));
             let endpoint = self.endpoint_for(remote, start, other);
             self.flow_endpoint.push(endpoint);
             if let Some(e) = self.endpoints.get_mut(endpoint as usize) {

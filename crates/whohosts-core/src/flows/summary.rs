@@ -8,7 +8,7 @@ use std::sync::Arc;
 use crate::decode::tcp_flags;
 use crate::locality::LocalPolicy;
 
-use super::{DirectionStats, Flow, FlowHit, FlowId, FlowKey, FlowTable, OTHER_ADDRESS};
+use super::{DirectionStats, Flow, FlowHit, FlowId, FlowKey, FlowTable};
 
 /// One connection as a log summarises it. The originator sent the first packet.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,51 +65,49 @@ impl FlowTable {
     /// Counts a whole connection in its flow, creating the flow on first sight. The remote
     /// side is the one the policy says is not local, else the responder.
     pub fn add_summary(&mut self, c: &ConnectionSummary, policy: &LocalPolicy) -> FlowHit {
-        let mut key = FlowKey::new(c.proto, c.orig, c.resp);
-        // One look-up for a known flow (most lines once the table is full).
-        let mut found = self.index.get(&key, &self.flows);
-        if found.is_none() && self.index.len() >= self.max_flows {
-            key = FlowKey::new(c.proto, (OTHER_ADDRESS, 0), (OTHER_ADDRESS, 0));
-            self.folded_packets += c.orig_stats.packets + c.resp_stats.packets;
-            found = self.index.get(&key, &self.flows);
-        }
-        let (id, created) = match found {
-            Some(id) => (id, false),
+        let key = FlowKey::new(c.proto, c.orig, c.resp);
+        // Only a remote originator talking to a local responder makes the originator remote.
+        let remote_is_dst = || !matches!((policy.is_local(c.orig.0), policy.is_local(c.resp.0)), (false, true));
+        // One look-up for a known flow.
+        let hit = match self.index.get(&key, &self.flows) {
+            Some(id) => FlowHit { id, created: false },
+            None if self.index.len() >= self.max_flows => {
+                self.folded_packets += c.orig_stats.packets + c.resp_stats.packets;
+                let remote = if remote_is_dst() { c.resp.0 } else { c.orig.0 };
+                self.folded(c.proto, remote, c.start_ns, 0)
+            }
             None => {
-                let other = key.lo.0 == OTHER_ADDRESS && key.hi.0 == OTHER_ADDRESS;
-                let ((src, sport), (dst, dport)) =
-                    if other { ((OTHER_ADDRESS, 0), (OTHER_ADDRESS, 0)) } else { (c.orig, c.resp) };
-                // Only a remote originator talking to a local responder makes the originator remote.
-                let remote_is_dst = !matches!((policy.is_local(c.orig.0), policy.is_local(c.resp.0)), (false, true));
                 let id = FlowId::try_from(self.flows.len()).unwrap_or(FlowId::MAX);
                 Arc::make_mut(&mut self.flows).push(Flow {
                     proto: c.proto,
-                    src,
-                    src_port: sport,
-                    dst,
-                    dst_port: dport,
+                    src: c.orig.0,
+                    src_port: c.orig.1,
+                    dst: c.resp.0,
+                    dst_port: c.resp.1,
                     forward: DirectionStats::default(),
                     reverse: DirectionStats::default(),
                     first_ns: c.start_ns,
                     last_ns: c.end_ns(),
                     first_frame: 0,
-                    remote_is_dst,
-                    other,
+                    remote_is_dst: remote_is_dst(),
+                    other: false,
                 });
                 self.index.insert(&key, id);
-                (id, true)
+                FlowHit { id, created: true }
             }
         };
-        if let Some(flow) = Arc::make_mut(&mut self.flows).get_mut(id as usize) {
-            let forward = flow.other || (flow.src == c.orig.0 && flow.src_port == c.orig.1);
-            let (to_dst, to_src) =
-                if forward { (&c.orig_stats, &c.resp_stats) } else { (&c.resp_stats, &c.orig_stats) };
+        if let Some(flow) = Arc::make_mut(&mut self.flows).get_mut(hit.id as usize) {
+            let (to_dst, to_src) = if flow.is_forward(c.orig, c.resp.0) {
+                (&c.orig_stats, &c.resp_stats)
+            } else {
+                (&c.resp_stats, &c.orig_stats)
+            };
             flow.forward.add_totals(to_dst);
             flow.reverse.add_totals(to_src);
             flow.first_ns = flow.first_ns.min(c.start_ns);
             flow.last_ns = flow.last_ns.max(c.end_ns());
         }
-        FlowHit { id, created }
+        hit
     }
 
     /// Renumbers the flows: the flow at position `i` becomes the one that was `order[i]`
@@ -163,5 +161,23 @@ mod tests {
         let mut t = FlowTable::default();
         t.add_summary(&conn("17.1.1.1", 5000, "10.0.0.2", 22, 0), &LocalPolicy::default());
         assert!(!t.flows()[0].remote_is_dst);
+    }
+
+    #[test]
+    fn past_the_limit_lines_fold_per_remote_address_either_way_round() {
+        let mut t = FlowTable::with_limit(1);
+        let policy = LocalPolicy::default();
+        t.add_summary(&conn("192.168.1.23", 5000, "17.253.0.125", 443, 0), &policy);
+        t.add_summary(&conn("192.168.1.23", 5001, "17.253.0.125", 443, 1), &policy);
+        // A remote originator reaching a local responder folds under the originator.
+        t.add_summary(&conn("17.253.0.125", 6000, "192.168.1.23", 22, 2), &policy);
+        assert_eq!(t.len(), 2);
+        let folded = &t.flows()[1];
+        assert!(folded.other);
+        assert_eq!(folded.remote().0, "17.253.0.125".parse::<IpAddr>().unwrap());
+        // Towards the remote side is forward: 76 bytes from the first line's originator and
+        // 400 from the second line's responder.
+        assert_eq!((folded.forward.bytes, folded.reverse.bytes), (76 + 400, 400 + 76));
+        assert_eq!(t.folded_packets(), 6);
     }
 }

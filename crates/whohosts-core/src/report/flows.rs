@@ -35,7 +35,8 @@ pub struct FlowRecord<'a> {
     pub forward: DirectionRecord,
     /// dst -> src
     pub reverse: DirectionRecord,
-    /// All flows that began after the flow table was full, counted together (addresses 0.0.0.0).
+    /// The flows that began after the flow table was full, counted together: per remote
+    /// address (`src` 0.0.0.0, ports 0), or past that limit of every address (both 0.0.0.0).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub other: bool,
 }

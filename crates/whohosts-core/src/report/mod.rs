@@ -3,6 +3,7 @@
 
 mod endpoints;
 mod flows;
+mod json;
 mod live;
 mod text;
 mod timeline;

@@ -14,7 +14,7 @@ use super::detect::{self, Format, Sniffed};
 use super::error::{FileError, FileProblem, LineError, LineProblem};
 use super::fields::Row;
 use super::json::JsonRow;
-use super::lines::{self, NextLine, MAX_LINE_BYTES};
+use super::lines::{Lent, LineReader, MAX_LINE_BYTES};
 use super::records::{self, LogKind, Record};
 use super::tsv::{Spans, TsvHeader};
 use super::LogFile;
@@ -153,26 +153,25 @@ impl FileReader<'_> {
     }
 
     fn lines(&mut self, reader: &mut dyn BufRead) -> Result<Option<FileError>, Stop> {
-        let mut buf = Vec::new();
+        let mut lines = LineReader::new(reader, MAX_LINE_BYTES);
         let mut spans = Spans::new();
         let mut line_no = 0u64;
         let mut tsv = TsvHeader::default();
         let mut json_kind: Option<Option<LogKind>> = None;
         let mut unknown: Option<FileError> = None;
         loop {
-            let next = lines::next_line(reader, &mut buf, MAX_LINE_BYTES)
-                .map_err(|e| FileError::Io { reason: format!("after line {line_no}: {e}") })?;
+            let next = lines.next().map_err(|e| FileError::Io { reason: format!("after line {line_no}: {e}") })?;
             line_no += 1;
             if line_no % PROGRESS_EVERY_LINES == 0 && self.sink.progress(self.before + self.read.get()).is_break() {
                 return Err(Stop::Asked);
             }
             let text = match next {
-                NextLine::Eof => return Ok(unknown),
-                NextLine::TooLong(len) => {
+                Lent::Eof => return Ok(unknown),
+                Lent::TooLong(len) => {
                     self.problem(line_no, LineError::TooLong { len, limit: MAX_LINE_BYTES })?;
                     continue;
                 }
-                NextLine::Line => match std::str::from_utf8(&buf) {
+                Lent::Line(line) => match std::str::from_utf8(line) {
                     Ok(t) => t,
                     Err(_) => {
                         self.problem(line_no, LineError::NotUtf8)?;

@@ -108,7 +108,8 @@ impl TsvHeader {
         let mut start = 0;
         match self.separator.as_bytes() {
             &[byte] => {
-                for end in memchr::memchr_iter(byte, line.as_bytes()) {
+                // A plain loop: fields are a few bytes long, too short for memchr to pay off.
+                for (end, _) in line.bytes().enumerate().filter(|&(_, b)| b == byte) {
                     spans.push((start, end));
                     start = end + 1;
                 }
@@ -124,7 +125,9 @@ impl TsvHeader {
         if spans.len() != self.fields.len() {
             return Err(LineError::WrongColumnCount { expected: self.fields.len(), found: spans.len() });
         }
-        Ok(TsvRow { header: self, line, spans })
+        // Most lines have no escapes at all: one look for a backslash spares one per value.
+        let escaped = memchr::memchr(b'\\', line.as_bytes()).is_some();
+        Ok(TsvRow { header: self, line, spans, escaped })
     }
 }
 
@@ -133,6 +136,18 @@ pub(crate) struct TsvRow<'a> {
     header: &'a TsvHeader,
     line: &'a str,
     spans: &'a [(usize, usize)],
+    /// Whether the line holds a backslash, so that some value may need unescaping.
+    escaped: bool,
+}
+
+impl TsvRow<'_> {
+    fn unescape<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        if self.escaped {
+            unescape(text)
+        } else {
+            Cow::Borrowed(text)
+        }
+    }
 }
 
 impl Row for TsvRow<'_> {
@@ -149,14 +164,14 @@ impl Row for TsvRow<'_> {
             }
             let items = raw
                 .split(h.set_separator.as_str())
-                .map(|item| if item == h.unset_field { Value::Unset } else { Value::Text(unescape(item)) })
+                .map(|item| if item == h.unset_field { Value::Unset } else { Value::Text(self.unescape(item)) })
                 .collect();
             return Value::List(items);
         }
         if raw == h.empty_field {
             return Value::Text(Cow::Borrowed(""));
         }
-        Value::Text(unescape(raw))
+        Value::Text(self.unescape(raw))
     }
 }
 
