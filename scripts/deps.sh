@@ -7,9 +7,9 @@ set -euo pipefail
 need=(pkg-config libpcap-dev)
 case "${1:-build}" in
   build) ;;
-  test) need+=(xvfb xauth imagemagick librsvg2-bin mesa-vulkan-drivers libgl1-mesa-dri libxkbcommon-x11-0 tcpdump iproute2 util-linux python3 openssl curl tshark
+  test) need+=(xvfb xauth imagemagick librsvg2-bin mesa-vulkan-drivers libgl1-mesa-dri libgl1 libegl1 libxkbcommon-x11-0 tcpdump iproute2 util-linux python3 openssl curl tshark
         desktop-file-utils xdg-utils shared-mime-info man-db bsdextrautils) ;;
-  bench) need+=(tshark time python3 xvfb libgl1-mesa-dri libxkbcommon-x11-0) ;;
+  bench) need+=(tshark time python3 xvfb libgl1-mesa-dri libgl1 libegl1 libxkbcommon-x11-0) ;;
   install-test) need+=(desktop-file-utils xdg-utils shared-mime-info man-db bsdextrautils) ;;
   *) echo "usage: $0 build|test|bench|install-test" >&2; exit 2 ;;
 esac

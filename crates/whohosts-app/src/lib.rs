@@ -21,6 +21,7 @@ pub mod live_panel;
 pub mod loading;
 pub mod menu;
 pub mod palette;
+pub mod renderer;
 pub mod save_dialog;
 pub mod screenshot;
 pub mod settings;
@@ -59,9 +60,10 @@ pub fn run_window(launch: Launch) -> Result<Option<String>, String> {
     // The app's screenshot job reports through this handle once the window has closed.
     let handle: Arc<Mutex<Option<Arc<Mutex<screenshot::Outcome>>>>> = Arc::default();
     let handle_in_app = handle.clone();
+    let renderer = renderer::chosen();
     eframe::run_native(
         "whohosts",
-        options,
+        eframe::NativeOptions { renderer, ..options },
         Box::new(move |cc| {
             let app = WhohostsApp::new(cc, launch);
             if let Ok(mut slot) = handle_in_app.lock() {
@@ -70,7 +72,11 @@ pub fn run_window(launch: Launch) -> Result<Option<String>, String> {
             Ok(Box::new(app))
         }),
     )
-    .map_err(|e| format!("could not open the window: {e}"))?;
+    .map_err(|e| match e {
+        // No display to open a window on: no renderer would help.
+        eframe::Error::Winit(_) | eframe::Error::WinitEventLoop(_) => format!("could not open the window: {e}"),
+        _ => format!("could not open the window: {e} ({})", renderer::other_renderer_hint(renderer)),
+    })?;
     if !wants_screenshot {
         return Ok(None);
     }

@@ -15,23 +15,52 @@ use whohosts_core::input::Input;
 use whohosts_core::session::{LiveControl, Session, UpdateKind};
 use whohosts_core::snapshot::Snapshot;
 
-/// While a file is read, the window draws at most this often for the reader's updates: each
-/// frame costs a software renderer as much as reading thousands of packets.
-const READING_FRAME_INTERVAL: Duration = Duration::from_millis(250);
+/// While a file is read, the window draws at most this often for the reader's updates (as
+/// often as the reader sends a new snapshot): each frame of a large capture costs a software
+/// renderer as much as reading a hundred thousand packets.
+const READING_FRAME_INTERVAL: Duration = whohosts_core::session::FILE_SNAPSHOT_INTERVAL;
 
-/// A reader's wake-up call that draws a frame at once only when the last one it asked for is
-/// `READING_FRAME_INTERVAL` old, and otherwise asks for one when that time is up, so the
-/// reader's frequent progress updates do not make the window draw flat out.
+/// Where the window notes, for the views' worker threads, whether a file is being read.
+fn reading_id() -> egui::Id {
+    egui::Id::unique("whohosts-reading-a-file")
+}
+
+/// Notes whether a file is being read, once a frame: see [`wake_for_result`].
+pub fn note_reading(ctx: &egui::Context, reading: bool) {
+    ctx.data_mut(|d| d.insert_temp(reading_id(), reading));
+}
+
+/// Wakes the window for a view's result computed on a worker: at once, but while a file
+/// is read at the reader's pace, since the next snapshot is on its way and every frame
+/// takes the cores the reading needs.
+pub fn wake_for_result(ctx: &egui::Context) {
+    if ctx.data(|d| d.get_temp::<bool>(reading_id())).unwrap_or(false) {
+        ctx.request_repaint_after(READING_FRAME_INTERVAL);
+    } else {
+        ctx.request_repaint();
+    }
+}
+
+/// A reader's wake-up call that draws a frame at most every `READING_FRAME_INTERVAL`: the
+/// first call in an interval asks for a frame when the interval is up (at once when it
+/// already is), later ones in the same interval do nothing. Each request wakes the window's
+/// event loop, so the reader's frequent progress updates are not passed on one by one.
 pub fn throttled_wake(ctx: egui::Context) -> whohosts_core::session::Notify {
-    let last = std::sync::Mutex::new(None::<Instant>);
+    let next_frame = std::sync::Mutex::new(None::<Instant>);
     Box::new(move || {
-        let mut last = last.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let since = last.map(|t| t.elapsed());
-        match since {
-            Some(since) if since < READING_FRAME_INTERVAL => ctx.request_repaint_after(READING_FRAME_INTERVAL - since),
+        let mut next_frame = next_frame.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let now = Instant::now();
+        match *next_frame {
+            // A frame is already asked for in this interval.
+            Some(due) if now < due => {}
+            // The last interval is over: a frame now, or when the one it began with is old enough.
             _ => {
-                *last = Some(Instant::now());
-                ctx.request_repaint();
+                let due = next_frame.map_or(now, |previous| (previous + READING_FRAME_INTERVAL).max(now));
+                *next_frame = Some(due);
+                match due.checked_duration_since(now) {
+                    Some(wait) if !wait.is_zero() => ctx.request_repaint_after(wait),
+                    _ => ctx.request_repaint(),
+                }
             }
         }
     })

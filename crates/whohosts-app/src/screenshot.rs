@@ -6,9 +6,10 @@ use std::sync::{Arc, Mutex};
 
 use crate::loading::{LoadState, OpenCapture};
 
-/// Frames drawn after reading ended before the picture is taken (lets layouts settle; each
-/// costs a software renderer tens of milliseconds).
-const SETTLE_FRAMES: u32 = 4;
+/// Frames drawn after reading ended and the views were built before the picture is taken:
+/// the first draws the finished views, the second whatever their sizes changed. Each costs
+/// a software renderer tens of milliseconds.
+const SETTLE_FRAMES: u32 = 2;
 
 /// What happened: the PNG was written (with the reading error after which partial results
 /// stood, if any), or why not. `None` until the job ended.
@@ -55,9 +56,9 @@ impl ScreenshotJob {
             }
             LoadState::Done | LoadState::Cancelled if views_building => {
                 // The worker wakes the window when it is done; frames meanwhile only take
-                // its cores.
+                // its cores (this one is a fallback).
                 self.settled_frames = 0;
-                ctx.request_repaint_after(std::time::Duration::from_millis(100));
+                ctx.request_repaint_after(std::time::Duration::from_millis(500));
             }
             LoadState::Done | LoadState::Cancelled => {
                 ctx.request_repaint();

@@ -26,8 +26,12 @@ use crate::snapshot::Snapshot;
 /// Called after each update is sent, e.g. to wake the UI.
 pub type Notify = Box<dyn Fn() + Send>;
 
-/// Snapshots are sent at most this often; slower when building one takes long.
-const MIN_SNAPSHOT_INTERVAL: Duration = Duration::from_millis(100);
+/// A live capture's snapshots are sent at most this often; slower when building one takes long.
+const LIVE_SNAPSHOT_INTERVAL: Duration = Duration::from_millis(100);
+
+/// A file's: each is drawn at once, and a frame of a large capture costs a software renderer
+/// as much as reading a hundred thousand packets, so a few a second show the progress.
+pub const FILE_SNAPSHOT_INTERVAL: Duration = Duration::from_millis(400);
 
 #[derive(Debug, Clone)]
 pub enum UpdateKind {
@@ -113,20 +117,19 @@ impl Drop for Session {
     }
 }
 
-/// Decides when a reader takes a snapshot: at most every `MIN_SNAPSHOT_INTERVAL`, and less
-/// often when building one is slow, so snapshots cost at most a fifth of the reader's time.
+/// Decides when a reader takes a snapshot: at most every `minimum`, and less often when
+/// building one is slow, so snapshots cost at most a fifth of the reader's time.
 pub(crate) struct SnapshotPacer {
     last: Instant,
+    minimum: Duration,
     interval: Duration,
 }
 
-impl Default for SnapshotPacer {
-    fn default() -> Self {
-        SnapshotPacer { last: Instant::now(), interval: MIN_SNAPSHOT_INTERVAL }
-    }
-}
-
 impl SnapshotPacer {
+    pub(crate) fn every(minimum: Duration) -> Self {
+        SnapshotPacer { last: Instant::now(), minimum, interval: minimum }
+    }
+
     pub(crate) fn snapshot_if_due(&mut self, analysis: &mut Analysis) -> Option<Box<Snapshot>> {
         if self.last.elapsed() < self.interval {
             return None;
@@ -134,7 +137,7 @@ impl SnapshotPacer {
         let started = Instant::now();
         analysis.flush_timeline();
         let snapshot = Box::new(Snapshot::of(analysis));
-        self.interval = MIN_SNAPSHOT_INTERVAL.max(started.elapsed() * 5);
+        self.interval = self.minimum.max(started.elapsed() * 5);
         self.last = Instant::now();
         Some(snapshot)
     }
@@ -187,7 +190,7 @@ fn read_input(
     let send = |kind: UpdateKind, must_arrive: bool| send_update(tx, generation, notify, kind, must_arrive);
     match input {
         Input::ZeekLogs(paths) => {
-            let mut pacer = SnapshotPacer::default();
+            let mut pacer = SnapshotPacer::every(FILE_SNAPSHOT_INTERVAL);
             let read = analyse_zeek_logs_with(&paths, config, |progress, analysis| {
                 if cancel.load(Ordering::Relaxed) {
                     return ControlFlow::Break(());
@@ -231,7 +234,7 @@ fn read_source(
 ) {
     let send = |kind: UpdateKind, must_arrive: bool| send_update(tx, generation, notify, kind, must_arrive);
     let mut analysis = Analysis::new(config);
-    let mut pacer = SnapshotPacer::default();
+    let mut pacer = SnapshotPacer::every(FILE_SNAPSHOT_INTERVAL);
     let result = read_into_pipelined(source, &mut analysis, |progress, analysis| {
         if cancel.load(Ordering::Relaxed) {
             return ControlFlow::Break(());

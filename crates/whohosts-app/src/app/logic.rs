@@ -50,6 +50,8 @@ impl WhohostsApp {
         if ended {
             self.settle_open();
         }
+        let reading_file = self.capture.as_ref().is_some_and(|c| c.is_reading() && c.live_info().is_none());
+        crate::loading::note_reading(ctx, reading_file);
         self.live_logic(ctx);
         if self.applied_dark != Some(self.settings.dark) {
             self.apply_theme_now(ctx);

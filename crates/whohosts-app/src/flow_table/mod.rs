@@ -100,7 +100,7 @@ impl FlowTableState {
         let spawned = std::thread::Builder::new().name("whohosts-flow-filter".into()).spawn(move || {
             let rows = FilteredFlows::compute(&job_snapshot, &job_key.filter, job_key.sort);
             if tx.send(rows).is_ok() {
-                wake.request_repaint();
+                crate::loading::wake_for_result(&wake);
             }
         });
         if spawned.is_err() {

@@ -54,7 +54,7 @@ pub(super) fn model_for<K: Clone + PartialEq + Send + 'static>(
     let spawned = std::thread::Builder::new().name("whohosts-graph-model".into()).spawn(move || {
         let (snapshot, filter, expanded, wake) = job;
         if tx.send(model::build(&snapshot, &filter, &expanded, capacity)).is_ok() {
-            wake.request_repaint();
+            crate::loading::wake_for_result(&wake);
         }
     });
     match spawned {

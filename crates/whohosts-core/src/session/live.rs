@@ -12,7 +12,7 @@ use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender, TryRe
 use std::sync::Arc;
 use std::time::Instant;
 
-use super::{send_update, Notify, Session, Update, UpdateKind, MIN_SNAPSHOT_INTERVAL};
+use super::{send_update, Notify, Session, Update, UpdateKind, LIVE_SNAPSHOT_INTERVAL};
 use crate::analysis::{Analysis, AnalysisConfig};
 use crate::capture::{libpcap_opener, LiveOpener};
 use crate::capture::{CaptureError, SavedCapture};
@@ -129,13 +129,13 @@ fn run(
 ) {
     let send = |kind: UpdateKind, must_arrive: bool| send_update(tx, generation, notify, kind, must_arrive);
     let mut analysis = Analysis::new(config);
-    let mut pacer = super::SnapshotPacer::default();
+    let mut pacer = super::SnapshotPacer::every(super::LIVE_SNAPSHOT_INTERVAL);
     let mut last_progress = Instant::now();
     let result = capture_with(capture, opener, &mut analysis, commands, |progress, analysis| {
         if cancel.load(Ordering::Relaxed) {
             return ControlFlow::Break(());
         }
-        if last_progress.elapsed() < MIN_SNAPSHOT_INTERVAL / 2 {
+        if last_progress.elapsed() < LIVE_SNAPSHOT_INTERVAL / 2 {
             return ControlFlow::Continue(());
         }
         last_progress = Instant::now();
