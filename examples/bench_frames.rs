@@ -22,7 +22,7 @@ const FRAMES_PER_PHASE: usize = 40;
 fn first_picture(path: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
     use whohosts_core::session::{Session, UpdateKind};
     let started = Instant::now();
-    let session = Session::open_file(path, AnalysisConfig::default(), 1, Box::new(|| {}));
+    let session = Session::open_file(path, AnalysisConfig::default(), 1, Box::new(|_| {}));
     while let Ok(update) = session.updates.recv() {
         match update.kind {
             UpdateKind::Progress { snapshot: Some(s), progress } => {

@@ -50,7 +50,7 @@ fn report(path: &Path) -> Result<(Analysis, Value), CaptureError> {
 
 /// The app's loader, to its final update: (frames read, error shown to the user).
 fn session(path: &Path) -> Result<(u64, Option<String>), String> {
-    let s = Session::open_file(path, AnalysisConfig::default(), 1, Box::new(|| {}));
+    let s = Session::open_file(path, AnalysisConfig::default(), 1, Box::new(|_| {}));
     match s.wait_finished().expect("the reader thread sends a final update").kind {
         UpdateKind::Finished { snapshot, cancelled, error } => {
             assert!(!cancelled);

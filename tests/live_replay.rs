@@ -41,7 +41,7 @@ fn open(spill: &Path) -> Session {
     let mut capture = LiveCapture::new("replay0");
     capture.spill_dir = Some(spill.to_path_buf());
     let opener = ReplaySource::opener(&sample(), 4_000.0);
-    Session::open_live_with(capture, opener, AnalysisConfig::default(), 7, Box::new(|| {}))
+    Session::open_live_with(capture, opener, AnalysisConfig::default(), 7, Box::new(|_| {}))
 }
 
 #[test]

@@ -15,10 +15,11 @@ use whohosts_core::input::Input;
 use whohosts_core::session::{LiveControl, Session, UpdateKind};
 use whohosts_core::snapshot::Snapshot;
 
-/// While a file is read, the window draws at most this often for the reader's updates (as
-/// often as the reader sends a new snapshot): each frame of a large capture costs a software
-/// renderer as much as reading a hundred thousand packets.
-const READING_FRAME_INTERVAL: Duration = whohosts_core::session::FILE_SNAPSHOT_INTERVAL;
+/// While a file is read, the window draws at most this often for the reader's updates: each
+/// frame costs a software renderer as much as reading tens of thousands of packets. (The
+/// reader sends a new snapshot less often, `FILE_SNAPSHOT_INTERVAL`; the frames in between
+/// move the progress.)
+pub const READING_FRAME_INTERVAL: Duration = Duration::from_millis(400);
 
 /// Where the window notes, for the views' worker threads, whether a file is being read.
 fn reading_id() -> egui::Id {
@@ -44,10 +45,15 @@ pub fn wake_for_result(ctx: &egui::Context) {
 /// A reader's wake-up call that draws a frame at most every `READING_FRAME_INTERVAL`: the
 /// first call in an interval asks for a frame when the interval is up (at once when it
 /// already is), later ones in the same interval do nothing. Each request wakes the window's
-/// event loop, so the reader's frequent progress updates are not passed on one by one.
+/// event loop, so the reader's frequent progress updates are not passed on one by one. The
+/// last update is drawn at once.
 pub fn throttled_wake(ctx: egui::Context) -> whohosts_core::session::Notify {
     let next_frame = std::sync::Mutex::new(None::<Instant>);
-    Box::new(move || {
+    Box::new(move |sent| {
+        if sent == whohosts_core::session::Sent::Last {
+            ctx.request_repaint();
+            return;
+        }
         let mut next_frame = next_frame.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let now = Instant::now();
         match *next_frame {

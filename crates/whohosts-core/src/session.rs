@@ -23,15 +23,23 @@ use crate::ingest::{read_into_pipelined, Finish, Progress};
 use crate::input::Input;
 use crate::snapshot::Snapshot;
 
-/// Called after each update is sent, e.g. to wake the UI.
-pub type Notify = Box<dyn Fn() + Send>;
+/// Called after each update is sent, e.g. to wake the UI, with which update it was.
+pub type Notify = Box<dyn Fn(Sent) + Send>;
+
+/// The update just sent: one more while reading, or the last one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sent {
+    Update,
+    Last,
+}
 
 /// A live capture's snapshots are sent at most this often; slower when building one takes long.
 const LIVE_SNAPSHOT_INTERVAL: Duration = Duration::from_millis(100);
 
-/// A file's: each is drawn at once, and a frame of a large capture costs a software renderer
-/// as much as reading a hundred thousand packets, so a few a second show the progress.
-pub const FILE_SNAPSHOT_INTERVAL: Duration = Duration::from_millis(400);
+/// A file's, after the first (which comes after `LIVE_SNAPSHOT_INTERVAL`): every snapshot of
+/// a large capture costs the reader a copy of its tables and the window new layouts, taken
+/// from the cores the reading needs; the progress in between comes without one.
+pub const FILE_SNAPSHOT_INTERVAL: Duration = Duration::from_secs(1);
 
 #[derive(Debug, Clone)]
 pub enum UpdateKind {
@@ -126,8 +134,10 @@ pub(crate) struct SnapshotPacer {
 }
 
 impl SnapshotPacer {
+    /// The first snapshot comes after `LIVE_SNAPSHOT_INTERVAL` at the latest, so that a large
+    /// capture shows something at once.
     pub(crate) fn every(minimum: Duration) -> Self {
-        SnapshotPacer { last: Instant::now(), minimum, interval: minimum }
+        SnapshotPacer { last: Instant::now(), minimum, interval: minimum.min(LIVE_SNAPSHOT_INTERVAL) }
     }
 
     pub(crate) fn snapshot_if_due(&mut self, analysis: &mut Analysis) -> Option<Box<Snapshot>> {
@@ -159,7 +169,7 @@ pub(crate) fn send_update(
         !matches!(tx.try_send(update), Err(TrySendError::Disconnected(_)))
     };
     if sent {
-        notify();
+        notify(if must_arrive { Sent::Last } else { Sent::Update });
     }
 }
 
@@ -291,7 +301,7 @@ mod tests {
 
     fn open_zeek(dir: &Path) -> Session {
         let input = Input::ZeekLogs(vec![dir.to_path_buf()]);
-        Session::open_input(input, AnalysisConfig::default(), 5, Box::new(|| {}))
+        Session::open_input(input, AnalysisConfig::default(), 5, Box::new(|_| {}))
     }
 
     #[test]
@@ -334,7 +344,7 @@ mod tests {
 
     #[test]
     fn a_missing_file_fails_with_its_name() {
-        let s = Session::open_file(Path::new("/no/such.pcap"), AnalysisConfig::default(), 7, Box::new(|| {}));
+        let s = Session::open_file(Path::new("/no/such.pcap"), AnalysisConfig::default(), 7, Box::new(|_| {}));
         let update = s.wait_finished().expect("an update");
         assert_eq!(update.generation, 7);
         match update.kind {

@@ -30,7 +30,7 @@ impl WhohostsApp {
         capture.source.filter = filter;
         self.next_generation += 1;
         let wake = ctx.clone();
-        let notify = Box::new(move || wake.request_repaint());
+        let notify = Box::new(move |_| wake.request_repaint());
         let opener = self.live.opener.clone();
         self.capture = Some(OpenCapture::live(capture, opener, config, self.next_generation, notify));
         self.clear_view_state();

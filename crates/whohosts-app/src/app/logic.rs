@@ -52,6 +52,20 @@ impl WhohostsApp {
         }
         let reading_file = self.capture.as_ref().is_some_and(|c| c.is_reading() && c.live_info().is_none());
         crate::loading::note_reading(ctx, reading_file);
+        if reading_file {
+            // The reader wakes the window when it sends, but a wake-up asked for between two
+            // frames can be dropped by the event loop as stale: this frame asks for the next
+            // itself, so the reader's updates are always taken in (it waits for room to send
+            // its last one).
+            ctx.request_repaint_after(crate::loading::READING_FRAME_INTERVAL);
+        }
+        // Nothing fades or slides in while a file is read: every animation frame would take
+        // the cores the reading needs (a tooltip fading in under a resting pointer drew twenty
+        // frames during one second of reading).
+        let animation_time = if reading_file { 0.0 } else { egui::Style::default().animation_time };
+        if ctx.global_style().animation_time != animation_time {
+            ctx.all_styles_mut(|style| style.animation_time = animation_time);
+        }
         self.live_logic(ctx);
         if self.applied_dark != Some(self.settings.dark) {
             self.apply_theme_now(ctx);

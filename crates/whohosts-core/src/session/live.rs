@@ -178,7 +178,7 @@ mod tests {
 
     #[test]
     fn a_missing_interface_fails_with_its_name() {
-        let s = Session::open_live(LiveCapture::new("no-such-if9"), AnalysisConfig::default(), 3, Box::new(|| {}));
+        let s = Session::open_live(LiveCapture::new("no-such-if9"), AnalysisConfig::default(), 3, Box::new(|_| {}));
         assert!(s.live().is_some());
         let update = s.wait_finished().expect("an update");
         assert_eq!(update.generation, 3);
@@ -212,7 +212,7 @@ mod tests {
         }
         let mut capture = LiveCapture::new("lo");
         capture.source.filter = Some("udp port 39998".into());
-        let s = Session::open_live(capture, AnalysisConfig::default(), 1, Box::new(|| {}));
+        let s = Session::open_live(capture, AnalysisConfig::default(), 1, Box::new(|_| {}));
         wait_until_capturing(&s);
         let control = s.live().unwrap();
         send_udp(39998, 5);
@@ -244,7 +244,7 @@ mod tests {
         }
         let mut capture = LiveCapture::new("lo");
         capture.source.filter = Some("udp port 39999".into());
-        let s = Session::open_live(capture, AnalysisConfig::default(), 1, Box::new(|| {}));
+        let s = Session::open_live(capture, AnalysisConfig::default(), 1, Box::new(|_| {}));
         wait_until_capturing(&s);
         send_udp(39999, 20);
         let control = s.live().unwrap();
