@@ -126,8 +126,10 @@ impl Drop for Session {
 }
 
 /// Decides when a reader takes a snapshot: at most every `minimum`, and less often when
-/// building one is slow, so snapshots cost at most a fifth of the reader's time.
+/// building one is slow, so snapshots cost at most a fifth of the reader's time. None when,
+/// at the pace so far, the reading ends within another interval: the last comes soon anyway.
 pub(crate) struct SnapshotPacer {
+    started: Instant,
     last: Instant,
     minimum: Duration,
     interval: Duration,
@@ -137,11 +139,12 @@ impl SnapshotPacer {
     /// The first snapshot comes after `LIVE_SNAPSHOT_INTERVAL` at the latest, so that a large
     /// capture shows something at once.
     pub(crate) fn every(minimum: Duration) -> Self {
-        SnapshotPacer { last: Instant::now(), minimum, interval: minimum.min(LIVE_SNAPSHOT_INTERVAL) }
+        let now = Instant::now();
+        SnapshotPacer { started: now, last: now, minimum, interval: minimum.min(LIVE_SNAPSHOT_INTERVAL) }
     }
 
-    pub(crate) fn snapshot_if_due(&mut self, analysis: &mut Analysis) -> Option<Box<Snapshot>> {
-        if self.last.elapsed() < self.interval {
+    pub(crate) fn snapshot_if_due(&mut self, analysis: &mut Analysis, progress: &Progress) -> Option<Box<Snapshot>> {
+        if self.last.elapsed() < self.interval || self.ends_within(progress, self.interval) {
             return None;
         }
         let started = Instant::now();
@@ -150,6 +153,13 @@ impl SnapshotPacer {
         self.interval = self.minimum.max(started.elapsed() * 5);
         self.last = Instant::now();
         Some(snapshot)
+    }
+
+    /// Whether, at the pace so far, the rest of the input takes less than `time`.
+    fn ends_within(&self, progress: &Progress, time: Duration) -> bool {
+        let Some(size) = progress.size.filter(|&size| size > 0 && progress.position > 0) else { return false };
+        let left = size.saturating_sub(progress.position) as f64 / progress.position as f64;
+        self.started.elapsed().mul_f64(left) < time
     }
 }
 
@@ -205,7 +215,7 @@ fn read_input(
                 if cancel.load(Ordering::Relaxed) {
                     return ControlFlow::Break(());
                 }
-                let snapshot = pacer.snapshot_if_due(analysis);
+                let snapshot = pacer.snapshot_if_due(analysis, progress);
                 send(UpdateKind::Progress { progress: *progress, snapshot }, false);
                 ControlFlow::Continue(())
             });
@@ -249,7 +259,7 @@ fn read_source(
         if cancel.load(Ordering::Relaxed) {
             return ControlFlow::Break(());
         }
-        let snapshot = pacer.snapshot_if_due(analysis);
+        let snapshot = pacer.snapshot_if_due(analysis, progress);
         send(UpdateKind::Progress { progress: *progress, snapshot }, false);
         ControlFlow::Continue(())
     });
@@ -272,6 +282,22 @@ fn read_source(
 mod tests {
     use super::*;
     use std::io::Write;
+
+    #[test]
+    fn no_snapshot_when_the_reading_ends_before_the_next_would_be_due() {
+        let mut pacer = SnapshotPacer::every(FILE_SNAPSHOT_INTERVAL);
+        pacer.started -= Duration::from_secs(2);
+        pacer.last -= Duration::from_secs(2);
+        let at = |position| Progress { frames: 1, position, size: Some(100), live: None };
+        // Two seconds for 40%: three more to go.
+        assert!(pacer.snapshot_if_due(&mut Analysis::new(AnalysisConfig::default()), &at(40)).is_some());
+        pacer.last -= Duration::from_secs(2);
+        // Two seconds for 95%: a tenth of a second to go, less than the interval.
+        assert!(pacer.snapshot_if_due(&mut Analysis::new(AnalysisConfig::default()), &at(95)).is_none());
+        // Without a size (a live capture or a pipe) there is no end to foresee.
+        let live = Progress { size: None, ..at(95) };
+        assert!(pacer.snapshot_if_due(&mut Analysis::new(AnalysisConfig::default()), &live).is_some());
+    }
 
     /// A TSV conn.log of connections `first..first + lines`, each its own flow.
     fn conn_log(first: usize, lines: usize) -> Vec<u8> {

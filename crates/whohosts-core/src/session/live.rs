@@ -139,7 +139,7 @@ fn run(
             return ControlFlow::Continue(());
         }
         last_progress = Instant::now();
-        let snapshot = pacer.snapshot_if_due(analysis);
+        let snapshot = pacer.snapshot_if_due(analysis, progress);
         send(UpdateKind::Progress { progress: *progress, snapshot }, false);
         ControlFlow::Continue(())
     });
