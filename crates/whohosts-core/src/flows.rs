@@ -184,6 +184,14 @@ impl FlowTable {
         self.flows.is_empty()
     }
 
+    /// Adds `flow`, whose key `key` is not in the table yet.
+    fn add(&mut self, key: &FlowKey, flow: Flow) -> FlowHit {
+        let id = FlowId::try_from(self.flows.len()).unwrap_or(FlowId::MAX);
+        Arc::make_mut(&mut self.flows).push(flow);
+        self.index.insert(key, id);
+        FlowHit { id, created: true }
+    }
+
     /// Counts a packet in its flow, creating the flow on first sight.
     pub fn ingest(&mut self, p: &FlowPacket, policy: &LocalPolicy) -> FlowHit {
         let (sport, dport, flags) = match p.transport {
@@ -199,9 +207,9 @@ impl FlowTable {
                 let remote = if remote_is_dst(p, (sport, dport), flags, policy) { p.dst } else { p.src };
                 self.folded(p.proto, remote, p.ts_ns, p.frame)
             }
-            None => {
-                let id = FlowId::try_from(self.flows.len()).unwrap_or(FlowId::MAX);
-                Arc::make_mut(&mut self.flows).push(Flow {
+            None => self.add(
+                &key,
+                Flow {
                     proto: p.proto,
                     src: p.src,
                     src_port: sport,
@@ -214,10 +222,8 @@ impl FlowTable {
                     first_frame: p.frame,
                     remote_is_dst: remote_is_dst(p, (sport, dport), flags, policy),
                     other: false,
-                });
-                self.index.insert(&key, id);
-                FlowHit { id, created: true }
-            }
+                },
+            ),
         };
         if let Some(flow) = Arc::make_mut(&mut self.flows).get_mut(hit.id as usize) {
             let stats = if flow.is_forward((p.src, sport), p.dst) { &mut flow.forward } else { &mut flow.reverse };

@@ -5,9 +5,8 @@
 //! one flow per protocol that stands for every address.
 
 use std::net::IpAddr;
-use std::sync::Arc;
 
-use super::{DirectionStats, Flow, FlowHit, FlowId, FlowKey, FlowTable, OTHER_ADDRESS};
+use super::{DirectionStats, Flow, FlowHit, FlowKey, FlowTable, OTHER_ADDRESS};
 
 /// How many flows a full table counts per remote address before it counts every new flow
 /// under the unspecified address, as a share of the flows it keeps apart.
@@ -31,23 +30,23 @@ impl FlowTable {
             (every, OTHER_ADDRESS)
         };
         self.folded_flows += 1;
-        let id = FlowId::try_from(self.flows.len()).unwrap_or(FlowId::MAX);
-        Arc::make_mut(&mut self.flows).push(Flow {
-            proto,
-            src: OTHER_ADDRESS,
-            src_port: 0,
-            dst: remote,
-            dst_port: 0,
-            forward: DirectionStats::default(),
-            reverse: DirectionStats::default(),
-            first_ns: ts_ns,
-            last_ns: ts_ns,
-            first_frame: frame,
-            remote_is_dst: true,
-            other: true,
-        });
-        self.index.insert(&key, id);
-        FlowHit { id, created: true }
+        self.add(
+            &key,
+            Flow {
+                proto,
+                src: OTHER_ADDRESS,
+                src_port: 0,
+                dst: remote,
+                dst_port: 0,
+                forward: DirectionStats::default(),
+                reverse: DirectionStats::default(),
+                first_ns: ts_ns,
+                last_ns: ts_ns,
+                first_frame: frame,
+                remote_is_dst: true,
+                other: true,
+            },
+        )
     }
 }
 

@@ -76,9 +76,9 @@ impl FlowTable {
                 let remote = if remote_is_dst() { c.resp.0 } else { c.orig.0 };
                 self.folded(c.proto, remote, c.start_ns, 0)
             }
-            None => {
-                let id = FlowId::try_from(self.flows.len()).unwrap_or(FlowId::MAX);
-                Arc::make_mut(&mut self.flows).push(Flow {
+            None => self.add(
+                &key,
+                Flow {
                     proto: c.proto,
                     src: c.orig.0,
                     src_port: c.orig.1,
@@ -91,10 +91,8 @@ impl FlowTable {
                     first_frame: 0,
                     remote_is_dst: remote_is_dst(),
                     other: false,
-                });
-                self.index.insert(&key, id);
-                FlowHit { id, created: true }
-            }
+                },
+            ),
         };
         if let Some(flow) = Arc::make_mut(&mut self.flows).get_mut(hit.id as usize) {
             let (to_dst, to_src) = if flow.is_forward(c.orig, c.resp.0) {
