@@ -107,25 +107,23 @@ impl<W: std::io::Write> SafeJsonWriter<W> {
     }
 
     fn write_block(&mut self) -> std::io::Result<()> {
-        let block = std::mem::take(&mut self.block);
-        self.write_checked(&block)?;
-        self.block = block;
+        write_checked(&mut self.inner, &self.block)?;
         self.block.clear();
         Ok(())
     }
+}
 
-    fn write_checked(&mut self, text: &[u8]) -> std::io::Result<()> {
-        // Fast path: every character that needs escaping starts with one of these bytes (C0
-        // and DEL; C1 is C2 xx; U+061C is D8 9C; the other bidi controls are E2 80/81 xx).
-        if printable_ascii(text) || !text.iter().any(|&b| b < 0x20 || b == 0x7f || b == 0xc2 || b == 0xd8 || b == 0xe2)
-        {
-            return self.inner.write_all(text);
-        }
-        match std::str::from_utf8(text) {
-            Ok(text) => self.inner.write_all(terminal_safe_json(text).as_bytes()),
-            // Not text: written as it is, lossily, so that no raw control byte gets through.
-            Err(_) => self.inner.write_all(terminal_safe_json(&String::from_utf8_lossy(text)).as_bytes()),
-        }
+/// Writes whole UTF-8 JSON text to `out` with the escapes of [`terminal_safe_json`].
+fn write_checked(out: &mut impl std::io::Write, text: &[u8]) -> std::io::Result<()> {
+    // Fast path: every character that needs escaping starts with one of these bytes (C0
+    // and DEL; C1 is C2 xx; U+061C is D8 9C; the other bidi controls are E2 80/81 xx).
+    if printable_ascii(text) || !text.iter().any(|&b| b < 0x20 || b == 0x7f || b == 0xc2 || b == 0xd8 || b == 0xe2) {
+        return out.write_all(text);
+    }
+    match std::str::from_utf8(text) {
+        Ok(text) => out.write_all(terminal_safe_json(text).as_bytes()),
+        // Not text: written as it is, lossily, so that no raw control byte gets through.
+        Err(_) => out.write_all(terminal_safe_json(&String::from_utf8_lossy(text)).as_bytes()),
     }
 }
 
@@ -136,7 +134,7 @@ impl<W: std::io::Write> std::io::Write for SafeJsonWriter<W> {
         }
         if buf.len() >= BLOCK_BYTES {
             // A whole block already (a chunk of flows): checked where it is.
-            self.write_checked(buf)?;
+            write_checked(&mut self.inner, buf)?;
         } else {
             self.block.extend_from_slice(buf);
         }

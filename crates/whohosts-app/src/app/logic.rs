@@ -1,12 +1,16 @@
 //! Per-frame work that draws nothing: take in the reader's snapshots (within a time budget),
 //! the file dialog's answer and dropped files; keep the theme and title in step.
 
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use egui::ViewportCommand;
 
 use super::WhohostsApp;
 use crate::loading::LoadState;
+
+/// egui's own animation time, given back once a file is read.
+static ANIMATION_TIME: LazyLock<f32> = LazyLock::new(|| egui::Style::default().animation_time);
 
 /// Time per frame the UI spends taking in updates from the reader.
 const DRAIN_BUDGET: Duration = Duration::from_millis(10);
@@ -62,7 +66,7 @@ impl WhohostsApp {
         // Nothing fades or slides in while a file is read: every animation frame would take
         // the cores the reading needs (a tooltip fading in under a resting pointer drew twenty
         // frames during one second of reading).
-        let animation_time = if reading_file { 0.0 } else { egui::Style::default().animation_time };
+        let animation_time = if reading_file { 0.0 } else { *ANIMATION_TIME };
         if ctx.global_style().animation_time != animation_time {
             ctx.all_styles_mut(|style| style.animation_time = animation_time);
         }
