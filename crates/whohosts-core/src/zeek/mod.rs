@@ -13,6 +13,7 @@ mod reader;
 mod records;
 mod time;
 mod tsv;
+mod tsv_conn;
 
 #[cfg(test)]
 mod tests;

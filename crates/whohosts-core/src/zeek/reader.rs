@@ -203,6 +203,14 @@ impl FileReader<'_> {
                         unknown.get_or_insert(FileError::UnknownKind { kind: name });
                         continue;
                     };
+                    let plain_conn = match (kind, tsv.conn_columns()) {
+                        (LogKind::Conn, Some(columns)) => columns.read(text),
+                        _ => None,
+                    };
+                    if let Some(conn) = plain_conn {
+                        self.take(kind, Record::Conn(conn));
+                        continue;
+                    }
                     match tsv.row(text, &mut spans) {
                         Ok(row) => self.record(line_no, kind, &row)?,
                         Err(e) => self.problem(line_no, e)?,
@@ -237,17 +245,28 @@ impl FileReader<'_> {
 
     fn record(&mut self, line_no: u64, kind: LogKind, row: &dyn Row) -> Result<(), FileError> {
         match records::record(kind, row) {
-            Ok(record) => {
-                if let Some(record) = record {
-                    self.sink.record(record);
-                    self.records += 1;
-                }
-                if !self.kinds.contains(&kind) {
-                    self.kinds.push(kind);
-                }
+            Ok(Some(record)) => {
+                self.take(kind, record);
+                Ok(())
+            }
+            Ok(None) => {
+                self.saw(kind);
                 Ok(())
             }
             Err(e) => self.problem(line_no, e),
+        }
+    }
+
+    /// Hands on a line's record.
+    fn take(&mut self, kind: LogKind, record: Record<'_>) {
+        self.sink.record(record);
+        self.records += 1;
+        self.saw(kind);
+    }
+
+    fn saw(&mut self, kind: LogKind) {
+        if !self.kinds.contains(&kind) {
+            self.kinds.push(kind);
         }
     }
 

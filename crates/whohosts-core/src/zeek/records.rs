@@ -64,7 +64,7 @@ pub enum Transport {
 }
 
 impl Transport {
-    fn parse(text: &str) -> Self {
+    pub(crate) fn parse(text: &str) -> Self {
         match text {
             "tcp" => Self::Tcp,
             "udp" => Self::Udp,

@@ -7,6 +7,7 @@ use std::borrow::Cow;
 
 use super::error::LineError;
 use super::fields::{Field, Row, Value};
+use super::tsv_conn::ConnColumns;
 
 /// Where each value of a data line starts and ends (byte offsets), reused from line to line.
 pub(crate) type Spans = Vec<(usize, usize)>;
@@ -23,6 +24,8 @@ pub(crate) struct TsvHeader {
     containers: Vec<bool>,
     /// The column of every field whohosts reads, by `Field as usize`.
     columns: [Option<usize>; Field::ALL.len()],
+    /// Set when conn.log lines under these headers can be read the fast way.
+    conn_columns: Option<ConnColumns>,
 }
 
 impl Default for TsvHeader {
@@ -36,6 +39,7 @@ impl Default for TsvHeader {
             fields: Vec::new(),
             containers: Vec::new(),
             columns: [None; Field::ALL.len()],
+            conn_columns: None,
         }
     }
 }
@@ -53,9 +57,21 @@ impl TsvHeader {
         !self.fields.is_empty()
     }
 
+    /// How to read this header's conn.log lines the fast way, when they can be.
+    pub fn conn_columns(&self) -> Option<&ConnColumns> {
+        self.conn_columns.as_ref()
+    }
+
     /// Takes in one line starting with `#`. Unknown header lines (`#open`, `#close`,
     /// comments) are ignored.
     pub fn header_line(&mut self, line: &str) -> Result<(), LineError> {
+        let taken = self.take_header_line(line);
+        self.conn_columns =
+            ConnColumns::new(&self.separator, &self.unset_field, &self.empty_field, &self.fields, &self.containers);
+        taken
+    }
+
+    fn take_header_line(&mut self, line: &str) -> Result<(), LineError> {
         let bad = || LineError::BadHeader { line: line.chars().take(200).collect() };
         if let Some(rest) = line.strip_prefix("#separator ") {
             let sep = unescape(rest).into_owned();

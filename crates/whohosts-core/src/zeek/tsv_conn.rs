@@ -1,0 +1,253 @@
+//! conn.log TSV lines read straight from their text, for speed: a day of Zeek logs is
+//! millions of conn lines, and going through named values (`TsvRow`, `Value`, `Row`) cost
+//! more than the parsing itself. Only plain lines are taken here: one-byte separator, no
+//! escapes, no lists, every required value set. Anything else, and every bad line, is
+//! left to the general path (`TsvHeader::row` and `records::conn`), which gives the same
+//! record for a plain line and the error for a bad one.
+
+use std::borrow::Cow;
+
+use super::fields::Field;
+use super::records::{ConnId, ConnLine, Transport};
+use super::time::{self, Timestamp};
+
+/// The conn.log fields a [`ConnLine`] holds, in the order of [`ConnColumns::slots`].
+const CONN_FIELDS: [Field; 17] = [
+    Field::Ts,
+    Field::Uid,
+    Field::OrigH,
+    Field::OrigP,
+    Field::RespH,
+    Field::RespP,
+    Field::Proto,
+    Field::Service,
+    Field::Duration,
+    Field::OrigBytes,
+    Field::RespBytes,
+    Field::ConnState,
+    Field::History,
+    Field::OrigPkts,
+    Field::OrigIpBytes,
+    Field::RespPkts,
+    Field::RespIpBytes,
+];
+
+/// Marks a column no [`CONN_FIELDS`] entry reads.
+const UNUSED: u8 = u8::MAX;
+
+/// Where a header puts the conn.log fields, when its lines can be read here.
+#[derive(Debug, Clone)]
+pub(crate) struct ConnColumns {
+    separator: u8,
+    unset: Box<str>,
+    empty: Box<str>,
+    /// For each column of `#fields`, the [`CONN_FIELDS`] position it holds, or [`UNUSED`].
+    slots: Box<[u8]>,
+}
+
+impl ConnColumns {
+    /// `None` unless the separator is one byte, every conn field has a column of its own and
+    /// none of them is a list.
+    pub fn new(separator: &str, unset: &str, empty: &str, fields: &[String], containers: &[bool]) -> Option<Self> {
+        let &[separator] = separator.as_bytes() else { return None };
+        if !separator.is_ascii() || fields.len() >= usize::from(UNUSED) {
+            return None;
+        }
+        let mut slots = vec![UNUSED; fields.len()].into_boxed_slice();
+        for (slot, field) in CONN_FIELDS.iter().enumerate() {
+            // The first column of a name, as the general path reads it.
+            let column = fields.iter().position(|f| f == field.name())?;
+            if containers.get(column).copied().unwrap_or(false) {
+                return None;
+            }
+            *slots.get_mut(column)? = u8::try_from(slot).ok()?;
+        }
+        Some(ConnColumns { separator, unset: unset.into(), empty: empty.into(), slots })
+    }
+
+    /// The line as a connection, or `None` when it is not plain (see the module comment):
+    /// the general path then reads it.
+    pub fn read<'a>(&self, line: &'a str) -> Option<ConnLine<'a>> {
+        if line.as_bytes().contains(&b'\\') {
+            return None;
+        }
+        let mut values = [""; CONN_FIELDS.len()];
+        let mut column = 0;
+        let mut start = 0;
+        let ends = line.bytes().enumerate().filter(|&(_, b)| b == self.separator).map(|(end, _)| end);
+        for end in ends.chain(std::iter::once(line.len())) {
+            let slot = *self.slots.get(column)?;
+            if let Some(v) = values.get_mut(usize::from(slot)) {
+                // The separator is ASCII, so both ends are character boundaries.
+                *v = line.get(start..end)?;
+            }
+            column += 1;
+            start = end + 1;
+        }
+        if column != self.slots.len() {
+            return None;
+        }
+        let [ts, uid, orig_h, orig_p, resp_h, resp_p, proto, service, duration, orig_bytes, resp_bytes, conn_state, history, orig_pkts, orig_ip_bytes, resp_pkts, resp_ip_bytes] =
+            values;
+        let port = |v: &str| v.parse::<u64>().ok().and_then(|n| u16::try_from(n).ok());
+        let count = |v: &str| v.parse::<u64>().ok();
+        Some(ConnLine {
+            ts: Timestamp::from_nanos(time::parse_decimal_nanos(self.set(ts)?)?),
+            uid: Cow::Borrowed(self.text(uid)?),
+            id: ConnId {
+                orig_h: self.set(orig_h)?.parse().ok()?,
+                orig_p: port(self.set(orig_p)?)?,
+                resp_h: self.set(resp_h)?.parse().ok()?,
+                resp_p: port(self.set(resp_p)?)?,
+            },
+            proto: Transport::parse(self.set(proto)?),
+            service: self.optional_text(service),
+            duration: self.optional(duration, time::parse_interval)?,
+            orig_bytes: self.optional(orig_bytes, count)?,
+            resp_bytes: self.optional(resp_bytes, count)?,
+            conn_state: self.optional_text(conn_state),
+            history: self.optional_text(history),
+            orig_pkts: count(self.set(orig_pkts)?)?,
+            orig_ip_bytes: count(self.set(orig_ip_bytes)?)?,
+            resp_pkts: count(self.set(resp_pkts)?)?,
+            resp_ip_bytes: count(self.set(resp_ip_bytes)?)?,
+        })
+    }
+
+    /// A value neither unset nor the empty marker (which the general path reads as "").
+    fn set<'a>(&self, value: &'a str) -> Option<&'a str> {
+        (value != &*self.unset && value != &*self.empty).then_some(value)
+    }
+
+    /// A required text value: the empty marker is "".
+    fn text<'a>(&self, value: &'a str) -> Option<&'a str> {
+        match value {
+            v if v == &*self.unset => None,
+            v if v == &*self.empty => Some(""),
+            v => Some(v),
+        }
+    }
+
+    fn optional_text<'a>(&self, value: &'a str) -> Option<Cow<'a, str>> {
+        (value != &*self.unset).then(|| Cow::Borrowed(if value == &*self.empty { "" } else { value }))
+    }
+
+    /// An optional typed value: `Some(None)` when unset, `None` when it does not parse (or
+    /// is the empty marker, an error to the general path).
+    fn optional<T>(&self, value: &str, parse: impl Fn(&str) -> Option<T>) -> Option<Option<T>> {
+        if value == &*self.unset {
+            return Some(None);
+        }
+        self.set(value).and_then(parse).map(Some)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::records;
+    use super::super::tsv::{Spans, TsvHeader};
+
+    /// The header and data lines of a TSV conn.log.
+    fn header_and_lines(log: &str) -> (TsvHeader, Vec<&str>) {
+        let mut header = TsvHeader::default();
+        let mut lines = Vec::new();
+        for line in log.lines() {
+            if line.starts_with('#') {
+                header.header_line(line).unwrap();
+            } else {
+                lines.push(line);
+            }
+        }
+        (header, lines)
+    }
+
+    /// Whether the fast way took the line, after checking it gave what the general path
+    /// gives, and left alone every line the general path refuses.
+    fn fast_agrees(header: &TsvHeader, line: &str) -> bool {
+        let columns = header.conn_columns().expect("a plain conn.log header");
+        let mut spans = Spans::new();
+        let general = header.row(line, &mut spans).and_then(|row| records::conn(&row).map(records::Conn::from));
+        match (columns.read(line), general) {
+            (Some(fast), Ok(general)) => {
+                assert_eq!(records::Conn::from(fast), general, "{line}");
+                true
+            }
+            (Some(fast), Err(e)) => panic!("fast read {fast:?} from a line the general path refuses ({e}): {line}"),
+            (None, _) => false,
+        }
+    }
+
+    #[test]
+    fn sample_lines_read_the_same_both_ways() {
+        let log = include_str!("../../../../samples/zeek/icloud/conn.log");
+        let (header, lines) = header_and_lines(log);
+        assert!(lines.len() > 20);
+        for line in lines {
+            assert!(fast_agrees(&header, line), "a plain sample line took the general path: {line}");
+        }
+    }
+
+    #[test]
+    fn unusual_and_bad_lines_are_left_to_the_general_path() {
+        let log = include_str!("../../../../samples/zeek/icloud/conn.log");
+        let (header, lines) = header_and_lines(log);
+        let plain = lines.iter().find(|l| l.contains("\ttcp\t") && l.contains("\tSF\t")).unwrap();
+        let columns: Vec<&str> = plain.split('\t').collect();
+        let with = |column: usize, value: &str| {
+            let mut changed = columns.clone();
+            changed[column] = value;
+            changed.join("\t")
+        };
+        // Unset and empty optional values are read here.
+        for (column, value) in
+            [(1, "(empty)"), (7, "-"), (7, "(empty)"), (8, "-"), (9, "-"), (11, "(empty)"), (15, "-")]
+        {
+            assert!(fast_agrees(&header, &with(column, value)), "column {column} = {value}");
+        }
+        // Anything else goes the general way, which keeps or refuses it.
+        let unusual = [
+            with(0, "2025-06-09T17:00:00.300000Z"),
+            with(0, "-"),
+            with(2, "192.168.1.300"),
+            with(3, "70000"),
+            with(4, "-"),
+            with(6, "(empty)"),
+            with(8, "(empty)"),
+            with(8, "-1.0"),
+            with(9, "12x"),
+            with(16, "-"),
+            with(19, "(empty)"),
+            with(7, "ssl\\x09x"),
+            columns[..10].join("\t"),
+            format!("{plain}\textra"),
+        ];
+        for line in &unusual {
+            assert!(!fast_agrees(&header, line), "taken the fast way: {line}");
+        }
+    }
+
+    #[test]
+    fn headers_that_do_not_fit_have_no_fast_way() {
+        let log = include_str!("../../../../samples/zeek/icloud/conn.log");
+        let (mut header, _) = header_and_lines(log);
+        assert!(header.conn_columns().is_some());
+        // history as a list.
+        let types = log.lines().find(|l| l.starts_with("#types")).unwrap();
+        header
+            .header_line(&types.replacen(
+                "\tstring\tcount\tcount\tcount\tcount",
+                "\tset[string]\tcount\tcount\tcount\tcount",
+                1,
+            ))
+            .unwrap();
+        assert!(header.conn_columns().is_none());
+        // No resp_ip_bytes column.
+        let mut header = TsvHeader::default();
+        header.header_line("#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto").unwrap();
+        assert!(header.conn_columns().is_none());
+        // A two-byte separator.
+        let (mut header, _) = header_and_lines(log);
+        header.header_line("#separator ||").unwrap();
+        assert!(header.conn_columns().is_none());
+    }
+}
