@@ -135,14 +135,21 @@ pub const MAX_FLOWS: usize = 500_000;
 pub const OTHER_ADDRESS: IpAddr = IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED);
 
 pub struct FlowTable {
+    /// Shared with snapshots; copied on write only while a snapshot still holds it.
+    flows: Arc<Vec<Flow>>,
+    lookup: Lookup,
+}
+
+/// The rest of the table: the index and the limit. Its methods take the flows as a plain
+/// vector, made writable by the caller: `Arc::make_mut` is a locked instruction that waits
+/// for every earlier store, so a batch of log lines makes it once, not twice a line.
+struct Lookup {
     max_flows: usize,
     /// Packets counted in "other" flows because the table was full.
     folded_packets: u64,
     /// "Other" flows made so far.
     folded_flows: usize,
     index: FlowIndex,
-    /// Shared with snapshots; copied on write only while a snapshot still holds it.
-    flows: Arc<Vec<Flow>>,
 }
 
 impl Default for FlowTable {
@@ -155,12 +162,13 @@ impl FlowTable {
     /// A table that keeps at most `max_flows` flows apart, then counts new ones together
     /// (see `fold.rs`).
     pub fn with_limit(max_flows: usize) -> Self {
-        FlowTable { max_flows, folded_packets: 0, folded_flows: 0, index: FlowIndex::default(), flows: Arc::default() }
+        let lookup = Lookup { max_flows, folded_packets: 0, folded_flows: 0, index: FlowIndex::default() };
+        FlowTable { flows: Arc::default(), lookup }
     }
 
     /// Packets counted in "other" flows because the table was full.
     pub fn folded_packets(&self) -> u64 {
-        self.folded_packets
+        self.lookup.folded_packets
     }
 
     pub fn flows(&self) -> &[Flow] {
@@ -184,30 +192,37 @@ impl FlowTable {
         self.flows.is_empty()
     }
 
+    /// Counts a packet in its flow, creating the flow on first sight.
+    pub fn ingest(&mut self, p: &FlowPacket, policy: &LocalPolicy) -> FlowHit {
+        self.lookup.packet(Arc::make_mut(&mut self.flows), p, policy)
+    }
+}
+
+impl Lookup {
     /// Adds `flow`, whose key `key` is not in the table yet.
-    fn add(&mut self, key: &FlowKey, flow: Flow) -> FlowHit {
-        let id = FlowId::try_from(self.flows.len()).unwrap_or(FlowId::MAX);
-        Arc::make_mut(&mut self.flows).push(flow);
+    fn add(&mut self, flows: &mut Vec<Flow>, key: &FlowKey, flow: Flow) -> FlowHit {
+        let id = FlowId::try_from(flows.len()).unwrap_or(FlowId::MAX);
+        flows.push(flow);
         self.index.insert(key, id);
         FlowHit { id, created: true }
     }
 
-    /// Counts a packet in its flow, creating the flow on first sight.
-    pub fn ingest(&mut self, p: &FlowPacket, policy: &LocalPolicy) -> FlowHit {
+    fn packet(&mut self, flows: &mut Vec<Flow>, p: &FlowPacket, policy: &LocalPolicy) -> FlowHit {
         let (sport, dport, flags) = match p.transport {
             Transport::Tcp { sport, dport, flags, .. } => (sport, dport, flags),
             Transport::Udp { sport, dport } => (sport, dport, 0),
             Transport::Other => (0, 0, 0),
         };
         let key = FlowKey::new(p.proto, (p.src, sport), (p.dst, dport));
-        let hit = match self.index.get(&key, &self.flows) {
+        let hit = match self.index.get(&key, flows) {
             Some(id) => FlowHit { id, created: false },
             None if self.index.len() >= self.max_flows => {
                 self.folded_packets += 1;
                 let remote = if remote_is_dst(p, (sport, dport), flags, policy) { p.dst } else { p.src };
-                self.folded(p.proto, remote, p.ts_ns, p.frame)
+                self.folded(flows, p.proto, remote, p.ts_ns, p.frame)
             }
             None => self.add(
+                flows,
                 &key,
                 Flow {
                     proto: p.proto,
@@ -225,7 +240,7 @@ impl FlowTable {
                 },
             ),
         };
-        if let Some(flow) = Arc::make_mut(&mut self.flows).get_mut(hit.id as usize) {
+        if let Some(flow) = flows.get_mut(hit.id as usize) {
             let stats = if flow.is_forward((p.src, sport), p.dst) { &mut flow.forward } else { &mut flow.reverse };
             stats.add(p.wire_len, p.captured_len, flags);
             flow.first_ns = flow.first_ns.min(p.ts_ns);

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use crate::flows::{ConnectionSummary, FlowId};
+use crate::flows::{ConnectionSummary, FlowHit, FlowId};
 use crate::names::NameBook;
 use crate::reorder::{inverse, permute};
 use crate::timeline::Counts;
@@ -16,7 +16,30 @@ impl Analysis {
     /// endpoint, the totals (packets and bytes as the log counts them; nothing "captured")
     /// and the timeline, spread evenly over the duration since a log has no packet times.
     pub fn add_connection(&mut self, c: &ConnectionSummary) {
-        let packets = c.orig_stats.packets + c.resp_stats.packets;
+        self.add_connections(std::slice::from_ref(c));
+    }
+
+    /// [`Analysis::add_connection`] for each connection in turn. The shared flows and
+    /// timeline are made writable once for the whole batch (see `flows::Lookup`).
+    pub fn add_connections(&mut self, batch: &[ConnectionSummary]) {
+        let mut hits = Vec::with_capacity(batch.len());
+        self.flows.add_summaries(batch, &self.config.local, &mut hits);
+        let mut series = Vec::with_capacity(batch.len());
+        for (c, hit) in batch.iter().zip(hits) {
+            series.push(self.count_connection(c, hit));
+        }
+        let timeline = Arc::make_mut(&mut self.timeline);
+        for (c, endpoint) in batch.iter().zip(series) {
+            let Some(endpoint) = endpoint else { continue };
+            let counts = Counts { bytes: c.orig_stats.bytes + c.resp_stats.bytes, packets: c.packets() };
+            timeline.add_spread(endpoint, c.start_ns, c.duration_ns, counts);
+        }
+    }
+
+    /// Counts a connection, already counted in its flow, in the totals and its endpoint;
+    /// gives the endpoint.
+    fn count_connection(&mut self, c: &ConnectionSummary, hit: FlowHit) -> Option<EndpointId> {
+        let packets = c.packets();
         let bytes = c.orig_stats.bytes + c.resp_stats.bytes;
         let (start, end) = (c.start_ns, c.end_ns());
         let t = &mut self.totals;
@@ -26,7 +49,6 @@ impl Analysis {
         t.first_ns = Some(t.first_ns.map_or(start, |f| f.min(start)));
         t.last_ns = Some(t.last_ns.map_or(end, |l| l.max(end)));
 
-        let hit = self.flows.add_summary(c, &self.config.local);
         if hit.created {
             let (remote, other) =
                 self.flows.get(hit.id).map_or((c.resp.0, false), |f| (f.remote().0, f.stands_for_every_address()));
@@ -36,14 +58,14 @@ impl Analysis {
                 e.flows += 1;
             }
         }
-        let Some(&endpoint) = self.flow_endpoint.get(hit.id as usize) else { return };
+        let endpoint = *self.flow_endpoint.get(hit.id as usize)?;
         if let Some(e) = self.endpoints.get_mut(endpoint as usize) {
             e.packets += packets;
             e.bytes += bytes;
             e.first_ns = e.first_ns.min(start);
             e.last_ns = e.last_ns.max(end);
         }
-        Arc::make_mut(&mut self.timeline).add_spread(endpoint, start, c.duration_ns, Counts { bytes, packets });
+        Some(endpoint)
     }
 
     /// Renumbers flows and endpoints in order of start (ties keep the order read), as if the

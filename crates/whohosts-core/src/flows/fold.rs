@@ -6,31 +6,39 @@
 
 use std::net::IpAddr;
 
-use super::{DirectionStats, Flow, FlowHit, FlowKey, FlowTable, OTHER_ADDRESS};
+use super::{DirectionStats, Flow, FlowHit, FlowKey, Lookup, OTHER_ADDRESS};
 
 /// How many flows a full table counts per remote address before it counts every new flow
 /// under the unspecified address, as a share of the flows it keeps apart.
 pub(super) const FOLDED_FLOWS_PER_KEPT: usize = 10;
 
-impl FlowTable {
+impl Lookup {
     /// The flow that counts a new flow to or from `remote` once the table is full, made on
     /// first use; its local side is the unspecified address.
-    pub(super) fn folded(&mut self, proto: u8, remote: IpAddr, ts_ns: i64, frame: u64) -> FlowHit {
+    pub(super) fn folded(
+        &mut self,
+        flows: &mut Vec<Flow>,
+        proto: u8,
+        remote: IpAddr,
+        ts_ns: i64,
+        frame: u64,
+    ) -> FlowHit {
         let per_remote = FlowKey::new(proto, (OTHER_ADDRESS, 0), (remote, 0));
-        if let Some(id) = self.index.get(&per_remote, &self.flows) {
+        if let Some(id) = self.index.get(&per_remote, flows) {
             return FlowHit { id, created: false };
         }
         let (key, remote) = if self.folded_flows < self.max_flows.div_ceil(FOLDED_FLOWS_PER_KEPT) {
             (per_remote, remote)
         } else {
             let every = FlowKey::new(proto, (OTHER_ADDRESS, 0), (OTHER_ADDRESS, 0));
-            if let Some(id) = self.index.get(&every, &self.flows) {
+            if let Some(id) = self.index.get(&every, flows) {
                 return FlowHit { id, created: false };
             }
             (every, OTHER_ADDRESS)
         };
         self.folded_flows += 1;
         self.add(
+            flows,
             &key,
             Flow {
                 proto,

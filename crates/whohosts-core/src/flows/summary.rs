@@ -8,7 +8,7 @@ use std::sync::Arc;
 use crate::decode::tcp_flags;
 use crate::locality::LocalPolicy;
 
-use super::{DirectionStats, Flow, FlowHit, FlowId, FlowKey, FlowTable};
+use super::{DirectionStats, Flow, FlowHit, FlowId, FlowKey, FlowTable, Lookup};
 
 /// One connection as a log summarises it. The originator sent the first packet.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +25,11 @@ pub struct ConnectionSummary {
 }
 
 impl ConnectionSummary {
+    /// Packets both ways.
+    pub fn packets(&self) -> u64 {
+        self.orig_stats.packets + self.resp_stats.packets
+    }
+
     pub fn end_ns(&self) -> i64 {
         self.start_ns.saturating_add(self.duration_ns.max(0))
     }
@@ -65,18 +70,38 @@ impl FlowTable {
     /// Counts a whole connection in its flow, creating the flow on first sight. The remote
     /// side is the one the policy says is not local, else the responder.
     pub fn add_summary(&mut self, c: &ConnectionSummary, policy: &LocalPolicy) -> FlowHit {
+        self.lookup.summary(Arc::make_mut(&mut self.flows), c, policy)
+    }
+
+    /// [`FlowTable::add_summary`] for each connection in turn, its hit pushed on `hits`.
+    pub fn add_summaries(&mut self, batch: &[ConnectionSummary], policy: &LocalPolicy, hits: &mut Vec<FlowHit>) {
+        let flows = Arc::make_mut(&mut self.flows);
+        hits.extend(batch.iter().map(|c| self.lookup.summary(flows, c, policy)));
+    }
+
+    /// Renumbers the flows: the flow at position `i` becomes the one that was `order[i]`
+    /// (a permutation of every id), the index following.
+    pub fn reorder(&mut self, order: &[FlowId]) {
+        crate::reorder::permute(Arc::make_mut(&mut self.flows).as_mut_slice(), order);
+        self.lookup.index.renumber(&crate::reorder::inverse(order));
+    }
+}
+
+impl Lookup {
+    fn summary(&mut self, flows: &mut Vec<Flow>, c: &ConnectionSummary, policy: &LocalPolicy) -> FlowHit {
         let key = FlowKey::new(c.proto, c.orig, c.resp);
         // Only a remote originator talking to a local responder makes the originator remote.
         let remote_is_dst = || !matches!((policy.is_local(c.orig.0), policy.is_local(c.resp.0)), (false, true));
         // One look-up for a known flow.
-        let hit = match self.index.get(&key, &self.flows) {
+        let hit = match self.index.get(&key, flows) {
             Some(id) => FlowHit { id, created: false },
             None if self.index.len() >= self.max_flows => {
-                self.folded_packets += c.orig_stats.packets + c.resp_stats.packets;
+                self.folded_packets += c.packets();
                 let remote = if remote_is_dst() { c.resp.0 } else { c.orig.0 };
-                self.folded(c.proto, remote, c.start_ns, 0)
+                self.folded(flows, c.proto, remote, c.start_ns, 0)
             }
             None => self.add(
+                flows,
                 &key,
                 Flow {
                     proto: c.proto,
@@ -94,7 +119,7 @@ impl FlowTable {
                 },
             ),
         };
-        if let Some(flow) = Arc::make_mut(&mut self.flows).get_mut(hit.id as usize) {
+        if let Some(flow) = flows.get_mut(hit.id as usize) {
             let (to_dst, to_src) = if flow.is_forward(c.orig, c.resp.0) {
                 (&c.orig_stats, &c.resp_stats)
             } else {
@@ -106,13 +131,6 @@ impl FlowTable {
             flow.last_ns = flow.last_ns.max(c.end_ns());
         }
         hit
-    }
-
-    /// Renumbers the flows: the flow at position `i` becomes the one that was `order[i]`
-    /// (a permutation of every id), the index following.
-    pub fn reorder(&mut self, order: &[FlowId]) {
-        crate::reorder::permute(Arc::make_mut(&mut self.flows).as_mut_slice(), order);
-        self.index.renumber(&crate::reorder::inverse(order));
     }
 }
 

@@ -148,9 +148,7 @@ pub(crate) fn read_logs_pipelined(
                 match message {
                     Message::Conns(mut batch) => {
                         if !stop.load(Ordering::Relaxed) {
-                            for c in &batch {
-                                analysis.add_connection(c);
-                            }
+                            analysis.add_connections(&batch);
                             counted += batch.len() as u64;
                         }
                         batch.clear();

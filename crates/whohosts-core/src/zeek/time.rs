@@ -20,28 +20,35 @@ impl Timestamp {
     }
 }
 
-/// `[-]SECONDS[.FRACTION]` -> nanoseconds, exact to 9 digits (more are truncated).
+/// `[-]SECONDS[.FRACTION]` -> nanoseconds, exact to 9 digits (more are truncated). One pass
+/// over the bytes: every conn.log line has two of these.
 pub(crate) fn parse_decimal_nanos(text: &str) -> Option<i64> {
     let (negative, digits) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, text),
     };
-    let (whole, frac) = match digits.split_once('.') {
-        Some((w, f)) => (w, f),
-        None => (digits, ""),
-    };
-    if whole.is_empty() && frac.is_empty() {
+    let (mut secs, mut frac_nanos, mut frac_digits) = (0i64, 0i64, 0u32);
+    let (mut any_digit, mut in_fraction) = (false, false);
+    for b in digits.bytes() {
+        match b {
+            b'0'..=b'9' => {
+                let digit = i64::from(b - b'0');
+                any_digit = true;
+                if !in_fraction {
+                    secs = secs.checked_mul(10)?.checked_add(digit)?;
+                } else if frac_digits < 9 {
+                    frac_nanos = frac_nanos * 10 + digit;
+                    frac_digits += 1;
+                }
+            }
+            b'.' if !in_fraction => in_fraction = true,
+            _ => return None,
+        }
+    }
+    if !any_digit {
         return None;
     }
-    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if !all_digits(whole) || !all_digits(frac) {
-        return None;
-    }
-    let secs: i64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
-    let mut frac_nanos: i64 = 0;
-    for b in frac.bytes().chain(std::iter::repeat(b'0')).take(9) {
-        frac_nanos = frac_nanos * 10 + i64::from(b - b'0');
-    }
+    let frac_nanos = frac_nanos * 10i64.pow(9 - frac_digits);
     let nanos = secs.checked_mul(1_000_000_000)?.checked_add(frac_nanos)?;
     Some(if negative { -nanos } else { nanos })
 }
@@ -117,11 +124,16 @@ mod tests {
         assert_eq!(parse_decimal_nanos("0.5"), Some(500_000_000));
         assert_eq!(parse_decimal_nanos("-1.5"), Some(-1_500_000_000));
         assert_eq!(parse_decimal_nanos("1.1234567891"), Some(1_123_456_789));
+        assert_eq!(parse_decimal_nanos("1."), Some(1_000_000_000));
+        assert_eq!(parse_decimal_nanos(".25"), Some(250_000_000));
+        assert_eq!(parse_decimal_nanos("9223372036.854775807"), Some(i64::MAX));
+        assert_eq!(parse_decimal_nanos("9223372037"), None, "overflows as nanoseconds");
     }
 
     #[test]
     fn bad_decimals_are_refused() {
-        for bad in ["", ".", "-", "1e9", "12x", "1.2.3", " 1", "yesterday", "99999999999999999999"] {
+        for bad in ["", ".", "-", "-.", "1e9", "12x", "1.2.3", " 1", "+1", "1.-5", "yesterday", "99999999999999999999"]
+        {
             assert_eq!(parse_decimal_nanos(bad), None, "{bad:?}");
         }
     }
