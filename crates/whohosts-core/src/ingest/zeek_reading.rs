@@ -118,6 +118,7 @@ pub(crate) fn read_logs_pipelined(
     analysis: &mut Analysis,
     mut on_progress: impl FnMut(&Progress, &mut Analysis) -> ControlFlow<()>,
 ) -> (Gathered, Finish) {
+    let set = conn_logs_last(set);
     let total = set.total_bytes;
     let collect_names = analysis.learns_names();
     let stop = AtomicBool::new(false);
@@ -175,6 +176,17 @@ pub(crate) fn read_logs_pipelined(
         gathered.conns = counted;
         (gathered, finish)
     })
+}
+
+/// The files named like conn logs moved after the others, order kept otherwise: while the
+/// name logs are read this thread has nothing to count, and the provider ranges are still
+/// loading then, so the two overlap instead of the counting thread waiting at the end.
+/// Only the order changes: every file is still read, and told apart by its content.
+fn conn_logs_last(mut set: LogSet) -> LogSet {
+    let named_conn =
+        |path: &std::path::PathBuf| path.file_name().is_some_and(|n| n.to_string_lossy().starts_with("conn"));
+    set.files.sort_by_key(named_conn);
+    set
 }
 
 /// The reader thread's sink: connections into batches, the rest gathered.

@@ -11,8 +11,9 @@ use serde::Serialize;
 
 use super::{FlowRecords, Report};
 
-/// Flows per chunk (about 3 MB of JSON).
-const CHUNK_FLOWS: usize = 8192;
+/// Flows per chunk (about 1.5 MB of JSON; a few chunks are held at once, and with larger
+/// ones the report's peak memory grew by tens of megabytes).
+const CHUNK_FLOWS: usize = 4096;
 
 /// Chunks a worker may have finished ahead of the writer.
 const CHUNKS_AHEAD: usize = 2;
