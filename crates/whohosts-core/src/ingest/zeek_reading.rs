@@ -5,8 +5,8 @@
 
 use std::net::IpAddr;
 use std::ops::ControlFlow;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{channel, sync_channel, Receiver, SyncSender};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{channel, sync_channel, Receiver, SyncSender, TrySendError};
 
 use crate::analysis::Analysis;
 use crate::flows::{flags_from_history, ConnectionSummary, DirectionStats};
@@ -105,100 +105,149 @@ pub(crate) struct Gathered {
 
 enum Message {
     Conns(Vec<ConnectionSummary>),
-    /// Bytes of the files read so far.
-    Progress(u64),
+    /// More bytes were read (the counts are in [`BytesRead`]).
+    Progress,
     Done(Box<Gathered>),
 }
 
-/// Reads `set` on a second thread into `analysis`. `on_progress` runs on this thread with
-/// the connections counted so far; `Break` stops the reading, and the connections counted
-/// before stay.
+/// Bytes read so far by each reader thread, for progress.
+type BytesRead = [AtomicU64; 2];
+
+/// Reads `set` on two more threads into `analysis`: one reads the files named like conn
+/// logs, the other the rest (the name logs, usually), at the same time; this thread counts
+/// the connections, those of the conn-named files first, then any the others hold, so the
+/// order is the same at every run whatever the threads' pace. (Read one after the other, the
+/// name logs left this thread idle.) A file's kind still comes from its content: the name
+/// only picks its thread. `on_progress` runs on this thread with the connections counted so
+/// far; `Break` stops the reading, and the connections counted before stay.
 pub(crate) fn read_logs_pipelined(
     set: LogSet,
     analysis: &mut Analysis,
     mut on_progress: impl FnMut(&Progress, &mut Analysis) -> ControlFlow<()>,
 ) -> (Gathered, Finish) {
-    let set = conn_logs_last(set);
     let total = set.total_bytes;
+    let (conn_files, other_files) = set.split(named_like_conn_log);
     let collect_names = analysis.learns_names();
     let stop = AtomicBool::new(false);
-    let (tx, rx) = sync_channel::<Message>(4);
-    let (spare_tx, spare_rx) = channel::<Vec<ConnectionSummary>>();
+    let bytes_read: BytesRead = [AtomicU64::new(0), AtomicU64::new(0)];
     std::thread::scope(|scope| {
-        let stop = &stop;
-        let reader = std::thread::Builder::new().name("whohosts-zeek-reader".into()).spawn_scoped(scope, move || {
-            let mut sink = BatchingSink {
-                gathered: Gathered::default(),
-                batch: Vec::new(),
-                latest_start: i64::MIN,
-                collect_names,
-                tx,
-                spare: spare_rx,
-                stop,
-            };
-            let outcome = set.read_into(&mut sink);
-            sink.flush();
-            let _ = sink.tx.send(Message::Done(Box::new(sink.gathered)));
-            outcome
-        });
-        let mut gathered = None;
-        let mut counted = 0u64;
-        // Without a thread nothing is read (reported as no connections).
-        if reader.is_ok() {
+        let start = |slot: usize, files: LogSet, name: &str| {
+            let (tx, rx) = sync_channel::<Message>(4);
+            let (spare_tx, spare_rx) = channel::<Vec<ConnectionSummary>>();
+            let (stop, bytes_read) = (&stop, &bytes_read[slot]);
+            let reader = std::thread::Builder::new().name(name.into()).spawn_scoped(scope, move || {
+                let mut sink = BatchingSink {
+                    gathered: Gathered::default(),
+                    batch: Vec::new(),
+                    collect_names,
+                    tx,
+                    spare: spare_rx,
+                    stop,
+                    bytes_read,
+                };
+                let outcome = files.read_into(&mut sink);
+                sink.flush();
+                let _ = sink.tx.send(Message::Done(Box::new(sink.gathered)));
+                outcome
+            });
+            // Without a thread nothing is read (reported as no connections).
+            reader.is_ok().then_some((rx, spare_tx))
+        };
+        let conn_reader = start(0, conn_files, "whohosts-zeek-conns");
+        let other_reader = start(1, other_files, "whohosts-zeek-other");
+        let mut counting = Counting { analysis, counted: 0, latest_start: i64::MIN, out_of_order: false };
+        let mut report_progress = |counting: &mut Counting<'_>| {
+            if stop.load(Ordering::Relaxed) {
+                return;
+            }
+            let position = bytes_read.iter().map(|b| b.load(Ordering::Relaxed)).sum();
+            let progress = Progress { frames: counting.counted, position, size: Some(total), live: None };
+            if on_progress(&progress, counting.analysis).is_break() {
+                stop.store(true, Ordering::Relaxed);
+            }
+        };
+        let mut from_conn_files = None;
+        let mut from_other_files = None;
+        for (reader, gathered) in [(conn_reader, &mut from_conn_files), (other_reader, &mut from_other_files)] {
+            let Some((rx, spare_tx)) = reader else { continue };
             while let Ok(message) = rx.recv() {
                 match message {
                     Message::Conns(mut batch) => {
                         if !stop.load(Ordering::Relaxed) {
-                            analysis.add_connections(&batch);
-                            counted += batch.len() as u64;
+                            counting.count(&batch);
                         }
                         batch.clear();
                         let _ = spare_tx.send(batch);
                     }
-                    Message::Progress(position) => {
-                        if stop.load(Ordering::Relaxed) {
-                            continue;
-                        }
-                        let progress = Progress { frames: counted, position, size: Some(total), live: None };
-                        if on_progress(&progress, analysis).is_break() {
-                            stop.store(true, Ordering::Relaxed);
-                        }
-                    }
+                    Message::Progress => report_progress(&mut counting),
                     Message::Done(g) => {
-                        gathered = Some(*g);
+                        *gathered = Some(*g);
                         break;
                     }
                 }
             }
         }
         let finish = if stop.load(Ordering::Relaxed) { Finish::Cancelled } else { Finish::EndOfInput };
-        let mut gathered = gathered.unwrap_or_default();
-        gathered.conns = counted;
+        // The other files' names and problems first, as when they were read first.
+        let mut gathered = from_other_files.unwrap_or_default();
+        gathered.take(from_conn_files.unwrap_or_default());
+        gathered.conns = counting.counted;
+        gathered.out_of_order = counting.out_of_order;
         (gathered, finish)
     })
 }
 
-/// The files named like conn logs moved after the others, order kept otherwise: while the
-/// name logs are read this thread has nothing to count, and the provider ranges are still
-/// loading then, so the two overlap instead of the counting thread waiting at the end.
-/// Only the order changes: every file is still read, and told apart by its content.
-fn conn_logs_last(mut set: LogSet) -> LogSet {
-    let named_conn =
-        |path: &std::path::PathBuf| path.file_name().is_some_and(|n| n.to_string_lossy().starts_with("conn"));
-    set.files.sort_by_key(named_conn);
-    set
+/// A file whose name starts with "conn" (`conn.log`, an archive's
+/// `conn.17:00:00-18:00:00.log.gz`).
+fn named_like_conn_log(path: &std::path::Path) -> bool {
+    path.file_name().is_some_and(|n| n.to_string_lossy().starts_with("conn"))
 }
 
-/// The reader thread's sink: connections into batches, the rest gathered.
+/// The counting thread's side: connections into the analysis, in the order received.
+struct Counting<'a> {
+    analysis: &'a mut Analysis,
+    counted: u64,
+    latest_start: i64,
+    out_of_order: bool,
+}
+
+impl Counting<'_> {
+    fn count(&mut self, batch: &[ConnectionSummary]) {
+        for c in batch {
+            self.out_of_order |= c.start_ns < self.latest_start;
+            self.latest_start = self.latest_start.max(c.start_ns);
+        }
+        self.analysis.add_connections(batch);
+        self.counted += batch.len() as u64;
+    }
+}
+
+impl Gathered {
+    /// Adds what a later reading gathered after this one's.
+    fn take(&mut self, later: Gathered) {
+        let names = &mut self.names;
+        names.dns.extend(later.names.dns);
+        names.ssl.extend(later.names.ssl);
+        names.http.extend(later.names.http);
+        names.quic.extend(later.names.quic);
+        let room = LISTED_PROBLEMS.saturating_sub(self.listed_problems.len());
+        self.listed_problems.extend(later.listed_problems.into_iter().take(room));
+        self.problems += later.problems;
+        self.file_problems.extend(later.file_problems);
+        self.files += later.files;
+    }
+}
+
+/// A reader thread's sink: connections into batches, the rest gathered.
 struct BatchingSink<'a> {
     gathered: Gathered,
     batch: Vec<ConnectionSummary>,
-    latest_start: i64,
     /// Off with `--no-names`: name-bearing lines are then dropped as read.
     collect_names: bool,
     tx: SyncSender<Message>,
     spare: Receiver<Vec<ConnectionSummary>>,
     stop: &'a AtomicBool,
+    bytes_read: &'a AtomicU64,
 }
 
 impl BatchingSink<'_> {
@@ -219,8 +268,6 @@ impl LogSink for BatchingSink<'_> {
         let names = &mut self.gathered.names;
         match record {
             Record::Conn(c) => {
-                self.gathered.out_of_order |= c.ts.nanos < self.latest_start;
-                self.latest_start = self.latest_start.max(c.ts.nanos);
                 if self.batch.capacity() == 0 {
                     self.batch.reserve(BATCH);
                 }
@@ -254,7 +301,11 @@ impl LogSink for BatchingSink<'_> {
 
     fn progress(&mut self, bytes_read: u64) -> ControlFlow<()> {
         self.flush();
-        if self.stop.load(Ordering::Relaxed) || self.tx.send(Message::Progress(bytes_read)).is_err() {
+        self.bytes_read.store(bytes_read, Ordering::Relaxed);
+        // Dropped when the counting thread is behind (it is busy with the other reader's
+        // connections, or has batches of this one's to count first): not worth waiting for.
+        let gone = matches!(self.tx.try_send(Message::Progress), Err(TrySendError::Disconnected(_)));
+        if self.stop.load(Ordering::Relaxed) || gone {
             return ControlFlow::Break(());
         }
         ControlFlow::Continue(())

@@ -97,6 +97,17 @@ impl LogSet {
         LogSet { files, total_bytes, problems }
     }
 
+    /// The files for which `first` holds, and the others, as two sets (order kept; the walk
+    /// problems go with the first).
+    pub fn split(self, first: impl Fn(&std::path::Path) -> bool) -> (LogSet, LogSet) {
+        let (a, b): (Vec<PathBuf>, Vec<PathBuf>) = self.files.into_iter().partition(|f| first(f));
+        let set = |files: Vec<PathBuf>, problems| {
+            let total_bytes = files.iter().map(|f| file_size(f)).sum();
+            LogSet { files, total_bytes, problems }
+        };
+        (set(a, self.problems), set(b, Vec::new()))
+    }
+
     /// Reads every file in turn into `sink` (walk problems first). `Break` when the sink
     /// asked to stop; the records handed on before stand.
     pub fn read_into(&self, sink: &mut dyn LogSink) -> ControlFlow<()> {
