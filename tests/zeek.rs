@@ -186,3 +186,38 @@ fn a_conn_log_out_of_time_order_reads_as_the_sorted_one() {
     assert_eq!(endpoints(&reversed), endpoints(&sorted));
     assert_eq!(reversed.flow_endpoints(), sorted.flow_endpoints());
 }
+
+#[test]
+fn logs_read_the_same_whatever_their_file_names() {
+    // conn-named files and the others are read by two threads at once: a conn.log under
+    // another name, or split between a conn-named file and another, must count the same.
+    let text = std::fs::read_to_string(sample("zeek/icloud/conn.log")).unwrap();
+    let (header, data): (Vec<&str>, Vec<&str>) = text.lines().partition(|l| l.starts_with('#'));
+    let part = |lines: &[&str]| header.iter().chain(lines).copied().collect::<Vec<_>>().join("\n") + "\n";
+    let (first, second) = data.split_at(data.len() / 2);
+    let names_only = |dir: &Path| {
+        for entry in std::fs::read_dir(sample("zeek/icloud")).unwrap() {
+            let path = entry.unwrap().path();
+            if !path.ends_with("conn.log") {
+                std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+            }
+        }
+    };
+    let renamed = tempfile::tempdir().unwrap();
+    names_only(renamed.path());
+    std::fs::write(renamed.path().join("connections-of-the-day.tsv"), &text).unwrap();
+    let mixed = tempfile::tempdir().unwrap();
+    names_only(mixed.path());
+    std::fs::write(mixed.path().join("conn.log"), part(first)).unwrap();
+    std::fs::write(mixed.path().join("a-second-half.log"), part(second)).unwrap();
+    let expected = analyse(&[sample("zeek/icloud")]);
+    let flows = |a: &Analysis| -> Vec<_> {
+        a.flows().flows().iter().map(|f| (f.src, f.src_port, f.dst, f.dst_port, f.bytes(), f.first_ns)).collect()
+    };
+    for dir in [&renamed, &mixed] {
+        let got = analyse(&[dir.path().to_path_buf()]);
+        assert_eq!(story(&got), story(&expected), "{}", dir.path().display());
+        assert_eq!(flows(&got), flows(&expected), "{}", dir.path().display());
+        assert_eq!(got.totals().bytes, expected.totals().bytes);
+    }
+}
