@@ -65,6 +65,7 @@ pub(crate) enum Field {
 }
 
 impl Field {
+    /// Every field; conn.log's come first, in the order `tsv_conn` reads them.
     pub const ALL: [Field; 26] = [
         Field::Ts,
         Field::Uid,

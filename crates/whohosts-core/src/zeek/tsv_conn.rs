@@ -11,28 +11,11 @@ use super::fields::Field;
 use super::records::{ConnId, ConnLine, Transport};
 use super::time::{self, Timestamp};
 
-/// The conn.log fields a [`ConnLine`] holds, in the order of [`ConnColumns::slots`].
-const CONN_FIELDS: [Field; 17] = [
-    Field::Ts,
-    Field::Uid,
-    Field::OrigH,
-    Field::OrigP,
-    Field::RespH,
-    Field::RespP,
-    Field::Proto,
-    Field::Service,
-    Field::Duration,
-    Field::OrigBytes,
-    Field::RespBytes,
-    Field::ConnState,
-    Field::History,
-    Field::OrigPkts,
-    Field::OrigIpBytes,
-    Field::RespPkts,
-    Field::RespIpBytes,
-];
+/// The conn.log fields a [`ConnLine`] holds: the first of [`Field::ALL`], in the order
+/// [`ConnColumns::read`] takes them apart.
+const CONN_FIELDS: usize = 17;
 
-/// Marks a column no [`CONN_FIELDS`] entry reads.
+/// Marks a column no conn field is read from.
 const UNUSED: u8 = u8::MAX;
 
 /// Where a header puts the conn.log fields, when its lines can be read here.
@@ -41,7 +24,8 @@ pub(crate) struct ConnColumns {
     separator: u8,
     unset: Box<str>,
     empty: Box<str>,
-    /// For each column of `#fields`, the [`CONN_FIELDS`] position it holds, or [`UNUSED`].
+    /// For each column of `#fields`, the position in [`Field::ALL`] of the conn field it holds,
+    /// or [`UNUSED`].
     slots: Box<[u8]>,
 }
 
@@ -54,7 +38,7 @@ impl ConnColumns {
             return None;
         }
         let mut slots = vec![UNUSED; fields.len()].into_boxed_slice();
-        for (slot, field) in CONN_FIELDS.iter().enumerate() {
+        for (slot, field) in Field::ALL.iter().take(CONN_FIELDS).enumerate() {
             // The first column of a name, as the general path reads it.
             let column = fields.iter().position(|f| f == field.name())?;
             if containers.get(column).copied().unwrap_or(false) {
@@ -71,7 +55,7 @@ impl ConnColumns {
         if line.as_bytes().contains(&b'\\') {
             return None;
         }
-        let mut values = [""; CONN_FIELDS.len()];
+        let mut values = [""; CONN_FIELDS];
         let mut column = 0;
         let mut start = 0;
         let ends = line.bytes().enumerate().filter(|&(_, b)| b == self.separator).map(|(end, _)| end);
