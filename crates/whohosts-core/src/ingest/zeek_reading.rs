@@ -188,7 +188,7 @@ pub(crate) fn read_logs_pipelined(
             }
         }
         let finish = if stop.load(Ordering::Relaxed) { Finish::Cancelled } else { Finish::EndOfInput };
-        // The other files' names and problems first, as when they were read first.
+        // A fixed order for names (learned by time, ties in this order) and problems.
         let mut gathered = from_other_files.unwrap_or_default();
         gathered.take(from_conn_files.unwrap_or_default());
         gathered.conns = counting.counted;
