@@ -126,6 +126,14 @@ fn bad_lines_are_reported_with_file_and_line_and_the_rest_kept() {
     assert_eq!(bad.len(), 9, "{bad:#?}");
     assert!(bad.iter().any(|w| w.contains("conn.log:") && w.contains("192.168.1.300")), "{bad:#?}");
     assert!(bad.iter().any(|w| w.contains("dns.log:") && w.contains("not-an-address")), "{bad:#?}");
+    // In file order, then line order, though conn.log and dns.log are read by two threads.
+    let place = |w: &String| {
+        let at = w.find(".log:").unwrap();
+        let line: u64 = w[at + 5..].split(':').next().unwrap().parse().unwrap();
+        (w.contains("dns.log:"), line)
+    };
+    let places: Vec<_> = bad.iter().map(place).collect();
+    assert!(places.is_sorted(), "{bad:#?}");
 }
 
 #[test]

@@ -1,10 +1,12 @@
-//! Reads Zeek logs on a second thread: it parses lines and sends the connections, in
-//! batches, to this thread, which counts them into the analysis as they come (reading and
-//! counting overlap, and nothing per line is kept). Name-bearing lines, problems and file
-//! counts are gathered by the reader and handed over once it is done.
+//! Reads Zeek logs on two more threads (conn-named files, and the others): they parse lines
+//! and send the connections, in batches, to this thread, which counts them into the analysis
+//! as they come (reading and counting overlap, and nothing per line is kept). Name-bearing
+//! lines, problems and file counts are gathered by the readers and handed over once done.
 
+use std::collections::HashMap;
 use std::net::IpAddr;
 use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{channel, sync_channel, Receiver, SyncSender, TrySendError};
 
@@ -126,6 +128,8 @@ pub(crate) fn read_logs_pipelined(
     mut on_progress: impl FnMut(&Progress, &mut Analysis) -> ControlFlow<()>,
 ) -> (Gathered, Finish) {
     let total = set.total_bytes;
+    // Problems are listed in the order of the files, whichever thread met them.
+    let file_order: HashMap<PathBuf, usize> = set.files.iter().enumerate().map(|(i, f)| (f.clone(), i + 1)).collect();
     let (conn_files, other_files) = set.split(named_like_conn_log);
     let collect_names = analysis.learns_names();
     let stop = AtomicBool::new(false);
@@ -188,9 +192,14 @@ pub(crate) fn read_logs_pipelined(
             }
         }
         let finish = if stop.load(Ordering::Relaxed) { Finish::Cancelled } else { Finish::EndOfInput };
-        // A fixed order for names (learned by time, ties in this order) and problems.
+        // A fixed order for names (learned by time, ties in this order).
         let mut gathered = from_other_files.unwrap_or_default();
         gathered.take(from_conn_files.unwrap_or_default());
+        // Walk problems (of no file read) first, then file by file.
+        let place = |path: &Path| file_order.get(path).copied().unwrap_or(0);
+        gathered.listed_problems.sort_by_key(|p| (place(&p.file), p.line));
+        gathered.listed_problems.truncate(LISTED_PROBLEMS);
+        gathered.file_problems.sort_by_key(|p| place(&p.path));
         gathered.conns = counting.counted;
         gathered.out_of_order = counting.out_of_order;
         (gathered, finish)
@@ -223,15 +232,15 @@ impl Counting<'_> {
 }
 
 impl Gathered {
-    /// Adds what a later reading gathered after this one's.
+    /// Adds what another reading gathered after this one's (problems to be put in order).
     fn take(&mut self, later: Gathered) {
         let names = &mut self.names;
         names.dns.extend(later.names.dns);
         names.ssl.extend(later.names.ssl);
         names.http.extend(later.names.http);
         names.quic.extend(later.names.quic);
-        let room = LISTED_PROBLEMS.saturating_sub(self.listed_problems.len());
-        self.listed_problems.extend(later.listed_problems.into_iter().take(room));
+        // Each reading listed its first problems: the first of both are among them.
+        self.listed_problems.extend(later.listed_problems);
         self.problems += later.problems;
         self.file_problems.extend(later.file_problems);
         self.files += later.files;
