@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 seconds="${FUZZ_SECONDS:-600}"
 jobs="${FUZZ_JOBS:-1}"
-targets="${FUZZ_TARGETS:-decode ingest dns tls quic http ranges reassembly text_out}"
+targets="${FUZZ_TARGETS:-decode ingest zeek dns tls quic http ranges reassembly text_out}"
 
 if ! rustup toolchain list | grep -q '^nightly'; then
     echo "fuzz: the nightly toolchain is needed (rustup toolchain install nightly)" >&2

@@ -155,7 +155,7 @@ pub(crate) fn read_logs_pipelined(
                 outcome
             });
             // Without a thread nothing is read (reported as no connections).
-            reader.is_ok().then_some((rx, spare_tx))
+            reader.ok().map(|handle| (rx, spare_tx, handle))
         };
         let conn_reader = start(0, conn_files, "whohosts-zeek-conns");
         let other_reader = start(1, other_files, "whohosts-zeek-other");
@@ -173,7 +173,7 @@ pub(crate) fn read_logs_pipelined(
         let mut from_conn_files = None;
         let mut from_other_files = None;
         for (reader, gathered) in [(conn_reader, &mut from_conn_files), (other_reader, &mut from_other_files)] {
-            let Some((rx, spare_tx)) = reader else { continue };
+            let Some((rx, spare_tx, handle)) = reader else { continue };
             while let Ok(message) = rx.recv() {
                 match message {
                     Message::Conns(mut batch) => {
@@ -190,6 +190,10 @@ pub(crate) fn read_logs_pipelined(
                     }
                 }
             }
+            // Joined, not left to the scope: the scope only waits for the closure, and the
+            // thread's own exit (its thread-local destructors) could still be under way when
+            // this returns (LeakSanitizer saw it once in 19,000 fuzz runs).
+            let _ = handle.join();
         }
         let finish = if stop.load(Ordering::Relaxed) { Finish::Cancelled } else { Finish::EndOfInput };
         // A fixed order for names (learned by time, ties in this order).

@@ -15,6 +15,8 @@ use super::error::{FileError, FileProblem, LineError, LineProblem};
 use super::fields::Row;
 use super::json::JsonRow;
 use super::lines::{Lent, LineReader, MAX_LINE_BYTES};
+#[cfg(debug_assertions)]
+use super::records::Conn;
 use super::records::{self, LogKind, Record};
 use super::tsv::{Spans, TsvHeader};
 use super::LogFile;
@@ -208,6 +210,12 @@ impl FileReader<'_> {
                         _ => None,
                     };
                     if let Some(conn) = plain_conn {
+                        // Debug builds (the tests, the fuzzer) check it against the general way.
+                        #[cfg(debug_assertions)]
+                        {
+                            let general = tsv.row(text, &mut spans).and_then(|row| records::conn(&row).map(Conn::from));
+                            debug_assert_eq!(general.ok(), Some(Conn::from(conn.clone())), "read two ways: {text}");
+                        }
                         self.take(kind, Record::Conn(conn));
                         continue;
                     }
