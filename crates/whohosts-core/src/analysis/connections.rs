@@ -31,7 +31,7 @@ impl Analysis {
         let timeline = Arc::make_mut(&mut self.timeline);
         for (c, endpoint) in batch.iter().zip(series) {
             let Some(endpoint) = endpoint else { continue };
-            let counts = Counts { bytes: c.orig_stats.bytes + c.resp_stats.bytes, packets: c.packets() };
+            let counts = Counts { bytes: c.bytes(), packets: c.packets() };
             timeline.add_spread(endpoint, c.start_ns, c.duration_ns, counts);
         }
     }
@@ -39,8 +39,7 @@ impl Analysis {
     /// Counts a connection, already counted in its flow, in the totals and its endpoint;
     /// gives the endpoint.
     fn count_connection(&mut self, c: &ConnectionSummary, hit: FlowHit) -> Option<EndpointId> {
-        let packets = c.packets();
-        let bytes = c.orig_stats.bytes + c.resp_stats.bytes;
+        let (packets, bytes) = (c.packets(), c.bytes());
         let (start, end) = (c.start_ns, c.end_ns());
         let t = &mut self.totals;
         t.frames += packets;

@@ -30,6 +30,11 @@ impl ConnectionSummary {
         self.orig_stats.packets + self.resp_stats.packets
     }
 
+    /// Bytes both ways.
+    pub fn bytes(&self) -> u64 {
+        self.orig_stats.bytes + self.resp_stats.bytes
+    }
+
     pub fn end_ns(&self) -> i64 {
         self.start_ns.saturating_add(self.duration_ns.max(0))
     }
