@@ -66,8 +66,14 @@ impl TsvHeader {
     /// comments) are ignored.
     pub fn header_line(&mut self, line: &str) -> Result<(), LineError> {
         let taken = self.take_header_line(line);
-        self.conn_columns =
-            ConnColumns::new(&self.separator, &self.unset_field, &self.empty_field, &self.fields, &self.containers);
+        self.conn_columns = ConnColumns::new(
+            &self.separator,
+            &self.unset_field,
+            &self.empty_field,
+            &self.columns,
+            self.fields.len(),
+            &self.containers,
+        );
         taken
     }
 

@@ -7,11 +7,10 @@
 
 use std::borrow::Cow;
 
-use super::fields::Field;
 use super::records::{ConnId, ConnLine, Transport};
 use super::time::{self, Timestamp};
 
-/// The conn.log fields a [`ConnLine`] holds: the first of [`Field::ALL`], in the order
+/// The conn.log fields a [`ConnLine`] holds: the first of `Field::ALL`, in the order
 /// [`ConnColumns::read`] takes them apart.
 const CONN_FIELDS: usize = 17;
 
@@ -24,23 +23,31 @@ pub(crate) struct ConnColumns {
     separator: u8,
     unset: Box<str>,
     empty: Box<str>,
-    /// For each column of `#fields`, the position in [`Field::ALL`] of the conn field it holds,
+    /// For each column of `#fields`, the position in `Field::ALL` of the conn field it holds,
     /// or [`UNUSED`].
     slots: Box<[u8]>,
 }
 
 impl ConnColumns {
     /// `None` unless the separator is one byte, every conn field has a column of its own and
-    /// none of them is a list.
-    pub fn new(separator: &str, unset: &str, empty: &str, fields: &[String], containers: &[bool]) -> Option<Self> {
+    /// none of them is a list. `columns` is the header's column of each field, by
+    /// `Field as usize` (the first column of a name, as the general path reads it), out of
+    /// `column_count`.
+    pub fn new(
+        separator: &str,
+        unset: &str,
+        empty: &str,
+        columns: &[Option<usize>],
+        column_count: usize,
+        containers: &[bool],
+    ) -> Option<Self> {
         let &[separator] = separator.as_bytes() else { return None };
-        if !separator.is_ascii() || fields.len() >= usize::from(UNUSED) {
+        if !separator.is_ascii() || column_count >= usize::from(UNUSED) {
             return None;
         }
-        let mut slots = vec![UNUSED; fields.len()].into_boxed_slice();
-        for (slot, field) in Field::ALL.iter().take(CONN_FIELDS).enumerate() {
-            // The first column of a name, as the general path reads it.
-            let column = fields.iter().position(|f| f == field.name())?;
+        let mut slots = vec![UNUSED; column_count].into_boxed_slice();
+        for slot in 0..CONN_FIELDS {
+            let column = columns.get(slot).copied().flatten()?;
             if containers.get(column).copied().unwrap_or(false) {
                 return None;
             }
