@@ -229,3 +229,23 @@ fn logs_read_the_same_whatever_their_file_names() {
         assert_eq!(got.totals().bytes, expected.totals().bytes);
     }
 }
+
+#[test]
+fn names_read_the_same_from_files_named_like_conn_logs() {
+    // The reader of the other files learns their names ahead; names found in conn-named
+    // files too must still be learned, all together in time order.
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(sample("zeek/icloud")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+    }
+    let text = std::fs::read_to_string(sample("zeek/icloud/dns.log")).unwrap();
+    let (header, data): (Vec<&str>, Vec<&str>) = text.lines().partition(|l| l.starts_with('#'));
+    let part = |lines: &[&str]| header.iter().chain(lines).copied().collect::<Vec<_>>().join("\n") + "\n";
+    let (first, second) = data.split_at(data.len() / 2);
+    std::fs::write(dir.path().join("dns.log"), part(first)).unwrap();
+    std::fs::write(dir.path().join("conn-names.log"), part(second)).unwrap();
+    std::fs::rename(dir.path().join("ssl.log"), dir.path().join("conn-ssl.log")).unwrap();
+    let expected = analyse(&[sample("zeek/icloud")]);
+    assert_eq!(story(&analyse(&[dir.path().to_path_buf()])), story(&expected));
+}

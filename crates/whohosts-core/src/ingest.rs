@@ -3,6 +3,7 @@
 
 pub mod live;
 pub mod zeek_logs;
+mod zeek_names;
 mod zeek_reading;
 
 use std::ops::ControlFlow;

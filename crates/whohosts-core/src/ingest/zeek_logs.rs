@@ -4,21 +4,16 @@
 //! its log and uid as evidence. Owners are decided by the analysis exactly as for a capture.
 //! Reading is the `zeek` module's job.
 
-use std::collections::HashSet;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 
 use crate::analysis::{Analysis, AnalysisConfig};
-use crate::ingest::zeek_reading::{read_logs_pipelined, DnsLine, Gathered, NameLogs, LISTED_PROBLEMS};
+use crate::ingest::zeek_names::learn_names;
+use crate::ingest::zeek_reading::{read_logs_pipelined, Gathered, LISTED_PROBLEMS};
 use crate::ingest::{Finish, Progress};
-use crate::names::{LocalProtocol, LogRef, NameSource};
-use crate::zeek::{Answer, LogSet};
+use crate::zeek::LogSet;
 
 pub use crate::ingest::zeek_reading::summary;
-
-const DNS_PORT: u16 = 53;
-const MDNS_PORT: u16 = 5353;
-const LLMNR_PORT: u16 = 5355;
 
 /// The warning that says how a log's timeline differs from a capture's.
 pub const SPREAD_NOTE: &str = "Zeek logs have no per-packet times: the timeline spreads each connection's bytes evenly over its duration (1 s bins at the finest)";
@@ -57,19 +52,22 @@ pub fn analyse_zeek_logs_with(
             details: if details.is_empty() { String::new() } else { format!(" ({})", details.join("; ")) },
         });
     }
-    finish_analysis(&mut analysis, &gathered);
+    finish_analysis(&mut analysis, gathered);
     Ok((analysis, finish))
 }
 
 /// Learns the names, notes the problems and finishes the analysis.
-fn finish_analysis(analysis: &mut Analysis, gathered: &Gathered) {
+fn finish_analysis(analysis: &mut Analysis, mut gathered: Gathered) {
     if gathered.out_of_order {
         // Zeek writes a connection when it ends: flows and endpoints are numbered as if
         // the log had been read in order of start, as a capture's would be.
         analysis.order_connections_by_start();
     }
     if analysis.learns_names() {
-        learn_names(analysis, &gathered.names);
+        match gathered.learned.take() {
+            Some(book) => *analysis.names_mut() = book,
+            None => learn_names(analysis.names_mut(), &gathered.names),
+        }
     }
     analysis.note(SPREAD_NOTE);
     for problem in &gathered.file_problems {
@@ -88,89 +86,3 @@ fn finish_analysis(analysis: &mut Analysis, gathered: &Gathered) {
     analysis.finish();
 }
 
-/// Which log a name-bearing line came from; with its index there, a line to learn.
-#[derive(Clone, Copy)]
-enum NameLog {
-    Dns,
-    Ssl,
-    Quic,
-    Http,
-}
-
-fn learn_names(analysis: &mut Analysis, logs: &NameLogs) {
-    // ssl.log also holds the TLS of QUIC connections (same uid in quic.log): a capture
-    // learns those names from QUIC, so they count as QUIC here too.
-    let quic_uids: HashSet<&str> = logs.quic.iter().map(|q| &*q.uid).collect();
-    // Every line by time (ties in the order below), as 16 bytes each: a day of logs has
-    // hundreds of thousands, learned when memory is at its peak.
-    let index = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
-    let mut order: Vec<(i64, NameLog, u32)> =
-        Vec::with_capacity(logs.dns.len() + logs.ssl.len() + logs.quic.len() + logs.http.len());
-    order.extend(logs.dns.iter().enumerate().map(|(i, d)| (d.ts, NameLog::Dns, index(i))));
-    order.extend(logs.ssl.iter().enumerate().map(|(i, s)| (s.ts, NameLog::Ssl, index(i))));
-    order.extend(logs.quic.iter().enumerate().map(|(i, q)| (q.ts, NameLog::Quic, index(i))));
-    order.extend(logs.http.iter().enumerate().map(|(i, h)| (h.ts, NameLog::Http, index(i))));
-    order.sort_by_key(|&(ts, _, _)| ts);
-    let names = analysis.names_mut();
-    for (n, (_, log, i)) in order.into_iter().enumerate() {
-        let order = n as u64 + 1;
-        let i = i as usize;
-        match log {
-            NameLog::Dns => {
-                if let Some(d) = logs.dns.get(i) {
-                    learn_dns(names, d, order);
-                }
-            }
-            NameLog::Ssl => {
-                if let Some(s) = logs.ssl.get(i) {
-                    let source = if quic_uids.contains(&*s.uid) { NameSource::Quic } else { NameSource::Sni };
-                    names.learn_server_name(s.server, &s.name, source, order, log_ref("ssl.log", &s.uid));
-                }
-            }
-            NameLog::Quic => {
-                if let Some(q) = logs.quic.get(i) {
-                    names.learn_server_name(q.server, &q.name, NameSource::Quic, order, log_ref("quic.log", &q.uid));
-                }
-            }
-            NameLog::Http => {
-                if let Some(h) = logs.http.get(i) {
-                    names.learn_http_host(h.server, &h.name, order, log_ref("http.log", &h.uid));
-                }
-            }
-        }
-    }
-}
-
-fn log_ref(log: &'static str, uid: &str) -> LogRef {
-    LogRef { log, uid: uid.to_owned() }
-}
-
-/// One dns.log line: every address answer with the chain before it (query, then each CNAME
-/// target in the order Zeek logged them). mDNS and LLMNR answers are kept apart.
-fn learn_dns(names: &mut crate::names::NameBook, d: &DnsLine, order: u64) {
-    let local = match d.resp_p {
-        DNS_PORT => None,
-        MDNS_PORT => Some(LocalProtocol::Mdns),
-        LLMNR_PORT => Some(LocalProtocol::Llmnr),
-        _ => None,
-    };
-    let mut chain: Vec<String> = d.query.iter().map(|q| q.to_string()).collect();
-    for (i, answer) in d.answers.iter().enumerate() {
-        match answer {
-            Answer::Name(name) => chain.push(name.clone()),
-            Answer::Address(addr) => match local {
-                Some(protocol) => {
-                    if let Some(owner) = chain.last() {
-                        names.learn_local_name(*addr, owner, protocol, order);
-                    }
-                }
-                None if !chain.is_empty() => {
-                    let ttl = d.ttls.get(i).copied().unwrap_or(0);
-                    names.learn_dns_answer(*addr, &chain, ttl, order, log_ref("dns.log", &d.uid));
-                }
-                None => {}
-            },
-            Answer::Other(_) => {}
-        }
-    }
-}

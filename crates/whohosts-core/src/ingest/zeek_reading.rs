@@ -1,7 +1,8 @@
 //! Reads Zeek logs on two more threads (conn-named files, and the others): they parse lines
 //! and send the connections, in batches, to this thread, which counts them into the analysis
 //! as they come (reading and counting overlap, and nothing per line is kept). Name-bearing
-//! lines, problems and file counts are gathered by the readers and handed over once done.
+//! lines, problems and file counts are gathered by the readers and handed over once done;
+//! the reader of the other files also learns its names, while the conn lines are still read.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -12,7 +13,9 @@ use std::sync::mpsc::{channel, sync_channel, Receiver, SyncSender, TrySendError}
 
 use crate::analysis::Analysis;
 use crate::flows::{flags_from_history, ConnectionSummary, DirectionStats};
+use crate::ingest::zeek_names::learn_names;
 use crate::ingest::{Finish, Progress};
+use crate::names::NameBook;
 use crate::zeek::{
     self, Answer, ConnLine, DnsAnswer, FileProblem, HttpHost, LineProblem, LogFile, LogSet, LogSink, Record, ServerName,
 };
@@ -32,6 +35,12 @@ pub(crate) struct NameLogs {
     pub ssl: Vec<NameLine>,
     pub http: Vec<NameLine>,
     pub quic: Vec<NameLine>,
+}
+
+impl NameLogs {
+    fn is_empty(&self) -> bool {
+        self.dns.is_empty() && self.ssl.is_empty() && self.http.is_empty() && self.quic.is_empty()
+    }
 }
 
 /// What learning reads of a dns.log line.
@@ -96,6 +105,8 @@ impl From<HttpHost> for NameLine {
 #[derive(Default)]
 pub(crate) struct Gathered {
     pub names: NameLogs,
+    /// `names` learned already, when they are all the names there are.
+    pub learned: Option<NameBook>,
     pub conns: u64,
     /// A connection started before one read earlier (Zeek writes a connection when it ends).
     pub out_of_order: bool,
@@ -135,6 +146,7 @@ pub(crate) fn read_logs_pipelined(
     let stop = AtomicBool::new(false);
     let bytes_read: BytesRead = [AtomicU64::new(0), AtomicU64::new(0)];
     std::thread::scope(|scope| {
+        // Slot 1 reads the other files and learns their names as soon as it has read them.
         let start = |slot: usize, files: LogSet, name: &str| {
             let (tx, rx) = sync_channel::<Message>(4);
             let (spare_tx, spare_rx) = channel::<Vec<ConnectionSummary>>();
@@ -151,6 +163,14 @@ pub(crate) fn read_logs_pipelined(
                 };
                 let outcome = files.read_into(&mut sink);
                 sink.flush();
+                if slot == 1 && collect_names {
+                    // Ahead of time: the conn lines take longer to read, and a set's
+                    // name logs are usually all among these files (if not, this book is
+                    // dropped and every name learned again at the end, in time order).
+                    let mut book = NameBook::new();
+                    learn_names(&mut book, &sink.gathered.names);
+                    sink.gathered.learned = Some(book);
+                }
                 let _ = sink.tx.send(Message::Done(Box::new(sink.gathered)));
                 outcome
             });
@@ -198,7 +218,11 @@ pub(crate) fn read_logs_pipelined(
         let finish = if stop.load(Ordering::Relaxed) { Finish::Cancelled } else { Finish::EndOfInput };
         // A fixed order for names (learned by time, ties in this order).
         let mut gathered = from_other_files.unwrap_or_default();
-        gathered.take(from_conn_files.unwrap_or_default());
+        let from_conn_files = from_conn_files.unwrap_or_default();
+        if !from_conn_files.names.is_empty() {
+            gathered.learned = None;
+        }
+        gathered.take(from_conn_files);
         // Walk problems (of no file read) first, then file by file.
         let place = |path: &Path| file_order.get(path).copied().unwrap_or(0);
         gathered.listed_problems.sort_by_key(|p| (place(&p.file), p.line));

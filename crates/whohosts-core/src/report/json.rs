@@ -9,6 +9,7 @@ use std::sync::mpsc::{sync_channel, Receiver};
 
 use serde::Serialize;
 
+use super::flow_json::write_flow;
 use super::{FlowRecords, Report};
 
 /// Flows per chunk (about 1.5 MB of JSON; a few chunks are held at once, and with larger
@@ -100,8 +101,7 @@ impl FlowRecords {
                 json.push(b',');
             }
             if let Some(record) = self.get(index) {
-                // Writing to memory cannot fail, and a flow record always serialises.
-                let _ = serde_json::to_writer(&mut *json, &record);
+                write_flow(&record, json);
             }
         }
     }

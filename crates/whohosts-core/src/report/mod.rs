@@ -2,6 +2,7 @@
 //! people or as JSON for programs. Reads a snapshot; changes nothing.
 
 mod endpoints;
+mod flow_json;
 mod flows;
 mod json;
 mod live;
