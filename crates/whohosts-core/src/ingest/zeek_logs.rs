@@ -85,4 +85,3 @@ fn finish_analysis(analysis: &mut Analysis, mut gathered: Gathered) {
     }
     analysis.finish();
 }
-

@@ -68,11 +68,12 @@ struct Entry {
     dataset: u32,
 }
 
-/// Stores each distinct provider/service/region string once.
+/// Stores each distinct provider/service/region string once. (A fast hash: the shipped
+/// tables intern three strings for each of their 95,000 lines at start-up.)
 #[derive(Debug, Default)]
 struct Interner {
     strings: Vec<Box<str>>,
-    ids: HashMap<Box<str>, u32>,
+    ids: HashMap<Box<str>, u32, ahash::RandomState>,
 }
 
 impl Interner {

@@ -45,12 +45,14 @@ impl Timeline {
                 None => u64::try_from(u128::from(total) * u128::from(part) / u128::from(whole)).unwrap_or(total),
             }
         };
+        // Each bin's share is the cumulative share at its end less the one at its start,
+        // which is the end of the bin before.
+        let mut before = Counts::default();
         for bin in first..=last {
-            let (from, to) = (bin * width, (bin + 1) * width);
-            let share = Counts {
-                bytes: upto(to, counts.bytes) - upto(from, counts.bytes),
-                packets: upto(to, counts.packets) - upto(from, counts.packets),
-            };
+            let to = (bin + 1) * width;
+            let upto_end = Counts { bytes: upto(to, counts.bytes), packets: upto(to, counts.packets) };
+            let share = Counts { bytes: upto_end.bytes - before.bytes, packets: upto_end.packets - before.packets };
+            before = upto_end;
             self.push(series, level, bin, share);
         }
     }

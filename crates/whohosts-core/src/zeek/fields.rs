@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::net::IpAddr;
 use std::time::Duration;
 
+use super::address::parse_address;
 use super::error::LineError;
 use super::time::{self, Timestamp};
 
@@ -162,9 +163,8 @@ pub(crate) fn required_text(row: &dyn Row, field: Field) -> Result<String, LineE
 pub(crate) fn addr(row: &dyn Row, field: Field) -> Result<IpAddr, LineError> {
     match row.get(field) {
         Value::Unset => Err(missing(field)),
-        Value::Text(t) => {
-            t.parse().map_err(|_| LineError::BadAddress { field: field.name().to_owned(), value: t.into_owned() })
-        }
+        Value::Text(t) => parse_address(&t)
+            .ok_or_else(|| LineError::BadAddress { field: field.name().to_owned(), value: t.into_owned() }),
         other => Err(LineError::BadAddress { field: field.name().to_owned(), value: other.shown() }),
     }
 }
@@ -225,14 +225,15 @@ pub(crate) fn interval(row: &dyn Row, field: Field) -> Result<Option<Duration>, 
     as_interval(field, &row.get(field))
 }
 
-/// A `vector[string]`/`set[string]`; unset is an empty list.
-pub(crate) fn strings(row: &dyn Row, field: Field) -> Result<Vec<String>, LineError> {
+/// A `vector[string]`/`set[string]`, each item made into a `T` where it lies in the line
+/// (an answer is parsed without a copy of its text first); unset is an empty list.
+pub(crate) fn strings<T>(row: &dyn Row, field: Field, mut each: impl FnMut(&str) -> T) -> Result<Vec<T>, LineError> {
     match row.get(field) {
         Value::Unset => Ok(Vec::new()),
         Value::List(items) => items
             .into_iter()
             .map(|item| match item {
-                Value::Text(t) => Ok(t.into_owned()),
+                Value::Text(t) => Ok(each(&t)),
                 other => Err(LineError::BadList { field: field.name().to_owned(), value: other.shown() }),
             })
             .collect(),

@@ -133,7 +133,7 @@ mod tests {
     fn ttls_are_numbers() {
         let row = JsonRow::parse(r#"{"TTLs":[3600.0,20.0],"answers":["a.example","1.2.3.4"]}"#).unwrap();
         assert_eq!(fields::intervals(&row, Field::Ttls).unwrap().len(), 2);
-        assert_eq!(fields::strings(&row, Field::Answers).unwrap(), vec!["a.example", "1.2.3.4"]);
+        assert_eq!(fields::strings(&row, Field::Answers, str::to_owned).unwrap(), vec!["a.example", "1.2.3.4"]);
         let bad = JsonRow::parse(r#"{"TTLs":["soon",20.0]}"#).unwrap();
         assert!(matches!(fields::intervals(&bad, Field::Ttls), Err(LineError::BadInterval { .. })));
     }

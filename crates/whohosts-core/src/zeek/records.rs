@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use std::net::IpAddr;
 use std::time::Duration;
 
+use super::address::parse_address;
 use super::error::LineError;
 use super::fields::{self, Field, Row};
 use super::time::Timestamp;
@@ -155,7 +156,7 @@ pub enum Answer {
 
 impl Answer {
     fn parse(text: &str) -> Self {
-        if let Ok(addr) = text.parse() {
+        if let Some(addr) = parse_address(text) {
             return Self::Address(addr);
         }
         let hostname = !text.is_empty()
@@ -262,17 +263,17 @@ pub(crate) fn dns(row: &dyn Row) -> Result<DnsAnswer, LineError> {
         ts: fields::timestamp(row, Field::Ts)?,
         uid: fields::required_text(row, Field::Uid)?,
         id: conn_id(row)?,
-        query: fields::text(row, Field::Query)?.map(|q| q.trim_end_matches('.').to_ascii_lowercase()),
+        query: fields::text_ref(row, Field::Query)?.map(|q| q.trim_end_matches('.').to_ascii_lowercase()),
         qtype_name: fields::text(row, Field::QtypeName)?,
         rcode_name: fields::text(row, Field::RcodeName)?,
-        answers: fields::strings(row, Field::Answers)?.iter().map(|a| Answer::parse(a)).collect(),
+        answers: fields::strings(row, Field::Answers, Answer::parse)?,
         ttls: fields::intervals(row, Field::Ttls)?,
     })
 }
 
 /// None when the line has no server name (a ClientHello without SNI).
 pub(crate) fn server_name(row: &dyn Row) -> Result<Option<ServerName>, LineError> {
-    let Some(server_name) = fields::text(row, Field::ServerName)?.filter(|s| !s.is_empty()) else {
+    let Some(server_name) = fields::text_ref(row, Field::ServerName)?.filter(|s| !s.is_empty()) else {
         return Ok(None);
     };
     Ok(Some(ServerName {

@@ -274,7 +274,10 @@ mod tests {
         let line = "1.0\tCabc\tx.example\ta.example,TXT 5 a\\x2cb,1.2.3.4\t60.000000,60.000000,20.000000\tF";
         let mut spans = Spans::new();
         let row = h.row(line, &mut spans).unwrap();
-        assert_eq!(fields::strings(&row, Field::Answers).unwrap(), vec!["a.example", "TXT 5 a,b", "1.2.3.4"]);
+        assert_eq!(
+            fields::strings(&row, Field::Answers, str::to_owned).unwrap(),
+            vec!["a.example", "TXT 5 a,b", "1.2.3.4"]
+        );
         assert_eq!(fields::intervals(&row, Field::Ttls).unwrap().len(), 3);
     }
 
