@@ -5,7 +5,6 @@ use std::borrow::Cow;
 use std::net::IpAddr;
 use std::time::Duration;
 
-use super::address::parse_address;
 use super::error::LineError;
 use super::time::{self, Timestamp};
 
@@ -163,8 +162,9 @@ pub(crate) fn required_text(row: &dyn Row, field: Field) -> Result<String, LineE
 pub(crate) fn addr(row: &dyn Row, field: Field) -> Result<IpAddr, LineError> {
     match row.get(field) {
         Value::Unset => Err(missing(field)),
-        Value::Text(t) => parse_address(&t)
-            .ok_or_else(|| LineError::BadAddress { field: field.name().to_owned(), value: t.into_owned() }),
+        Value::Text(t) => {
+            t.parse().map_err(|_| LineError::BadAddress { field: field.name().to_owned(), value: t.into_owned() })
+        }
         other => Err(LineError::BadAddress { field: field.name().to_owned(), value: other.shown() }),
     }
 }

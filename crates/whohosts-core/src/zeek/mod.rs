@@ -3,7 +3,6 @@
 //! typed records. Format, compression and log kind come from the content, never the name.
 //! Reads only; joining records into flows and names is the analysis's job, not this module's.
 
-mod address;
 pub(crate) mod archive;
 pub(crate) mod detect;
 mod error;

@@ -6,7 +6,6 @@ use std::borrow::Cow;
 use std::net::IpAddr;
 use std::time::Duration;
 
-use super::address::parse_address;
 use super::error::LineError;
 use super::fields::{self, Field, Row};
 use super::time::Timestamp;
@@ -156,7 +155,7 @@ pub enum Answer {
 
 impl Answer {
     fn parse(text: &str) -> Self {
-        if let Some(addr) = parse_address(text) {
+        if let Ok(addr) = text.parse() {
             return Self::Address(addr);
         }
         let hostname = !text.is_empty()

@@ -7,7 +7,6 @@
 
 use std::borrow::Cow;
 
-use super::address::parse_address;
 use super::records::{ConnId, ConnLine, Transport};
 use super::time::{self, Timestamp};
 
@@ -87,9 +86,9 @@ impl ConnColumns {
             ts: Timestamp::from_nanos(time::parse_decimal_nanos(self.set(ts)?)?),
             uid: Cow::Borrowed(self.text(uid)?),
             id: ConnId {
-                orig_h: parse_address(self.set(orig_h)?)?,
+                orig_h: self.set(orig_h)?.parse().ok()?,
                 orig_p: port(self.set(orig_p)?)?,
-                resp_h: parse_address(self.set(resp_h)?)?,
+                resp_h: self.set(resp_h)?.parse().ok()?,
                 resp_p: port(self.set(resp_p)?)?,
             },
             proto: Transport::parse(self.set(proto)?),
