@@ -3,6 +3,7 @@
 
 pub mod live;
 pub mod zeek_logs;
+mod zeek_name_logs;
 mod zeek_names;
 mod zeek_reading;
 

@@ -3,9 +3,8 @@
 
 use std::collections::HashSet;
 
-use crate::ingest::zeek_reading::{DnsLine, NameLogs};
+use crate::ingest::zeek_name_logs::{DnsLine, KeptAnswer, NameLogs};
 use crate::names::{LocalProtocol, LogRef, NameBook, NameSource};
-use crate::zeek::Answer;
 
 const DNS_PORT: u16 = 53;
 const MDNS_PORT: u16 = 5353;
@@ -23,7 +22,7 @@ enum NameLog {
 pub(crate) fn learn_names(names: &mut NameBook, logs: &NameLogs) {
     // ssl.log also holds the TLS of QUIC connections (same uid in quic.log): a capture
     // learns those names from QUIC, so they count as QUIC here too.
-    let quic_uids: HashSet<&str> = logs.quic.iter().map(|q| &*q.uid).collect();
+    let quic_uids: HashSet<&str> = logs.quic.iter().map(|q| logs.text(&q.uid)).collect();
     // Every line by time (ties in the order below), as 16 bytes each: a day of logs has
     // hundreds of thousands, learned when memory is at its peak.
     let index = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
@@ -40,23 +39,25 @@ pub(crate) fn learn_names(names: &mut NameBook, logs: &NameLogs) {
         match log {
             NameLog::Dns => {
                 if let Some(d) = logs.dns.get(i) {
-                    learn_dns(names, d, order);
+                    learn_dns(names, logs, d, order);
                 }
             }
             NameLog::Ssl => {
                 if let Some(s) = logs.ssl.get(i) {
-                    let source = if quic_uids.contains(&*s.uid) { NameSource::Quic } else { NameSource::Sni };
-                    names.learn_server_name(s.server, &s.name, source, order, log_ref("ssl.log", &s.uid));
+                    let uid = logs.text(&s.uid);
+                    let source = if quic_uids.contains(uid) { NameSource::Quic } else { NameSource::Sni };
+                    names.learn_server_name(s.server, logs.text(&s.name), source, order, log_ref("ssl.log", uid));
                 }
             }
             NameLog::Quic => {
                 if let Some(q) = logs.quic.get(i) {
-                    names.learn_server_name(q.server, &q.name, NameSource::Quic, order, log_ref("quic.log", &q.uid));
+                    let (name, uid) = (logs.text(&q.name), logs.text(&q.uid));
+                    names.learn_server_name(q.server, name, NameSource::Quic, order, log_ref("quic.log", uid));
                 }
             }
             NameLog::Http => {
                 if let Some(h) = logs.http.get(i) {
-                    names.learn_http_host(h.server, &h.name, order, log_ref("http.log", &h.uid));
+                    names.learn_http_host(h.server, logs.text(&h.name), order, log_ref("http.log", logs.text(&h.uid)));
                 }
             }
         }
@@ -69,30 +70,31 @@ fn log_ref(log: &'static str, uid: &str) -> LogRef {
 
 /// One dns.log line: every address answer with the chain before it (query, then each CNAME
 /// target in the order Zeek logged them). mDNS and LLMNR answers are kept apart.
-fn learn_dns(names: &mut NameBook, d: &DnsLine, order: u64) {
+fn learn_dns(names: &mut NameBook, logs: &NameLogs, d: &DnsLine, order: u64) {
     let local = match d.resp_p {
         DNS_PORT => None,
         MDNS_PORT => Some(LocalProtocol::Mdns),
         LLMNR_PORT => Some(LocalProtocol::Llmnr),
         _ => None,
     };
-    let mut chain: Vec<String> = d.query.iter().map(|q| q.to_string()).collect();
-    for (i, answer) in d.answers.iter().enumerate() {
+    let mut chain: Vec<String> = d.query.iter().map(|q| logs.text(q).to_owned()).collect();
+    let ttls = logs.ttls(d);
+    for (i, answer) in logs.answers(d).iter().enumerate() {
         match answer {
-            Answer::Name(name) => chain.push(name.clone()),
-            Answer::Address(addr) => match local {
+            KeptAnswer::Name(name) => chain.push(logs.text(name).to_owned()),
+            KeptAnswer::Address(addr) => match local {
                 Some(protocol) => {
                     if let Some(owner) = chain.last() {
                         names.learn_local_name(*addr, owner, protocol, order);
                     }
                 }
                 None if !chain.is_empty() => {
-                    let ttl = d.ttls.get(i).copied().unwrap_or(0);
-                    names.learn_dns_answer(*addr, &chain, ttl, order, log_ref("dns.log", &d.uid));
+                    let ttl = ttls.get(i).copied().unwrap_or(0);
+                    names.learn_dns_answer(*addr, &chain, ttl, order, log_ref("dns.log", logs.text(&d.uid)));
                 }
                 None => {}
             },
-            Answer::Other(_) => {}
+            KeptAnswer::Other => {}
         }
     }
 }

@@ -5,7 +5,6 @@
 //! the reader of the other files also learns its names, while the conn lines are still read.
 
 use std::collections::HashMap;
-use std::net::IpAddr;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -13,93 +12,17 @@ use std::sync::mpsc::{channel, sync_channel, Receiver, SyncSender, TrySendError}
 
 use crate::analysis::Analysis;
 use crate::flows::{flags_from_history, ConnectionSummary, DirectionStats};
+use crate::ingest::zeek_name_logs::NameLogs;
 use crate::ingest::zeek_names::learn_names;
 use crate::ingest::{Finish, Progress};
 use crate::names::NameBook;
-use crate::zeek::{
-    self, Answer, ConnLine, DnsAnswer, FileProblem, HttpHost, LineProblem, LogFile, LogSet, LogSink, Record, ServerName,
-};
+use crate::zeek::{self, ConnLine, FileProblem, LineProblem, LogFile, LogSet, LogSink, Record};
 
 /// Line problems kept to be listed one by one; the rest are counted.
 pub(crate) const LISTED_PROBLEMS: usize = 20;
 
 /// Connections per batch sent from the reader.
 const BATCH: usize = 4096;
-
-/// The name-bearing lines, kept until every file is read (ssl lines are told QUIC or TLS by
-/// quic.log's uids, and all names are learned in time order). Kept in the compact forms
-/// below: a large log set holds hundreds of thousands of them.
-#[derive(Default)]
-pub(crate) struct NameLogs {
-    pub dns: Vec<DnsLine>,
-    pub ssl: Vec<NameLine>,
-    pub http: Vec<NameLine>,
-    pub quic: Vec<NameLine>,
-}
-
-impl NameLogs {
-    fn is_empty(&self) -> bool {
-        self.dns.is_empty() && self.ssl.is_empty() && self.http.is_empty() && self.quic.is_empty()
-    }
-}
-
-/// What learning reads of a dns.log line.
-pub(crate) struct DnsLine {
-    pub ts: i64,
-    pub uid: Box<str>,
-    pub resp_p: u16,
-    pub query: Option<Box<str>>,
-    /// In Zeek's order; answers that are neither address nor name keep their place, empty.
-    pub answers: Box<[Answer]>,
-    /// Seconds, one per answer when logged.
-    pub ttls: Box<[u32]>,
-}
-
-impl From<DnsAnswer> for DnsLine {
-    fn from(d: DnsAnswer) -> Self {
-        let answers = d
-            .answers
-            .into_iter()
-            .map(|a| match a {
-                Answer::Other(_) => Answer::Other(String::new()),
-                kept => kept,
-            })
-            .collect();
-        DnsLine {
-            ts: d.ts.nanos,
-            uid: d.uid.into_boxed_str(),
-            resp_p: d.id.resp_p,
-            query: d.query.map(String::into_boxed_str),
-            answers,
-            ttls: d.ttls.iter().map(|t| u32::try_from(t.as_secs()).unwrap_or(u32::MAX)).collect(),
-        }
-    }
-}
-
-/// What learning reads of an ssl, quic or http line: a name used with a server.
-pub(crate) struct NameLine {
-    pub ts: i64,
-    pub uid: Box<str>,
-    pub server: IpAddr,
-    pub name: Box<str>,
-}
-
-impl From<ServerName> for NameLine {
-    fn from(s: ServerName) -> Self {
-        NameLine {
-            ts: s.ts.nanos,
-            uid: s.uid.into_boxed_str(),
-            server: s.id.resp_h,
-            name: s.server_name.into_boxed_str(),
-        }
-    }
-}
-
-impl From<HttpHost> for NameLine {
-    fn from(h: HttpHost) -> Self {
-        NameLine { ts: h.ts.nanos, uid: h.uid.into_boxed_str(), server: h.id.resp_h, name: h.host.into_boxed_str() }
-    }
-}
 
 /// What the reader gathered besides the connections.
 #[derive(Default)]
@@ -262,11 +185,7 @@ impl Counting<'_> {
 impl Gathered {
     /// Adds what another reading gathered after this one's (problems to be put in order).
     fn take(&mut self, later: Gathered) {
-        let names = &mut self.names;
-        names.dns.extend(later.names.dns);
-        names.ssl.extend(later.names.ssl);
-        names.http.extend(later.names.http);
-        names.quic.extend(later.names.quic);
+        self.names.append(later.names);
         // Each reading listed its first problems: the first of both are among them.
         self.listed_problems.extend(later.listed_problems);
         self.problems += later.problems;
@@ -314,10 +233,10 @@ impl LogSink for BatchingSink<'_> {
                 }
             }
             _ if !self.collect_names => {}
-            Record::Dns(d) => names.dns.push(d.into()),
-            Record::Ssl(s) => names.ssl.push(s.into()),
-            Record::Http(h) => names.http.push(h.into()),
-            Record::Quic(q) => names.quic.push(q.into()),
+            Record::Dns(d) => names.push_dns(&d),
+            Record::Ssl(s) => names.push_ssl(&s),
+            Record::Http(h) => names.push_http(&h),
+            Record::Quic(q) => names.push_quic(&q),
         }
     }
 
