@@ -24,10 +24,7 @@ impl Timeline {
         }
         let duration = duration_ns.max(0);
         let end_ns = start_ns.saturating_add(duration);
-        let mut level = SPREAD_LEVEL;
-        while level + 1 < LEVEL_WIDTHS_NS.len() && duration / LEVEL_WIDTHS_NS[level] > MAX_BINS_PER_SPREAD {
-            level += 1;
-        }
+        let level = self.spread_level(duration);
         self.give_up_below(level);
         let width = LEVEL_WIDTHS_NS[level];
         let (first, last) = (start_ns.div_euclid(width), end_ns.div_euclid(width));
@@ -55,6 +52,21 @@ impl Timeline {
             before = upto_end;
             self.push(series, level, bin, share);
         }
+    }
+
+    /// The level a connection of `duration` ns is spread at: [`SPREAD_LEVEL`], or the first
+    /// coarser one where it fits in [`MAX_BINS_PER_SPREAD`] bins, or where the bins are still
+    /// kept. A level already given up (too many bins) would only carry its counts up, and the
+    /// shares are cumulative: a coarser bin gets exactly the sum of its finer bins' shares,
+    /// without a push for each (six for a typical connection of a day's conn.log).
+    fn spread_level(&self, duration: i64) -> usize {
+        let mut level = SPREAD_LEVEL;
+        while level + 1 < LEVEL_WIDTHS_NS.len()
+            && (!self.is_available(level) || duration / LEVEL_WIDTHS_NS[level] > MAX_BINS_PER_SPREAD)
+        {
+            level += 1;
+        }
+        level
     }
 
     /// Renumbers the series: what was series `old` becomes `new_of_old[old]` (a
@@ -111,6 +123,44 @@ mod tests {
         assert_eq!(bins[1].2.bytes, 100);
         assert_eq!(sums(&t, SPREAD_LEVEL + 1).0, 1000);
         assert!(!t.is_available(0) && !t.is_available(SPREAD_LEVEL - 1) && t.is_available(SPREAD_LEVEL));
+    }
+
+    #[test]
+    fn once_one_second_bins_are_given_up_coarser_bins_get_the_same_counts() {
+        // Series 0 fills the 1 s level past its cap; the others' connections are then spread
+        // at 10 s, and every level kept must hold what spreading at 1 s would have carried up.
+        let mut x: u64 = 5;
+        let mut random = |below: u64| {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            i64::try_from((x >> 11) % below).unwrap()
+        };
+        let connections: Vec<(SeriesId, i64, i64, Counts)> = (0..400)
+            .map(|i| {
+                let duration = if i == 7 { 100_000 * S } else { random(90 * S as u64) };
+                let counts = Counts { bytes: random(10_000_000) as u64, packets: random(5_000) as u64 };
+                (1 + random(20) as SeriesId, random(86_400 * S as u64), duration, counts)
+            })
+            .collect();
+        let mut filled = Timeline::default();
+        for day in 0..5 {
+            filled.add_spread(0, day * 86_400 * S, 86_399 * S, Counts { bytes: 1 << 40, packets: 1 << 20 });
+        }
+        assert!(!filled.is_available(SPREAD_LEVEL) && filled.is_available(SPREAD_LEVEL + 1));
+        let mut fresh = Timeline::default();
+        for &(series, start, duration, counts) in &connections {
+            filled.add_spread(series, start, duration, counts);
+            fresh.add_spread(series, start, duration, counts);
+        }
+        filled.flush();
+        fresh.flush();
+        for level in SPREAD_LEVEL + 1..LEVEL_WIDTHS_NS.len() {
+            if !fresh.is_available(level) {
+                continue;
+            }
+            let others =
+                |t: &Timeline| -> Vec<_> { t.bins(level, -S, 200_000 * S).into_iter().filter(|b| b.1 != 0).collect() };
+            assert_eq!(others(&filled), others(&fresh), "level {level}");
+        }
     }
 
     #[test]
