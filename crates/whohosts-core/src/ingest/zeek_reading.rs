@@ -49,6 +49,11 @@ enum Message {
 /// Bytes read so far by each reader thread, for progress.
 type BytesRead = [AtomicU64; 2];
 
+/// The reader threads' slots: the files named like conn logs, and the others (whose reader
+/// also learns their names as soon as it has read them).
+const CONN_FILES: usize = 0;
+const OTHER_FILES: usize = 1;
+
 /// Reads `set` on two more threads into `analysis`: one reads the files named like conn
 /// logs, the other the rest (the name logs, usually), at the same time; this thread counts
 /// the connections, those of the conn-named files first, then any the others hold, so the
@@ -69,7 +74,6 @@ pub(crate) fn read_logs_pipelined(
     let stop = AtomicBool::new(false);
     let bytes_read: BytesRead = [AtomicU64::new(0), AtomicU64::new(0)];
     std::thread::scope(|scope| {
-        // Slot 1 reads the other files and learns their names as soon as it has read them.
         let start = |slot: usize, files: LogSet, name: &str| {
             let (tx, rx) = sync_channel::<Message>(4);
             let (spare_tx, spare_rx) = channel::<Vec<ConnectionSummary>>();
@@ -86,7 +90,7 @@ pub(crate) fn read_logs_pipelined(
                 };
                 let outcome = files.read_into(&mut sink);
                 sink.flush();
-                if slot == 1 && collect_names {
+                if slot == OTHER_FILES && collect_names {
                     // Ahead of time: the conn lines take longer to read, and a set's
                     // name logs are usually all among these files (if not, this book is
                     // dropped and every name learned again at the end, in time order).
@@ -100,8 +104,8 @@ pub(crate) fn read_logs_pipelined(
             // Without a thread nothing is read (reported as no connections).
             reader.ok().map(|handle| (rx, spare_tx, handle))
         };
-        let conn_reader = start(0, conn_files, "whohosts-zeek-conns");
-        let other_reader = start(1, other_files, "whohosts-zeek-other");
+        let conn_reader = start(CONN_FILES, conn_files, "whohosts-zeek-conns");
+        let other_reader = start(OTHER_FILES, other_files, "whohosts-zeek-other");
         let mut counting = Counting { analysis, counted: 0, latest_start: i64::MIN, out_of_order: false };
         let mut report_progress = |counting: &mut Counting<'_>| {
             if stop.load(Ordering::Relaxed) {
