@@ -163,7 +163,7 @@ pub(crate) fn read_logs_pipelined(
 
 /// A file whose name starts with "conn" (`conn.log`, an archive's
 /// `conn.17:00:00-18:00:00.log.gz`).
-fn named_like_conn_log(path: &std::path::Path) -> bool {
+fn named_like_conn_log(path: &Path) -> bool {
     path.file_name().is_some_and(|n| n.to_string_lossy().starts_with("conn"))
 }
 
