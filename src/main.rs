@@ -172,7 +172,7 @@ fn live_report(
 /// Prints the report; names, file names and range-file fields in it go through the
 /// terminal sanitiser first.
 fn print_report(args: &ReportArgs, report: &Report) -> anyhow::Result<ExitCode> {
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, unbuffered_stdout());
     if args.json {
         // Streamed: the document of a large capture is tens of megabytes.
         let mut safe = SafeJsonWriter::new(&mut out);
@@ -193,6 +193,20 @@ fn print_report(args: &ReportArgs, report: &Report) -> anyhow::Result<ExitCode> 
         eprintln!("whohosts: warning: {}", terminal_safe(warning));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Standard output written as it is given: std's handle is line-buffered, and searched each
+/// block of a large JSON report (hundreds of megabytes) for a newline before writing it.
+fn unbuffered_stdout() -> Box<dyn Write> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        let _ = std::io::stdout().flush();
+        if let Ok(fd) = std::io::stdout().as_fd().try_clone_to_owned() {
+            return Box::new(std::fs::File::from(fd));
+        }
+    }
+    Box::new(std::io::stdout().lock())
 }
 
 /// `whohosts interfaces`: what can be captured on, as the app lists it.

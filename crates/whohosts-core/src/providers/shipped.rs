@@ -1,10 +1,8 @@
-//! The shipped snapshot: gzipped tables in `assets/ranges/` compiled into the binary,
-//! decoded into a `ProviderDb` at start-up. `scripts/build_ranges.py` writes them;
+//! The shipped snapshot: tables in `assets/ranges/` compiled into the binary, decoded into
+//! a `ProviderDb` at start-up. `scripts/build_ranges.py` writes them, gzipped; the build
+//! script unpacks them (gunzipping at every start cost more than reading them);
 //! `assets/MANIFEST.md` says where they come from.
 
-use std::io::Read;
-
-use flate2::read::GzDecoder;
 use ipnet::IpNet;
 use serde::Deserialize;
 
@@ -12,19 +10,20 @@ use super::asn::AsnTable;
 use super::db::{Dataset, ProviderDb};
 use super::{ProviderError, ASN_DATA_ATTRIBUTION, CLOUD_DATA_ATTRIBUTION};
 
+/// A table as the build script unpacked it, named by its file in the repository.
 macro_rules! asset {
     ($name:literal) => {
-        ($name, include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/ranges/", $name)).as_slice())
+        (concat!($name, ".gz"), include_bytes!(concat!(env!("OUT_DIR"), "/", $name)).as_slice())
     };
 }
 
 type Asset = (&'static str, &'static [u8]);
 
-const CLOUD: Asset = asset!("cloud.tsv.gz");
-const ROUTES: Asset = asset!("asn-routes.tsv.gz");
-const ASN_V4: Asset = asset!("asn-v4.bin.gz");
-const ASN_V6: Asset = asset!("asn-v6.bin.gz");
-const ASN_ORGS: Asset = asset!("asn-orgs.tsv.gz");
+const CLOUD: Asset = asset!("cloud.tsv");
+const ROUTES: Asset = asset!("asn-routes.tsv");
+const ASN_V4: Asset = asset!("asn-v4.bin");
+const ASN_V6: Asset = asset!("asn-v6.bin");
+const ASN_ORGS: Asset = asset!("asn-orgs.tsv");
 const SNAPSHOT_JSON: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/ranges/snapshot.json"));
 
 #[derive(Deserialize)]
@@ -41,27 +40,17 @@ struct Manifest {
     asn_table: Source,
 }
 
-fn gunzip_bytes((name, bytes): Asset) -> Result<Vec<u8>, ProviderError> {
-    let mut out = Vec::with_capacity(bytes.len() * 4);
-    GzDecoder::new(bytes).read_to_end(&mut out).map_err(|e| ProviderError::Asset {
+fn text((name, bytes): Asset) -> Result<&'static str, ProviderError> {
+    std::str::from_utf8(bytes).map_err(|e| ProviderError::Asset {
         asset: name,
-        position: "gzip stream".into(),
-        reason: e.to_string(),
-    })?;
-    Ok(out)
-}
-
-fn gunzip(asset: Asset) -> Result<String, ProviderError> {
-    String::from_utf8(gunzip_bytes(asset)?).map_err(|e| ProviderError::Asset {
-        asset: asset.0,
-        position: "gzip stream".into(),
+        position: format!("byte {}", e.valid_up_to()),
         reason: e.to_string(),
     })
 }
 
 /// Inserts `CIDR<TAB>provider<TAB>service<TAB>region` lines; returns how many.
 fn insert_cidr_table(db: &mut ProviderDb, asset: Asset, dataset: u32) -> Result<usize, ProviderError> {
-    let text = gunzip(asset)?;
+    let text = text(asset)?;
     let mut count = 0;
     for (index, line) in text.lines().enumerate() {
         let mut fields = line.split('\t');
@@ -100,10 +89,10 @@ fn manifest_error(e: serde_json::Error) -> ProviderError {
 
 pub(crate) fn load_builtin() -> Result<ProviderDb, ProviderError> {
     let manifest: Manifest = serde_json::from_str(SNAPSHOT_JSON).map_err(manifest_error)?;
-    // The ASN table is the bigger half: decode it on a second core meanwhile.
+    // The ASN table is the bigger half: read it on a second core meanwhile.
     let (mut db, table) = std::thread::scope(|scope| {
         let asn_job = scope.spawn(|| -> Result<AsnTable, ProviderError> {
-            AsnTable::parse(&gunzip_bytes(ASN_V4)?, &gunzip_bytes(ASN_V6)?, gunzip(ASN_ORGS)?)
+            AsnTable::parse(ASN_V4.1, ASN_V6.1, text(ASN_ORGS)?.to_owned())
         });
         let mut db = ProviderDb::empty();
         let cloud = db.add_dataset(dataset("cloudip-db", &manifest.cloud, CLOUD_DATA_ATTRIBUTION));
@@ -114,8 +103,8 @@ pub(crate) fn load_builtin() -> Result<ProviderDb, ProviderError> {
         db.set_dataset_prefixes(routes, count);
         let table = asn_job.join().map_err(|_| ProviderError::Asset {
             asset: ASN_V4.0,
-            position: "gzip stream".into(),
-            reason: "decoder thread panicked".into(),
+            position: "ranges".into(),
+            reason: "reader thread panicked".into(),
         })??;
         Ok::<_, ProviderError>((db, table))
     })?;
@@ -131,22 +120,17 @@ mod tests {
     use super::*;
     use std::time::Instant;
 
-    /// Where start-up time goes; `cargo test --release --lib snapshot::tests::phases -- --ignored --nocapture`.
+    /// Where start-up time goes; `cargo test --release --lib providers::shipped::tests::phases -- --ignored --nocapture`.
     #[test]
     #[ignore = "timing report"]
     fn phases() {
         let t = Instant::now();
-        let texts: Vec<Vec<u8>> =
-            [CLOUD, ROUTES, ASN_V4, ASN_V6, ASN_ORGS].into_iter().map(|a| gunzip_bytes(a).expect("gunzip")).collect();
-        let orgs = String::from_utf8(texts[4].clone()).expect("utf-8");
-        let gz = t.elapsed();
-        let t = Instant::now();
-        let table = AsnTable::parse(&texts[2], &texts[3], orgs).expect("asn");
+        let table = AsnTable::parse(ASN_V4.1, ASN_V6.1, text(ASN_ORGS).expect("utf-8").to_owned()).expect("asn");
         let asn = t.elapsed();
         let t = Instant::now();
         let mut db = ProviderDb::empty();
         insert_cidr_table(&mut db, CLOUD, 0).expect("cloud");
         let cloud = t.elapsed();
-        println!("gunzip all {gz:?}; asn parse {asn:?} ({:?}); cloud gunzip+insert {cloud:?}", table.range_counts());
+        println!("asn parse {asn:?} ({:?}); cloud insert {cloud:?}", table.range_counts());
     }
 }
