@@ -13,8 +13,6 @@ use crate::ingest::zeek_reading::{read_logs_pipelined, Gathered, LISTED_PROBLEMS
 use crate::ingest::{Finish, Progress};
 use crate::zeek::LogSet;
 
-pub use crate::ingest::zeek_reading::summary;
-
 /// The warning that says how a log's timeline differs from a capture's.
 pub const SPREAD_NOTE: &str = "Zeek logs have no per-packet times: the timeline spreads each connection's bytes evenly over its duration (1 s bins at the finest)";
 

@@ -11,18 +11,21 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{channel, sync_channel, Receiver, SyncSender, TrySendError};
 
 use crate::analysis::Analysis;
-use crate::flows::{flags_from_history, ConnectionSummary, DirectionStats};
+use crate::flows::ConnectionSummary;
 use crate::ingest::zeek_name_logs::NameLogs;
 use crate::ingest::zeek_names::learn_names;
 use crate::ingest::{Finish, Progress};
 use crate::names::NameBook;
-use crate::zeek::{self, ConnLine, FileProblem, LineProblem, LogFile, LogSet, LogSink, Record};
+use crate::zeek::{FileProblem, LineProblem, LogFile, LogSet, LogSink, Record};
 
 /// Line problems kept to be listed one by one; the rest are counted.
 pub(crate) const LISTED_PROBLEMS: usize = 20;
 
 /// Connections per batch sent from the reader.
 const BATCH: usize = 4096;
+
+/// Threads turning a conn log's lines into connections, at most.
+const MAX_PARSERS: usize = 4;
 
 /// What the reader gathered besides the connections.
 #[derive(Default)]
@@ -71,6 +74,8 @@ pub(crate) fn read_logs_pipelined(
     let file_order: HashMap<PathBuf, usize> = set.files.iter().enumerate().map(|(i, f)| (f.clone(), i + 1)).collect();
     let (conn_files, other_files) = set.split(named_like_conn_log);
     let collect_names = analysis.learns_names();
+    // The conn lines of a large file are turned into connections on this many threads.
+    let parsers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(MAX_PARSERS);
     let stop = AtomicBool::new(false);
     let bytes_read: BytesRead = [AtomicU64::new(0), AtomicU64::new(0)];
     std::thread::scope(|scope| {
@@ -88,7 +93,7 @@ pub(crate) fn read_logs_pipelined(
                     stop,
                     bytes_read,
                 };
-                let outcome = files.read_into(&mut sink);
+                let outcome = files.read_into(&mut sink, if slot == CONN_FILES { parsers } else { 1 });
                 sink.flush();
                 if slot == OTHER_FILES && collect_names {
                     // Ahead of time: the conn lines take longer to read, and a set's
@@ -231,7 +236,7 @@ impl LogSink for BatchingSink<'_> {
                 if self.batch.capacity() == 0 {
                     self.batch.reserve(BATCH);
                 }
-                self.batch.push(summary(&c));
+                self.batch.push(c.summary());
                 if self.batch.len() >= BATCH {
                     self.flush();
                 }
@@ -259,6 +264,21 @@ impl LogSink for BatchingSink<'_> {
         self.gathered.files += 1;
     }
 
+    fn takes_conn_blocks(&self) -> bool {
+        true
+    }
+
+    fn conn_block(&mut self, conns: Vec<ConnectionSummary>) {
+        self.flush();
+        if self.tx.send(Message::Conns(conns)).is_err() {
+            self.stop.store(true, Ordering::Relaxed);
+        }
+    }
+
+    fn spare_conns(&mut self) -> Vec<ConnectionSummary> {
+        self.spare.try_recv().unwrap_or_default()
+    }
+
     fn progress(&mut self, bytes_read: u64) -> ControlFlow<()> {
         self.flush();
         self.bytes_read.store(bytes_read, Ordering::Relaxed);
@@ -269,31 +289,5 @@ impl LogSink for BatchingSink<'_> {
             return ControlFlow::Break(());
         }
         ControlFlow::Continue(())
-    }
-}
-
-/// A conn.log line as a connection: IP bytes per direction (IP headers included, link layer
-/// not, as Zeek counts them), flags from the history letters.
-pub fn summary(c: &ConnLine<'_>) -> ConnectionSummary {
-    let (proto, ports) = match c.proto {
-        zeek::Transport::Tcp => (6, true),
-        zeek::Transport::Udp => (17, true),
-        zeek::Transport::Icmp if c.id.orig_h.is_ipv6() => (58, false),
-        zeek::Transport::Icmp => (1, false),
-        zeek::Transport::Other(_) => (0, false),
-    };
-    // A capture gives ICMP and unknown transports no ports; Zeek puts type and code there.
-    let port = |p: u16| if ports { p } else { 0 };
-    let (orig_flags, resp_flags) =
-        if proto == 6 { c.history.as_deref().map_or((0, 0), flags_from_history) } else { (0, 0) };
-    let stats = |packets, bytes, tcp_flags| DirectionStats { packets, bytes, captured_bytes: 0, tcp_flags };
-    ConnectionSummary {
-        proto,
-        orig: (c.id.orig_h, port(c.id.orig_p)),
-        resp: (c.id.resp_h, port(c.id.resp_p)),
-        start_ns: c.ts.nanos,
-        duration_ns: c.duration.map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX)),
-        orig_stats: stats(c.orig_pkts, c.orig_ip_bytes, orig_flags),
-        resp_stats: stats(c.resp_pkts, c.resp_ip_bytes, resp_flags),
     }
 }

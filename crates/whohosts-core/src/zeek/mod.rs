@@ -4,6 +4,7 @@
 //! Reads only; joining records into flows and names is the analysis's job, not this module's.
 
 pub(crate) mod archive;
+mod blocks;
 pub(crate) mod detect;
 mod error;
 mod fields;
@@ -11,6 +12,7 @@ mod json;
 mod lines;
 mod reader;
 mod records;
+mod summary;
 mod time;
 mod tsv;
 mod tsv_conn;
@@ -108,15 +110,17 @@ impl LogSet {
         (set(a, self.problems), set(b, Vec::new()))
     }
 
-    /// Reads every file in turn into `sink` (walk problems first). `Break` when the sink
+    /// Reads every file in turn into `sink` (walk problems first), the conn lines of large
+    /// TSV files on `parsers` threads when the sink takes them in blocks (see
+    /// [`LogSink::takes_conn_blocks`]; 0 or 1: all on this thread). `Break` when the sink
     /// asked to stop; the records handed on before stand.
-    pub fn read_into(&self, sink: &mut dyn LogSink) -> ControlFlow<()> {
+    pub fn read_into(&self, sink: &mut dyn LogSink, parsers: usize) -> ControlFlow<()> {
         for problem in &self.problems {
             sink.file_problem(problem.clone());
         }
         let mut before = 0;
         for file in &self.files {
-            reader::read_file(file, before, sink)?;
+            reader::read_file(file, before, sink, parsers)?;
             before += file_size(file);
             sink.progress(before)?;
         }
@@ -132,6 +136,6 @@ fn file_size(path: &std::path::Path) -> u64 {
 /// Never fails as a whole: what cannot be read is listed in `problems` and `file_problems`.
 pub fn read_logs(paths: &[PathBuf]) -> ZeekLogs {
     let mut logs = ZeekLogs::default();
-    let _ = LogSet::expand(paths).read_into(&mut logs);
+    let _ = LogSet::expand(paths).read_into(&mut logs, 1);
     logs
 }

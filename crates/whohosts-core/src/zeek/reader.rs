@@ -10,6 +10,9 @@ use std::ops::ControlFlow;
 use std::path::Path;
 use std::rc::Rc;
 
+use crate::flows::ConnectionSummary;
+
+use super::blocks;
 use super::detect::{self, Format, Sniffed};
 use super::error::{FileError, FileProblem, LineError, LineProblem};
 use super::fields::Row;
@@ -41,6 +44,19 @@ pub trait LogSink {
     fn progress(&mut self, _bytes_read: u64) -> ControlFlow<()> {
         ControlFlow::Continue(())
     }
+    /// Whether plain conn lines may come as connections, a block at a time
+    /// ([`LogSink::conn_block`]) instead of one [`Record`] each: then large conn logs are
+    /// read apart on more threads.
+    fn takes_conn_blocks(&self) -> bool {
+        false
+    }
+    /// The connections of a block of conn lines, in order (each one a record of the file).
+    fn conn_block(&mut self, _conns: Vec<ConnectionSummary>) {}
+    /// An empty list for the connections of a block: one used before, when the sink has
+    /// it back (fresh memory for every block cost page faults on both sides).
+    fn spare_conns(&mut self) -> Vec<ConnectionSummary> {
+        Vec::new()
+    }
 }
 
 /// Counts the bytes taken from the file (before decompression), for progress.
@@ -58,8 +74,10 @@ impl<R: Read> Read for Counting<R> {
 }
 
 /// Reads `path`, handing its records and problems to `sink`. `before` is the bytes of the
-/// files read before it, for progress. `Break` when the sink asked to stop.
-pub(crate) fn read_file(path: &Path, before: u64, sink: &mut dyn LogSink) -> ControlFlow<()> {
+/// files read before it, for progress. `parsers` threads read a TSV file's conn lines apart
+/// when the sink takes them in blocks (fewer than two: line by line here). `Break` when the
+/// sink asked to stop.
+pub(crate) fn read_file(path: &Path, before: u64, sink: &mut dyn LogSink, parsers: usize) -> ControlFlow<()> {
     let skip = |sink: &mut dyn LogSink, error| sink.file_problem(FileProblem { path: path.to_owned(), error });
     let io_error = |e: io::Error| FileError::Io { reason: e.to_string() };
     let file = match File::open(path) {
@@ -90,9 +108,19 @@ pub(crate) fn read_file(path: &Path, before: u64, sink: &mut dyn LogSink) -> Con
             return ControlFlow::Continue(());
         }
     };
-    let mut file_reader =
-        FileReader { path, sink, format, problems: 0, kinds: Vec::new(), records: 0, read, before, stopped: false };
-    let outcome = file_reader.read_lines(&mut reader);
+    let in_blocks = format == Format::Tsv && parsers > 1 && sink.takes_conn_blocks();
+    let mut file_reader = FileReader {
+        path,
+        sink,
+        format,
+        problems: 0,
+        kinds: Vec::new(),
+        records: 0,
+        read,
+        before,
+        stopped: false,
+    };
+    let outcome = file_reader.read_lines(&mut reader, if in_blocks { parsers } else { 1 });
     let FileReader { kinds, records, stopped, sink, .. } = file_reader;
     if stopped {
         return ControlFlow::Break(());
@@ -112,7 +140,7 @@ pub(crate) fn read_file(path: &Path, before: u64, sink: &mut dyn LogSink) -> Con
     ControlFlow::Continue(())
 }
 
-struct FileReader<'a> {
+pub(super) struct FileReader<'a> {
     path: &'a Path,
     sink: &'a mut dyn LogSink,
     format: Format,
@@ -127,8 +155,33 @@ struct FileReader<'a> {
     stopped: bool,
 }
 
+/// Where the reading of a file stands, from one line to the next.
+#[derive(Default)]
+pub(super) struct LineState {
+    /// The number of the last line read (1-based).
+    line_no: u64,
+    tsv: TsvHeader,
+    /// A JSON file without `_path`: the kind told by its first record.
+    json_kind: Option<Option<LogKind>>,
+    /// Why nothing was used, when the file holds no known log.
+    unknown: Option<FileError>,
+    spans: Spans,
+}
+
+impl LineState {
+    pub(super) fn tsv(&self) -> &TsvHeader {
+        &self.tsv
+    }
+
+    /// Whether the lines that follow are conn lines under a header that reads them the
+    /// fast way ([`TsvHeader::conn_columns`]).
+    pub(super) fn reads_plain_conn_lines(&self) -> bool {
+        self.tsv.path().and_then(LogKind::from_path) == Some(LogKind::Conn) && self.tsv.conn_columns().is_some()
+    }
+}
+
 /// Why the line loop ended early.
-enum Stop {
+pub(super) enum Stop {
     /// The file has a problem; the lines before it stand.
     File(FileError),
     /// The sink asked to stop.
@@ -143,9 +196,11 @@ impl From<FileError> for Stop {
 
 impl FileReader<'_> {
     /// Reads every line. Ok carries why nothing was used when the file held no known log.
-    fn read_lines(&mut self, reader: &mut dyn BufRead) -> Result<Option<FileError>, FileError> {
-        match self.lines(reader) {
-            Ok(unknown) => Ok(unknown),
+    fn read_lines(&mut self, reader: &mut dyn BufRead, parsers: usize) -> Result<Option<FileError>, FileError> {
+        let mut at = LineState::default();
+        let outcome = if parsers > 1 { blocks::read(self, &mut at, reader, parsers) } else { self.lines(&mut at, reader) };
+        match outcome {
+            Ok(()) => Ok(at.unknown),
             Err(Stop::File(e)) => Err(e),
             Err(Stop::Asked) => {
                 self.stopped = true;
@@ -154,100 +209,127 @@ impl FileReader<'_> {
         }
     }
 
-    fn lines(&mut self, reader: &mut dyn BufRead) -> Result<Option<FileError>, Stop> {
+    /// Reads the lines of `reader` one by one, going on from where the reading stands.
+    pub(super) fn lines(&mut self, at: &mut LineState, reader: &mut dyn BufRead) -> Result<(), Stop> {
         let mut lines = LineReader::new(reader, MAX_LINE_BYTES);
-        let mut spans = Spans::new();
-        let mut line_no = 0u64;
-        let mut tsv = TsvHeader::default();
-        let mut json_kind: Option<Option<LogKind>> = None;
-        let mut unknown: Option<FileError> = None;
         loop {
-            let next = lines.next().map_err(|e| FileError::Io { reason: format!("after line {line_no}: {e}") })?;
-            line_no += 1;
-            if line_no % PROGRESS_EVERY_LINES == 0 && self.sink.progress(self.before + self.read.get()).is_break() {
-                return Err(Stop::Asked);
+            let next = lines.next().map_err(|e| FileError::Io { reason: format!("after line {}: {e}", at.line_no) })?;
+            if next == Lent::Eof {
+                return Ok(());
             }
-            let text = match next {
-                Lent::Eof => return Ok(unknown),
-                Lent::TooLong(len) => {
-                    self.problem(line_no, LineError::TooLong { len, limit: MAX_LINE_BYTES })?;
-                    continue;
+            self.line(at, next)?;
+        }
+    }
+
+    fn line(&mut self, at: &mut LineState, next: Lent<'_>) -> Result<(), Stop> {
+        at.line_no += 1;
+        let line_no = at.line_no;
+        if line_no % PROGRESS_EVERY_LINES == 0 {
+            self.progress()?;
+        }
+        let text = match next {
+            Lent::Eof => return Ok(()),
+            Lent::TooLong(len) => return Ok(self.problem(line_no, LineError::TooLong { len, limit: MAX_LINE_BYTES })?),
+            Lent::Line(line) => match std::str::from_utf8(line) {
+                Ok(t) => t,
+                Err(_) => return Ok(self.problem(line_no, LineError::NotUtf8)?),
+            },
+        };
+        if text.trim().is_empty() {
+            return Ok(());
+        }
+        match self.format {
+            Format::Tsv => {
+                let tsv = &mut at.tsv;
+                if text.starts_with('#') {
+                    if let Err(e) = tsv.header_line(text) {
+                        self.problem(line_no, e)?;
+                    }
+                    return Ok(());
                 }
-                Lent::Line(line) => match std::str::from_utf8(line) {
-                    Ok(t) => t,
-                    Err(_) => {
-                        self.problem(line_no, LineError::NotUtf8)?;
-                        continue;
+                let kind = match tsv.path() {
+                    Some(p) => LogKind::from_path(p),
+                    None if tsv.has_fields() => None,
+                    None => return Ok(self.problem(line_no, LineError::NoHeader)?),
+                };
+                let Some(kind) = kind else {
+                    let name = tsv.path().unwrap_or("(no #path)").to_owned();
+                    at.unknown.get_or_insert(FileError::UnknownKind { kind: name });
+                    return Ok(());
+                };
+                let plain_conn = match (kind, tsv.conn_columns()) {
+                    (LogKind::Conn, Some(columns)) => columns.read(text),
+                    _ => None,
+                };
+                if let Some(conn) = plain_conn {
+                    // Debug builds (the tests, the fuzzer) check it against the general way.
+                    #[cfg(debug_assertions)]
+                    {
+                        let general =
+                            tsv.row(text, &mut at.spans).and_then(|row| records::conn(&row).map(Conn::from));
+                        debug_assert_eq!(general.ok(), Some(Conn::from(conn.clone())), "read two ways: {text}");
                     }
-                },
-            };
-            if text.trim().is_empty() {
-                continue;
-            }
-            match self.format {
-                Format::Tsv => {
-                    if text.starts_with('#') {
-                        if let Err(e) = tsv.header_line(text) {
-                            self.problem(line_no, e)?;
-                        }
-                        continue;
-                    }
-                    let kind = match tsv.path() {
-                        Some(p) => LogKind::from_path(p),
-                        None if tsv.has_fields() => None,
-                        None => {
-                            self.problem(line_no, LineError::NoHeader)?;
-                            continue;
-                        }
-                    };
-                    let Some(kind) = kind else {
-                        let name = tsv.path().unwrap_or("(no #path)").to_owned();
-                        unknown.get_or_insert(FileError::UnknownKind { kind: name });
-                        continue;
-                    };
-                    let plain_conn = match (kind, tsv.conn_columns()) {
-                        (LogKind::Conn, Some(columns)) => columns.read(text),
-                        _ => None,
-                    };
-                    if let Some(conn) = plain_conn {
-                        // Debug builds (the tests, the fuzzer) check it against the general way.
-                        #[cfg(debug_assertions)]
-                        {
-                            let general = tsv.row(text, &mut spans).and_then(|row| records::conn(&row).map(Conn::from));
-                            debug_assert_eq!(general.ok(), Some(Conn::from(conn.clone())), "read two ways: {text}");
-                        }
-                        self.take(kind, Record::Conn(conn));
-                        continue;
-                    }
-                    match tsv.row(text, &mut spans) {
-                        Ok(row) => self.record(line_no, kind, &row)?,
-                        Err(e) => self.problem(line_no, e)?,
-                    }
+                    self.take(kind, Record::Conn(conn));
+                    return Ok(());
                 }
-                Format::Json => {
-                    let row = match JsonRow::parse(text) {
-                        Ok(row) => row,
-                        Err(e) => {
-                            self.problem(line_no, e)?;
-                            continue;
-                        }
-                    };
-                    let kind = match row.path() {
-                        Some(p) => LogKind::from_path(p),
-                        // A file without `_path` holds one log, told by its first record.
-                        None => *json_kind.get_or_insert_with(|| row.kind_from_fields()),
-                    };
-                    let Some(kind) = kind else {
-                        let error = match row.path() {
-                            Some(p) => FileError::UnknownKind { kind: p.to_owned() },
-                            None => FileError::UnknownJsonKind { keys: row.keys() },
-                        };
-                        unknown.get_or_insert(error);
-                        continue;
-                    };
-                    self.record(line_no, kind, &row)?;
+                match tsv.row(text, &mut at.spans) {
+                    Ok(row) => self.record(line_no, kind, &row)?,
+                    Err(e) => self.problem(line_no, e)?,
                 }
             }
+            Format::Json => {
+                let row = match JsonRow::parse(text) {
+                    Ok(row) => row,
+                    Err(e) => return Ok(self.problem(line_no, e)?),
+                };
+                let kind = match row.path() {
+                    Some(p) => LogKind::from_path(p),
+                    // A file without `_path` holds one log, told by its first record.
+                    None => *at.json_kind.get_or_insert_with(|| row.kind_from_fields()),
+                };
+                let Some(kind) = kind else {
+                    let error = match row.path() {
+                        Some(p) => FileError::UnknownKind { kind: p.to_owned() },
+                        None => FileError::UnknownJsonKind { keys: row.keys() },
+                    };
+                    at.unknown.get_or_insert(error);
+                    return Ok(());
+                };
+                self.record(line_no, kind, &row)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Hands on the connections of `lines` lines (plain conn lines, or blank) read apart.
+    pub(super) fn take_conn_block(
+        &mut self,
+        at: &mut LineState,
+        conns: Vec<ConnectionSummary>,
+        lines: u64,
+    ) -> Result<(), Stop> {
+        let before = at.line_no;
+        at.line_no += lines;
+        if !conns.is_empty() {
+            self.records += conns.len();
+            self.saw(LogKind::Conn);
+            self.sink.conn_block(conns);
+        }
+        if at.line_no / PROGRESS_EVERY_LINES != before / PROGRESS_EVERY_LINES {
+            self.progress()?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn spare_conns(&mut self) -> Vec<ConnectionSummary> {
+        self.sink.spare_conns()
+    }
+
+    /// Tells the sink how far the reading is; `Stop::Asked` when it asks to stop.
+    fn progress(&mut self) -> Result<(), Stop> {
+        match self.sink.progress(self.before + self.read.get()) {
+            ControlFlow::Break(()) => Err(Stop::Asked),
+            ControlFlow::Continue(()) => Ok(()),
         }
     }
 
