@@ -175,13 +175,14 @@ fn print_report(args: &ReportArgs, report: &Report) -> anyhow::Result<ExitCode> 
     let mut out = std::io::BufWriter::with_capacity(1 << 16, unbuffered_stdout());
     if args.json {
         // Streamed: the document of a large capture is tens of megabytes.
-        let mut safe = SafeJsonWriter::new(&mut out);
         if args.pretty {
+            let mut safe = SafeJsonWriter::new(&mut out);
             write_json(&mut safe, report, true)?;
+            safe.flush()?;
         } else {
-            report.write_json(&mut safe).context("writing JSON")?;
+            // Safe to print as written.
+            report.write_json(&mut out).context("writing JSON")?;
         }
-        safe.flush()?;
         writeln!(out)?;
     } else {
         let mut text = Vec::new();

@@ -113,17 +113,32 @@ impl<W: std::io::Write> SafeJsonWriter<W> {
     }
 }
 
-/// Writes whole UTF-8 JSON text to `out` with the escapes of [`terminal_safe_json`].
-fn write_checked(out: &mut impl std::io::Write, text: &[u8]) -> std::io::Result<()> {
+/// Whole UTF-8 JSON text with the escapes of [`terminal_safe_json`] (borrowed when it needs
+/// none, as nearly all does).
+fn checked(text: &[u8]) -> Cow<'_, [u8]> {
     // Fast path: every character that needs escaping starts with one of these bytes (C0
     // and DEL; C1 is C2 xx; U+061C is D8 9C; the other bidi controls are E2 80/81 xx).
     if printable_ascii(text) || !text.iter().any(|&b| b < 0x20 || b == 0x7f || b == 0xc2 || b == 0xd8 || b == 0xe2) {
-        return out.write_all(text);
+        return Cow::Borrowed(text);
     }
     match std::str::from_utf8(text) {
-        Ok(text) => out.write_all(terminal_safe_json(text).as_bytes()),
+        Ok(text) => Cow::Owned(terminal_safe_json(text).into_owned().into_bytes()),
         // Not text: written as it is, lossily, so that no raw control byte gets through.
-        Err(_) => out.write_all(terminal_safe_json(&String::from_utf8_lossy(text)).as_bytes()),
+        Err(_) => Cow::Owned(terminal_safe_json(&String::from_utf8_lossy(text)).into_owned().into_bytes()),
+    }
+}
+
+/// Writes whole UTF-8 JSON text to `out` with the escapes of [`terminal_safe_json`].
+fn write_checked(out: &mut impl std::io::Write, text: &[u8]) -> std::io::Result<()> {
+    out.write_all(&checked(text))
+}
+
+/// Gives whole UTF-8 JSON text (a run of values, cut between two of them) the escapes of
+/// [`terminal_safe_json`] where it lies: for text made on worker threads, checked there
+/// rather than by the one thread writing it out.
+pub fn make_json_terminal_safe(json: &mut Vec<u8>) {
+    if let Cow::Owned(safe) = checked(json) {
+        *json = safe;
     }
 }
 
@@ -150,6 +165,18 @@ impl<W: std::io::Write> std::io::Write for SafeJsonWriter<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_made_safe_in_place_is_what_the_writer_writes() {
+        for text in ["{\"name\":\"icloud.com\"}", "[\"a\u{202e}b\",\"\u{9b}\",\"\u{7f}\u{61c}\"]", ""] {
+            let mut in_place = text.as_bytes().to_vec();
+            make_json_terminal_safe(&mut in_place);
+            let mut written = SafeJsonWriter::new(Vec::new());
+            std::io::Write::write_all(&mut written, text.as_bytes()).unwrap();
+            assert_eq!(in_place, written.into_inner().unwrap(), "{text:?}");
+            assert_eq!(in_place, terminal_safe_json(text).as_bytes(), "{text:?}");
+        }
+    }
 
     #[test]
     fn printable_ascii_is_told_eight_bytes_at_a_time() {

@@ -1,5 +1,5 @@
-//! The report as compact JSON: the same bytes serde_json makes of [`Report`], written
-//! faster. The flows, nearly all of a large report (half a million flows from a day of Zeek
+//! The report as compact JSON: the same bytes serde_json makes of [`Report`] (made safe to
+//! print), written faster. The flows, nearly all of a large report (half a million flows from a day of Zeek
 //! logs are 200 MB of JSON), are serialised in chunks on worker threads while this one
 //! writes the finished chunks in order; memory stays at a few chunks.
 
@@ -10,6 +10,7 @@ use std::sync::mpsc::{sync_channel, Receiver};
 use serde::Serialize;
 
 use super::flow_json::write_flow;
+use crate::terminal::{make_json_terminal_safe, SafeJsonWriter};
 use super::{FlowRecords, Report};
 
 /// Flows per chunk (about 1.5 MB of JSON; a few chunks are held at once, and with larger
@@ -20,23 +21,29 @@ const CHUNK_FLOWS: usize = 4096;
 const CHUNKS_AHEAD: usize = 2;
 
 impl Report {
-    /// Writes the report as compact JSON to `out`, byte for byte what `serde_json::to_writer`
-    /// writes (fields in the struct's order).
+    /// Writes the report as compact JSON to `out`, safe to print on a terminal: byte for byte
+    /// what `serde_json::to_writer` writes (fields in the struct's order) with the escapes of
+    /// [`terminal_safe_json`](crate::terminal::terminal_safe_json).
     pub fn write_json(&self, out: &mut dyn Write) -> io::Result<()> {
-        out.write_all(b"{")?;
-        field(out, "file", &self.file, false)?;
-        field(out, "capture", &self.capture, true)?;
-        field(out, "providers", &self.providers, true)?;
-        field(out, "endpoints", &self.endpoints, true)?;
-        out.write_all(b",\"flows\":")?;
+        let mut head = SafeJsonWriter::new(&mut *out);
+        head.write_all(b"{")?;
+        field(&mut head, "file", &self.file, false)?;
+        field(&mut head, "capture", &self.capture, true)?;
+        field(&mut head, "providers", &self.providers, true)?;
+        field(&mut head, "endpoints", &self.endpoints, true)?;
+        head.write_all(b",\"flows\":")?;
+        head.into_inner()?;
+        // Made safe by the workers.
         self.flows.write_json(out)?;
-        field(out, "timeline", &self.timeline, true)?;
-        field(out, "datasets", &self.datasets, true)?;
-        field(out, "warnings", &self.warnings, true)?;
+        let mut tail = SafeJsonWriter::new(&mut *out);
+        field(&mut tail, "timeline", &self.timeline, true)?;
+        field(&mut tail, "datasets", &self.datasets, true)?;
+        field(&mut tail, "warnings", &self.warnings, true)?;
         if let Some(live) = &self.live {
-            field(out, "live", live, true)?;
+            field(&mut tail, "live", live, true)?;
         }
-        out.write_all(b"}")
+        tail.write_all(b"}")?;
+        tail.into_inner().map(drop)
     }
 }
 
@@ -50,7 +57,8 @@ fn field(out: &mut dyn Write, name: &str, value: &impl Serialize, comma: bool) -
 }
 
 impl FlowRecords {
-    /// Writes every flow as a compact JSON array, as `serde_json::to_writer` would.
+    /// Writes every flow as a compact JSON array, as `serde_json::to_writer` would, with the
+    /// terminal escapes (see [`Report::write_json`]).
     pub fn write_json(&self, out: &mut dyn Write) -> io::Result<()> {
         let chunks: Vec<Range<usize>> =
             (0..self.len()).step_by(CHUNK_FLOWS).map(|from| from..(from + CHUNK_FLOWS).min(self.len())).collect();
@@ -93,7 +101,8 @@ impl FlowRecords {
         out.write_all(b"]")
     }
 
-    /// The flows of `range` as JSON array elements, after a comma unless `first`.
+    /// The flows of `range` as JSON array elements, after a comma unless `first`, safe to
+    /// print.
     fn chunk_json(&self, range: Range<usize>, comma: bool, json: &mut Vec<u8>) {
         json.clear();
         for (n, index) in range.enumerate() {
@@ -104,6 +113,7 @@ impl FlowRecords {
                 write_flow(&record, json);
             }
         }
+        make_json_terminal_safe(json);
     }
 }
 
@@ -135,10 +145,14 @@ mod tests {
     fn written_in_chunks_the_json_is_what_serde_makes_of_the_report() {
         // Several chunks and a part one, none, and one flow.
         for connections in [20_000, 0, 1] {
-            let report = report_of(connections);
+            let mut report = report_of(connections);
+            // Not obeyed by a terminal the report is printed on.
+            report.file = "many\u{202e}gol.\u{9b}31m".into();
             let mut fast = Vec::new();
             report.write_json(&mut fast).unwrap();
             let derived = serde_json::to_vec(&report).unwrap();
+            let derived = crate::terminal::terminal_safe_json(std::str::from_utf8(&derived).unwrap()).into_owned();
+            let derived = derived.into_bytes();
             assert_eq!(fast.len(), derived.len(), "{connections} connections");
             assert!(fast == derived, "{connections} connections");
         }
