@@ -249,3 +249,38 @@ fn names_read_the_same_from_files_named_like_conn_logs() {
     let expected = analyse(&[sample("zeek/icloud")]);
     assert_eq!(story(&analyse(&[dir.path().to_path_buf()])), story(&expected));
 }
+
+#[test]
+fn the_timeline_holds_every_connection_counted_whenever_progress_looks() {
+    // Connections are spread over the timeline on a thread of their own while they are
+    // counted: whatever looks at the analysis during the reading must see them all.
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(sample("zeek/icloud/conn.log")).unwrap();
+    let (header, data): (Vec<&str>, Vec<&str>) = text.lines().partition(|l| l.starts_with('#'));
+    let mut log: Vec<String> = header.iter().map(|l| l.to_string()).collect();
+    for n in 0..80_000 {
+        let mut columns: Vec<&str> = data[n % data.len()].split('\t').collect();
+        let port = (1024 + n % 60_000).to_string();
+        columns[3] = &port;
+        log.push(columns.join("\t"));
+    }
+    std::fs::write(dir.path().join("conn.log"), log.join("\n") + "\n").unwrap();
+    let mut looks = Vec::new();
+    let (analysis, _) =
+        whohosts_core::ingest::zeek_logs::analyse_zeek_logs_with(&[dir.path().to_path_buf()], config(), |_, a| {
+            a.flush_timeline();
+            let t = a.timeline();
+            let level = t.level_for(0, i64::MAX / 2, usize::MAX);
+            let spread: u64 = t.bins(level, 0, i64::MAX / 2).iter().map(|b| b.2.bytes).sum();
+            looks.push((spread, a.totals().bytes));
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+    assert!(looks.iter().any(|&(_, counted)| counted > 0), "{looks:?}");
+    for (spread, counted) in &looks {
+        assert_eq!(spread, counted, "{looks:?}");
+    }
+    let t = analysis.timeline();
+    let level = t.level_for(0, i64::MAX / 2, usize::MAX);
+    assert_eq!(t.bins(level, 0, i64::MAX / 2).iter().map(|b| b.2.bytes).sum::<u64>(), analysis.totals().bytes);
+}

@@ -6,6 +6,7 @@ pub mod zeek_logs;
 mod zeek_name_logs;
 mod zeek_names;
 mod zeek_reading;
+mod zeek_timeline;
 
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};

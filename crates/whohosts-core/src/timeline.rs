@@ -13,6 +13,7 @@ pub mod axis;
 mod spread;
 
 pub use axis::{AxisBreak, CompressedAxis};
+pub use spread::Spread;
 
 pub type SeriesId = u32;
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::flows::{ConnectionSummary, FlowHit, FlowId};
 use crate::names::NameBook;
 use crate::reorder::{inverse, permute};
-use crate::timeline::Counts;
+use crate::timeline::{Counts, Spread, Timeline};
 
 use super::{Analysis, EndpointId};
 
@@ -22,18 +22,32 @@ impl Analysis {
     /// [`Analysis::add_connection`] for each connection in turn. The shared flows and
     /// timeline are made writable once for the whole batch (see `flows::Lookup`).
     pub fn add_connections(&mut self, batch: &[ConnectionSummary]) {
+        let mut spreads = Vec::with_capacity(batch.len());
+        self.count_connections(batch, &mut spreads);
+        Arc::make_mut(&mut self.timeline).add_spreads(&spreads);
+    }
+
+    /// [`Analysis::add_connections`] but for the timeline: what each connection adds to it
+    /// is pushed on `spreads`, for a timeline taken out with [`Analysis::take_timeline`].
+    pub fn count_connections(&mut self, batch: &[ConnectionSummary], spreads: &mut Vec<Spread>) {
         let mut hits = Vec::with_capacity(batch.len());
         self.flows.add_summaries(batch, &self.config.local, &mut hits);
-        let mut series = Vec::with_capacity(batch.len());
         for (c, hit) in batch.iter().zip(hits) {
-            series.push(self.count_connection(c, hit));
+            if let Some(series) = self.count_connection(c, hit) {
+                let counts = Counts { bytes: c.bytes(), packets: c.packets() };
+                spreads.push(Spread { series, start_ns: c.start_ns, duration_ns: c.duration_ns, counts });
+            }
         }
-        let timeline = Arc::make_mut(&mut self.timeline);
-        for (c, endpoint) in batch.iter().zip(series) {
-            let Some(endpoint) = endpoint else { continue };
-            let counts = Counts { bytes: c.bytes(), packets: c.packets() };
-            timeline.add_spread(endpoint, c.start_ns, c.duration_ns, counts);
-        }
+    }
+
+    /// The timeline, taken out (an empty one left) to be added to on another thread while
+    /// connections are counted; [`Analysis::put_timeline`] puts it back.
+    pub fn take_timeline(&mut self) -> Arc<Timeline> {
+        std::mem::take(&mut self.timeline)
+    }
+
+    pub fn put_timeline(&mut self, timeline: Arc<Timeline>) {
+        self.timeline = timeline;
     }
 
     /// Counts a connection, already counted in its flow, in the totals and its endpoint;

@@ -8,12 +8,14 @@ use std::collections::HashMap;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 use std::sync::mpsc::{channel, sync_channel, Receiver, SyncSender, TrySendError};
 
 use crate::analysis::Analysis;
 use crate::flows::ConnectionSummary;
 use crate::ingest::zeek_name_logs::NameLogs;
 use crate::ingest::zeek_names::learn_names;
+use crate::ingest::zeek_timeline::TimelineThread;
 use crate::ingest::{Finish, Progress};
 use crate::names::NameBook;
 use crate::zeek::{FileProblem, LineProblem, LogFile, LogSet, LogSink, Record};
@@ -23,6 +25,10 @@ pub(crate) const LISTED_PROBLEMS: usize = 20;
 
 /// Connections per batch sent from the reader.
 const BATCH: usize = 4096;
+
+/// The analysis is shown to `on_progress` at most this often (its timeline is then called
+/// back from the timeline thread).
+const PROGRESS_INTERVAL: Duration = Duration::from_millis(50);
 
 /// Threads turning a conn log's lines into connections, at most.
 const MAX_PARSERS: usize = 4;
@@ -111,14 +117,23 @@ pub(crate) fn read_logs_pipelined(
         };
         let conn_reader = start(CONN_FILES, conn_files, "whohosts-zeek-conns");
         let other_reader = start(OTHER_FILES, other_files, "whohosts-zeek-other");
-        let mut counting = Counting { analysis, counted: 0, latest_start: i64::MIN, out_of_order: false };
+        let timeline = match TimelineThread::start(scope, analysis.take_timeline()) {
+            Ok(thread) => Some(thread),
+            Err(timeline) => {
+                analysis.put_timeline(timeline);
+                None
+            }
+        };
+        let mut counting = Counting { analysis, timeline, counted: 0, latest_start: i64::MIN, out_of_order: false };
+        let mut last_report: Option<Instant> = None;
         let mut report_progress = |counting: &mut Counting<'_>| {
-            if stop.load(Ordering::Relaxed) {
+            if stop.load(Ordering::Relaxed) || last_report.is_some_and(|at| at.elapsed() < PROGRESS_INTERVAL) {
                 return;
             }
+            last_report = Some(Instant::now());
             let position = bytes_read.iter().map(|b| b.load(Ordering::Relaxed)).sum();
             let progress = Progress { frames: counting.counted, position, size: Some(total), live: None };
-            if on_progress(&progress, counting.analysis).is_break() {
+            if counting.looked_at(|analysis| on_progress(&progress, analysis)).is_break() {
                 stop.store(true, Ordering::Relaxed);
             }
         };
@@ -147,6 +162,7 @@ pub(crate) fn read_logs_pipelined(
             // this returns (LeakSanitizer saw it once in 19,000 fuzz runs).
             let _ = handle.join();
         }
+        counting.finish_timeline();
         let finish = if stop.load(Ordering::Relaxed) { Finish::Cancelled } else { Finish::EndOfInput };
         // A fixed order for names (learned by time, ties in this order).
         let mut gathered = from_other_files.unwrap_or_default();
@@ -175,6 +191,8 @@ fn named_like_conn_log(path: &Path) -> bool {
 /// The counting thread's side: connections into the analysis, in the order received.
 struct Counting<'a> {
     analysis: &'a mut Analysis,
+    /// Where the analysis's timeline is meanwhile (`None`: it stays in the analysis).
+    timeline: Option<TimelineThread>,
     counted: u64,
     latest_start: i64,
     out_of_order: bool,
@@ -186,8 +204,35 @@ impl Counting<'_> {
             self.out_of_order |= c.start_ns < self.latest_start;
             self.latest_start = self.latest_start.max(c.start_ns);
         }
-        self.analysis.add_connections(batch);
+        match &self.timeline {
+            Some(timeline) => {
+                let mut spreads = timeline.batch();
+                self.analysis.count_connections(batch, &mut spreads);
+                timeline.add(spreads);
+            }
+            None => self.analysis.add_connections(batch),
+        }
         self.counted += batch.len() as u64;
+    }
+
+    /// Calls `look` with the analysis, its timeline lent back for the while.
+    fn looked_at<T>(&mut self, look: impl FnOnce(&mut Analysis) -> T) -> T {
+        let lent = self.timeline.as_ref().and_then(TimelineThread::lend);
+        if let Some(timeline) = lent {
+            self.analysis.put_timeline(timeline);
+        }
+        let seen = look(self.analysis);
+        if let Some(thread) = &self.timeline {
+            thread.give_back(self.analysis.take_timeline());
+        }
+        seen
+    }
+
+    /// Puts the timeline back in the analysis, every connection counted spread.
+    fn finish_timeline(&mut self) {
+        if let Some(timeline) = self.timeline.take().and_then(TimelineThread::finish) {
+            self.analysis.put_timeline(timeline);
+        }
     }
 }
 

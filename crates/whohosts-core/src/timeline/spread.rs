@@ -12,7 +12,23 @@ pub const SPREAD_LEVEL: usize = 3;
 /// every available level still counts every byte.
 const MAX_BINS_PER_SPREAD: i64 = 86_400;
 
+/// A connection's counts to spread over the timeline (what [`Timeline::add_spread`] takes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Spread {
+    pub series: SeriesId,
+    pub start_ns: i64,
+    pub duration_ns: i64,
+    pub counts: Counts,
+}
+
 impl Timeline {
+    /// [`Timeline::add_spread`] for each in turn.
+    pub fn add_spreads(&mut self, spreads: &[Spread]) {
+        for s in spreads {
+            self.add_spread(s.series, s.start_ns, s.duration_ns, s.counts);
+        }
+    }
+
     /// Counts `counts` of `series` spread evenly over `[start_ns, start_ns + duration_ns]`,
     /// in proportion to each bin's overlap; sums are exact (rounding goes to later bins).
     /// Levels finer than [`SPREAD_LEVEL`] become unavailable.
