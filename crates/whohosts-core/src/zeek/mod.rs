@@ -13,6 +13,7 @@ mod lines;
 mod reader;
 mod records;
 mod summary;
+mod swar;
 mod time;
 mod tsv;
 mod tsv_conn;

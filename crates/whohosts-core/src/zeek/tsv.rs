@@ -7,6 +7,7 @@ use std::borrow::Cow;
 
 use super::error::LineError;
 use super::fields::{Field, Row, Value};
+use super::swar::for_each_byte;
 use super::tsv_conn::ConnColumns;
 
 /// Where each value of a data line starts and ends (byte offsets), reused from line to line.
@@ -130,11 +131,12 @@ impl TsvHeader {
         let mut start = 0;
         match self.separator.as_bytes() {
             &[byte] => {
-                // A plain loop: fields are a few bytes long, too short for memchr to pay off.
-                for (end, _) in line.bytes().enumerate().filter(|&(_, b)| b == byte) {
+                // Fields are a few bytes long, too short for memchr to pay off.
+                let _ = for_each_byte(line.as_bytes(), byte, None, |end| {
                     spans.push((start, end));
                     start = end + 1;
-                }
+                    Some(())
+                });
             }
             sep => {
                 for (end, _) in line.match_indices(self.separator.as_str()) {
@@ -184,10 +186,12 @@ impl Row for TsvRow<'_> {
             if raw == h.empty_field {
                 return Value::List(Vec::new());
             }
-            let items = raw
-                .split(h.set_separator.as_str())
-                .map(|item| if item == h.unset_field { Value::Unset } else { Value::Text(self.unescape(item)) })
-                .collect();
+            let item = |item| if item == h.unset_field { Value::Unset } else { Value::Text(self.unescape(item)) };
+            let items = match h.set_separator.as_bytes() {
+                // A one-character pattern is found with memchr, a longer one by substring search.
+                &[byte] if byte.is_ascii() => raw.split(char::from(byte)).map(item).collect(),
+                _ => raw.split(h.set_separator.as_str()).map(item).collect(),
+            };
             return Value::List(items);
         }
         if raw == h.empty_field {

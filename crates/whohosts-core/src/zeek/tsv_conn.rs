@@ -8,6 +8,7 @@
 use std::borrow::Cow;
 
 use super::records::{ConnId, ConnLine, Transport};
+use super::swar::for_each_byte;
 use super::time::{self, Timestamp};
 
 /// The conn.log fields a [`ConnLine`] holds: the first of `Field::ALL`, in the order
@@ -72,7 +73,8 @@ impl ConnColumns {
             start = end + 1;
             Some(())
         };
-        for_each_separator(line.as_bytes(), self.separator, &mut value_ends)?;
+        // A backslash is an escape, for the general path.
+        for_each_byte(line.as_bytes(), self.separator, Some(b'\\'), &mut value_ends)?;
         value_ends(line.len())?;
         if column != self.slots.len() {
             return None;
@@ -132,47 +134,6 @@ impl ConnColumns {
     }
 }
 
-const ONES: u64 = 0x0101_0101_0101_0101;
-const LOW_SEVEN: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-
-/// 0x80 in each byte of `word` that is zero, nothing elsewhere (exact: no carries across
-/// bytes).
-fn zero_bytes(word: u64) -> u64 {
-    !(((word & LOW_SEVEN) + LOW_SEVEN) | word | LOW_SEVEN)
-}
-
-/// Calls `each` with the offset of every `separator` in `line`, in order, eight bytes at a
-/// time (a conn line is about 20 short values: a byte-by-byte loop was a third of reading
-/// it). `None` when the line holds a backslash (an escape, for the general path) or `each`
-/// gives `None`.
-fn for_each_separator(line: &[u8], separator: u8, mut each: impl FnMut(usize) -> Option<()>) -> Option<()> {
-    let mut words = line.chunks_exact(8);
-    let mut offset = 0;
-    for chunk in &mut words {
-        let mut bytes = [0u8; 8];
-        bytes.copy_from_slice(chunk);
-        let word = u64::from_le_bytes(bytes);
-        if zero_bytes(word ^ (u64::from(b'\\') * ONES)) != 0 {
-            return None;
-        }
-        let mut found = zero_bytes(word ^ (u64::from(separator) * ONES));
-        while found != 0 {
-            each(offset + found.trailing_zeros() as usize / 8)?;
-            found &= found - 1;
-        }
-        offset += 8;
-    }
-    for (at, &byte) in words.remainder().iter().enumerate() {
-        if byte == b'\\' {
-            return None;
-        }
-        if byte == separator {
-            each(offset + at)?;
-        }
-    }
-    Some(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::records;
@@ -205,31 +166,6 @@ mod tests {
             }
             (Some(fast), Err(e)) => panic!("fast read {fast:?} from a line the general path refuses ({e}): {line}"),
             (None, _) => false,
-        }
-    }
-
-    #[test]
-    fn separators_are_found_eight_bytes_at_a_time_as_one_by_one() {
-        // Bytes one bit away from the separator or the backslash, and UTF-8, around them.
-        let alphabet = [b'\t', b'\\', b'a', 0x89, 0x08, 0x0b, 0xdc, 0x5d, 0x00, 0xff, 0x80];
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        for _ in 0..5000 {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            let len = (state % 40) as usize;
-            let line: Vec<u8> = (0..len).map(|i| alphabet[((state >> (i % 60)) as usize + i * 7) % alphabet.len()]).collect();
-            let mut found = Vec::new();
-            let got = super::for_each_separator(&line, b'\t', |at| {
-                found.push(at);
-                Some(())
-            });
-            if line.contains(&b'\\') {
-                assert_eq!(got, None, "{line:?}");
-            } else {
-                let expected: Vec<usize> = (0..line.len()).filter(|&i| line[i] == b'\t').collect();
-                assert_eq!((got, found), (Some(()), expected), "{line:?}");
-            }
         }
     }
 
