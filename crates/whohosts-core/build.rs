@@ -17,9 +17,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         println!("cargo::rerun-if-changed={}", packed.display());
         let file = std::fs::File::open(&packed).map_err(|e| format!("{}: {e}", packed.display()))?;
         let mut bytes = Vec::new();
-        flate2::read::GzDecoder::new(file)
-            .read_to_end(&mut bytes)
-            .map_err(|e| format!("{}: {e}", packed.display()))?;
+        flate2::read::GzDecoder::new(file).read_to_end(&mut bytes).map_err(|e| format!("{}: {e}", packed.display()))?;
         std::fs::write(out.join(table), bytes)?;
     }
     Ok(())

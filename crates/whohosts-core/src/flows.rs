@@ -33,7 +33,8 @@ impl std::hash::Hash for FlowKey {
         // for every packet or connection.
         if let ((IpAddr::V4(lo), lo_port), (IpAddr::V4(hi), hi_port)) = (self.lo, self.hi) {
             let addresses = u128::from(u32::from(lo)) << 96 | u128::from(u32::from(hi)) << 64;
-            state.write_u128(addresses | u128::from(lo_port) << 32 | u128::from(hi_port) << 16 | u128::from(self.proto));
+            state
+                .write_u128(addresses | u128::from(lo_port) << 32 | u128::from(hi_port) << 16 | u128::from(self.proto));
         } else {
             (self.proto, self.lo, self.hi).hash(state);
         }

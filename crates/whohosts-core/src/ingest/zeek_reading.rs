@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::{Duration, Instant};
 use std::sync::mpsc::{channel, sync_channel, Receiver, SyncSender, TrySendError};
+use std::time::{Duration, Instant};
 
 use crate::analysis::Analysis;
 use crate::flows::ConnectionSummary;

@@ -34,9 +34,8 @@ impl TimelineThread {
         let (spare_tx, spare) = channel::<Vec<Spread>>();
         // Handed to the thread once it runs; kept here if it never does.
         let (start_tx, start_rx) = sync_channel::<Arc<Timeline>>(1);
-        let spawned = std::thread::Builder::new()
-            .name("whohosts-zeek-timeline".into())
-            .spawn_scoped(scope, move || {
+        let spawned =
+            std::thread::Builder::new().name("whohosts-zeek-timeline".into()).spawn_scoped(scope, move || {
                 if let Ok(timeline) = start_rx.recv() {
                     spread_all(timeline, &job_rx, &timeline_tx, &spare_tx);
                 }

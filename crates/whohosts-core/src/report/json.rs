@@ -10,8 +10,8 @@ use std::sync::mpsc::{sync_channel, Receiver};
 use serde::Serialize;
 
 use super::flow_json::write_flow;
-use crate::terminal::{make_json_terminal_safe, SafeJsonWriter};
 use super::{FlowRecords, Report};
+use crate::terminal::{make_json_terminal_safe, SafeJsonWriter};
 
 /// Flows per chunk (about 1.5 MB of JSON; a few chunks are held at once, and with larger
 /// ones the report's peak memory grew by tens of megabytes).

@@ -341,7 +341,8 @@ mod tests {
         ];
         let mut log = big_log(60_000, &unusual);
         // Windows line ends on a stretch of lines.
-        let crlf: Vec<u8> = log[..200_000].iter().flat_map(|&b| if b == b'\n' { vec![b'\r', b'\n'] } else { vec![b] }).collect();
+        let crlf: Vec<u8> =
+            log[..200_000].iter().flat_map(|&b| if b == b'\n' { vec![b'\r', b'\n'] } else { vec![b] }).collect();
         log.splice(..200_000, crlf);
         let (by_line, in_blocks) = read_both_ways(&log, "conn.log");
         let problems: Vec<&String> = by_line.events.iter().filter(|e| e.starts_with("problem")).collect();

@@ -109,17 +109,8 @@ pub(crate) fn read_file(path: &Path, before: u64, sink: &mut dyn LogSink, parser
         }
     };
     let in_blocks = format == Format::Tsv && parsers > 1 && sink.takes_conn_blocks();
-    let mut file_reader = FileReader {
-        path,
-        sink,
-        format,
-        problems: 0,
-        kinds: Vec::new(),
-        records: 0,
-        read,
-        before,
-        stopped: false,
-    };
+    let mut file_reader =
+        FileReader { path, sink, format, problems: 0, kinds: Vec::new(), records: 0, read, before, stopped: false };
     let outcome = file_reader.read_lines(&mut reader, if in_blocks { parsers } else { 1 });
     let FileReader { kinds, records, stopped, sink, .. } = file_reader;
     if stopped {
@@ -198,7 +189,8 @@ impl FileReader<'_> {
     /// Reads every line. Ok carries why nothing was used when the file held no known log.
     fn read_lines(&mut self, reader: &mut dyn BufRead, parsers: usize) -> Result<Option<FileError>, FileError> {
         let mut at = LineState::default();
-        let outcome = if parsers > 1 { blocks::read(self, &mut at, reader, parsers) } else { self.lines(&mut at, reader) };
+        let outcome =
+            if parsers > 1 { blocks::read(self, &mut at, reader, parsers) } else { self.lines(&mut at, reader) };
         match outcome {
             Ok(()) => Ok(at.unknown),
             Err(Stop::File(e)) => Err(e),
@@ -265,8 +257,7 @@ impl FileReader<'_> {
                     // Debug builds (the tests, the fuzzer) check it against the general way.
                     #[cfg(debug_assertions)]
                     {
-                        let general =
-                            tsv.row(text, &mut at.spans).and_then(|row| records::conn(&row).map(Conn::from));
+                        let general = tsv.row(text, &mut at.spans).and_then(|row| records::conn(&row).map(Conn::from));
                         debug_assert_eq!(general.ok(), Some(Conn::from(conn.clone())), "read two ways: {text}");
                     }
                     self.take(kind, Record::Conn(conn));

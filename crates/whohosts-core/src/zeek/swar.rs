@@ -61,7 +61,8 @@ mod tests {
             state ^= state >> 7;
             state ^= state << 17;
             let len = (state % 40) as usize;
-            let line: Vec<u8> = (0..len).map(|i| alphabet[((state >> (i % 60)) as usize + i * 7) % alphabet.len()]).collect();
+            let line: Vec<u8> =
+                (0..len).map(|i| alphabet[((state >> (i % 60)) as usize + i * 7) % alphabet.len()]).collect();
             let mut found = Vec::new();
             let got = super::for_each_byte(&line, b'\t', Some(b'\\'), |at| {
                 found.push(at);
