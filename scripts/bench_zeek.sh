@@ -13,11 +13,16 @@ lines=${ZEEK_LINES:-1000000}
 logs=bench-data/zeek-$lines
 [ -f "$logs/conn.log" ] || { echo "making $logs ..."; python3 scripts/make_zeek_bench.py "$logs" "$lines"; }
 
+# measure NAME CMD...: prints "NAME microseconds peak_kb" (time's own %e has 10 ms steps,
+# too coarse for runs of a few tenths of a second); output of CMD is discarded.
 measure() {
   local name=$1; shift
   local stats; stats=$(mktemp)
-  /usr/bin/time -o "$stats" -f "%e %M" "$@" > /dev/null 2>&1
-  echo "$name $(tail -n 1 "$stats")"; rm -f "$stats"
+  local start end
+  start=$(date +%s%N)
+  /usr/bin/time -o "$stats" -f "%M" "$@" > /dev/null 2>&1
+  end=$(date +%s%N)
+  echo "$name $(( (end - start) / 1000 )) $(tail -n 1 "$stats")"; rm -f "$stats"
 }
 
 duckdb_sums() {
@@ -40,7 +45,7 @@ echo "== Zeek logs: $logs ($(du -sh "$logs" | cut -f1), $lines conn.log lines)"
     measure duckdb_conn bash -c "duckdb_sums $logs"
   done
 } | awk '!($1 in s) || $2 < s[$1] { s[$1] = $2 } $3 > m[$1] { m[$1] = $3 }
-  END { for (n in s) printf "%-16s %8.2f s %8.1f MB\n", n, s[n], m[n] / 1024
+  END { for (n in s) printf "%-16s %8.3f s %8.1f MB\n", n, s[n] / 1e6, m[n] / 1024
         printf "whohosts vs DuckDB: %.2fx the time (target: at most 1x); whohosts peak RSS %.0f MB (target: at most 200 MB)\n", s["whohosts_zeek"] / s["duckdb_conn"], m["whohosts_zeek"] / 1024 }'
 
 capture=${BENCH_CAPTURE:-bench-data/bench.pcap}
@@ -65,5 +70,5 @@ echo "== many captures: $(ls "$rotated"/parts/*.pcap | wc -l) rotated files vs o
     measure rotated "$release/whohosts" report --json "$rotated/parts"
   done
 } | awk '!($1 in s) || $2 < s[$1] { s[$1] = $2 } $3 > m[$1] { m[$1] = $3 }
-  END { for (n in s) printf "%-16s %8.2f s %8.1f MB\n", n, s[n], m[n] / 1024
+  END { for (n in s) printf "%-16s %8.3f s %8.1f MB\n", n, s[n] / 1e6, m[n] / 1024
         printf "rotated vs one file: %.2fx the time (target: at most 1.1x)\n", s["rotated"] / s["one_file"] }'
