@@ -90,6 +90,10 @@ pub(crate) fn read_logs_pipelined(
             let (spare_tx, spare_rx) = channel::<Vec<ConnectionSummary>>();
             let (stop, bytes_read) = (&stop, &bytes_read[slot]);
             let reader = std::thread::Builder::new().name(name.into()).spawn_scoped(scope, move || {
+                if slot == OTHER_FILES {
+                    // Its names are needed only at the end.
+                    run_in_background();
+                }
                 let mut sink = BatchingSink {
                     gathered: Gathered::default(),
                     batch: Vec::new(),
@@ -181,6 +185,21 @@ pub(crate) fn read_logs_pipelined(
         (gathered, finish)
     })
 }
+
+/// Lowers the calling thread's priority, so that the threads the reading waits for (conn
+/// lines read, parsed, counted) run first and this one fills the gaps: given the same
+/// share of the two cores, the name logs' reader slowed the conn.log pipeline at the start
+/// (3% of the time on the benchmark).
+#[cfg(target_os = "linux")]
+fn run_in_background() {
+    // SAFETY: setpriority changes the scheduling weight of the calling thread (on Linux,
+    // PRIO_PROCESS with `who` 0 is the calling thread, not the process) and touches no
+    // memory. Raising one's own nice value needs no privilege; if it fails, nothing changed.
+    let _ = unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, 10) };
+}
+
+#[cfg(not(target_os = "linux"))]
+fn run_in_background() {}
 
 /// A file whose name starts with "conn" (`conn.log`, an archive's
 /// `conn.17:00:00-18:00:00.log.gz`).
