@@ -130,7 +130,7 @@ pub(crate) fn read_logs_pipelined(
         };
         let mut counting = Counting { analysis, timeline, counted: 0, latest_start: i64::MIN, out_of_order: false };
         let mut last_report: Option<Instant> = None;
-        let mut report_progress = |counting: &mut Counting<'_>| {
+        let mut report_progress = |counting: &mut Counting<'_, '_>| {
             if stop.load(Ordering::Relaxed) || last_report.is_some_and(|at| at.elapsed() < PROGRESS_INTERVAL) {
                 return;
             }
@@ -208,16 +208,16 @@ fn named_like_conn_log(path: &Path) -> bool {
 }
 
 /// The counting thread's side: connections into the analysis, in the order received.
-struct Counting<'a> {
+struct Counting<'a, 'scope> {
     analysis: &'a mut Analysis,
     /// Where the analysis's timeline is meanwhile (`None`: it stays in the analysis).
-    timeline: Option<TimelineThread>,
+    timeline: Option<TimelineThread<'scope>>,
     counted: u64,
     latest_start: i64,
     out_of_order: bool,
 }
 
-impl Counting<'_> {
+impl Counting<'_, '_> {
     fn count(&mut self, batch: &[ConnectionSummary]) {
         for c in batch {
             self.out_of_order |= c.start_ns < self.latest_start;

@@ -5,7 +5,7 @@
 
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
 use std::sync::Arc;
-use std::thread::Scope;
+use std::thread::{Scope, ScopedJoinHandle};
 
 use crate::timeline::{Spread, Timeline};
 
@@ -19,16 +19,17 @@ enum Job {
     Return(Arc<Timeline>),
 }
 
-pub(crate) struct TimelineThread {
+pub(crate) struct TimelineThread<'scope> {
     jobs: SyncSender<Job>,
     timeline: Receiver<Arc<Timeline>>,
     /// Emptied batches, to fill again.
     spare: Receiver<Vec<Spread>>,
+    handle: ScopedJoinHandle<'scope, ()>,
 }
 
-impl TimelineThread {
+impl<'scope> TimelineThread<'scope> {
     /// Moves `timeline` to a new thread; gives it back if no thread could be started.
-    pub fn start<'scope>(scope: &'scope Scope<'scope, '_>, timeline: Arc<Timeline>) -> Result<Self, Arc<Timeline>> {
+    pub fn start(scope: &'scope Scope<'scope, '_>, timeline: Arc<Timeline>) -> Result<Self, Arc<Timeline>> {
         let (jobs, job_rx) = sync_channel::<Job>(AHEAD);
         let (timeline_tx, timeline_rx) = sync_channel::<Arc<Timeline>>(1);
         let (spare_tx, spare) = channel::<Vec<Spread>>();
@@ -41,9 +42,9 @@ impl TimelineThread {
                 }
             });
         match spawned {
-            Ok(_) => {
+            Ok(handle) => {
                 let _ = start_tx.send(timeline);
-                Ok(TimelineThread { jobs, timeline: timeline_rx, spare })
+                Ok(TimelineThread { jobs, timeline: timeline_rx, spare, handle })
             }
             Err(_) => Err(timeline),
         }
@@ -72,7 +73,11 @@ impl TimelineThread {
     /// The timeline with every batch spread, the thread done.
     pub fn finish(self) -> Option<Arc<Timeline>> {
         drop(self.jobs);
-        self.timeline.recv().ok()
+        let timeline = self.timeline.recv().ok();
+        // Joined, not left to the scope, which waits for the closure but not for the
+        // thread's own exit (see the reader threads in `zeek_reading`).
+        let _ = self.handle.join();
+        timeline
     }
 }
 

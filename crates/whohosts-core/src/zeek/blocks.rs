@@ -8,7 +8,7 @@
 use std::io::{self, BufRead, Read};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
-use std::thread::Scope;
+use std::thread::{Scope, ScopedJoinHandle};
 
 use crate::flows::ConnectionSummary;
 
@@ -42,9 +42,10 @@ struct Parsed {
 }
 
 /// One parser thread's way in and out.
-struct Lane {
+struct Lane<'scope> {
     jobs: SyncSender<Job>,
     parsed: Receiver<Parsed>,
+    handle: ScopedJoinHandle<'scope, ()>,
 }
 
 /// Reads `input` with up to `parsers` parser threads (started when a block is first handed
@@ -58,8 +59,7 @@ pub(super) fn read(
     std::thread::scope(|scope| {
         let mut blocks = Blocks { scope, parsers, lanes: Vec::new(), sent: 0, taken: 0, spare: Vec::new() };
         let outcome = blocks.run(reader, at, input);
-        // Closes the channels: the parsers end.
-        drop(blocks);
+        blocks.stop_parsers();
         outcome
     })
 }
@@ -67,7 +67,7 @@ pub(super) fn read(
 struct Blocks<'scope, 'env> {
     scope: &'scope Scope<'scope, 'env>,
     parsers: usize,
-    lanes: Vec<Lane>,
+    lanes: Vec<Lane<'scope>>,
     /// Blocks handed to the parsers, and taken back, so far: block `n` goes to lane
     /// `n % lanes.len()`, so taking them back in turn keeps the file's order.
     sent: usize,
@@ -77,7 +77,7 @@ struct Blocks<'scope, 'env> {
 }
 
 /// Starts a parser thread.
-fn start_parser<'scope>(scope: &'scope Scope<'scope, '_>) -> Option<Lane> {
+fn start_parser<'scope>(scope: &'scope Scope<'scope, '_>) -> Option<Lane<'scope>> {
     let (jobs, job_rx) = sync_channel::<Job>(AHEAD_PER_PARSER);
     let (parsed_tx, parsed) = sync_channel::<Parsed>(AHEAD_PER_PARSER);
     let spawned = std::thread::Builder::new().name("whohosts-zeek-parse".into()).spawn_scoped(scope, move || {
@@ -88,10 +88,20 @@ fn start_parser<'scope>(scope: &'scope Scope<'scope, '_>) -> Option<Lane> {
             }
         }
     });
-    spawned.ok().map(|_| Lane { jobs, parsed })
+    spawned.ok().map(|handle| Lane { jobs, parsed, handle })
 }
 
 impl Blocks<'_, '_> {
+    /// Closes the parsers' channels and waits for them to end: joined, not left to the
+    /// scope, which waits for the closures but not for the threads' own exit (see the
+    /// reader threads in `ingest/zeek_reading.rs`).
+    fn stop_parsers(self) {
+        let handles: Vec<_> = self.lanes.into_iter().map(|lane| lane.handle).collect();
+        for handle in handles {
+            let _ = handle.join();
+        }
+    }
+
     fn run(&mut self, reader: &mut FileReader<'_>, at: &mut LineState, input: &mut dyn BufRead) -> Result<(), Stop> {
         // The header the parsers read with, while it is the one in force.
         let mut shared: Option<Arc<TsvHeader>> = None;
