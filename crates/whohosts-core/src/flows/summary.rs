@@ -53,13 +53,14 @@ impl DirectionStats {
 /// originator's, lower-case the responder's (S syn, H syn-ack, A ack, D data, F fin, R rst).
 pub fn flags_from_history(history: &str) -> (u8, u8) {
     let (mut orig, mut resp) = (0u8, 0u8);
-    for c in history.chars() {
+    // Byte by byte: only ASCII letters count, and no byte of a longer character is one.
+    for c in history.bytes() {
         let flags = match c.to_ascii_uppercase() {
-            'S' => tcp_flags::SYN,
-            'H' => tcp_flags::SYN | tcp_flags::ACK,
-            'A' | 'D' => tcp_flags::ACK,
-            'F' => tcp_flags::FIN,
-            'R' => tcp_flags::RST,
+            b'S' => tcp_flags::SYN,
+            b'H' => tcp_flags::SYN | tcp_flags::ACK,
+            b'A' | b'D' => tcp_flags::ACK,
+            b'F' => tcp_flags::FIN,
+            b'R' => tcp_flags::RST,
             _ => 0,
         };
         if c.is_ascii_uppercase() {

@@ -29,6 +29,16 @@ pub(crate) struct ConnColumns {
     slots: Box<[u8]>,
 }
 
+/// A count of up to 19 digits (no sign; anything else is left to the general path), without
+/// the checks a longer number needs.
+fn count(value: &str) -> Option<u64> {
+    let digits = value.as_bytes();
+    if digits.is_empty() || digits.len() > 19 || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(digits.iter().fold(0, |n, &d| n * 10 + u64::from(d - b'0')))
+}
+
 impl ConnColumns {
     /// `None` unless the separator is one byte, every conn field has a column of its own and
     /// none of them is a list. `columns` is the header's column of each field, by
@@ -81,8 +91,7 @@ impl ConnColumns {
         }
         let [ts, uid, orig_h, orig_p, resp_h, resp_p, proto, service, duration, orig_bytes, resp_bytes, conn_state, history, orig_pkts, orig_ip_bytes, resp_pkts, resp_ip_bytes] =
             values;
-        let port = |v: &str| v.parse::<u64>().ok().and_then(|n| u16::try_from(n).ok());
-        let count = |v: &str| v.parse::<u64>().ok();
+        let port = |v: &str| count(v).and_then(|n| u16::try_from(n).ok());
         Some(ConnLine {
             ts: Timestamp::from_nanos(time::parse_decimal_nanos(self.set(ts)?)?),
             uid: Cow::Borrowed(self.text(uid)?),
@@ -166,6 +175,16 @@ mod tests {
             }
             (Some(fast), Err(e)) => panic!("fast read {fast:?} from a line the general path refuses ({e}): {line}"),
             (None, _) => false,
+        }
+    }
+
+    #[test]
+    fn counts_of_up_to_nineteen_digits_are_read_here() {
+        assert_eq!(super::count("0"), Some(0));
+        assert_eq!(super::count("0071"), Some(71));
+        assert_eq!(super::count("9999999999999999999"), Some(9_999_999_999_999_999_999));
+        for other in ["", "+1", "-1", "1 ", "1e3", "18446744073709551615", "99999999999999999999"] {
+            assert_eq!(super::count(other), None, "{other:?}");
         }
     }
 
