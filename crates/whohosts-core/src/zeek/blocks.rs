@@ -15,9 +15,8 @@ use crate::flows::ConnectionSummary;
 use super::error::FileError;
 use super::lines::MAX_LINE_BYTES;
 use super::reader::{FileReader, LineState, Stop};
-#[cfg(debug_assertions)]
-use super::records::{self, Conn};
-use super::tsv::TsvHeader;
+use super::tsv::{Spans, TsvHeader};
+use super::tsv_conn::read_plain;
 
 /// About this many bytes of lines to a block (a few thousand conn lines).
 const BLOCK_BYTES: usize = 1 << 19;
@@ -211,9 +210,7 @@ fn has_header_line(text: &[u8]) -> bool {
 /// line or blank, and the number of lines; `None` as soon as one is not (the block is then
 /// read line by line, which reports or reads it the general way).
 fn parse(header: &TsvHeader, text: &[u8], conns: &mut Vec<ConnectionSummary>) -> Option<u64> {
-    let columns = header.conn_columns()?;
-    #[cfg(debug_assertions)]
-    let mut spans = super::tsv::Spans::new();
+    let mut spans = Spans::new();
     let mut lines = 0;
     let mut start = 0;
     for end in memchr::memchr_iter(b'\n', text).chain(std::iter::once(text.len())) {
@@ -233,14 +230,7 @@ fn parse(header: &TsvHeader, text: &[u8], conns: &mut Vec<ConnectionSummary>) ->
         if line.starts_with('#') {
             return None;
         }
-        let conn = columns.read(line)?;
-        // Debug builds (the tests, the fuzzer) check it against the general way.
-        #[cfg(debug_assertions)]
-        {
-            let general = header.row(line, &mut spans).and_then(|row| records::conn(&row).map(Conn::from));
-            debug_assert_eq!(general.ok(), Some(Conn::from(conn.clone())), "read two ways: {line}");
-        }
-        conns.push(conn.summary());
+        conns.push(read_plain(header, line, &mut spans)?.summary());
     }
     Some(lines)
 }

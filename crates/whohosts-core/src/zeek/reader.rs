@@ -18,10 +18,9 @@ use super::error::{FileError, FileProblem, LineError, LineProblem};
 use super::fields::Row;
 use super::json::JsonRow;
 use super::lines::{Lent, LineReader, MAX_LINE_BYTES};
-#[cfg(debug_assertions)]
-use super::records::Conn;
 use super::records::{self, LogKind, Record};
 use super::tsv::{Spans, TsvHeader};
+use super::tsv_conn::read_plain;
 use super::LogFile;
 
 /// Bad lines after which the rest of a file is not read.
@@ -249,17 +248,8 @@ impl FileReader<'_> {
                     at.unknown.get_or_insert(FileError::UnknownKind { kind: name });
                     return Ok(());
                 };
-                let plain_conn = match (kind, tsv.conn_columns()) {
-                    (LogKind::Conn, Some(columns)) => columns.read(text),
-                    _ => None,
-                };
+                let plain_conn = if kind == LogKind::Conn { read_plain(tsv, text, &mut at.spans) } else { None };
                 if let Some(conn) = plain_conn {
-                    // Debug builds (the tests, the fuzzer) check it against the general way.
-                    #[cfg(debug_assertions)]
-                    {
-                        let general = tsv.row(text, &mut at.spans).and_then(|row| records::conn(&row).map(Conn::from));
-                        debug_assert_eq!(general.ok(), Some(Conn::from(conn.clone())), "read two ways: {text}");
-                    }
                     self.take(kind, Record::Conn(conn));
                     return Ok(());
                 }

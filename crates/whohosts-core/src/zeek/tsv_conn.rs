@@ -7,9 +7,12 @@
 
 use std::borrow::Cow;
 
+#[cfg(debug_assertions)]
+use super::records::{self, Conn};
 use super::records::{ConnId, ConnLine, Transport};
 use super::swar::for_each_byte;
 use super::time::{self, Timestamp};
+use super::tsv::{Spans, TsvHeader};
 
 /// The conn.log fields a [`ConnLine`] holds: the first of `Field::ALL`, in the order
 /// [`ConnColumns::read`] takes them apart.
@@ -27,6 +30,21 @@ pub(crate) struct ConnColumns {
     /// For each column of `#fields`, the position in `Field::ALL` of the conn field it holds,
     /// or [`UNUSED`].
     slots: Box<[u8]>,
+}
+
+/// `line` under `header` as a conn line read the fast way, when the header has one and the
+/// line is plain (`None`: the general path reads it). Debug builds (the tests, the fuzzer)
+/// check it against the general way, splitting into `spans`.
+pub(crate) fn read_plain<'a>(header: &TsvHeader, line: &'a str, spans: &mut Spans) -> Option<ConnLine<'a>> {
+    let conn = header.conn_columns()?.read(line)?;
+    #[cfg(debug_assertions)]
+    {
+        let general = header.row(line, spans).and_then(|row| records::conn(&row).map(Conn::from));
+        debug_assert_eq!(general.ok(), Some(Conn::from(conn.clone())), "read two ways: {line}");
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = spans;
+    Some(conn)
 }
 
 /// A count of up to 19 digits (no sign; anything else is left to the general path), without
